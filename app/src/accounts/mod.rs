@@ -1,0 +1,565 @@
+//! Accounts: sign-in, sessions, joining, activation codes, preferences, the member's own
+//! profile, and leadership's account work. Server functions are thin: parse input into domain
+//! types, ask `domain::permission`, call `service`, return typed data.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod passkey;
+#[cfg(feature = "hydrate")]
+pub mod passkey_js;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::domain::account::Preferences;
+use crate::domain::permission::Role;
+use crate::platform::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+    pub tel: String,
+    pub deputy: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub role: Role,
+    pub org_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub full_name: String,
+    pub org_name: String,
+    pub roles: Vec<RoleView>,
+    pub is_leader: bool,
+    /// May publish documents somewhere (editor or admin).
+    pub can_publish: bool,
+    pub secretary: Option<Contact>,
+    pub offer_simple_mode: bool,
+    pub pending_join_requests: i64,
+}
+
+/// What every page needs to know about the visitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SessionView {
+    pub user: Option<UserView>,
+    pub prefs: Preferences,
+}
+
+#[cfg(feature = "ssr")]
+fn db() -> Result<crate::platform::db::Db, AppError> {
+    crate::platform::db::from_context()
+}
+
+#[cfg(feature = "ssr")]
+fn user_agent() -> Option<String> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
+}
+
+/// Only same-site paths may be a `next` target (no open redirects).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/api/") {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+#[server(prefix = "/api", endpoint = "session")]
+pub async fn get_session() -> Result<SessionView, AppError> {
+    async move {
+        use crate::domain::permission::{self, Action};
+        use crate::platform::session::{cookie_preferences, current_user};
+        let Some(user) = current_user() else {
+            return Ok(SessionView { user: None, prefs: cookie_preferences().unwrap_or_default() });
+        };
+        let db = db()?;
+        // Every page load asks this: use what the session already resolved (the member's own
+        // organisation and its name) and query only for names of organisations granted above it.
+        let secretary = {
+            repo::secretary_of(&db, user.actor.org.id(), user.actor.member_id).await?.and_then(|(name, phone, position)| {
+                let phone = crate::domain::phone::Phone::parse(phone.as_deref()?).ok()?;
+                Some(Contact { name, tel: phone.tel_uri(), phone: phone.to_string(), deputy: position == "pho_bi_thu" })
+            })
+        };
+        let mut roles = Vec::new();
+        for g in &user.actor.grants {
+            let org_name = if g.scope == user.actor.org {
+                user.org_name.clone()
+            } else {
+                crate::register::repo::org_by_id(&db, g.scope.id()).await?.name
+            };
+            roles.push(RoleView { role: g.role, org_name });
+        }
+        let scopes = permission::scopes(&user.actor, Action::DecideJoinRequest);
+        let pending = if scopes.is_empty() { 0 } else { repo::count_pending_join_requests(&db, &scopes).await? };
+        Ok(SessionView {
+            prefs: user.prefs,
+            user: Some(UserView {
+                offer_simple_mode: crate::domain::account::offer_simple_mode(user.birth_year, user.simple_mode_offered),
+                is_leader: permission::is_leader(&user.actor),
+            can_publish: !permission::scopes(&user.actor, Action::Publish).is_empty(),
+                full_name: user.full_name,
+                org_name: user.org_name,
+                roles,
+                secretary,
+                pending_join_requests: pending,
+            }),
+        })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Signs in. With JavaScript the page navigates to the returned path; a plain form post
+/// (no JavaScript) is redirected there, or back to the sign-in page with the error.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(identifier: String, password: String, next: String) -> Result<String, AppError> {
+    async move {
+        use crate::platform::session::{client_addr, is_https, is_plain_form_post, session_cookie, set_cookie};
+        let next = safe_next(&next);
+        let db = db()?;
+        match service::sign_in(&db, &identifier, &password, client_addr(), user_agent()).await {
+            Ok(token) => {
+                // Rotate: a session this browser already had ends with the new sign-in.
+                if let Some(previous) = crate::platform::session::current_user() {
+                    repo::delete_session(&db, &previous.token_hash).await?;
+                }
+                set_cookie(session_cookie(&token, is_https()));
+                if is_plain_form_post() {
+                    leptos_axum::redirect(&next);
+                }
+                Ok(next)
+            }
+            Err(e) => {
+                if is_plain_form_post() {
+                    let key = match &e {
+                        AppError::Invalid(f) => f.first().map(|f| f.key.clone()).unwrap_or_default(),
+                        other => other.key().to_string(),
+                    };
+                    leptos_axum::redirect(&format!("/dang-nhap?loi={}&id={}&next={}", key, url_encode(&identifier), url_encode(&next)));
+                }
+                Err(e)
+            }
+        }
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[cfg(feature = "ssr")]
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
+    async move {
+        use crate::platform::session::{clear_session_cookie, is_https, is_plain_form_post, require_user, set_cookie};
+        let user = require_user()?;
+        service::sign_out(&db()?, &user, everywhere).await?;
+        set_cookie(clear_session_cookie(is_https()));
+        if is_plain_form_post() {
+            leptos_axum::redirect("/dang-nhap");
+        }
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Text size and simplified mode: saved on the account when signed in, and always in the
+/// cookie the server reads when rendering.
+#[server(prefix = "/api", endpoint = "preferences")]
+pub async fn save_preferences(text_size: String, simple_mode: bool) -> Result<Preferences, AppError> {
+    async move {
+        use crate::domain::account::TextSize;
+        use crate::platform::session::{current_user, is_https, prefs_cookie, set_cookie};
+        let text_size = TextSize::from_code(&text_size).ok_or_else(|| AppError::field("text_size", "err_invalid_value"))?;
+        let prefs = Preferences { text_size, simple_mode };
+        if let Some(user) = current_user() {
+            repo::save_preferences(&db()?, user.actor.account_id, prefs, crate::platform::clock::now_unix()).await?;
+        }
+        set_cookie(prefs_cookie(prefs, is_https()));
+        Ok(prefs)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Asks to join: phone plus member code, or phone plus CCCD and birth date.
+#[server(prefix = "/api", endpoint = "join")]
+pub async fn request_join(phone: String, member_code: String, cccd: String, birth_date: String, password: String, password2: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::account::check_new_password;
+        use crate::domain::cccd::Cccd;
+        use crate::domain::phone::Phone;
+        use crate::domain::register::{Date, FieldError};
+        let mut errors = Vec::new();
+        let phone = Phone::parse(&phone).map_err(|e| errors.push(FieldError::new("phone", e.key()))).ok();
+        let code = member_code.trim().to_ascii_uppercase();
+        let by_cccd = if code.is_empty() {
+            let c = Cccd::parse(&cccd).map_err(|e| errors.push(FieldError::new("cccd", e.key()))).ok();
+            let b = Date::parse(&birth_date).map_err(|_| errors.push(FieldError::new("birth_date", "err_date_format"))).ok();
+            c.zip(b).map(|(c, b)| (c.as_str().to_string(), b.iso()))
+        } else {
+            None
+        };
+        if let Err((field, key)) = check_new_password(&password, &password2) {
+            errors.push(FieldError::new(field, key));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let phone = phone.expect("no errors means a phone");
+        let db = db()?;
+        service::request_join(&db, phone.as_str(), (!code.is_empty()).then_some(code.as_str()), by_cccd, &password, crate::platform::session::client_addr()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "activate")]
+pub async fn activate(identifier: String, code: String, password: String, password2: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::account::check_new_password;
+        use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
+        check_new_password(&password, &password2).map_err(|(f, k)| AppError::field(f, k))?;
+        let token = service::activate(&db()?, &identifier, &code, &password, client_addr(), user_agent()).await?;
+        set_cookie(session_cookie(&token, is_https()));
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequestView {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: String,
+    pub member_code: String,
+    pub phone: String,
+    pub org_name: String,
+    pub requested_on: String,
+}
+
+#[server(prefix = "/api", endpoint = "join_requests")]
+pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        use crate::domain::register::Date;
+        let user = crate::platform::session::require_user()?;
+        let scopes = scopes(&user.actor, Action::DecideJoinRequest);
+        let rows = repo::pending_join_requests(&db()?, &scopes).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| JoinRequestView {
+                id: r.id,
+                full_name: r.full_name,
+                birth_date: Date::parse(&r.birth_date).map(|d| d.to_string()).unwrap_or(r.birth_date),
+                member_code: r.member_code,
+                phone: r.phone,
+                org_name: r.org_name,
+                requested_on: crate::platform::clock::date_from_unix(r.created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+            })
+            .collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "decide_join")]
+pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        service::decide_join_request(&db()?, &user, id, approve, Some(reason).filter(|r| !r.trim().is_empty())).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberAccountView {
+    pub member_id: i64,
+    pub full_name: String,
+    pub org_name: String,
+    pub phone: Option<String>,
+    /// None: no account; otherwise pending / active / rejected / disabled.
+    pub account_status: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "member_accounts")]
+pub async fn list_member_accounts(query: String) -> Result<Vec<MemberAccountView>, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let scopes = scopes(&user.actor, Action::IssueActivationCode);
+        let rows = repo::members_in_scopes(&db()?, &scopes, Some(&query)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| MemberAccountView { member_id: r.member_id, full_name: r.full_name, org_name: r.org_name, phone: r.phone, account_status: r.account_status })
+            .collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationCodeView {
+    pub member_id: i64,
+    pub code: String,
+    pub expires_on: String,
+}
+
+#[server(prefix = "/api", endpoint = "activation_code")]
+pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView, AppError> {
+    async move {
+        use crate::domain::account::format_activation_code;
+        let user = crate::platform::session::require_user()?;
+        let (code, expires) = service::issue_activation_code(&db()?, &user, member_id).await?;
+        Ok(ActivationCodeView {
+            member_id,
+            code: format_activation_code(&code),
+            expires_on: crate::platform::clock::date_from_unix(expires + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+        })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub full_name: String,
+    pub birth_date: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub hometown: Option<String>,
+    pub cccd_masked: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub member_code: String,
+    pub card_number: Option<String>,
+    pub joined_date: String,
+    pub official_date: Option<String>,
+    pub status: String,
+    pub exempt: Option<String>,
+    pub org_name: String,
+    pub position: Option<String>,
+    pub pending_phone: Option<String>,
+    pub pending_address: Option<String>,
+    pub has_pending_change: bool,
+}
+
+#[server(prefix = "/api", endpoint = "profile")]
+pub async fn my_profile() -> Result<ProfileView, AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        let db = db()?;
+        let m = crate::register::repo::member_by_id(&db, user.actor.member_id).await?;
+        let pending = repo::my_pending_contact_change(&db, m.id).await?;
+        Ok(ProfileView {
+            full_name: m.full_name,
+            birth_date: m.birth_date.to_string(),
+            gender: m.gender.code().to_string(),
+            ethnicity: m.ethnicity,
+            hometown: m.hometown,
+            // Only the last four digits: the card view may be shown to others.
+            cccd_masked: m.cccd.map(|c| format!("•••• •••• {}", &c[c.len().saturating_sub(4)..])),
+            phone: m.phone,
+            address: m.address,
+            member_code: m.member_code,
+            card_number: m.card_number,
+            joined_date: m.joined_date.to_string(),
+            official_date: m.official_date.map(|d| d.to_string()),
+            status: m.status.code().to_string(),
+            exempt: m.exempt_since.map(|d| format!("{} — {}", d, m.exempt_reason.unwrap_or_default())),
+            org_name: user.org_name,
+            position: m.position.map(|p| p.code().to_string()),
+            has_pending_change: pending.is_some(),
+            pending_phone: pending.as_ref().and_then(|p| p.0.clone()),
+            pending_address: pending.and_then(|p| p.1),
+        })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// The member proposes a new phone or address; the secretary confirms it.
+#[server(prefix = "/api", endpoint = "contact_change")]
+pub async fn request_contact_change(phone: String, address: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::phone::Phone;
+        let user = crate::platform::session::require_user()?;
+        let phone = if phone.trim().is_empty() { None } else { Some(Phone::parse(&phone).map_err(|e| AppError::field("phone", e.key()))?) };
+        let address = address.trim();
+        if address.chars().count() > 300 {
+            return Err(AppError::field("address", "err_too_long"));
+        }
+        let address = (!address.is_empty()).then(|| crate::domain::text::nfc(address));
+        if phone.is_none() && address.is_none() {
+            return Err(AppError::field("phone", "err_contact_change_empty"));
+        }
+        use sqlx::Connection;
+        let db = db()?;
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let id = repo::insert_contact_change(&mut tx, user.actor.member_id, phone.as_ref().map(|p| p.as_str()), address.as_deref(), crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            action: "contact_change_requested",
+            target_type: Some("contact_change"),
+            target_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactChangeView {
+    pub id: i64,
+    pub full_name: String,
+    pub org_name: String,
+    pub old_phone: Option<String>,
+    pub old_address: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "contact_changes")]
+pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let scopes = scopes(&user.actor, Action::DecideContactChange);
+        Ok(repo::pending_contact_changes(&db()?, &scopes)
+            .await?
+            .into_iter()
+            .map(|c| ContactChangeView { id: c.id, full_name: c.full_name, org_name: c.org_name, old_phone: c.old_phone, old_address: c.old_address, phone: c.phone, address: c.address })
+            .collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "decide_contact_change")]
+pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        service::decide_contact_change(&db()?, &user, id, approve).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Grants (`grant = true`) or revokes quản trị, trợ lý or ban biên tập over an organisation.
+#[server(prefix = "/api", endpoint = "role")]
+pub async fn set_role(member_id: i64, org_id: i64, role: String, grant: bool) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        let role = Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
+        service::set_role(&db()?, &user, member_id, org_id, role, grant).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// A WebAuthn challenge for the browser: the id to send back, and the options as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    pub challenge: String,
+    pub options: String,
+}
+
+#[server(prefix = "/api", endpoint = "passkey_register_start")]
+pub async fn passkey_register_start() -> Result<PasskeyChallenge, AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        let (challenge, options) = passkey::start_registration(&db()?, &user).await?;
+        Ok(PasskeyChallenge { challenge, options })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "passkey_register_finish")]
+pub async fn passkey_register_finish(challenge: String, credential: String) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        passkey::finish_registration(&db()?, &user, &challenge, &credential).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "passkey_sign_in_start")]
+pub async fn passkey_sign_in_start(identifier: String) -> Result<PasskeyChallenge, AppError> {
+    async move {
+        let (challenge, options) = passkey::start_authentication(&db()?, &identifier).await?;
+        Ok(PasskeyChallenge { challenge, options })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "passkey_sign_in_finish")]
+pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Result<(), AppError> {
+    async move {
+        use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
+        let token = passkey::finish_authentication(&db()?, &challenge, &credential, client_addr(), user_agent()).await?;
+        set_cookie(session_cookie(&token, is_https()));
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "passkeys")]
+pub async fn passkey_count() -> Result<i64, AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        passkey::count(&db()?, user.actor.account_id).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "passkeys_remove")]
+pub async fn passkeys_remove() -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        passkey::remove_all(&db()?, &user).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_paths_stay_on_site() {
+        assert_eq!(super::safe_next("/ca-nhan"), "/ca-nhan");
+        assert_eq!(super::safe_next("//evil.example"), "/");
+        assert_eq!(super::safe_next("https://evil.example"), "/");
+        assert_eq!(super::safe_next("/\\evil"), "/");
+        assert_eq!(super::safe_next("/api/sign_out"), "/");
+        assert_eq!(super::safe_next(""), "/");
+    }
+}

@@ -1,0 +1,622 @@
+//! SQL of accounts, sessions, join requests, activation codes, role grants, sign-in throttling
+//! and contact changes. Lists filter by the caller's scopes in SQL.
+
+use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleState};
+use crate::domain::org::OrgPath;
+use crate::domain::permission::{Actor, Grant, Role};
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use crate::platform::session::CurrentUser;
+use sqlx::{Any, AnyConnection, Row};
+
+/// `(o.path >= $n AND o.path < $n+1) OR …` for a list of scopes, starting at placeholder `first`;
+/// `FALSE`-equivalent when there are none. Returns the clause and the values to bind in order.
+pub fn scope_clause(column: &str, scopes: &[OrgPath], first: usize) -> (String, Vec<String>) {
+    if scopes.is_empty() {
+        return ("1 = 0".to_string(), Vec::new());
+    }
+    let mut parts = Vec::new();
+    let mut binds = Vec::new();
+    for (i, s) in scopes.iter().enumerate() {
+        let n = first + 2 * i;
+        parts.push(format!("({column} >= ${n} AND {column} < ${})", n + 1));
+        binds.push(s.as_str().to_string());
+        binds.push(s.subtree_upper());
+    }
+    (format!("({})", parts.join(" OR ")), binds)
+}
+
+pub struct SignInRow {
+    pub account_id: i64,
+    pub member_id: i64,
+    pub org_id: i64,
+    pub password_hash: Option<String>,
+    pub status: String,
+}
+
+pub async fn account_for_identifier(db: &Db, id: &Identifier) -> Result<Option<SignInRow>, AppError> {
+    let (column, value) = match id {
+        Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
+        Identifier::MemberCode(c) => ("m.member_code", c.clone()),
+    };
+    let row = sqlx::query(&format!(
+        "SELECT a.id AS account_id, m.id AS member_id, m.org_id, a.password_hash, a.status
+         FROM members m JOIN accounts a ON a.member_id = m.id WHERE {column} = $1"
+    ))
+    .bind(value)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|r| {
+        Ok(SignInRow {
+            account_id: r.try_get("account_id")?,
+            member_id: r.try_get("member_id")?,
+            org_id: r.try_get("org_id")?,
+            password_hash: r.try_get("password_hash")?,
+            status: r.try_get("status")?,
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| e.into())
+}
+
+/// The member (and account, if any) an identifier names, for activation.
+pub async fn member_for_identifier(db: &Db, id: &Identifier) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    let (column, value) = match id {
+        Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
+        Identifier::MemberCode(c) => ("m.member_code", c.clone()),
+    };
+    let row = sqlx::query(&format!(
+        "SELECT m.id AS member_id, a.id AS account_id FROM members m LEFT JOIN accounts a ON a.member_id = m.id WHERE {column} = $1"
+    ))
+    .bind(value)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("member_id")?, r.try_get("account_id")?)),
+        None => None,
+    })
+}
+
+pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_hash: &str, now: i64, user_agent: Option<&str>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, user_agent) VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(now + crate::platform::session::SESSION_DAYS * 86_400)
+    .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(conn).await?.rows_affected())
+}
+
+/// Resolves a session token hash into the current user: one query for the person, one for
+/// their role grants. Also slides the session's expiry, at most once an hour.
+pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
+    let Some(r) = sqlx::query(
+        "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.simple_mode_offered,
+                m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         JOIN members m ON m.id = a.member_id
+         JOIN organizations o ON o.id = m.org_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.status = 'active'",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let account_id: i64 = r.try_get("account_id")?;
+    let org = OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let mut grants = Vec::new();
+    if let Some(role) = r.try_get::<Option<String>, _>("position")?.as_deref().and_then(Role::from_code) {
+        grants.push(Grant { role, scope: org.clone() });
+    }
+    let rows = sqlx::query("SELECT g.role, o.path FROM role_grants g JOIN organizations o ON o.id = g.org_id WHERE g.account_id = $1")
+        .bind(account_id)
+        .fetch_all(db.pool())
+        .await?;
+    for g in rows {
+        if let (Some(role), Ok(scope)) = (Role::from_code(&g.try_get::<String, _>("role")?), OrgPath::parse(&g.try_get::<String, _>("path")?)) {
+            grants.push(Grant { role, scope });
+        }
+    }
+    let last_seen: i64 = r.try_get("last_seen_at")?;
+    if now - last_seen > crate::platform::session::TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(now)
+            .bind(now + crate::platform::session::SESSION_DAYS * 86_400)
+            .bind(token_hash)
+            .execute(db.pool())
+            .await?;
+    }
+    let birth: String = r.try_get("birth_date")?;
+    Ok(Some(CurrentUser {
+        actor: Actor { account_id, member_id: r.try_get("member_id")?, org, grants },
+        token_hash: token_hash.to_string(),
+        full_name: r.try_get("full_name")?,
+        birth_year: birth.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970),
+        org_name: r.try_get("org_name")?,
+        prefs: Preferences {
+            text_size: TextSize::from_code(&r.try_get::<String, _>("text_size")?).unwrap_or_default(),
+            simple_mode: r.try_get::<i64, _>("simple_mode")? == 1,
+        },
+        simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
+    }))
+}
+
+pub async fn save_preferences(db: &Db, account_id: i64, prefs: Preferences, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET text_size = $1, simple_mode = $2, simple_mode_offered = 1, updated_at = $3 WHERE id = $4")
+        .bind(prefs.text_size.code())
+        .bind(prefs.simple_mode as i64)
+        .bind(now)
+        .bind(account_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn throttle_state(db: &Db, key: &str) -> Result<Option<ThrottleState>, AppError> {
+    let row = sqlx::query("SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => Some(ThrottleState { failures: r.try_get("failures")?, window_start: r.try_get("window_start")?, locked_until: r.try_get("locked_until")? }),
+        None => None,
+    })
+}
+
+pub async fn save_throttle(db: &Db, key: &str, s: ThrottleState) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until",
+    )
+    .bind(key)
+    .bind(s.failures)
+    .bind(s.window_start)
+    .bind(s.locked_until)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1").bind(key).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// A member matched by the join form: by member code, or by CCCD plus birth date.
+pub struct MatchedMember {
+    pub member_id: i64,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+    pub account_status: Option<String>,
+}
+
+pub async fn match_member(db: &Db, member_code: Option<&str>, cccd_and_birth: Option<(&str, &str)>) -> Result<Option<MatchedMember>, AppError> {
+    let base = "SELECT m.id, m.org_id, o.path, a.status FROM members m JOIN organizations o ON o.id = m.org_id
+                LEFT JOIN accounts a ON a.member_id = m.id";
+    let row = if let Some(code) = member_code {
+        sqlx::query(&format!("{base} WHERE m.member_code = $1")).bind(code.to_string()).fetch_optional(db.pool()).await?
+    } else if let Some((cccd, birth)) = cccd_and_birth {
+        sqlx::query(&format!("{base} WHERE m.cccd = $1 AND m.birth_date = $2"))
+            .bind(cccd.to_string())
+            .bind(birth.to_string())
+            .fetch_optional(db.pool())
+            .await?
+    } else {
+        None
+    };
+    row.map(|r| {
+        Ok(MatchedMember {
+            member_id: r.try_get("id")?,
+            org_id: r.try_get("org_id")?,
+            org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+            account_status: r.try_get("status")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn upsert_pending_account(conn: &mut AnyConnection, member_id: i64, password_hash: &str, now: i64) -> Result<i64, AppError> {
+    let existing = sqlx::query("SELECT id FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(&mut *conn).await?;
+    if let Some(r) = existing {
+        let id: i64 = r.try_get("id")?;
+        sqlx::query("UPDATE accounts SET password_hash = $1, status = 'pending', updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(id);
+    }
+    let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, 'pending', $3, $3) RETURNING id")
+        .bind(member_id)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn insert_account(conn: &mut AnyConnection, member_id: i64, password_hash: Option<&str>, status: &str, now: i64) -> Result<i64, AppError> {
+    let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
+        .bind(member_id)
+        .bind(password_hash)
+        .bind(status)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn insert_join_request(conn: &mut AnyConnection, member_id: i64, phone: &str, now: i64) -> Result<i64, AppError> {
+    // A new request replaces an older undecided one of the same member.
+    sqlx::query("DELETE FROM join_requests WHERE member_id = $1 AND status = 'pending'").bind(member_id).execute(&mut *conn).await?;
+    let r = sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING id")
+        .bind(member_id)
+        .bind(phone)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+#[derive(Clone, Debug)]
+pub struct JoinRequestRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub full_name: String,
+    pub birth_date: String,
+    pub member_code: String,
+    pub phone: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: OrgPath,
+    pub created_at: i64,
+}
+
+const JOIN_REQUEST_SELECT: &str = "SELECT j.id, j.member_id, m.full_name, m.birth_date, m.member_code, j.phone, m.org_id, o.name AS org_name,
+            o.path, j.created_at
+     FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id";
+
+fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
+    Ok(JoinRequestRow {
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        full_name: r.try_get("full_name")?,
+        birth_date: r.try_get("birth_date")?,
+        member_code: r.try_get("member_code")?,
+        phone: r.try_get("phone")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn pending_join_requests(db: &Db, scopes: &[OrgPath]) -> Result<Vec<JoinRequestRow>, AppError> {
+    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let sql = format!("{JOIN_REQUEST_SELECT} WHERE j.status = 'pending' AND {clause} ORDER BY j.created_at, j.id LIMIT 200");
+    let mut q = sqlx::query::<Any>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(db.pool()).await?.iter().map(join_request_row).collect()
+}
+
+pub async fn pending_join_request(db: &Db, id: i64) -> Result<JoinRequestRow, AppError> {
+    let r = sqlx::query(&format!("{JOIN_REQUEST_SELECT} WHERE j.id = $1 AND j.status = 'pending'")).bind(id).fetch_one(db.pool()).await?;
+    join_request_row(&r)
+}
+
+pub async fn decide_join_request(conn: &mut AnyConnection, req: &JoinRequestRow, approve: bool, reason: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5")
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .bind(req.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE accounts SET status = $1, updated_at = $2 WHERE member_id = $3")
+        .bind(if approve { "active" } else { "rejected" })
+        .bind(now)
+        .bind(req.member_id)
+        .execute(&mut *conn)
+        .await?;
+    if approve {
+        // The phone the member gave becomes the register's phone (it is how they sign in).
+        sqlx::query("UPDATE members SET phone = $1, updated_at = $2 WHERE id = $3")
+            .bind(&req.phone)
+            .bind(now)
+            .bind(req.member_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn latest_join_request_reason(db: &Db, member_id: i64) -> Result<Option<String>, AppError> {
+    let r = sqlx::query("SELECT reason FROM join_requests WHERE member_id = $1 AND status = 'rejected' ORDER BY decided_at DESC LIMIT 1")
+        .bind(member_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match r {
+        Some(r) => r.try_get("reason")?,
+        None => None,
+    })
+}
+
+/// Member's organisation path, for permission checks on a member.
+pub async fn member_org(db: &Db, member_id: i64) -> Result<(i64, OrgPath), AppError> {
+    let r = sqlx::query("SELECT m.org_id, o.path FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1")
+        .bind(member_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((r.try_get("org_id")?, OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?))
+}
+
+pub async fn account_of_member(conn: &mut AnyConnection, member_id: i64) -> Result<Option<(i64, String)>, AppError> {
+    let r = sqlx::query("SELECT id, status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("id")?, r.try_get("status")?)),
+        None => None,
+    })
+}
+
+pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, purpose: &str, expires_at: i64, by: i64, now: i64) -> Result<(), AppError> {
+    // Only the newest code of an account works.
+    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL").bind(now).bind(account_id).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO activation_codes (account_id, code_hash, purpose, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(account_id)
+        .bind(code_hash)
+        .bind(purpose)
+        .bind(expires_at)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks a valid code used and returns its id; `None` if no unexpired unused code matches.
+pub async fn consume_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
+    let r = sqlx::query("SELECT id FROM activation_codes WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL AND expires_at > $3")
+        .bind(account_id)
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(r) = r else { return Ok(None) };
+    let id: i64 = r.try_get("id")?;
+    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(Some(id))
+}
+
+pub async fn set_password_and_activate(conn: &mut AnyConnection, account_id: i64, hash: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct ScopedMemberRow {
+    pub member_id: i64,
+    pub full_name: String,
+    pub org_name: String,
+    pub phone: Option<String>,
+    pub account_status: Option<String>,
+}
+
+/// Members in the caller's scopes, with their account status, for leaders handing out codes.
+pub async fn members_in_scopes(db: &Db, scopes: &[OrgPath], name_query: Option<&str>) -> Result<Vec<ScopedMemberRow>, AppError> {
+    let (clause, mut binds) = scope_clause("o.path", scopes, 1);
+    let mut sql = format!(
+        "SELECT m.id, m.full_name, o.name AS org_name, m.phone, a.status FROM members m
+         JOIN organizations o ON o.id = m.org_id LEFT JOIN accounts a ON a.member_id = m.id WHERE {clause}"
+    );
+    if let Some(q) = name_query.filter(|q| !q.trim().is_empty()) {
+        binds.push(format!("%{}%", crate::domain::text::fold(q)));
+        sql.push_str(&format!(" AND m.name_folded LIKE ${}", binds.len()));
+    }
+    sql.push_str(" ORDER BY o.path, m.full_name LIMIT 100");
+    let mut query = sqlx::query::<Any>(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ScopedMemberRow {
+                member_id: r.try_get("id")?,
+                full_name: r.try_get("full_name")?,
+                org_name: r.try_get("org_name")?,
+                phone: r.try_get("phone")?,
+                account_status: r.try_get("status")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+pub struct ProfileRow {
+    pub member: crate::register::Member,
+    pub org_name: String,
+}
+
+pub async fn secretary_of(db: &Db, org_id: i64, not_member: i64) -> Result<Option<(String, Option<String>, String)>, AppError> {
+    let r = sqlx::query(
+        "SELECT full_name, phone, position FROM members WHERE org_id = $1 AND position IN ('bi_thu', 'pho_bi_thu') AND id <> $2
+         ORDER BY CASE position WHEN 'bi_thu' THEN 0 ELSE 1 END, id LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(not_member)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("full_name")?, r.try_get("phone")?, r.try_get("position")?)),
+        None => None,
+    })
+}
+
+pub async fn insert_contact_change(conn: &mut AnyConnection, member_id: i64, phone: Option<&str>, address: Option<&str>, now: i64) -> Result<i64, AppError> {
+    sqlx::query("DELETE FROM contact_changes WHERE member_id = $1 AND status = 'pending'").bind(member_id).execute(&mut *conn).await?;
+    let r = sqlx::query("INSERT INTO contact_changes (member_id, phone, address, status, created_at) VALUES ($1, $2, $3, 'pending', $4) RETURNING id")
+        .bind(member_id)
+        .bind(phone)
+        .bind(address)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+#[derive(Clone, Debug)]
+pub struct ContactChangeRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub full_name: String,
+    pub org_name: String,
+    pub org_path: OrgPath,
+    pub old_phone: Option<String>,
+    pub old_address: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+const CONTACT_SELECT: &str = "SELECT c.id, c.member_id, m.full_name, o.name AS org_name, o.path, m.phone AS old_phone, m.address AS old_address,
+            c.phone, c.address
+     FROM contact_changes c JOIN members m ON m.id = c.member_id JOIN organizations o ON o.id = m.org_id";
+
+fn contact_row(r: &sqlx::any::AnyRow) -> Result<ContactChangeRow, AppError> {
+    Ok(ContactChangeRow {
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        full_name: r.try_get("full_name")?,
+        org_name: r.try_get("org_name")?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+        old_phone: r.try_get("old_phone")?,
+        old_address: r.try_get("old_address")?,
+        phone: r.try_get("phone")?,
+        address: r.try_get("address")?,
+    })
+}
+
+pub async fn pending_contact_changes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<ContactChangeRow>, AppError> {
+    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let sql = format!("{CONTACT_SELECT} WHERE c.status = 'pending' AND {clause} ORDER BY c.created_at, c.id LIMIT 200");
+    let mut q = sqlx::query::<Any>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(db.pool()).await?.iter().map(contact_row).collect()
+}
+
+pub async fn pending_contact_change(db: &Db, id: i64) -> Result<ContactChangeRow, AppError> {
+    let r = sqlx::query(&format!("{CONTACT_SELECT} WHERE c.id = $1 AND c.status = 'pending'")).bind(id).fetch_one(db.pool()).await?;
+    contact_row(&r)
+}
+
+pub async fn my_pending_contact_change(db: &Db, member_id: i64) -> Result<Option<(Option<String>, Option<String>)>, AppError> {
+    let r = sqlx::query("SELECT phone, address FROM contact_changes WHERE member_id = $1 AND status = 'pending'")
+        .bind(member_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("phone")?, r.try_get("address")?)),
+        None => None,
+    })
+}
+
+pub async fn decide_contact_change(conn: &mut AnyConnection, c: &ContactChangeRow, approve: bool, by: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE contact_changes SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind(by)
+        .bind(now)
+        .bind(c.id)
+        .execute(&mut *conn)
+        .await?;
+    if approve {
+        sqlx::query("UPDATE members SET phone = COALESCE($1, phone), address = COALESCE($2, address), updated_at = $3 WHERE id = $4")
+            .bind(&c.phone)
+            .bind(&c.address)
+            .bind(now)
+            .bind(c.member_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_grant(conn: &mut AnyConnection, account_id: i64, org_id: i64, role: Role, by: Option<i64>, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO role_grants (account_id, org_id, role, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(account_id)
+        .bind(org_id)
+        .bind(role.code())
+        .bind(by)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_grant(conn: &mut AnyConnection, account_id: i64, org_id: i64, role: Role) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM role_grants WHERE account_id = $1 AND org_id = $2 AND role = $3")
+        .bind(account_id)
+        .bind(org_id)
+        .bind(role.code())
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+pub async fn count_pending_join_requests(db: &Db, scopes: &[OrgPath]) -> Result<i64, AppError> {
+    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id
+         WHERE j.status = 'pending' AND {clause}"
+    );
+    let mut q = sqlx::query::<Any>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_clauses() {
+        let (c, b) = scope_clause("o.path", &[], 1);
+        assert_eq!(c, "1 = 0");
+        assert!(b.is_empty());
+        let scopes = [OrgPath::parse("/1/2/").unwrap(), OrgPath::parse("/1/9/").unwrap()];
+        let (c, b) = scope_clause("o.path", &scopes, 3);
+        assert_eq!(c, "((o.path >= $3 AND o.path < $4) OR (o.path >= $5 AND o.path < $6))");
+        assert_eq!(b, vec!["/1/2/", "/1/20", "/1/9/", "/1/90"]);
+    }
+}

@@ -1,0 +1,325 @@
+//! Account rules that need data: passwords, sign-in with throttling, join requests, activation
+//! codes, contact changes, role grants. Server functions call these after parsing input and
+//! checking permission; each write that matters lands in the audit log.
+
+use super::repo;
+use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
+use crate::domain::permission::{self, Action, Role};
+use crate::platform::audit::{self, AuditEntry};
+use crate::platform::clock::now_unix;
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use crate::platform::session::{hash_token, new_token, CurrentUser};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sqlx::Connection;
+use std::sync::OnceLock;
+
+fn form_error(key: &str) -> AppError {
+    AppError::field("form", key)
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes), off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| AppError::internal(&e))?
+    .map_err(|e| AppError::internal(&e))
+}
+
+/// A hash to verify against when there is no account, so a wrong phone number takes as long
+/// as a wrong password and timing reveals nothing.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(b"decoy password", &salt).map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+pub async fn verify_password(hash: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| decoy_hash().to_string());
+        let known = PasswordHash::new(&hash).ok();
+        match known {
+            Some(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            None => false,
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Signs in and returns the new session token. Failures are counted per identifier and per
+/// client address; the message never says whether the number exists.
+pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
+    let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
+    if password.is_empty() {
+        return Err(AppError::field("password", "err_password_empty"));
+    }
+    let now = now_unix();
+    let id_key = id.throttle_key();
+    let ip_key = ip.as_ref().map(|a| format!("ip:{a}"));
+    let id_state = repo::throttle_state(db, &id_key).await?;
+    let ip_state = match &ip_key {
+        Some(k) => repo::throttle_state(db, k).await?,
+        None => None,
+    };
+    if account::wait_seconds(id_state, now) > 0 || account::wait_seconds(ip_state, now) > 0 {
+        return Err(form_error("err_sign_in_locked"));
+    }
+    let row = repo::account_for_identifier(db, &id).await?;
+    let ok = verify_password(row.as_ref().and_then(|r| r.password_hash.clone()), password.to_string()).await;
+    let mut conn = db.pool().acquire().await?;
+    if !ok {
+        repo::save_throttle(db, &id_key, account::after_failure(ThrottleKind::Identifier, id_state, now)).await?;
+        if let Some(k) = &ip_key {
+            repo::save_throttle(db, k, account::after_failure(ThrottleKind::Address, ip_state, now)).await?;
+        }
+        audit::record(&mut conn, AuditEntry {
+            actor_account_id: row.as_ref().map(|r| r.account_id),
+            action: "sign_in_failed",
+            ip: ip.clone(),
+            ..Default::default()
+        })
+        .await?;
+        return Err(form_error("err_sign_in_failed"));
+    }
+    let row = row.expect("a verified password has an account");
+    // The password is right, so telling the person about their own account reveals nothing.
+    match row.status.as_str() {
+        "active" => {}
+        "pending" => return Err(form_error("err_account_pending")),
+        "rejected" => return Err(form_error("err_account_rejected")),
+        _ => return Err(form_error("err_account_disabled")),
+    }
+    repo::clear_throttle(db, &id_key).await?;
+    let token = new_token();
+    let mut tx = conn.begin().await?;
+    repo::create_session(&mut tx, row.account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(row.account_id),
+        action: "sign_in",
+        target_type: Some("account"),
+        target_id: Some(row.account_id),
+        org_id: Some(row.org_id),
+        ip,
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(), AppError> {
+    let mut conn = db.pool().acquire().await?;
+    if everywhere {
+        repo::delete_sessions_of(&mut conn, user.actor.account_id).await?;
+    } else {
+        repo::delete_session(db, &user.token_hash).await?;
+    }
+    audit::record(&mut conn, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        action: if everywhere { "sign_out_everywhere" } else { "sign_out" },
+        ..Default::default()
+    })
+    .await
+}
+
+/// A member without an account asks to join: matched against the register by member code, or
+/// by CCCD and birth date; the password is set now and works once leadership approves.
+pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_birth: Option<(String, String)>, password: &str, ip: Option<String>) -> Result<(), AppError> {
+    let matched = repo::match_member(db, member_code, cccd_birth.as_ref().map(|(c, b)| (c.as_str(), b.as_str()))).await?;
+    let Some(m) = matched else {
+        return Err(form_error("err_join_no_match"));
+    };
+    if matches!(m.account_status.as_deref(), Some("active")) {
+        return Err(form_error("err_join_has_account"));
+    }
+    let hash = hash_password(password.to_string()).await?;
+    let now = now_unix();
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    repo::upsert_pending_account(&mut tx, m.member_id, &hash, now).await?;
+    let id = repo::insert_join_request(&mut tx, m.member_id, phone, now).await?;
+    audit::record(&mut tx, AuditEntry {
+        action: "join_requested",
+        target_type: Some("join_request"),
+        target_id: Some(id),
+        org_id: Some(m.org_id),
+        on_behalf_of: Some(m.member_id),
+        ip,
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: bool, reason: Option<String>) -> Result<(), AppError> {
+    let req = repo::pending_join_request(db, id).await?;
+    if !permission::may(&user.actor, Action::DecideJoinRequest, &req.org_path) {
+        return Err(AppError::Forbidden);
+    }
+    if !approve && reason.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        return Err(AppError::field("reason", "err_reason_required"));
+    }
+    let now = now_unix();
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    repo::decide_join_request(&mut tx, &req, approve, reason.as_deref().map(str::trim), user.actor.account_id, now).await?;
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        on_behalf_of: Some(req.member_id),
+        action: if approve { "join_approved" } else { "join_rejected" },
+        target_type: Some("join_request"),
+        target_id: Some(id),
+        org_id: Some(req.org_id),
+        detail: reason,
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates the member's account if needed and issues a fresh one-time code (7 days). For an
+/// active account the code resets the password.
+pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) -> Result<(String, i64), AppError> {
+    let (org_id, org_path) = repo::member_org(db, member_id).await?;
+    if !permission::may(&user.actor, Action::IssueActivationCode, &org_path) {
+        return Err(AppError::Forbidden);
+    }
+    let code: String = {
+        use rand::Rng;
+        let n: u32 = rand::rng().random_range(0..100_000_000);
+        format!("{n:08}")
+    };
+    let now = now_unix();
+    let expires = now + ACTIVATION_CODE_DAYS * 86_400;
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    let (account_id, purpose) = match repo::account_of_member(&mut tx, member_id).await? {
+        Some((id, status)) if status == "active" => (id, "reset"),
+        Some((id, _)) => (id, "activate"),
+        None => (repo::insert_account(&mut tx, member_id, None, "disabled", now).await?, "activate"),
+    };
+    repo::insert_activation_code(&mut tx, account_id, &hash_token(&code), purpose, expires, user.actor.account_id, now).await?;
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        on_behalf_of: Some(member_id),
+        action: if purpose == "reset" { "reset_code_issued" } else { "activation_code_issued" },
+        target_type: Some("account"),
+        target_id: Some(account_id),
+        org_id: Some(org_id),
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok((code, expires))
+}
+
+/// A member uses a code to set their password; returns a new session token.
+pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
+    let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
+    let code = account::parse_activation_code(code).map_err(|key| AppError::field("code", key))?;
+    let now = now_unix();
+    // Codes are guessable only by brute force: throttle them like passwords.
+    let id_key = format!("code:{}", id.throttle_key());
+    let state = repo::throttle_state(db, &id_key).await?;
+    if account::wait_seconds(state, now) > 0 {
+        return Err(form_error("err_sign_in_locked"));
+    }
+    let found = repo::member_for_identifier(db, &id).await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    let used = match found {
+        Some((_, Some(account_id))) => repo::consume_activation_code(&mut tx, account_id, &hash_token(&code), now).await?.map(|_| account_id),
+        _ => None,
+    };
+    let Some(account_id) = used else {
+        drop(tx);
+        repo::save_throttle(db, &id_key, account::after_failure(ThrottleKind::Identifier, state, now)).await?;
+        return Err(AppError::field("code", "err_code_invalid"));
+    };
+    let hash = hash_password(password.to_string()).await?;
+    repo::set_password_and_activate(&mut tx, account_id, &hash, now).await?;
+    // A new password ends every other session (a lost phone keeps nothing).
+    repo::delete_sessions_of(&mut tx, account_id).await?;
+    let token = new_token();
+    repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(account_id),
+        action: "account_activated",
+        target_type: Some("account"),
+        target_id: Some(account_id),
+        ip,
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    repo::clear_throttle(db, &id_key).await?;
+    Ok(token)
+}
+
+pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve: bool) -> Result<(), AppError> {
+    let change = repo::pending_contact_change(db, id).await?;
+    if !permission::may(&user.actor, Action::DecideContactChange, &change.org_path) {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_unix();
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    repo::decide_contact_change(&mut tx, &change, approve, user.actor.account_id, now).await?;
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        on_behalf_of: Some(change.member_id),
+        action: if approve { "contact_change_approved" } else { "contact_change_rejected" },
+        target_type: Some("member"),
+        target_id: Some(change.member_id),
+        detail: Some(format!("phone={:?} address={:?}", change.phone, change.address)),
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants or revokes admin / assistant / editor over an organisation's subtree. Only an admin
+/// whose own subtree contains that organisation may do it.
+pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, role: Role, grant: bool) -> Result<(), AppError> {
+    if !role.is_grantable() {
+        return Err(AppError::field("role", "err_invalid_value"));
+    }
+    let org = crate::register::repo::org_by_id(db, org_id).await?;
+    if !permission::may(&user.actor, Action::ManageRole(role), &org.path) {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_unix();
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    let Some((account_id, _)) = repo::account_of_member(&mut tx, member_id).await? else {
+        return Err(AppError::field("member_id", "err_member_no_account"));
+    };
+    if grant {
+        repo::insert_grant(&mut tx, account_id, org_id, role, Some(user.actor.account_id), now).await?;
+    } else if repo::delete_grant(&mut tx, account_id, org_id, role).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        on_behalf_of: Some(member_id),
+        action: if grant { "role_granted" } else { "role_revoked" },
+        target_type: Some("account"),
+        target_id: Some(account_id),
+        org_id: Some(org_id),
+        detail: Some(role.code().to_string()),
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,609 @@
+//! Documents and news: the library members open most. Reading, searching without diacritics,
+//! bookmarking and marking a resolution studied. (Publishing with uploads and the leaders'
+//! view of who has read what are the next steps of this feature.)
+
+#[cfg(feature = "ssr")]
+pub mod attachments;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "hydrate")]
+pub mod tts_js;
+#[cfg(feature = "ssr")]
+pub mod seed;
+
+use crate::platform::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Library filters, as the page's query string carries them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DocFilter {
+    /// `van_ban` (documents) or `tin_tuc` (news).
+    pub kind: String,
+    pub query: String,
+    pub doc_type: Option<String>,
+    pub year: Option<i32>,
+    /// Level of the audience: `tinh` (province), `co_so` (commune, ward or agency committee),
+    /// `chi_bo` (a cell).
+    pub level: Option<String>,
+    pub saved_only: bool,
+    pub offset: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSummary {
+    pub id: i64,
+    pub kind: String,
+    pub doc_type: Option<String>,
+    pub number: Option<String>,
+    pub issuing_body: Option<String>,
+    pub issued_on: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Name of the organisation the document is addressed to.
+    pub audience: String,
+    pub bookmarked: bool,
+    pub studied: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryPage {
+    pub items: Vec<DocSummary>,
+    pub has_more: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocView {
+    pub doc: DocSummary,
+    pub paragraphs: Vec<String>,
+    pub tags: Vec<String>,
+    pub reflection: Option<String>,
+    pub attachment: Option<AttachmentView>,
+    /// Questions without their answers (checked on the server).
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: i64,
+    pub question: String,
+    pub options: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerCheck {
+    pub id: i64,
+    pub chosen: Option<String>,
+    pub correct: String,
+    pub right: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub name: String,
+    pub size_kb: i64,
+    pub is_pdf: bool,
+}
+
+/// A document to insert (publishing and the demo seed).
+#[derive(Clone, Debug)]
+pub struct NewDocument {
+    pub org_id: i64,
+    pub kind: String,
+    pub doc_type: Option<String>,
+    pub number: Option<String>,
+    pub issuing_body: Option<String>,
+    pub issued_on: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub tags: Option<String>,
+    pub published_by: Option<i64>,
+}
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[server(prefix = "/api", endpoint = "library")]
+pub async fn library(
+    kind: String,
+    query: String,
+    doc_type: String,
+    year: String,
+    #[server(default)] level: String,
+    saved: bool,
+    offset: i64,
+) -> Result<LibraryPage, AppError> {
+    async move {
+        use crate::domain::document::DocType;
+        let user = crate::platform::session::require_user()?;
+        let kind = match kind.as_str() {
+            "tin_tuc" => "tin_tuc",
+            _ => "van_ban",
+        };
+        let doc_type = match doc_type.trim() {
+            "" => None,
+            t => Some(DocType::from_code(t).ok_or_else(|| AppError::field("doc_type", "err_invalid_value"))?.code().to_string()),
+        };
+        let year = match year.trim() {
+            "" => None,
+            y => Some(y.parse::<i32>().ok().filter(|y| (1930..=2100).contains(y)).ok_or_else(|| AppError::field("year", "err_invalid_value"))?),
+        };
+        let level = match level.trim() {
+            "" => None,
+            l @ ("tinh" | "co_so" | "chi_bo") => Some(l.to_string()),
+            _ => return Err(AppError::field("level", "err_invalid_value")),
+        };
+        let filter = DocFilter { kind: kind.into(), query: query.chars().take(200).collect(), doc_type, year, level, saved_only: saved, offset: offset.max(0) };
+        let db = crate::platform::db::from_context()?;
+        // One row more than a page tells whether there is a next page.
+        let mut items = repo::library(&db, &user.actor.org, user.actor.member_id, &filter, PAGE_SIZE + 1).await?;
+        let has_more = items.len() as i64 > PAGE_SIZE;
+        items.truncate(PAGE_SIZE as usize);
+        Ok(LibraryPage { items, has_more })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Opens a document: checks the audience, records the opening, returns the reading view.
+#[server(prefix = "/api", endpoint = "document")]
+pub async fn open_document(id: i64) -> Result<DocView, AppError> {
+    async move {
+        let (user, db, row) = readable(id).await?;
+        let (bookmarked, studied, reflection) = repo::open(&db, id, user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        let attachment = attachments::latest(&db, id).await?.map(|(name, size, content_type, _)| AttachmentView {
+            name,
+            size_kb: (size + 1023) / 1024,
+            is_pdf: content_type == "application/pdf",
+        });
+        let body = row.body.clone().or_else(|| row.summary.summary.clone()).unwrap_or_default();
+        Ok(DocView {
+            doc: DocSummary { bookmarked, studied, ..row.summary },
+            paragraphs: body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            tags: row.tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect(),
+            reflection,
+            attachment,
+            questions: repo::questions(&db, id)
+                .await?
+                .into_iter()
+                .map(|(qid, question, options, _)| QuestionView { id: qid, question, options: options.to_vec() })
+                .collect(),
+        })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// The caller, if they may publish (and so edit, withdraw, add questions to) the document.
+#[cfg(feature = "ssr")]
+async fn publishable(id: i64) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow), AppError> {
+    use crate::domain::permission::{may, Action};
+    let user = crate::platform::session::require_user()?;
+    let db = crate::platform::db::from_context()?;
+    let row = repo::document(&db, id).await?;
+    if !may(&user.actor, Action::Publish, &row.audience_path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, db, row))
+}
+
+/// The caller and the document, if the caller may read it. Withdrawn and out-of-audience
+/// documents look the same as missing ones.
+#[cfg(feature = "ssr")]
+async fn readable(id: i64) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow), AppError> {
+    let user = crate::platform::session::require_user()?;
+    let db = crate::platform::db::from_context()?;
+    let row = repo::document(&db, id).await?;
+    if row.status != "published" || !crate::domain::permission::may_read_document(&user.actor, &row.audience_path) {
+        return Err(AppError::NotFound);
+    }
+    Ok((user, db, row))
+}
+
+#[server(prefix = "/api", endpoint = "bookmark")]
+pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
+    async move {
+        let (user, db, _) = readable(id).await?;
+        repo::set_bookmark(&db, id, user.actor.member_id, on, crate::platform::clock::now_unix()).await?;
+        Ok(on)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// "Đã học tập", with an optional short reflection (thu hoạch).
+#[server(prefix = "/api", endpoint = "studied")]
+pub async fn mark_studied(id: i64, reflection: String) -> Result<(), AppError> {
+    async move {
+        let reflection = reflection.trim();
+        if reflection.chars().count() > 2000 {
+            return Err(AppError::field("reflection", "err_too_long"));
+        }
+        let (user, db, _) = readable(id).await?;
+        let reflection = (!reflection.is_empty()).then(|| crate::domain::text::nfc(reflection));
+        repo::mark_studied(&db, id, user.actor.member_id, reflection.as_deref(), crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberProgress {
+    pub name: String,
+    pub exempt: bool,
+    pub opened: bool,
+    pub studied: bool,
+    pub reminded: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellProgress {
+    pub org_name: String,
+    pub members: Vec<MemberProgress>,
+    /// Members who count (exempt members do not).
+    pub total: i64,
+    pub opened: i64,
+    pub studied: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressView {
+    pub id: i64,
+    pub title: String,
+    pub number: Option<String>,
+    pub cells: Vec<CellProgress>,
+}
+
+/// The document's audience, if the caller leads some part of it; with the caller's scopes.
+#[cfg(feature = "ssr")]
+async fn followable(
+    id: i64,
+) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow, Vec<crate::domain::org::OrgPath>), AppError> {
+    use crate::domain::permission::{scopes, Action};
+    let user = crate::platform::session::require_user()?;
+    let db = crate::platform::db::from_context()?;
+    let row = repo::document(&db, id).await?;
+    let audience = row.audience_path.clone();
+    let scopes: Vec<_> = scopes(&user.actor, Action::FollowReading)
+        .into_iter()
+        .filter(|s| s.contains(&audience) || audience.contains(s))
+        .collect();
+    if scopes.is_empty() || row.status != "published" {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, db, row, scopes))
+}
+
+/// Who in the caller's part of the audience has opened and studied the document, per chi bộ.
+#[server(prefix = "/api", endpoint = "document_progress")]
+pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
+    async move {
+        let (_, db, row, scopes) = followable(id).await?;
+        let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
+        let mut cells: Vec<CellProgress> = Vec::new();
+        let mut last_org = None;
+        for r in rows {
+            if last_org != Some(r.org_id) {
+                cells.push(CellProgress { org_name: r.org_name.clone(), members: Vec::new(), total: 0, opened: 0, studied: 0 });
+                last_org = Some(r.org_id);
+            }
+            let cell = cells.last_mut().expect("pushed above");
+            if !r.exempt {
+                cell.total += 1;
+                cell.opened += r.opened as i64;
+                cell.studied += r.studied as i64;
+            }
+            cell.members.push(MemberProgress { name: r.full_name, exempt: r.exempt, opened: r.opened, studied: r.studied, reminded: r.reminded });
+        }
+        Ok(ProgressView { id, title: row.summary.title, number: row.summary.number, cells })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Reminds, once, every member in the caller's part of the audience who has not studied the
+/// document (exempt members excepted). Returns how many were reminded now.
+#[server(prefix = "/api", endpoint = "remind_readers")]
+pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
+    async move {
+        use sqlx::Connection;
+        let (user, db, row, scopes) = followable(id).await?;
+        let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
+        let targets: Vec<i64> = rows.iter().filter(|r| !r.exempt && !r.studied && !r.reminded).map(|r| r.member_id).collect();
+        let now = crate::platform::clock::now_unix();
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let sent = repo::remind(&mut tx, id, &targets, user.actor.account_id, now).await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            action: "reading_reminder",
+            target_type: Some("document"),
+            target_id: Some(id),
+            detail: Some(format!("{sent} members")),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(sent as i64)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderView {
+    pub id: i64,
+    pub title: String,
+    pub number: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "my_reminders")]
+pub async fn my_reading_reminders() -> Result<Vec<ReminderView>, AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        Ok(repo::my_reminders(&db, user.actor.member_id).await?.into_iter().map(|(id, title, number)| ReminderView { id, title, number }).collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishTarget {
+    pub id: i64,
+    pub name: String,
+    pub depth: i64,
+}
+
+/// Organisations the caller may publish to: each publishing scope and the organisations right
+/// below it.
+#[server(prefix = "/api", endpoint = "publish_targets")]
+pub async fn publish_targets() -> Result<Vec<PublishTarget>, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let mut out = Vec::new();
+        for scope in scopes(&user.actor, Action::Publish) {
+            for org in repo::publish_targets(&db, &scope).await? {
+                out.push(org);
+            }
+        }
+        Ok(out)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Publishes a document or news post to an organisation's subtree. The publisher confirms it is
+/// not classified; every field error is reported at once.
+#[server(prefix = "/api", endpoint = "publish")]
+#[allow(clippy::too_many_arguments)]
+pub async fn publish_document(
+    kind: String,
+    doc_type: String,
+    number: String,
+    issuing_body: String,
+    issued_on: String,
+    title: String,
+    summary: String,
+    body: String,
+    tags: String,
+    audience: i64,
+    #[server(default)] not_classified: Option<String>,
+) -> Result<i64, AppError> {
+    async move {
+        use crate::domain::document::{DocNumber, DocType};
+        use crate::domain::permission::{may, Action};
+        use crate::domain::register::{Date, FieldError};
+        use sqlx::Connection;
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let org = crate::register::repo::org_by_id(&db, audience).await.map_err(|_| AppError::field("audience", "err_reference_missing"))?;
+        if !may(&user.actor, Action::Publish, &org.path) {
+            return Err(AppError::Forbidden);
+        }
+        let is_news = kind == "tin_tuc";
+        let mut errors = Vec::new();
+        let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let title = title.trim().to_string();
+        if title.is_empty() {
+            errors.push(FieldError::new("title", "err_title_required"));
+        } else if title.chars().count() > 300 {
+            errors.push(FieldError::new("title", "err_too_long"));
+        }
+        let doc_type = if is_news { None } else { DocType::from_code(doc_type.trim()).map(|t| t.code().to_string()).or_else(|| { errors.push(FieldError::new("doc_type", "err_required")); None }) };
+        let number = if is_news { None } else { match DocNumber::parse(&number) { Ok(n) => Some(n.as_str().to_string()), Err(key) => { errors.push(FieldError::new("number", key)); None } } };
+        let issued_on = match clean(&issued_on) {
+            None if is_news => Some(crate::platform::clock::today_vn().iso()),
+            None => { errors.push(FieldError::new("issued_on", "err_required")); None }
+            Some(d) => match Date::parse(&d) {
+                Ok(d) if d > crate::platform::clock::today_vn() => { errors.push(FieldError::new("issued_on", "err_date_future")); None }
+                Ok(d) => Some(d.iso()),
+                Err(_) => { errors.push(FieldError::new("issued_on", "err_date_format")); None }
+            },
+        };
+        let (summary, body) = (clean(&summary), clean(&body));
+        if summary.is_none() && body.is_none() {
+            errors.push(FieldError::new("body", "err_text_required"));
+        }
+        if body.as_deref().map(|b| b.chars().count() > 200_000).unwrap_or(false) {
+            errors.push(FieldError::new("body", "err_too_long"));
+        }
+        if not_classified.as_deref() != Some("on") && not_classified.as_deref() != Some("true") {
+            errors.push(FieldError::new("not_classified", "err_classified_confirm"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let now = crate::platform::clock::now_unix();
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let id = repo::insert_document(
+            &mut tx,
+            &NewDocument {
+                org_id: org.id,
+                kind: if is_news { "tin_tuc" } else { "van_ban" }.into(),
+                doc_type,
+                number,
+                issuing_body: clean(&issuing_body),
+                issued_on,
+                title,
+                summary,
+                body,
+                tags: clean(&tags),
+                published_by: Some(user.actor.account_id),
+            },
+            now,
+        )
+        .await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            action: "document_published",
+            target_type: Some("document"),
+            target_id: Some(id),
+            org_id: Some(org.id),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Withdraws a document: members no longer see it; read and study records stay.
+#[server(prefix = "/api", endpoint = "withdraw")]
+pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
+    async move {
+        use sqlx::Connection;
+        let (user, db, _row) = publishable(id).await?;
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = conn.begin().await?;
+        repo::withdraw(&mut tx, id, crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            action: "document_withdrawn",
+            target_type: Some("document"),
+            target_id: Some(id),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub version: i64,
+    pub title: String,
+    pub edited_on: String,
+}
+
+/// Edits a document's title, summary and text; every earlier version is kept.
+#[server(prefix = "/api", endpoint = "edit_document")]
+pub async fn edit_document(id: i64, title: String, summary: String, body: String) -> Result<i64, AppError> {
+    async move {
+        use sqlx::Connection;
+        let (user, db, _row) = publishable(id).await?;
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(AppError::field("title", "err_title_required"));
+        }
+        let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let (summary, body) = (clean(&summary), clean(&body));
+        if summary.is_none() && body.is_none() {
+            return Err(AppError::field("body", "err_text_required"));
+        }
+        let now = crate::platform::clock::now_unix();
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let version = repo::edit(&mut tx, id, title, summary.as_deref(), body.as_deref(), user.actor.account_id, now).await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            action: "document_edited",
+            target_type: Some("document"),
+            target_id: Some(id),
+            detail: Some(format!("version {version}")),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// The version history of a document, for those who may publish it.
+#[server(prefix = "/api", endpoint = "document_versions")]
+pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
+    async move {
+        let (_user, db, _row) = publishable(id).await?;
+        Ok(repo::versions(&db, id)
+            .await?
+            .into_iter()
+            .map(|(version, title, at)| VersionView {
+                version,
+                title,
+                edited_on: crate::platform::clock::date_from_unix(at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+            })
+            .collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Adds a multiple-choice question (three options, one right) to a document; at most three.
+#[server(prefix = "/api", endpoint = "add_question")]
+pub async fn add_question(id: i64, question: String, option_a: String, option_b: String, option_c: String, correct: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::register::FieldError;
+        let (_user, db, _row) = publishable(id).await?;
+        let mut errors = Vec::new();
+        for (field, value) in [("question", &question), ("option_a", &option_a), ("option_b", &option_b), ("option_c", &option_c)] {
+            if value.trim().is_empty() {
+                errors.push(FieldError::new(field, "err_required"));
+            } else if value.chars().count() > 500 {
+                errors.push(FieldError::new(field, "err_too_long"));
+            }
+        }
+        if !matches!(correct.as_str(), "a" | "b" | "c") {
+            errors.push(FieldError::new("correct", "err_required"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        repo::add_question(&db, id, question.trim(), [option_a.trim(), option_b.trim(), option_c.trim()], &correct, crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Checks a member's answers: `answers` is "questionId:letter" pairs separated by commas.
+#[server(prefix = "/api", endpoint = "check_answers")]
+pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>, AppError> {
+    async move {
+        let (_, db, _) = readable(id).await?;
+        let chosen: std::collections::HashMap<i64, String> = answers
+            .split(',')
+            .filter_map(|p| p.split_once(':'))
+            .filter_map(|(q, a)| Some((q.trim().parse().ok()?, a.trim().to_string())))
+            .collect();
+        Ok(repo::questions(&db, id)
+            .await?
+            .into_iter()
+            .map(|(qid, _, _, correct)| {
+                let c = chosen.get(&qid).cloned();
+                AnswerCheck { id: qid, right: c.as_deref() == Some(correct.as_str()), chosen: c, correct }
+            })
+            .collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}

@@ -1,0 +1,253 @@
+//! Rules of accounts: how members identify themselves, passwords, activation codes,
+//! display preferences, and how repeated failed sign-ins are slowed and then locked.
+
+use super::phone::Phone;
+use serde::{Deserialize, Serialize};
+
+/// What a member types to sign in: a phone number in any common form, or the member code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identifier {
+    Phone(Phone),
+    MemberCode(String),
+}
+
+impl Identifier {
+    pub fn parse(input: &str) -> Result<Identifier, &'static str> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err("err_identifier_empty");
+        }
+        if let Ok(phone) = Phone::parse(trimmed) {
+            return Ok(Identifier::Phone(phone));
+        }
+        let code: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() >= 4 && code.len() <= 20 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+            return Ok(Identifier::MemberCode(code.to_ascii_uppercase()));
+        }
+        Err("err_identifier_invalid")
+    }
+
+    /// The key sign-in throttling counts failures under.
+    pub fn throttle_key(&self) -> String {
+        match self {
+            Identifier::Phone(p) => format!("id:{}", p.as_str()),
+            Identifier::MemberCode(c) => format!("id:{c}"),
+        }
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// A new password: long enough, not absurdly long, and typed the same twice.
+pub fn check_new_password(password: &str, repeated: &str) -> Result<(), (&'static str, &'static str)> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(("password", "err_password_short"));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(("password", "err_password_long"));
+    }
+    if password != repeated {
+        return Err(("password2", "err_password_mismatch"));
+    }
+    Ok(())
+}
+
+/// Activation codes: 8 digits, read aloud or printed as "1234 5678".
+pub const ACTIVATION_CODE_DIGITS: usize = 8;
+pub const ACTIVATION_CODE_DAYS: i64 = 7;
+
+pub fn parse_activation_code(input: &str) -> Result<String, &'static str> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if digits.len() != ACTIVATION_CODE_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("err_code_shape");
+    }
+    Ok(digits)
+}
+
+pub fn format_activation_code(digits: &str) -> String {
+    format!("{} {}", &digits[..4], &digits[4..])
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+    ExtraLarge,
+}
+
+impl TextSize {
+    pub fn code(self) -> &'static str {
+        match self {
+            TextSize::Normal => "normal",
+            TextSize::Large => "large",
+            TextSize::ExtraLarge => "xlarge",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<TextSize> {
+        match code {
+            "normal" => Some(TextSize::Normal),
+            "large" => Some(TextSize::Large),
+            "xlarge" => Some(TextSize::ExtraLarge),
+            _ => None,
+        }
+    }
+}
+
+/// Display preferences, kept on the account and in a cookie the server reads, so the first
+/// HTML already has the right size and hydration never disagrees with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Preferences {
+    pub text_size: TextSize,
+    pub simple_mode: bool,
+}
+
+impl Preferences {
+    /// Cookie value, e.g. `large.1`.
+    pub fn to_cookie(self) -> String {
+        format!("{}.{}", self.text_size.code(), self.simple_mode as u8)
+    }
+    pub fn from_cookie(value: &str) -> Option<Preferences> {
+        let (size, simple) = value.split_once('.')?;
+        Some(Preferences {
+            text_size: TextSize::from_code(size)?,
+            simple_mode: match simple {
+                "1" => true,
+                "0" => false,
+                _ => return None,
+            },
+        })
+    }
+}
+
+/// Members born before this year are offered simplified mode at their first sign-in.
+pub const SIMPLE_MODE_OFFER_BORN_BEFORE: i32 = 1956;
+
+pub fn offer_simple_mode(birth_year: i32, already_offered: bool) -> bool {
+    !already_offered && birth_year < SIMPLE_MODE_OFFER_BORN_BEFORE
+}
+
+/// Sign-in throttling. Per identifier: from the 5th failure in a row each attempt waits 30 s
+/// more; from the 10th the identifier is locked for 15 minutes. Per client address the
+/// limits are looser (shared networks), 30 failures lock the address for 15 minutes.
+/// A successful sign-in clears the identifier's counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThrottleState {
+    pub failures: i64,
+    pub window_start: i64,
+    pub locked_until: i64,
+}
+
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+pub const LOCK_SECS: i64 = 15 * 60;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThrottleKind {
+    Identifier,
+    Address,
+}
+
+/// Seconds the caller must still wait, or 0.
+pub fn wait_seconds(state: Option<ThrottleState>, now: i64) -> i64 {
+    state.map(|s| (s.locked_until - now).max(0)).unwrap_or(0)
+}
+
+/// The state after one more failure at `now`.
+pub fn after_failure(kind: ThrottleKind, state: Option<ThrottleState>, now: i64) -> ThrottleState {
+    let mut s = match state {
+        Some(s) if now - s.window_start < THROTTLE_WINDOW_SECS || s.locked_until > now => s,
+        _ => ThrottleState { failures: 0, window_start: now, locked_until: 0 },
+    };
+    s.failures += 1;
+    s.locked_until = match kind {
+        ThrottleKind::Identifier if s.failures >= 10 => now + LOCK_SECS,
+        ThrottleKind::Identifier if s.failures >= 5 => now + 30 * (s.failures - 4),
+        ThrottleKind::Address if s.failures >= 30 => now + LOCK_SECS,
+        _ => 0,
+    };
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(Identifier::parse("+84 900 000 001").unwrap(), Identifier::Phone(Phone::parse("0900000001").unwrap()));
+        assert_eq!(Identifier::parse(" 6800000012 ").unwrap(), Identifier::MemberCode("6800000012".into()));
+        assert_eq!(Identifier::parse("dv-123").unwrap(), Identifier::MemberCode("DV-123".into()));
+        assert_eq!(Identifier::parse("  "), Err("err_identifier_empty"));
+        assert_eq!(Identifier::parse("a b"), Err("err_identifier_invalid"));
+        assert_eq!(Identifier::parse("'; drop"), Err("err_identifier_invalid"));
+        assert_eq!(Identifier::parse("0900000001").unwrap().throttle_key(), Identifier::parse("84900000001").unwrap().throttle_key());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_new_password("sotay2026", "sotay2026").is_ok());
+        assert_eq!(check_new_password("short", "short"), Err(("password", "err_password_short")));
+        assert_eq!(check_new_password("longenough", "longenougH"), Err(("password2", "err_password_mismatch")));
+        assert_eq!(check_new_password(&"x".repeat(129), &"x".repeat(129)), Err(("password", "err_password_long")));
+        // Counted in characters: eight Vietnamese letters are enough.
+        assert!(check_new_password("đảngviên", "đảngviên").is_ok());
+    }
+
+    #[test]
+    fn activation_codes() {
+        assert_eq!(parse_activation_code("1234 5678").unwrap(), "12345678");
+        assert_eq!(parse_activation_code("1234-5678").unwrap(), "12345678");
+        assert_eq!(parse_activation_code("1234567"), Err("err_code_shape"));
+        assert_eq!(parse_activation_code("1234567a"), Err("err_code_shape"));
+        assert_eq!(format_activation_code("12345678"), "1234 5678");
+    }
+
+    #[test]
+    fn preferences_cookie() {
+        let p = Preferences { text_size: TextSize::Large, simple_mode: true };
+        assert_eq!(p.to_cookie(), "large.1");
+        assert_eq!(Preferences::from_cookie("large.1"), Some(p));
+        assert_eq!(Preferences::from_cookie("huge.1"), None);
+        assert_eq!(Preferences::from_cookie("normal.2"), None);
+        assert_eq!(Preferences::from_cookie(""), None);
+    }
+
+    #[test]
+    fn simple_mode_offer() {
+        assert!(offer_simple_mode(1946, false));
+        assert!(!offer_simple_mode(1946, true));
+        assert!(!offer_simple_mode(1956, false));
+    }
+
+    #[test]
+    fn throttling_slows_then_locks() {
+        let now = 1_000_000;
+        let mut s = None;
+        for i in 1..=4 {
+            s = Some(after_failure(ThrottleKind::Identifier, s, now));
+            assert_eq!(wait_seconds(s, now), 0, "failure {i}");
+        }
+        s = Some(after_failure(ThrottleKind::Identifier, s, now));
+        assert_eq!(wait_seconds(s, now), 30);
+        s = Some(after_failure(ThrottleKind::Identifier, s, now + 30));
+        assert_eq!(wait_seconds(s, now + 30), 60);
+        for _ in 7..=10 {
+            s = Some(after_failure(ThrottleKind::Identifier, s, now + 100));
+        }
+        assert_eq!(wait_seconds(s, now + 100), LOCK_SECS);
+        // Waiting it out ends the lock and, past the window, starts counting afresh.
+        let later = now + 100 + LOCK_SECS + THROTTLE_WINDOW_SECS;
+        assert_eq!(wait_seconds(s, later), 0);
+        assert_eq!(after_failure(ThrottleKind::Identifier, s, later).failures, 1);
+        // Addresses tolerate more.
+        let mut a = None;
+        for _ in 0..29 {
+            a = Some(after_failure(ThrottleKind::Address, a, now));
+        }
+        assert_eq!(wait_seconds(a, now), 0);
+        a = Some(after_failure(ThrottleKind::Address, a, now));
+        assert_eq!(wait_seconds(a, now), LOCK_SECS);
+    }
+}

@@ -1,0 +1,13 @@
+//! Pure domain rules: no I/O, no framework, unit-tested beside the code.
+//! Every error here names an i18n key (see `app/locales/*.json`), never a sentence.
+
+pub mod account;
+pub mod cccd;
+pub mod document;
+pub mod org;
+pub mod permission;
+pub mod phone;
+pub mod register;
+#[cfg(feature = "ssr")]
+pub mod text;
+pub mod upload;

@@ -1,0 +1,191 @@
+//! The organisation tree. Each organisation stores a materialized path of ids, `/1/7/42/`,
+//! so "is X inside Y" is a prefix test and "everything under Y" is one indexed range scan:
+//! `path >= '/1/7/' AND path < '/1/70'` (the upper bound swaps the trailing `/` for `0`, the
+//! next byte). Moving a subtree rewrites the prefix of every path in that range in one UPDATE.
+
+use serde::{Deserialize, Serialize};
+
+/// Kinds of organisation, top to bottom (DOMAIN.md, "The organisation tree").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrgKind {
+    /// Trung ương
+    Central,
+    /// Đảng bộ tỉnh / thành phố
+    Province,
+    /// Đảng ủy trực thuộc (xã, phường, cơ quan)
+    Committee,
+    /// Đảng bộ cơ sở
+    GrassrootsCommittee,
+    /// Chi bộ cơ sở (a grassroots cell with no cells under it)
+    GrassrootsCell,
+    /// Chi bộ trực thuộc
+    Cell,
+}
+
+impl OrgKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgKind::Central => "trung_uong",
+            OrgKind::Province => "tinh",
+            OrgKind::Committee => "dang_uy",
+            OrgKind::GrassrootsCommittee => "dang_bo_co_so",
+            OrgKind::GrassrootsCell => "chi_bo_co_so",
+            OrgKind::Cell => "chi_bo",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OrgKind> {
+        Some(match code {
+            "trung_uong" => OrgKind::Central,
+            "tinh" => OrgKind::Province,
+            "dang_uy" => OrgKind::Committee,
+            "dang_bo_co_so" => OrgKind::GrassrootsCommittee,
+            "chi_bo_co_so" => OrgKind::GrassrootsCell,
+            "chi_bo" => OrgKind::Cell,
+            _ => return None,
+        })
+    }
+
+    /// Whether members are registered directly here (a cell), rather than in cells below.
+    pub fn is_cell(self) -> bool {
+        matches!(self, OrgKind::Cell | OrgKind::GrassrootsCell)
+    }
+
+    /// Which kinds may sit directly under this one.
+    pub fn may_contain(self, child: OrgKind) -> bool {
+        use OrgKind::*;
+        match self {
+            Central => matches!(child, Province | Committee),
+            Province => matches!(child, Committee | GrassrootsCommittee | GrassrootsCell),
+            Committee => matches!(child, GrassrootsCommittee | GrassrootsCell | Cell),
+            GrassrootsCommittee => matches!(child, Cell),
+            GrassrootsCell | Cell => false,
+        }
+    }
+}
+
+/// The path of an organisation in the tree.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OrgPath(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OrgPathError {
+    #[error("err_org_path")]
+    Malformed,
+    #[error("err_org_move_into_self")]
+    IntoOwnSubtree,
+}
+
+impl OrgPath {
+    pub fn root(id: i64) -> OrgPath {
+        OrgPath(format!("/{id}/"))
+    }
+
+    pub fn child(&self, id: i64) -> OrgPath {
+        OrgPath(format!("{}{id}/", self.0))
+    }
+
+    pub fn parse(s: &str) -> Result<OrgPath, OrgPathError> {
+        let inner = s.strip_prefix('/').and_then(|r| r.strip_suffix('/')).ok_or(OrgPathError::Malformed)?;
+        if inner.is_empty() || !inner.split('/').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(OrgPathError::Malformed);
+        }
+        Ok(OrgPath(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Exclusive upper bound of the subtree range (see module docs).
+    pub fn subtree_upper(&self) -> String {
+        let mut upper = self.0.clone();
+        upper.pop();
+        upper.push('0');
+        upper
+    }
+
+    /// True when `other` is this organisation or lies anywhere below it.
+    pub fn contains(&self, other: &OrgPath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.0.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect()
+    }
+
+    pub fn id(&self) -> i64 {
+        *self.ids().last().expect("a parsed path has at least one id")
+    }
+
+    /// 0 for a root.
+    pub fn depth(&self) -> usize {
+        self.ids().len() - 1
+    }
+
+    /// The path this subtree gets when its root moves under `new_parent`.
+    pub fn moved_under(&self, new_parent: &OrgPath) -> Result<OrgPath, OrgPathError> {
+        if self.contains(new_parent) {
+            return Err(OrgPathError::IntoOwnSubtree);
+        }
+        Ok(new_parent.child(self.id()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_ranges() {
+        let province = OrgPath::root(1);
+        let ward = province.child(7);
+        let cell = ward.child(42);
+        let other_ward = province.child(70);
+        assert_eq!(cell.as_str(), "/1/7/42/");
+        assert_eq!(ward.subtree_upper(), "/1/70");
+        assert!(ward.contains(&cell));
+        assert!(ward.contains(&ward));
+        assert!(!ward.contains(&other_ward));
+        assert!(!cell.contains(&ward));
+        // The range bound agrees with the prefix test, including the tricky sibling /1/70/.
+        for p in [&cell, &ward, &other_ward, &province] {
+            let in_range = p.as_str() >= ward.as_str() && p.as_str() < ward.subtree_upper().as_str();
+            assert_eq!(in_range, ward.contains(p), "{}", p.as_str());
+        }
+        assert_eq!(cell.ids(), vec![1, 7, 42]);
+        assert_eq!(cell.id(), 42);
+        assert_eq!(cell.depth(), 2);
+        assert_eq!(province.depth(), 0);
+    }
+
+    #[test]
+    fn parse_rejects_garbage() {
+        assert!(OrgPath::parse("/1/2/").is_ok());
+        assert!(OrgPath::parse("/1/2").is_err());
+        assert!(OrgPath::parse("//").is_err());
+        assert!(OrgPath::parse("/1//2/").is_err());
+        assert!(OrgPath::parse("/a/").is_err());
+    }
+
+    #[test]
+    fn moving_a_subtree() {
+        let ward = OrgPath::parse("/1/7/").unwrap();
+        let new_parent = OrgPath::parse("/1/9/").unwrap();
+        assert_eq!(ward.moved_under(&new_parent).unwrap().as_str(), "/1/9/7/");
+        let own_child = OrgPath::parse("/1/7/42/").unwrap();
+        assert_eq!(ward.moved_under(&own_child), Err(OrgPathError::IntoOwnSubtree));
+        assert_eq!(ward.moved_under(&ward), Err(OrgPathError::IntoOwnSubtree));
+    }
+
+    #[test]
+    fn kinds() {
+        assert!(OrgKind::Committee.may_contain(OrgKind::Cell));
+        assert!(!OrgKind::Cell.may_contain(OrgKind::Cell));
+        assert!(OrgKind::GrassrootsCell.is_cell());
+        assert!(!OrgKind::Committee.is_cell());
+        for k in [OrgKind::Central, OrgKind::Province, OrgKind::Committee, OrgKind::GrassrootsCommittee, OrgKind::GrassrootsCell, OrgKind::Cell] {
+            assert_eq!(OrgKind::from_code(k.code()), Some(k));
+        }
+    }
+}

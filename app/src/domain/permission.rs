@@ -1,0 +1,242 @@
+//! Who may do what, where. One pure function answers every question; server functions ask it
+//! before touching data, and list queries apply the same scopes in SQL.
+//!
+//! A person's rights come from grants, each scoped to the subtree of one organisation:
+//! admin / assistant / editor grants held in `role_grants`, and the chi bộ positions of the
+//! register (bí thư, phó bí thư, chi ủy viên), scoped to the member's own cell.
+
+use super::org::OrgPath;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Quản trị: manages its subtree.
+    Admin,
+    /// Trợ lý: helps the admin with accounts and members, cannot grant roles.
+    Assistant,
+    /// Ban biên tập: publishes documents and news.
+    Editor,
+    /// Bí thư chi bộ.
+    Secretary,
+    /// Phó bí thư chi bộ.
+    DeputySecretary,
+    /// Chi ủy viên.
+    CellCommittee,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Assistant => "assistant",
+            Role::Editor => "editor",
+            Role::Secretary => "bi_thu",
+            Role::DeputySecretary => "pho_bi_thu",
+            Role::CellCommittee => "chi_uy_vien",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Some(match code {
+            "admin" => Role::Admin,
+            "assistant" => Role::Assistant,
+            "editor" => Role::Editor,
+            "bi_thu" => Role::Secretary,
+            "pho_bi_thu" => Role::DeputySecretary,
+            "chi_uy_vien" => Role::CellCommittee,
+            _ => return None,
+        })
+    }
+
+    /// Roles that live in `role_grants` (the others come from the register's positions).
+    pub fn is_grantable(self) -> bool {
+        matches!(self, Role::Admin | Role::Assistant | Role::Editor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: OrgPath,
+}
+
+/// The person asking: their own member record's organisation and their grants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub account_id: i64,
+    pub member_id: i64,
+    pub org: OrgPath,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Read one member's register record (beyond one's own).
+    ViewMember,
+    /// See and decide join requests; approve or reject.
+    DecideJoinRequest,
+    /// Create an account directly and hand out an activation or reset code.
+    IssueActivationCode,
+    /// Confirm a member's change of phone or address.
+    DecideContactChange,
+    /// Grant or revoke a role (the granted role is in the action).
+    ManageRole(Role),
+    /// Read the audit log.
+    ViewAudit,
+    /// Publish, edit and withdraw documents and news.
+    Publish,
+    /// See who in scope has opened and studied a document, and remind those who have not.
+    FollowReading,
+}
+
+fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewMember => true,
+        DecideJoinRequest | IssueActivationCode | DecideContactChange => {
+            matches!(role, Admin | Assistant | Secretary | DeputySecretary)
+        }
+        ManageRole(granted) => role == Admin && granted.is_grantable(),
+        ViewAudit => role == Admin,
+        Publish => matches!(role, Admin | Editor),
+        FollowReading => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+    }
+}
+
+/// May `actor` do `action` to something that belongs to the organisation at `target`?
+pub fn may(actor: &Actor, action: Action, target: &OrgPath) -> bool {
+    actor.grants.iter().any(|g| g.scope.contains(target) && allows(g.role, action))
+}
+
+/// May `actor` read a document addressed to the subtree at `audience`? Members inside the
+/// audience may; so may admins, assistants and editors whose scope covers it.
+pub fn may_read_document(actor: &Actor, audience: &OrgPath) -> bool {
+    audience.contains(&actor.org)
+        || actor.grants.iter().any(|g| g.scope.contains(audience) && matches!(g.role, Role::Admin | Role::Assistant | Role::Editor))
+}
+
+/// The subtrees in which `actor` may do `action`, for list queries to filter by in SQL.
+/// Nested scopes are dropped: a scope inside another adds nothing.
+pub fn scopes(actor: &Actor, action: Action) -> Vec<OrgPath> {
+    let mut paths: Vec<OrgPath> = actor.grants.iter().filter(|g| allows(g.role, action)).map(|g| g.scope.clone()).collect();
+    paths.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    let mut out: Vec<OrgPath> = Vec::new();
+    for p in paths {
+        if !out.iter().any(|o| o.contains(&p)) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Whether the actor leads anything (sees the leadership parts of the app).
+pub fn is_leader(actor: &Actor) -> bool {
+    actor.grants.iter().any(|g| allows(g.role, Action::DecideJoinRequest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> OrgPath {
+        OrgPath::parse(s).unwrap()
+    }
+
+    fn actor(org: &str, grants: &[(Role, &str)]) -> Actor {
+        Actor {
+            account_id: 1,
+            member_id: 1,
+            org: path(org),
+            grants: grants.iter().map(|(r, p)| Grant { role: *r, scope: path(p) }).collect(),
+        }
+    }
+
+    const PROVINCE: &str = "/1/";
+    const WARD: &str = "/1/2/";
+    const CELL: &str = "/1/2/3/";
+    const OTHER_WARD: &str = "/1/20/";
+    const OTHER_CELL: &str = "/1/20/30/";
+
+    #[test]
+    fn a_plain_member_may_nothing_over_others() {
+        let member = actor(CELL, &[]);
+        for action in [Action::ViewMember, Action::DecideJoinRequest, Action::IssueActivationCode, Action::ManageRole(Role::Admin), Action::Publish] {
+            assert!(!may(&member, action, &path(CELL)));
+        }
+        assert!(scopes(&member, Action::DecideJoinRequest).is_empty());
+        assert!(!is_leader(&member));
+    }
+
+    #[test]
+    fn a_secretary_leads_only_their_cell() {
+        let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        assert!(may(&secretary, Action::DecideJoinRequest, &path(CELL)));
+        assert!(may(&secretary, Action::IssueActivationCode, &path(CELL)));
+        assert!(!may(&secretary, Action::DecideJoinRequest, &path(OTHER_CELL)));
+        assert!(!may(&secretary, Action::DecideJoinRequest, &path(WARD)));
+        assert!(!may(&secretary, Action::ManageRole(Role::Editor), &path(CELL)));
+        assert!(is_leader(&secretary));
+        let committee = actor(CELL, &[(Role::CellCommittee, CELL)]);
+        assert!(may(&committee, Action::ViewMember, &path(CELL)));
+        assert!(may(&committee, Action::FollowReading, &path(CELL)));
+        assert!(!may(&committee, Action::FollowReading, &path(OTHER_CELL)));
+        assert!(!may(&committee, Action::DecideJoinRequest, &path(CELL)));
+    }
+
+    #[test]
+    fn an_admin_manages_its_subtree_and_nothing_beside_it() {
+        let admin = actor(CELL, &[(Role::Admin, WARD)]);
+        assert!(may(&admin, Action::DecideJoinRequest, &path(CELL)));
+        assert!(may(&admin, Action::ManageRole(Role::Assistant), &path(CELL)));
+        assert!(may(&admin, Action::ManageRole(Role::Admin), &path(WARD)));
+        assert!(!may(&admin, Action::ManageRole(Role::Secretary), &path(CELL)));
+        assert!(!may(&admin, Action::DecideJoinRequest, &path(OTHER_WARD)));
+        assert!(!may(&admin, Action::DecideJoinRequest, &path(OTHER_CELL)));
+        assert!(!may(&admin, Action::DecideJoinRequest, &path(PROVINCE)));
+        assert!(may(&admin, Action::ViewAudit, &path(WARD)));
+    }
+
+    #[test]
+    fn assistants_and_editors_have_narrower_rights() {
+        let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
+        assert!(may(&assistant, Action::IssueActivationCode, &path(CELL)));
+        assert!(!may(&assistant, Action::ManageRole(Role::Assistant), &path(CELL)));
+        assert!(!may(&assistant, Action::ViewAudit, &path(WARD)));
+        let editor = actor(CELL, &[(Role::Editor, PROVINCE)]);
+        assert!(may(&editor, Action::Publish, &path(OTHER_CELL)));
+        assert!(!may(&editor, Action::DecideJoinRequest, &path(CELL)));
+        assert!(!is_leader(&editor));
+    }
+
+    #[test]
+    fn scopes_drop_nested_subtrees() {
+        let both = actor(CELL, &[(Role::Secretary, CELL), (Role::Admin, WARD), (Role::Assistant, OTHER_WARD), (Role::Editor, PROVINCE)]);
+        let s = scopes(&both, Action::DecideJoinRequest);
+        assert_eq!(s, vec![path(WARD), path(OTHER_WARD)]);
+        assert_eq!(scopes(&both, Action::Publish), vec![path(PROVINCE)]);
+    }
+
+    #[test]
+    fn documents_are_read_inside_their_audience() {
+        let member = actor(CELL, &[]);
+        assert!(may_read_document(&member, &path(PROVINCE)));
+        assert!(may_read_document(&member, &path(WARD)));
+        assert!(may_read_document(&member, &path(CELL)));
+        assert!(!may_read_document(&member, &path(OTHER_WARD)));
+        assert!(!may_read_document(&member, &path(OTHER_CELL)));
+        let editor = actor(CELL, &[(Role::Editor, PROVINCE)]);
+        assert!(may_read_document(&editor, &path(OTHER_CELL)));
+        let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        assert!(!may_read_document(&secretary, &path(OTHER_CELL)));
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in [Role::Admin, Role::Assistant, Role::Editor, Role::Secretary, Role::DeputySecretary, Role::CellCommittee] {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert!(Role::Admin.is_grantable());
+        assert!(!Role::Secretary.is_grantable());
+    }
+}

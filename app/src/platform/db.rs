@@ -1,0 +1,150 @@
+//! One database handle for SQLite (the embedded default) and PostgreSQL (production).
+//! Queries are written once with `$1` placeholders and run through sqlx's `Any` driver;
+//! the few statements that differ by dialect ask `Db::dialect()`.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sotay.db";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("unsupported DATABASE_URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    #[error("cannot create the directory for the SQLite file {0}: {1}")]
+    Directory(String, std::io::Error),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its directory if needed).
+    pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<Db, DbSetupError> {
+        sqlx::any::install_default_drivers();
+        let (dialect, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
+            (Dialect::Sqlite, sqlite_url(rest)?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Dialect::Postgres, url.to_string())
+        } else {
+            return Err(DbSetupError::UnsupportedUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(max_connections.unwrap_or(match dialect {
+                // SQLite serialises writers anyway; a few readers run beside them under WAL.
+                Dialect::Sqlite => 8,
+                Dialect::Postgres => 20,
+            }))
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                pool_options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Dialect::Postgres => pool_options.connect_with(options).await?,
+        };
+        Ok(Db { pool, dialect })
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbSetupError> {
+        match self.dialect {
+            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The database of the current request (provided to every route and server function).
+pub fn from_context() -> Result<Db, crate::platform::error::AppError> {
+    leptos::prelude::use_context::<Db>().ok_or_else(|| crate::platform::error::AppError::internal(&"database not in context"))
+}
+
+/// `sqlite://data/sotay.db` → make sure `data/` exists and the file may be created.
+fn sqlite_url(rest: &str) -> Result<String, DbSetupError> {
+    let path_and_query = rest.trim_start_matches("//");
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    if path.is_empty() || path == ":memory:" {
+        // A pool of in-memory SQLite connections would give each connection its own database.
+        return Err(DbSetupError::UnsupportedUrl(format!("sqlite:{rest}")));
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|e| DbSetupError::Directory(path.to_string(), e))?;
+        }
+    }
+    let query = match query {
+        Some(q) if q.contains("mode=") => q.to_string(),
+        Some(q) => format!("{q}&mode=rwc"),
+        None => "mode=rwc".to_string(),
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join(format!("sotay-url-{}", std::process::id()));
+        let file = dir.join("x.db");
+        let url = sqlite_url(&format!("//{}", file.display())).unwrap();
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
+        assert!(dir.is_dir());
+        assert!(sqlite_url("//:memory:").is_err());
+        assert_eq!(sqlite_url("//a.db?mode=ro").unwrap(), "sqlite://a.db?mode=ro");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

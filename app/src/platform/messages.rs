@@ -1,0 +1,107 @@
+//! Error messages by key. Errors travel as i18n keys (`AppError`, `FieldError`); this turns a
+//! key into the member's language. A unit test checks that every `err_*` key in the locale
+//! files is mapped here.
+
+use crate::i18n::*;
+
+pub fn error_text(locale: Locale, key: &str) -> &'static str {
+    match key {
+        "err_account_disabled" => td_string!(locale, err_account_disabled),
+        "err_account_pending" => td_string!(locale, err_account_pending),
+        "err_account_rejected" => td_string!(locale, err_account_rejected),
+        "err_cccd_empty" => td_string!(locale, err_cccd_empty),
+        "err_cccd_province" => td_string!(locale, err_cccd_province),
+        "err_cccd_shape" => td_string!(locale, err_cccd_shape),
+        "err_classified_confirm" => td_string!(locale, err_classified_confirm),
+        "err_code_invalid" => td_string!(locale, err_code_invalid),
+        "err_code_shape" => td_string!(locale, err_code_shape),
+        "err_contact_change_empty" => td_string!(locale, err_contact_change_empty),
+        "err_date_format" => td_string!(locale, err_date_format),
+        "err_date_future" => td_string!(locale, err_date_future),
+        "err_doc_number" => td_string!(locale, err_doc_number),
+        "err_duplicate" => td_string!(locale, err_duplicate),
+        "err_exempt_before_joined" => td_string!(locale, err_exempt_before_joined),
+        "err_exempt_date_missing" => td_string!(locale, err_exempt_date_missing),
+        "err_exempt_reason_missing" => td_string!(locale, err_exempt_reason_missing),
+        "err_forbidden" => td_string!(locale, err_forbidden),
+        "err_identifier_empty" => td_string!(locale, err_identifier_empty),
+        "err_identifier_invalid" => td_string!(locale, err_identifier_invalid),
+        "err_internal" => td_string!(locale, err_internal),
+        "err_invalid" => td_string!(locale, err_invalid),
+        "err_invalid_value" => td_string!(locale, err_invalid_value),
+        "err_join_has_account" => td_string!(locale, err_join_has_account),
+        "err_join_no_match" => td_string!(locale, err_join_no_match),
+        "err_joined_too_young" => td_string!(locale, err_joined_too_young),
+        "err_member_no_account" => td_string!(locale, err_member_no_account),
+        "err_network" => td_string!(locale, err_network),
+        "err_not_found" => td_string!(locale, err_not_found),
+        "err_official_before_joined" => td_string!(locale, err_official_before_joined),
+        "err_official_missing" => td_string!(locale, err_official_missing),
+        "err_org_kind" => td_string!(locale, err_org_kind),
+        "err_org_move_into_self" => td_string!(locale, err_org_move_into_self),
+        "err_org_path" => td_string!(locale, err_org_path),
+        "err_passkey_cancelled" => td_string!(locale, err_passkey_cancelled),
+        "err_passkey_expired" => td_string!(locale, err_passkey_expired),
+        "err_passkey_failed" => td_string!(locale, err_passkey_failed),
+        "err_passkey_none" => td_string!(locale, err_passkey_none),
+        "err_password_empty" => td_string!(locale, err_password_empty),
+        "err_password_long" => td_string!(locale, err_password_long),
+        "err_password_mismatch" => td_string!(locale, err_password_mismatch),
+        "err_password_short" => td_string!(locale, err_password_short),
+        "err_phone_chars" => td_string!(locale, err_phone_chars),
+        "err_phone_empty" => td_string!(locale, err_phone_empty),
+        "err_phone_length" => td_string!(locale, err_phone_length),
+        "err_phone_prefix" => td_string!(locale, err_phone_prefix),
+        "err_questions_full" => td_string!(locale, err_questions_full),
+        "err_reason_required" => td_string!(locale, err_reason_required),
+        "err_reference_missing" => td_string!(locale, err_reference_missing),
+        "err_required" => td_string!(locale, err_required),
+        "err_sign_in_failed" => td_string!(locale, err_sign_in_failed),
+        "err_sign_in_locked" => td_string!(locale, err_sign_in_locked),
+        "err_sign_in_required" => td_string!(locale, err_sign_in_required),
+        "err_status_conflict" => td_string!(locale, err_status_conflict),
+        "err_text_required" => td_string!(locale, err_text_required),
+        "err_title_required" => td_string!(locale, err_title_required),
+        "err_too_long" => td_string!(locale, err_too_long),
+        "err_upload_image_too_large" => td_string!(locale, err_upload_image_too_large),
+        "err_upload_missing" => td_string!(locale, err_upload_missing),
+        "err_upload_pdf_too_large" => td_string!(locale, err_upload_pdf_too_large),
+        "err_upload_type" => td_string!(locale, err_upload_type),
+        _ => td_string!(locale, err_internal),
+    }
+}
+
+/// The message for one field of an error, if the error names that field.
+pub fn field_message(locale: Locale, error: &crate::platform::error::AppError, field: &str) -> Option<&'static str> {
+    match error {
+        crate::platform::error::AppError::Invalid(fields) => fields.iter().find(|f| f.field == field).map(|f| error_text(locale, &f.key)),
+        _ => None,
+    }
+}
+
+/// The message for the whole form: a `form` field error or any non-field error.
+pub fn form_message(locale: Locale, error: &crate::platform::error::AppError) -> Option<&'static str> {
+    match error {
+        crate::platform::error::AppError::Invalid(fields) => fields.iter().find(|f| f.field == "form").map(|f| error_text(locale, &f.key)),
+        other => Some(error_text(locale, other.key())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_key_has_a_message() {
+        for file in [include_str!("../../locales/vi.json"), include_str!("../../locales/en.json")] {
+            for line in file.lines() {
+                let Some(key) = line.trim().strip_prefix('"').and_then(|l| l.split('"').next()) else { continue };
+                if key.starts_with("err_") && key != "err_internal" {
+                    assert_ne!(error_text(Locale::vi, key), error_text(Locale::vi, "err_internal"), "{key} is not mapped");
+                }
+            }
+        }
+        assert_eq!(error_text(Locale::vi, "err_sign_in_failed"), "Số điện thoại (mã đảng viên) hoặc mật khẩu chưa đúng.");
+        assert_eq!(error_text(Locale::en, "no_such_key"), "Something went wrong. Please try again in a few minutes.");
+    }
+}

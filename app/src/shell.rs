@@ -1,0 +1,287 @@
+//! The frame every page lives in: who is signed in (loaded once per page load), their display
+//! preferences on <html>, header with the language switch, bottom navigation, footer, and the
+//! "call the secretary" card used on home, help and every error screen.
+
+use crate::accounts::{get_session, Contact, SavePreferences, SessionView};
+use crate::domain::account::{Preferences, TextSize};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{Html, Title};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// The visitor, as loaded for this page, and their live display preferences.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub view: StoredValue<SessionView>,
+    pub prefs: RwSignal<Preferences>,
+    pub save: ServerAction<SavePreferences>,
+}
+
+impl Session {
+    pub fn user(&self) -> Option<crate::accounts::UserView> {
+        self.view.get_value().user
+    }
+
+    /// Changes preferences at once on screen and stores them (account and cookie).
+    pub fn set_prefs(&self, prefs: Preferences) {
+        self.prefs.set(prefs);
+        self.save.dispatch(SavePreferences { text_size: prefs.text_size.code().to_string(), simple_mode: prefs.simple_mode });
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// The visitor's session, loaded once per page load by a blocking resource, so the server
+/// already renders the right text size and the right home page, and hydration agrees with it.
+#[derive(Clone, Copy)]
+pub struct SessionResource(pub Resource<Result<SessionView, crate::platform::error::AppError>>);
+
+pub fn provide_session_resource() {
+    provide_context(SessionResource(Resource::new_blocking(|| (), |_| get_session())));
+}
+
+/// Wraps each route's page (not the `<Routes>`, which must stay visible to route discovery).
+#[component]
+pub fn WithSession(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<SessionResource>().0;
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let view = session.await.unwrap_or_default();
+                let prefs = RwSignal::new(view.prefs);
+                let save = ServerAction::<SavePreferences>::new();
+                provide_context(Session { view: StoredValue::new(view), prefs, save });
+                view! {
+                    <Html
+                        attr:data-text-size=move || prefs.get().text_size.code()
+                        attr:data-simple=move || if prefs.get().simple_mode { "1" } else { "0" }
+                    />
+                    {children.read_value()()}
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Page(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let user = session.user();
+    let switch = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::vi => Locale::en,
+            Locale::en => Locale::vi,
+        };
+        i18n.set_locale(next);
+    };
+    let signed_in = user.is_some();
+    let is_leader = user.as_ref().map(|u| u.is_leader).unwrap_or(false);
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="app-header">
+            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <div class="header-actions">
+                <button
+                    type="button"
+                    class="btn btn-quiet lang-switch"
+                    data-testid="lang-switch"
+                    // The button names the other language in that language.
+                    lang=move || match i18n.get_locale() {
+                        Locale::vi => "en",
+                        Locale::en => "vi",
+                    }
+                    on:click=switch
+                >
+                    {t!(i18n, lang_switch)}
+                </button>
+                <Show when=move || !signed_in>
+                    <a class="btn btn-quiet" href="/dang-nhap">{t!(i18n, sign_in_button)}</a>
+                </Show>
+            </div>
+        </header>
+        <main id="main" tabindex="-1" class:with-bottom-nav=signed_in>
+            {children()}
+        </main>
+        <footer class="app-footer" class:with-bottom-nav=signed_in>
+            <p>{t!(i18n, footer_text)}</p>
+        </footer>
+        <Show when=move || signed_in>
+            <BottomNav is_leader />
+        </Show>
+    }
+}
+
+#[component]
+fn BottomNav(is_leader: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let current = move |path: &'static str| {
+        let here = location.pathname.get();
+        let active = if path == "/" { here == "/" } else { here.starts_with(path) };
+        active.then_some("page")
+    };
+    view! {
+        <nav class="bottom-nav" aria-label=move || td_string!(i18n.get_locale(), nav_bottom_label).to_string()>
+            <a href="/" aria-current=move || current("/")>
+                <Icon name="home" />
+                <span>{t!(i18n, nav_home)}</span>
+            </a>
+            <a href="/van-ban" aria-current=move || current("/van-ban")>
+                <Icon name="document" />
+                <span>{t!(i18n, nav_documents)}</span>
+            </a>
+            <Show when=move || is_leader>
+                <a href="/quan-tri/tai-khoan" aria-current=move || current("/quan-tri")>
+                    <Icon name="manage" />
+                    <span>{t!(i18n, nav_manage)}</span>
+                </a>
+            </Show>
+            <a href="/ca-nhan" aria-current=move || current("/ca-nhan")>
+                <Icon name="person" />
+                <span>{t!(i18n, nav_profile)}</span>
+            </a>
+            <a href="/tro-giup" aria-current=move || current("/tro-giup")>
+                <Icon name="help" />
+                <span>{t!(i18n, nav_help)}</span>
+            </a>
+        </nav>
+    }
+}
+
+/// Simple line icons, decorative (the word beside them carries the meaning).
+#[component]
+pub fn Icon(name: &'static str) -> impl IntoView {
+    let d = match name {
+        "home" => "M3 11l9-8 9 8v10a1 1 0 0 1-1 1h-5v-7H9v7H4a1 1 0 0 1-1-1z",
+        "person" => "M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm-9 10a9 9 0 0 1 18 0",
+        "help" => "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.7v1M12 18h.01",
+        "phone" => "M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2z",
+        "manage" => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M17 11l2 2 4-4",
+        "text" => "M4 7V5h16v2M9 19h6M12 5v14",
+        "document" => "M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8zM14 3v5h5M9 13h6M9 17h6",
+        _ => "M4 12h16",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=d />
+        </svg>
+    }
+}
+
+/// "Gọi bí thư": the secretary's name with a tap-to-call link, or a plain instruction when
+/// nobody is signed in (we do not know whose secretary to show).
+#[component]
+pub fn CallSecretary(#[prop(optional)] big: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let contact: Option<Option<Contact>> = session.user().map(|u| u.secretary);
+    match contact {
+        Some(Some(c)) => {
+            let label = if c.deputy { td_string!(i18n.get_locale_untracked(), call_deputy) } else { td_string!(i18n.get_locale_untracked(), call_secretary) };
+            view! {
+                <a class="btn btn-call" class:btn-huge=big href=c.tel.clone() data-testid="call-secretary">
+                    <Icon name="phone" />
+                    <span>{label}": "{c.name.clone()}" · "{c.phone.clone()}</span>
+                </a>
+            }
+            .into_any()
+        }
+        Some(None) => view! { <p class="call-note">{t!(i18n, no_secretary_phone)}</p> }.into_any(),
+        None => view! { <p class="call-note" data-testid="call-secretary-generic">{t!(i18n, call_secretary_generic)}</p> }.into_any(),
+    }
+}
+
+/// Renders `children` for a signed-in visitor; sends anyone else to the sign-in page and back.
+/// This is navigation only: every server function checks the session and permission itself.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    if session.user().is_some() {
+        children().into_any()
+    } else {
+        let path = location.pathname.get_untracked();
+        view! { <Redirect path=format!("/dang-nhap?next={path}") /> }.into_any()
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), not_found_title) />
+        <Page>
+            <h1>{t!(i18n, not_found_title)}</h1>
+            <p>{t!(i18n, not_found_body)}</p>
+            <p><a class="btn btn-primary" href="/">{t!(i18n, not_found_home)}</a></p>
+            <CallSecretary />
+        </Page>
+    }
+}
+
+/// Text-size choice: three large buttons, the current one pressed.
+#[component]
+pub fn TextSizeChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let option = move |size: TextSize| {
+        let label = move || match size {
+            TextSize::Normal => td_string!(i18n.get_locale(), text_size_normal),
+            TextSize::Large => td_string!(i18n.get_locale(), text_size_large),
+            TextSize::ExtraLarge => td_string!(i18n.get_locale(), text_size_xlarge),
+        };
+        view! {
+            <button
+                type="button"
+                class="btn btn-choice"
+                data-testid=format!("text-size-{}", size.code())
+                aria-pressed=move || if session.prefs.get().text_size == size { "true" } else { "false" }
+                on:click=move |_| session.set_prefs(Preferences { text_size: size, ..session.prefs.get_untracked() })
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <fieldset class="choice-group">
+            <legend>{t!(i18n, text_size_label)}</legend>
+            {option(TextSize::Normal)}
+            {option(TextSize::Large)}
+            {option(TextSize::ExtraLarge)}
+        </fieldset>
+    }
+}
+
+/// The simplified-mode switch.
+#[component]
+pub fn SimpleModeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <div class="setting">
+            <button
+                type="button"
+                class="btn btn-choice btn-wide"
+                role="switch"
+                data-testid="simple-mode"
+                aria-checked=move || if session.prefs.get().simple_mode { "true" } else { "false" }
+                on:click=move |_| {
+                    let p = session.prefs.get_untracked();
+                    session.set_prefs(Preferences { simple_mode: !p.simple_mode, ..p })
+                }
+            >
+                {t!(i18n, simple_mode_label)}": "
+                {move || if session.prefs.get().simple_mode { td_string!(i18n.get_locale(), simple_mode_on) } else { td_string!(i18n.get_locale(), simple_mode_off) }}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,48 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+// Every test fails on any console error or uncaught exception in the page. A test that
+// provokes a refusal on purpose (a wrong password is answered 422) names exactly the HTTP
+// statuses it expects Chromium to log; nothing else is tolerated.
+export const test = base.extend<{ consoleErrors: string[]; expectedHttpErrors: number[] }>({
+  expectedHttpErrors: [[], { option: true }],
+  consoleErrors: [
+    async ({ page, expectedHttpErrors }, use) => {
+      const errors: string[] = [];
+      const expected = expectedHttpErrors.map((s) => `Failed to load resource: the server responded with a status of ${s} `);
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const text = msg.text();
+        if (expected.some((e) => text.startsWith(e))) return;
+        errors.push(text);
+      });
+      page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
+      await use(errors);
+      expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Waits until the wasm has hydrated the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+}
+
+/** axe with WCAG 2.2 A/AA and AAA rules: no violations allowed. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  expect(found).toEqual([]);
+}
+
+/** No horizontal scrolling at the current viewport. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}

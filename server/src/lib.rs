@@ -1,0 +1,330 @@
+//! The `sotay` server: configuration, the axum router around the Leptos app, security headers,
+//! health check and graceful shutdown. `main.rs` holds only the command line.
+
+use app::platform::db::Db;
+use app::platform::layout::CspNonce;
+use app::platform::session::{cookie_value, hash_token, ClientAddr, SessionExt, SESSION_COOKIE};
+use axum::extract::ConnectInfo;
+use std::net::SocketAddr;
+use axum::body::Body;
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Shared state of every request (as in Leptos' `session_auth_axum` example).
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}
+
+/// Settings read from the environment (documented in README, "Configuration").
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub max_connections: Option<u32>,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        Config {
+            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| app::platform::db::DEFAULT_DATABASE_URL.to_string()),
+            max_connections: std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()),
+            log_format: match std::env::var("LOG_FORMAT").as_deref() {
+                Ok("json") => LogFormat::Json,
+                _ => LogFormat::Pretty,
+            },
+        }
+    }
+}
+
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    Router::new()
+        .route("/healthz", get(healthz))
+        // Uploads are counted and capped by the handler itself (so an oversized file gets a
+        // Vietnamese message, not a bare 413), hence no default body limit here.
+        .route(
+            "/van-ban/{id}/tep",
+            get(download_attachment).post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let db = state.db.clone();
+                move || provide_context(db.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
+}
+
+/// `POST /van-ban/{id}/tep`: one file from a multipart form, read in chunks and refused as soon
+/// as it passes the largest limit; the answer is a redirect back to the document.
+async fn upload_attachment(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Extension(session): axum::Extension<SessionExt>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    use app::documents::attachments;
+    use app::domain::upload::MAX_PDF_BYTES;
+    use app::platform::error::AppError;
+    let back = |key: Option<&str>| match key {
+        None => see_other(&format!("/van-ban/{id}?tep=ok")),
+        Some(key) => see_other(&format!("/van-ban/{id}?loi={key}")),
+    };
+    let Some(user) = session.0 else {
+        return see_other(&format!("/dang-nhap?next=/van-ban/{id}"));
+    };
+    match attachments::may_attach(&state.db, &user, id).await {
+        Ok(()) => {}
+        Err(AppError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
+        Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return back(Some(e.key())),
+    }
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut name = String::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("tep") => {
+                name = field.file_name().unwrap_or("").to_string();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if bytes.len() + chunk.len() > MAX_PDF_BYTES {
+                                return back(Some("err_upload_pdf_too_large"));
+                            }
+                            bytes.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return back(Some("err_network")),
+                    }
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back(Some("err_network")),
+        }
+    }
+    if bytes.is_empty() {
+        return back(Some("err_upload_missing"));
+    }
+    match attachments::store(&state.db, &user, id, &name, &bytes).await {
+        Ok(()) => back(None),
+        Err(AppError::Invalid(fields)) => back(Some(&fields[0].key)),
+        Err(e) => back(Some(e.key())),
+    }
+}
+
+/// `GET /van-ban/{id}/tep`: the document's file, only for readers inside its audience.
+async fn download_attachment(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    axum::Extension(session): axum::Extension<SessionExt>,
+) -> Response {
+    let Some(user) = session.0 else {
+        return see_other(&format!("/dang-nhap?next=/van-ban/{id}"));
+    };
+    let stored = match app::documents::attachments::for_reader(&state.db, &user, id).await {
+        Ok(s) => s,
+        Err(e) => return StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND).into_response(),
+    };
+    let bytes = match tokio::fs::read(&stored.path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, path = %stored.path.display(), "attachment file missing");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let download = query.as_deref().map(|q| q.split('&').any(|p| p == "tai=1")).unwrap_or(false);
+    // RFC 6266: an ASCII fallback plus the UTF-8 name, percent-encoded.
+    let ascii: String = stored.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = stored.name.bytes().map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let disposition = format!("{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}", if download { "attachment" } else { "inline" });
+    let _ = stored.size;
+    (
+        [
+            (header::CONTENT_TYPE, stored.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(db): State<Db>) -> Response {
+    match db.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": "ok" })).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" }))).into_response()
+        }
+    }
+}
+
+/// Resolves the session cookie once per request into the `CurrentUser` (or nobody) and notes
+/// the client address; static assets skip the database.
+async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_static = path.starts_with("/pkg/") || path == "/healthz" || path.starts_with("/favicon");
+    if !is_static {
+        let addr = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        req.extensions_mut().insert(ClientAddr(addr));
+        let token = req
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| cookie_value(c, SESSION_COOKIE))
+            .map(str::to_string);
+        let user = match token {
+            Some(token) => match app::accounts::repo::load_current_user(&state.db, &hash_token(&token), app::platform::clock::now_unix()).await {
+                Ok(user) => user,
+                Err(e) => {
+                    tracing::error!(error = ?e, "session lookup failed");
+                    None
+                }
+            },
+            None => None,
+        };
+        req.extensions_mut().insert(SessionExt(user));
+    }
+    next.run(req).await
+}
+
+/// Gives each request a fresh nonce (read by the shell for the hydration scripts) and sets
+/// the security headers, with a CSP that allows only scripts carrying that nonce.
+async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    res
+}
+
+/// Connects, migrates and serves until Ctrl-C or SIGTERM, then drains open requests.
+pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let conf = get_configuration(None)?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+    let db = Db::connect(&config.database_url, config.max_connections).await?;
+    db.migrate().await?;
+    let state = AppState { leptos_options, db: db.clone() };
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    tracing::info!(%addr, database = %redact(&config.database_url), "listening on http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The database URL without a password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://sotay:secret@db:5432/sotay"), "postgres://sotay:***@db:5432/sotay");
+        assert_eq!(super::redact("sqlite://data/sotay.db"), "sqlite://data/sotay.db");
+    }
+}

@@ -1,0 +1,76 @@
+//! The running app over HTTP: home page, health check, 404, security headers.
+use crate::common;
+use common::TestApp;
+
+fn csp_nonce(csp: &str) -> String {
+    let start = csp.find("'nonce-").expect("CSP has a nonce") + 7;
+    csp[start..].split('\'').next().unwrap().to_string()
+}
+
+on_both_databases!(health_check_reports_the_database, |app: TestApp| async move {
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "ok");
+
+    // With the database gone the check says so instead of pretending.
+    app.db.close().await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+});
+
+on_both_databases!(home_page_is_vietnamese_and_secured, |app: TestApp| async move {
+    // A phone set to English still gets Vietnamese first.
+    let res = app.client.get(app.url("/")).header("accept-language", "en-US,en;q=0.9").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("<html lang=\"vi\""), "{}", &body[..body.len().min(400)]);
+    assert!(body.contains("<h1>Sổ tay Đảng viên</h1>"));
+    assert!(body.contains("<main id=\"main\""));
+
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(csp.contains("object-src 'none'"));
+    assert!(!csp.contains("'unsafe-inline'"));
+    let nonce = csp_nonce(csp);
+    assert!(nonce.len() >= 16);
+    // Every script with content carries this request's nonce (an empty inline script, which
+    // leptos_i18n leaves as a placeholder, never runs and is not checked by CSP).
+    let scripts = body.matches("<script").count() - body.matches("<script></script>").count();
+    assert!(scripts >= 1);
+    assert_eq!(body.matches(&format!("<script nonce=\"{nonce}\"")).count() + body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count(), scripts, "{body}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+    assert_eq!(headers["x-frame-options"], "DENY");
+
+    // A second request gets a different nonce.
+    let again = app.client.get(app.url("/")).send().await.unwrap();
+    let csp2 = again.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert_ne!(csp_nonce(&csp2), nonce);
+});
+
+on_both_databases!(english_is_chosen_by_cookie, |app: TestApp| async move {
+    let res = app.client.get(app.url("/")).header("cookie", "i18n_pref_locale=en").send().await.unwrap();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("<html lang=\"en\""));
+    assert!(body.contains("<h1>Party Member Handbook</h1>"));
+});
+
+on_both_databases!(unknown_pages_are_404_in_vietnamese, |app: TestApp| async move {
+    let res = app.client.get(app.url("/khong-co-trang-nay")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Không tìm thấy trang"));
+    // Real pages are 200.
+    for page in ["/", "/dang-nhap", "/dang-ky", "/kich-hoat", "/tro-giup"] {
+        assert_eq!(app.client.get(app.url(page)).send().await.unwrap().status(), 200, "{page}");
+    }
+});
+
+on_both_databases!(responses_are_compressed, |app: TestApp| async move {
+    let res = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+});

@@ -1,0 +1,11 @@
+//! Integration tests: the real app against fresh SQLite and PostgreSQL databases, over HTTP.
+//! One test binary (linked once), one module per area.
+
+#[macro_use]
+mod common;
+mod accounts;
+mod cli;
+mod documents;
+mod http;
+mod register;
+mod schema;
