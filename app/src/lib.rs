@@ -7,6 +7,7 @@ pub mod documents;
 pub mod domain;
 pub mod forms;
 pub mod home;
+pub mod meetings;
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod register;
@@ -76,6 +77,11 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/van-ban/:id/tinh-hinh") view=|| view! { <shell::WithSession><documents::pages::ProgressPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/dang-van-ban") view=|| view! { <shell::WithSession><documents::pages::PublishPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/tin-tuc") view=|| view! { <shell::WithSession><documents::pages::NewsPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat") view=|| view! { <shell::WithSession><meetings::pages::MeetingsPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view=|| view! { <shell::WithSession><meetings::pages::OverviewPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view=|| view! { <shell::WithSession><meetings::pages::MeetingPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view=|| view! { <shell::WithSession><meetings::pages::PrintPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view=|| view! { <shell::WithSession><meetings::pages::TasksPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view=|| view! { <shell::WithSession><accounts::pages::ManageAccountsPage /></shell::WithSession> } />
                 </Routes>
             </Router>

@@ -99,6 +99,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 >
                     {t!(i18n, lang_switch)}
                 </button>
+                <a class="btn btn-quiet" href="/tro-giup">{t!(i18n, nav_help)}</a>
                 <Show when=move || !signed_in>
                     <a class="btn btn-quiet" href="/dang-nhap">{t!(i18n, sign_in_button)}</a>
                 </Show>
@@ -135,6 +136,10 @@ fn BottomNav(is_leader: bool) -> impl IntoView {
                 <Icon name="document" />
                 <span>{t!(i18n, nav_documents)}</span>
             </a>
+            <a href="/sinh-hoat" aria-current=move || current("/sinh-hoat")>
+                <Icon name="meeting" />
+                <span>{t!(i18n, nav_meetings)}</span>
+            </a>
             <Show when=move || is_leader>
                 <a href="/quan-tri/tai-khoan" aria-current=move || current("/quan-tri")>
                     <Icon name="manage" />
@@ -144,10 +149,6 @@ fn BottomNav(is_leader: bool) -> impl IntoView {
             <a href="/ca-nhan" aria-current=move || current("/ca-nhan")>
                 <Icon name="person" />
                 <span>{t!(i18n, nav_profile)}</span>
-            </a>
-            <a href="/tro-giup" aria-current=move || current("/tro-giup")>
-                <Icon name="help" />
-                <span>{t!(i18n, nav_help)}</span>
             </a>
         </nav>
     }
@@ -164,6 +165,8 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "manage" => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M17 11l2 2 4-4",
         "text" => "M4 7V5h16v2M9 19h6M12 5v14",
         "document" => "M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8zM14 3v5h5M9 13h6M9 17h6",
+        "meeting" => "M4 5h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM3 10h18M8 3v4M16 3v4",
+        "task" => "M9 5H5v16h14V5h-4M9 3h6v4H9zM8 13l3 3 5-6",
         _ => "M4 12h16",
     };
     view! {

@@ -279,6 +279,7 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&config.database_url, config.max_connections).await?;
     db.migrate().await?;
     let state = AppState { leptos_options, db: db.clone() };
+    spawn_meeting_scheduler(db.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!(%addr, database = %redact(&config.database_url), "listening on http://{addr}");
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
@@ -287,6 +288,32 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The scheduled job of the meetings feature: every hour, make sure every cell has this
+/// month's periodic meeting, and from the 15th next month's too, so leaders can prepare and
+/// publish it around the 20th. Idempotent, so restarts and several servers do no harm.
+fn spawn_meeting_scheduler(db: Db) {
+    use app::domain::meeting::Month;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let today = app::platform::clock::today_vn();
+            let this = Month::of(today);
+            let mut months = vec![this];
+            if today.day >= 15 {
+                months.push(this.next());
+            }
+            for month in months {
+                match app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(month = %month.code(), created = n, "opened periodic meetings"),
+                    Err(e) => tracing::warn!(month = %month.code(), error = ?e, "opening periodic meetings failed"),
+                }
+            }
+        }
+    });
 }
 
 /// The database URL without a password, for logs.

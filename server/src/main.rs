@@ -1,4 +1,4 @@
-//! `sotay`: serve (default), migrate, seed. Help is in Vietnamese and English; messages follow
+//! `sotay`: serve (default), migrate, seed, open-meetings. Help is in Vietnamese and English; messages follow
 //! SOTAY_LANG (vi by default).
 
 use app::platform::cli_text::{bilingual, cli_text, operator_locale, CliText};
@@ -32,6 +32,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    OpenMeetings {
+        /// YYYY-MM; the current month in Vietnam when absent.
+        #[arg(long)]
+        month: Option<String>,
+    },
 }
 
 fn command() -> clap::Command {
@@ -48,6 +53,7 @@ fn command() -> clap::Command {
                 .mut_arg("replace", |a| a.help(bilingual(CliText::SeedReplace)))
                 .mut_arg("force", |a| a.help(bilingual(CliText::SeedForce)))
         })
+        .mut_subcommand("open-meetings", |c| c.about(bilingual(CliText::OpenMeetings)).mut_arg("month", |a| a.help(bilingual(CliText::OpenMeetingsMonth))))
 }
 
 #[tokio::main]
@@ -62,6 +68,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve(&config).await,
         Command::Migrate => migrate(&config).await,
         Command::Seed { members, documents, if_empty, replace, force } => run_seed(&config, members, documents, if_empty, replace, force).await,
+        Command::OpenMeetings { month } => open_meetings(&config, month).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,8 +113,9 @@ async fn run_seed(config: &Config, members: usize, documents: usize, if_empty: b
     let started = std::time::Instant::now();
     let report = seed::seed(&db, members).await.map_err(describe)?;
     let library = app::documents::seed::seed(&db, documents).await.map_err(describe)?;
+    let meetings = app::meetings::seed::seed(&db, app::platform::clock::today_vn(), app::platform::clock::now_unix()).await.map_err(describe)?;
     println!(
-        "{}: {} tổ chức/organisations, {} chi bộ/cells, {} đảng viên/members ({} miễn sinh hoạt/exempt, {} dự bị/probationary), {} văn bản/documents — {:.1} s",
+        "{}: {} tổ chức/organisations, {} chi bộ/cells, {} đảng viên/members ({} miễn sinh hoạt/exempt, {} dự bị/probationary), {} văn bản/documents, {} cuộc họp/meetings, {} nhiệm vụ/tasks — {:.1} s",
         cli_text(CliText::SeedDone, locale),
         report.organizations,
         report.cells,
@@ -115,9 +123,27 @@ async fn run_seed(config: &Config, members: usize, documents: usize, if_empty: b
         report.exempt,
         report.probationary,
         library,
+        meetings.meetings,
+        meetings.tasks,
         started.elapsed().as_secs_f64()
     );
     print_demo_accounts(locale);
+    db.close().await;
+    Ok(())
+}
+
+/// Opens the month's periodic meeting for every cell that has none (idempotent).
+async fn open_meetings(config: &Config, month: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
+    use app::domain::meeting::Month;
+    let locale = operator_locale();
+    let month = match month {
+        Some(m) => Month::parse(&m).ok_or_else(|| cli_text(CliText::OpenMeetingsBadMonth, locale))?,
+        None => Month::of(app::platform::clock::today_vn()),
+    };
+    let db = connect(config).await?;
+    let started = std::time::Instant::now();
+    let created = app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix()).await.map_err(describe)?;
+    println!("{} {}: {created} — {:.1} s", cli_text(CliText::OpenMeetingsDone, locale), month.code(), started.elapsed().as_secs_f64());
     db.close().await;
     Ok(())
 }

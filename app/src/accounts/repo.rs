@@ -9,22 +9,7 @@ use crate::platform::error::AppError;
 use crate::platform::session::CurrentUser;
 use sqlx::{Any, AnyConnection, Row};
 
-/// `(o.path >= $n AND o.path < $n+1) OR …` for a list of scopes, starting at placeholder `first`;
-/// `FALSE`-equivalent when there are none. Returns the clause and the values to bind in order.
-pub fn scope_clause(column: &str, scopes: &[OrgPath], first: usize) -> (String, Vec<String>) {
-    if scopes.is_empty() {
-        return ("1 = 0".to_string(), Vec::new());
-    }
-    let mut parts = Vec::new();
-    let mut binds = Vec::new();
-    for (i, s) in scopes.iter().enumerate() {
-        let n = first + 2 * i;
-        parts.push(format!("({column} >= ${n} AND {column} < ${})", n + 1));
-        binds.push(s.as_str().to_string());
-        binds.push(s.subtree_upper());
-    }
-    (format!("({})", parts.join(" OR ")), binds)
-}
+pub use crate::platform::db::scope_clause;
 
 pub struct SignInRow {
     pub account_id: i64,

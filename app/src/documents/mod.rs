@@ -607,3 +607,38 @@ pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>,
     .await
     .map_err(crate::platform::error::with_status)
 }
+
+// ---- For other features (meetings attach documents as materials) ----
+
+/// Published documents every member of the organisation at `org` may read, newest first,
+/// matching `query` (without diacritics) when given.
+#[cfg(feature = "ssr")]
+pub async fn readable_in(db: &crate::platform::db::Db, org: &crate::domain::org::OrgPath, query: &str, limit: i64) -> Result<Vec<DocSummary>, AppError> {
+    let filter = DocFilter { kind: "van_ban".into(), query: query.chars().take(200).collect(), ..Default::default() };
+    // No member: bookmark and study flags are irrelevant here.
+    repo::library(db, org, 0, &filter, limit).await
+}
+
+/// Whether every member of the organisation at `org` may read the document.
+#[cfg(feature = "ssr")]
+pub async fn is_readable_in(db: &crate::platform::db::Db, id: i64, org: &crate::domain::org::OrgPath) -> Result<bool, AppError> {
+    match repo::document(db, id).await {
+        Ok(row) => Ok(row.status == "published" && row.audience_path.contains(org)),
+        Err(AppError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Number and title of the given published documents, in the given order.
+#[cfg(feature = "ssr")]
+pub async fn titles(db: &crate::platform::db::Db, ids: &[i64]) -> Result<Vec<(i64, Option<String>, String)>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Ok(row) = repo::document(db, *id).await {
+            if row.status == "published" {
+                out.push((row.summary.id, row.summary.number, row.summary.title));
+            }
+        }
+    }
+    Ok(out)
+}

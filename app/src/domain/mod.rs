@@ -4,6 +4,8 @@
 pub mod account;
 pub mod cccd;
 pub mod document;
+pub mod lunar;
+pub mod meeting;
 pub mod org;
 pub mod permission;
 pub mod phone;

@@ -87,6 +87,11 @@ pub enum Action {
     Publish,
     /// See who in scope has opened and studied a document, and remind those who have not.
     FollowReading,
+    /// Prepare, publish and run a cell's meetings: agenda, attendance, votes, minutes, tasks,
+    /// and record for members who have no phone.
+    RunMeeting,
+    /// See the meetings, ratings and attendance rates of the cells in scope.
+    FollowMeetings,
 }
 
 fn allows(role: Role, action: Action) -> bool {
@@ -101,6 +106,8 @@ fn allows(role: Role, action: Action) -> bool {
         ViewAudit => role == Admin,
         Publish => matches!(role, Admin | Editor),
         FollowReading => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+        RunMeeting => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
+        FollowMeetings => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
     }
 }
 
@@ -114,6 +121,19 @@ pub fn may(actor: &Actor, action: Action, target: &OrgPath) -> bool {
 pub fn may_read_document(actor: &Actor, audience: &OrgPath) -> bool {
     audience.contains(&actor.org)
         || actor.grants.iter().any(|g| g.scope.contains(audience) && matches!(g.role, Role::Admin | Role::Assistant | Role::Editor))
+}
+
+/// May `actor` see a meeting of the cell at `cell`? Its members may (committee meetings only
+/// those who lead the cell); so may those who run or follow meetings over it.
+pub fn may_see_meeting(actor: &Actor, cell: &OrgPath, committee_only: bool) -> bool {
+    let member = &actor.org == cell;
+    (member && (!committee_only || may(actor, Action::RunMeeting, cell))) || may(actor, Action::RunMeeting, cell) || may(actor, Action::FollowMeetings, cell)
+}
+
+/// May `actor` take part (answer, comment, vote, report on tasks) in a meeting of `cell`?
+/// Only its own members: leaders above see the meeting but do not vote in it.
+pub fn may_take_part(actor: &Actor, cell: &OrgPath, committee_only: bool) -> bool {
+    &actor.org == cell && (!committee_only || may(actor, Action::RunMeeting, cell))
 }
 
 /// The subtrees in which `actor` may do `action`, for list queries to filter by in SQL.
@@ -229,6 +249,29 @@ mod tests {
         assert!(may_read_document(&editor, &path(OTHER_CELL)));
         let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
         assert!(!may_read_document(&secretary, &path(OTHER_CELL)));
+    }
+
+    #[test]
+    fn meetings_belong_to_their_cell() {
+        let member = actor(CELL, &[]);
+        assert!(may_see_meeting(&member, &path(CELL), false));
+        assert!(!may_see_meeting(&member, &path(CELL), true), "committee meetings are for the committee");
+        assert!(!may_see_meeting(&member, &path(OTHER_CELL), false));
+        assert!(may_take_part(&member, &path(CELL), false));
+        assert!(!may_take_part(&member, &path(OTHER_CELL), false));
+        let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        assert!(may(&secretary, Action::RunMeeting, &path(CELL)));
+        assert!(!may(&secretary, Action::RunMeeting, &path(OTHER_CELL)));
+        assert!(may_see_meeting(&secretary, &path(CELL), true));
+        assert!(may_take_part(&secretary, &path(CELL), true));
+        let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
+        assert!(!may(&assistant, Action::RunMeeting, &path(OTHER_CELL)));
+        assert!(may(&assistant, Action::FollowMeetings, &path(CELL)));
+        let admin = actor(OTHER_CELL, &[(Role::Admin, WARD)]);
+        assert!(may_see_meeting(&admin, &path(CELL), false));
+        assert!(!may_take_part(&admin, &path(CELL), false), "leaders above do not vote in a cell");
+        let editor = actor(OTHER_CELL, &[(Role::Editor, PROVINCE)]);
+        assert!(!may_see_meeting(&editor, &path(CELL), false));
     }
 
     #[test]

@@ -75,6 +75,7 @@ fn MemberHome(user: UserView) -> impl IntoView {
         <h1>{t!(i18n, home_greeting, name = move || name.clone())}</h1>
         <p class="lead">{t!(i18n, home_your_cell, org = move || org.clone())}</p>
         <OfferSimpleMode offer=user.offer_simple_mode />
+        <crate::meetings::pages::UpcomingMeetings />
         <ReadingReminders />
         <section class="card" aria-labelledby="call-heading">
             <h2 id="call-heading" class="visually-hidden">{t!(i18n, call_secretary)}</h2>
@@ -113,6 +114,8 @@ fn SimpleHome(user: UserView) -> impl IntoView {
         <OfferSimpleMode offer=user.offer_simple_mode />
         <nav class="simple-grid" aria-label=move || td_string!(i18n.get_locale(), nav_label).to_string()>
             <a class="btn btn-huge" href="/van-ban"><Icon name="document" /><span>{t!(i18n, nav_documents)}</span></a>
+            <a class="btn btn-huge" href="/sinh-hoat"><Icon name="meeting" /><span>{t!(i18n, simple_meetings)}</span></a>
+            <a class="btn btn-huge" href="/nhiem-vu"><Icon name="task" /><span>{t!(i18n, simple_tasks)}</span></a>
             <a class="btn btn-huge" href="/ca-nhan"><Icon name="person" /><span>{t!(i18n, simple_my_info)}</span></a>
             <CallSecretary big=true />
             <Show when=move || user.is_leader>

@@ -19,6 +19,10 @@ pub enum CliText {
     SeedRefuseDemo,
     SeedRefuseReal,
     DemoAccounts,
+    OpenMeetings,
+    OpenMeetingsMonth,
+    OpenMeetingsDone,
+    OpenMeetingsBadMonth,
 }
 
 pub fn cli_text(text: CliText, locale: Locale) -> String {
@@ -38,6 +42,10 @@ pub fn cli_text(text: CliText, locale: Locale) -> String {
         CliText::SeedRefuseDemo => td_string!(locale, cli_seed_refuse_demo),
         CliText::SeedRefuseReal => td_string!(locale, cli_seed_refuse_real),
         CliText::DemoAccounts => td_string!(locale, cli_demo_accounts),
+        CliText::OpenMeetings => td_string!(locale, cli_open_meetings),
+        CliText::OpenMeetingsMonth => td_string!(locale, cli_open_meetings_month),
+        CliText::OpenMeetingsDone => td_string!(locale, cli_open_meetings_done),
+        CliText::OpenMeetingsBadMonth => td_string!(locale, cli_open_meetings_bad_month),
     };
     s.to_string()
 }

@@ -108,6 +108,23 @@ pub fn from_context() -> Result<Db, crate::platform::error::AppError> {
     leptos::prelude::use_context::<Db>().ok_or_else(|| crate::platform::error::AppError::internal(&"database not in context"))
 }
 
+/// `(o.path >= $n AND o.path < $n+1) OR …` for a list of scopes, starting at placeholder `first`;
+/// `FALSE`-equivalent when there are none. Returns the clause and the values to bind in order.
+pub fn scope_clause(column: &str, scopes: &[crate::domain::org::OrgPath], first: usize) -> (String, Vec<String>) {
+    if scopes.is_empty() {
+        return ("1 = 0".to_string(), Vec::new());
+    }
+    let mut parts = Vec::new();
+    let mut binds = Vec::new();
+    for (i, s) in scopes.iter().enumerate() {
+        let n = first + 2 * i;
+        parts.push(format!("({column} >= ${n} AND {column} < ${})", n + 1));
+        binds.push(s.as_str().to_string());
+        binds.push(s.subtree_upper());
+    }
+    (format!("({})", parts.join(" OR ")), binds)
+}
+
 /// `sqlite://data/sotay.db` → make sure `data/` exists and the file may be created.
 fn sqlite_url(rest: &str) -> Result<String, DbSetupError> {
     let path_and_query = rest.trim_start_matches("//");

@@ -1,0 +1,824 @@
+//! Meetings (sinh hoạt chi bộ): the monthly cycle of a cell — prepare and publish, members
+//! answer and send opinions, the meeting is held (attendance, votes, minutes, tasks, rating),
+//! tasks are followed up. Leaders record for members who have no phone.
+//!
+//! Every server function: parse → `domain::permission` → repo. A meeting belongs to one cell;
+//! `may_see_meeting` / `may_take_part` / `may(RunMeeting)` answer who may do what with it.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod seed;
+
+use crate::domain::meeting::Tally;
+use crate::platform::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingSummary {
+    pub id: i64,
+    pub org_name: String,
+    pub kind: String,
+    /// Empty for the automatically opened periodic meeting: the page names it by its month.
+    pub title: String,
+    pub period: Option<String>,
+    pub status: String,
+    pub date: String,
+    pub start_time: String,
+    pub format: String,
+    pub place: Option<String>,
+    pub link: Option<String>,
+    pub rating: Option<String>,
+    pub my_rsvp: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellChoice {
+    pub id: i64,
+    pub name: String,
+    /// Recurrence rule code (`ngay:5`, `thu:1:0`, `am:16`) and default time and place.
+    pub rule: String,
+    pub start_time: String,
+    pub place: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingList {
+    pub upcoming: Vec<MeetingSummary>,
+    pub past: Vec<MeetingSummary>,
+    /// Cells whose meetings the caller runs (for creating meetings and setting the rule).
+    pub run_cells: Vec<CellChoice>,
+    pub follows_cells: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub title: String,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub document_id: i64,
+    pub number: Option<String>,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    /// Name of the leader who recorded it for the member, if so.
+    pub recorded_by: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MotionView {
+    pub id: i64,
+    pub question: String,
+    pub open: bool,
+    /// The count, for those present and the leadership while open, for everyone once closed.
+    pub tally: Option<Tally>,
+    pub my_choice: Option<String>,
+    pub other_opinions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: i64,
+    pub title: String,
+    pub assignee: String,
+    pub assignee_id: i64,
+    pub due_date: String,
+    pub status: String,
+    pub progress: i64,
+    pub last_note: Option<String>,
+    pub meeting_id: Option<i64>,
+    pub org_name: String,
+}
+
+/// One member on the leader's attendance sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterRow {
+    pub member_id: i64,
+    pub name: String,
+    pub exempt: bool,
+    pub has_account: bool,
+    pub rsvp: Option<String>,
+    pub rsvp_reason: Option<String>,
+    pub attendance: Option<String>,
+    pub recorded_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyPart {
+    pub member_id: i64,
+    pub rsvp: Option<String>,
+    pub rsvp_reason: Option<String>,
+    pub attendance: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingView {
+    pub meeting: MeetingSummary,
+    pub org_id: i64,
+    pub minutes: Option<String>,
+    pub resolution: Option<String>,
+    pub agenda: Vec<AgendaItem>,
+    pub materials: Vec<Material>,
+    pub comments: Vec<CommentView>,
+    pub motions: Vec<MotionView>,
+    /// Tasks assigned at this meeting.
+    pub tasks: Vec<TaskView>,
+    /// The cell's tasks still open (the agenda reviews them).
+    pub open_tasks: Vec<TaskView>,
+    /// Present when the caller takes part in the meeting.
+    pub me: Option<MyPart>,
+    pub can_run: bool,
+    /// The attendance sheet (leadership only).
+    pub roster: Vec<RosterRow>,
+    pub present: i64,
+    pub expected: i64,
+    pub exempt: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskList {
+    pub mine: Vec<TaskView>,
+    /// The tasks of the cells the caller runs.
+    pub cell: Vec<TaskView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellMonth {
+    pub org_id: i64,
+    pub org_name: String,
+    pub meeting_id: Option<i64>,
+    pub status: Option<String>,
+    pub rating: Option<String>,
+    pub present: i64,
+    pub expected: i64,
+    pub exempt: i64,
+    pub rate: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub month: String,
+    pub cells: Vec<CellMonth>,
+    pub has_more: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocChoice {
+    pub id: i64,
+    pub number: Option<String>,
+    pub title: String,
+}
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use super::repo::{self, MeetingRow};
+    use crate::domain::meeting::{step_allowed, MeetingStep};
+    use crate::domain::permission::{may, may_see_meeting, may_take_part, Action};
+    use crate::platform::db::Db;
+    use crate::platform::error::AppError;
+    use crate::platform::session::CurrentUser;
+
+    pub struct Ctx {
+        pub user: CurrentUser,
+        pub db: Db,
+        pub m: MeetingRow,
+    }
+
+    /// The meeting, if the caller may see it. Out-of-scope and draft meetings of other people
+    /// look the same as missing ones.
+    pub async fn visible(id: i64) -> Result<Ctx, AppError> {
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let m = repo::meeting(&db, id).await?;
+        let committee = m.kind == crate::domain::meeting::MeetingKind::Committee;
+        if !may_see_meeting(&user.actor, &m.org_path, committee) {
+            return Err(AppError::NotFound);
+        }
+        if !crate::domain::meeting::visible_to_members(m.status) && !may(&user.actor, Action::RunMeeting, &m.org_path) {
+            return Err(AppError::NotFound);
+        }
+        Ok(Ctx { user, db, m })
+    }
+
+    /// The meeting, if the caller runs it and `step` fits its state.
+    pub async fn running(id: i64, step: MeetingStep) -> Result<Ctx, AppError> {
+        let ctx = visible(id).await?;
+        if !may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path) {
+            return Err(AppError::Forbidden);
+        }
+        if !step_allowed(ctx.m.status, step) {
+            return Err(AppError::field("status", "err_meeting_state"));
+        }
+        Ok(ctx)
+    }
+
+    /// Who a member action is for: the caller themself (`on_behalf` 0), or — for a leader of
+    /// the cell — a member of that cell. Returns (member id, recorded by).
+    pub async fn participant(ctx: &Ctx, on_behalf: i64) -> Result<(i64, Option<i64>), AppError> {
+        let committee = ctx.m.kind == crate::domain::meeting::MeetingKind::Committee;
+        if on_behalf == 0 || on_behalf == ctx.user.actor.member_id {
+            if !may_take_part(&ctx.user.actor, &ctx.m.org_path, committee) {
+                return Err(AppError::Forbidden);
+            }
+            return Ok((ctx.user.actor.member_id, None));
+        }
+        if !may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path) {
+            return Err(AppError::Forbidden);
+        }
+        if !repo::is_member_of(&ctx.db, on_behalf, ctx.m.org_id).await? {
+            return Err(AppError::field("member", "err_not_in_cell"));
+        }
+        Ok((on_behalf, Some(ctx.user.actor.member_id)))
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn text(input: &str, field: &str, max: usize, required: bool) -> Result<Option<String>, AppError> {
+    let t = input.trim();
+    if t.is_empty() {
+        return if required { Err(AppError::field(field, "err_required")) } else { Ok(None) };
+    }
+    if t.chars().count() > max {
+        return Err(AppError::field(field, "err_too_long"));
+    }
+    Ok(Some(t.to_string()))
+}
+
+#[cfg(feature = "ssr")]
+fn date_field(input: &str, field: &str) -> Result<crate::domain::register::Date, AppError> {
+    let d = crate::domain::register::Date::parse(input.trim()).map_err(|_| AppError::field(field, "err_date"))?;
+    if !(2000..=2100).contains(&d.year) {
+        return Err(AppError::field(field, "err_date"));
+    }
+    Ok(d)
+}
+
+#[cfg(feature = "ssr")]
+fn audit_entry<'a>(ctx: &guard::Ctx, action: &'a str, on_behalf: Option<i64>, detail: Option<String>) -> crate::platform::audit::AuditEntry<'a> {
+    crate::platform::audit::AuditEntry {
+        actor_account_id: Some(ctx.user.actor.account_id),
+        on_behalf_of: on_behalf,
+        action,
+        target_type: Some("meeting"),
+        target_id: Some(ctx.m.id),
+        org_id: Some(ctx.m.org_id),
+        detail,
+        ip: None,
+    }
+}
+
+/// Upcoming and past meetings of the caller's cell, and of the cells they run.
+#[server(prefix = "/api", endpoint = "meetings")]
+pub async fn meetings() -> Result<MeetingList, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let run_cells = repo::run_cells(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
+        let all = repo::list_for(&db, &user.actor, &run_cells.iter().map(|c| c.id).collect::<Vec<_>>(), 60).await?;
+        let (mut upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.status != "da_hop");
+        upcoming.sort_by(|a, b| (a.date.as_str(), a.start_time.as_str()).cmp(&(b.date.as_str(), b.start_time.as_str())));
+        Ok(MeetingList { upcoming, past, run_cells, follows_cells: !scopes(&user.actor, Action::FollowMeetings).is_empty() })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// One meeting, as the caller may see it.
+#[server(prefix = "/api", endpoint = "meeting")]
+pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
+    async move {
+        use crate::domain::permission::{may, may_take_part, Action};
+        let ctx = guard::visible(id).await?;
+        let can_run = may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path);
+        let committee = ctx.m.kind == crate::domain::meeting::MeetingKind::Committee;
+        let takes_part = may_take_part(&ctx.user.actor, &ctx.m.org_path, committee);
+        repo::view(&ctx.db, &ctx.m, ctx.user.actor.member_id, takes_part, can_run).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Creates a meeting for a cell the caller runs. A periodic meeting is one per month: asking
+/// again for a month that has one returns that one.
+#[server(prefix = "/api", endpoint = "create_meeting")]
+pub async fn create_meeting(
+    org_id: i64,
+    kind: String,
+    title: String,
+    date: String,
+    start_time: String,
+    format: String,
+    place: String,
+    link: String,
+) -> Result<i64, AppError> {
+    async move {
+        use crate::domain::meeting::{parse_time, MeetingKind, Venue};
+        use crate::domain::permission::{may, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let org = crate::register::repo::org_by_id(&db, org_id).await.map_err(|_| AppError::Forbidden)?;
+        if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
+            return Err(AppError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let kind = MeetingKind::from_code(kind.trim());
+        if kind.is_none() {
+            errors.push(crate::domain::register::FieldError::new("kind", "err_invalid_value"));
+        }
+        let date = date_field(&date, "date");
+        if let Err(AppError::Invalid(e)) = &date {
+            errors.extend(e.clone());
+        }
+        let time = parse_time(&start_time);
+        if time.is_none() {
+            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+        }
+        let title = match text(&title, "title", 300, kind.is_some_and(|k| k != MeetingKind::Periodic)) {
+            Ok(t) => t,
+            Err(AppError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let venue = Venue::parse(&format, &place, &link);
+        if let Err(e) = &venue {
+            errors.extend(e.clone());
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let (kind, date, time, venue) = (kind.unwrap(), date?, time.unwrap(), venue.map_err(AppError::Invalid)?);
+        let now = crate::platform::clock::now_unix();
+        let id = repo::create(&db, org.id, kind, title.as_deref().unwrap_or(""), date, &time, &venue, user.actor.member_id, now).await?;
+        Ok(id)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Changes date, time, place or title while the meeting is being prepared.
+#[server(prefix = "/api", endpoint = "update_meeting")]
+pub async fn update_meeting(id: i64, title: String, date: String, start_time: String, format: String, place: String, link: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{parse_time, MeetingKind, MeetingStep, Venue};
+        let ctx = guard::running(id, MeetingStep::Prepare).await?;
+        let mut errors = Vec::new();
+        let date = date_field(&date, "date");
+        if let Err(AppError::Invalid(e)) = &date {
+            errors.extend(e.clone());
+        }
+        let time = parse_time(&start_time);
+        if time.is_none() {
+            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+        }
+        let title = match text(&title, "title", 300, ctx.m.kind != MeetingKind::Periodic) {
+            Ok(t) => t,
+            Err(AppError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let venue = Venue::parse(&format, &place, &link);
+        if let Err(e) = &venue {
+            errors.extend(e.clone());
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        repo::update(&ctx.db, id, title.as_deref().unwrap_or(""), date?, &time.unwrap(), &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "add_agenda_item")]
+pub async fn add_agenda_item(id: i64, title: String, note: String) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let title = text(&title, "agenda_title", 300, true)?.unwrap_or_default();
+        let note = text(&note, "agenda_note", 2000, false)?;
+        repo::add_agenda_item(&ctx.db, id, &title, note.as_deref()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "remove_agenda_item")]
+pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        repo::remove_agenda_item(&ctx.db, id, item_id).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Documents of the library the cell's members can read, to attach as materials.
+#[server(prefix = "/api", endpoint = "attachable_documents")]
+pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoice>, AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let found = crate::documents::readable_in(&ctx.db, &ctx.m.org_path, &query, 20).await?;
+        Ok(found.into_iter().map(|d| DocChoice { id: d.id, number: d.number, title: d.title }).collect())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "attach_document")]
+pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        // Only what every member of the cell may read (the documents feature decides).
+        if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
+            return Err(AppError::field("document_id", "err_document_not_for_cell"));
+        }
+        repo::attach_document(&ctx.db, id, document_id, crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "detach_document")]
+pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        repo::detach_document(&ctx.db, id, document_id).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Publishes the schedule, agenda and materials to the cell's members.
+#[server(prefix = "/api", endpoint = "publish_meeting")]
+pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{MeetingStatus, MeetingStep};
+        let ctx = guard::running(id, MeetingStep::Publish).await?;
+        let now = crate::platform::clock::now_unix();
+        repo::set_status(&ctx.db, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.publish", None, None)).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Opens the meeting: attendance and votes begin. Exempt members are preset to exempt.
+#[server(prefix = "/api", endpoint = "start_meeting")]
+pub async fn start_meeting(id: i64) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::MeetingStep;
+        let ctx = guard::running(id, MeetingStep::Start).await?;
+        repo::start(&ctx.db, &ctx.m, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.start", None, None)).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Closes the meeting with the cell's rating of it. Members nobody marked become unexcused
+/// absentees, or excused ones where they had asked to be excused.
+#[server(prefix = "/api", endpoint = "finish_meeting")]
+pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{MeetingRating, MeetingStep};
+        let ctx = guard::running(id, MeetingStep::Finish).await?;
+        let rating = MeetingRating::from_code(rating.trim()).ok_or_else(|| AppError::field("rating", "err_required"))?;
+        repo::finish(&ctx.db, &ctx.m, rating, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.finish", None, Some(rating.code().into()))).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// A member's answer before the meeting: coming, or excused with a reason.
+#[server(prefix = "/api", endpoint = "rsvp")]
+pub async fn rsvp(id: i64, answer: String, reason: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{members_may_answer, Rsvp};
+        let ctx = guard::visible(id).await?;
+        let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
+        if !members_may_answer(ctx.m.status) {
+            return Err(AppError::field("answer", "err_meeting_state"));
+        }
+        let answer = Rsvp::from_code(answer.trim()).ok_or_else(|| AppError::field("answer", "err_invalid_value"))?;
+        let reason = match answer {
+            Rsvp::Excused => Some(text(&reason, "reason", 500, true)?.unwrap_or_default()),
+            Rsvp::Attending => None,
+        };
+        repo::rsvp(&ctx.db, id, member, answer, reason.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        if recorded_by.is_some() {
+            let mut conn = ctx.db.pool().acquire().await?;
+            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.rsvp", Some(member), Some(answer.code().into()))).await?;
+        }
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// An opinion (góp ý) on the meeting's agenda.
+#[server(prefix = "/api", endpoint = "comment")]
+pub async fn comment(id: i64, body: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::visible(id).await?;
+        let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
+        if !crate::domain::meeting::members_may_answer(ctx.m.status) {
+            return Err(AppError::field("body", "err_meeting_state"));
+        }
+        let body = text(&body, "body", 4000, true)?.unwrap_or_default();
+        repo::comment(&ctx.db, id, member, &crate::domain::text::nfc(&body), recorded_by, crate::platform::clock::now_unix()).await?;
+        if recorded_by.is_some() {
+            let mut conn = ctx.db.pool().acquire().await?;
+            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.comment", Some(member), None)).await?;
+        }
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Marks one member's attendance (`all_present` marks everyone not exempt as present).
+#[server(prefix = "/api", endpoint = "set_attendance")]
+pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{Attendance, MeetingStep};
+        let ctx = guard::running(id, MeetingStep::Run).await?;
+        let state = Attendance::from_code(state.trim()).ok_or_else(|| AppError::field("state", "err_invalid_value"))?;
+        if !repo::is_member_of(&ctx.db, member_id, ctx.m.org_id).await? {
+            return Err(AppError::field("member", "err_not_in_cell"));
+        }
+        repo::set_attendance(&ctx.db, id, member_id, state, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.attendance", Some(member_id), Some(state.code().into()))).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "all_present")]
+pub async fn all_present(id: i64) -> Result<i64, AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+        let n = repo::all_present(&ctx.db, &ctx.m, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.all_present", None, Some(n.to_string()))).await?;
+        Ok(n)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Puts a motion to the vote.
+#[server(prefix = "/api", endpoint = "open_motion")]
+pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+        let question = text(&question, "question", 500, true)?.unwrap_or_default();
+        repo::open_motion(&ctx.db, id, &question, crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+#[server(prefix = "/api", endpoint = "close_motion")]
+pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+        repo::close_motion(&ctx.db, id, motion_id, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.close_motion", None, Some(motion_id.to_string()))).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// A vote on an open motion; may be changed until the chair closes it.
+#[server(prefix = "/api", endpoint = "vote")]
+pub async fn vote(id: i64, motion_id: i64, choice: String, #[server(default)] other: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::visible(id).await?;
+        let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
+        if ctx.m.status != crate::domain::meeting::MeetingStatus::InProgress {
+            return Err(AppError::field("choice", "err_meeting_state"));
+        }
+        let (choice, other) = crate::domain::meeting::parse_vote(&choice, &other).map_err(|e| AppError::Invalid(vec![e]))?;
+        repo::vote(&ctx.db, id, motion_id, member, choice, other.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        if recorded_by.is_some() {
+            let mut conn = ctx.db.pool().acquire().await?;
+            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.vote", Some(member), Some(format!("{motion_id}:{}", choice.code())))).await?;
+        }
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Minutes (biên bản) and the cell's resolution (nghị quyết chi bộ).
+#[server(prefix = "/api", endpoint = "save_minutes")]
+pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Result<(), AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+        let minutes = text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
+        let resolution = text(&resolution, "resolution", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
+        repo::save_minutes(&ctx.db, id, minutes.as_deref(), resolution.as_deref(), crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.minutes", None, None)).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Assigns a task from the meeting to a member of the cell.
+#[server(prefix = "/api", endpoint = "assign_task")]
+pub async fn assign_task(id: i64, assignee_id: i64, title: String, due_date: String) -> Result<i64, AppError> {
+    async move {
+        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+        let mut errors = Vec::new();
+        if !repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await? {
+            errors.push(crate::domain::register::FieldError::new("assignee_id", "err_not_in_cell"));
+        }
+        let title = match text(&title, "task_title", 500, true) {
+            Ok(t) => t,
+            Err(AppError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let due = date_field(&due_date, "due_date");
+        match &due {
+            Err(AppError::Invalid(e)) => errors.extend(e.clone()),
+            Ok(d) if d.iso() < ctx.m.date => errors.push(crate::domain::register::FieldError::new("due_date", "err_due_before_meeting")),
+            _ => {}
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let id = repo::assign_task(&ctx.db, &ctx.m, assignee_id, &title.unwrap_or_default(), due?, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "task.assign", Some(assignee_id), Some(id.to_string()))).await?;
+        Ok(id)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// My tasks, and for leaders the tasks of their cells.
+#[server(prefix = "/api", endpoint = "tasks")]
+pub async fn tasks() -> Result<TaskList, AppError> {
+    async move {
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let mine = repo::tasks_of_member(&db, user.actor.member_id).await?;
+        let cell = repo::tasks_in_scopes(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
+        Ok(TaskList { mine, cell })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Progress on a task: by its assignee, or by a leader of its cell on their behalf.
+#[server(prefix = "/api", endpoint = "report_task")]
+pub async fn report_task(task_id: i64, progress: String, note: String, #[server(default)] done: bool) -> Result<(), AppError> {
+    async move {
+        use crate::domain::permission::{may, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let (assignee, org_path) = repo::task_owner(&db, task_id).await?;
+        let own = assignee == user.actor.member_id;
+        if !own && !may(&user.actor, Action::RunMeeting, &org_path) {
+            return Err(AppError::NotFound);
+        }
+        let progress: i64 = if done {
+            100
+        } else {
+            progress.trim().trim_end_matches('%').trim().parse().ok().filter(|p| (0..=100).contains(p)).ok_or_else(|| AppError::field("progress", "err_progress"))?
+        };
+        let note = text(&note, "note", 2000, false)?;
+        let recorded_by = (!own).then_some(user.actor.member_id);
+        repo::report_task(&db, task_id, assignee, progress, note.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        if !own {
+            let mut conn = db.pool().acquire().await?;
+            crate::platform::audit::record(
+                &mut conn,
+                crate::platform::audit::AuditEntry {
+                    actor_account_id: Some(user.actor.account_id),
+                    on_behalf_of: Some(assignee),
+                    action: "task.report",
+                    target_type: Some("task"),
+                    target_id: Some(task_id),
+                    detail: Some(progress.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// A cell's recurrence rule, default time and place.
+#[server(prefix = "/api", endpoint = "set_schedule")]
+pub async fn set_schedule(
+    org_id: i64,
+    rule_kind: String,
+    #[server(default)] day: String,
+    #[server(default)] nth: String,
+    #[server(default)] weekday: String,
+    start_time: String,
+    place: String,
+) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{parse_time, Recurrence};
+        use crate::domain::permission::{may, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let org = crate::register::repo::org_by_id(&db, org_id).await.map_err(|_| AppError::Forbidden)?;
+        if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
+            return Err(AppError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let code = match rule_kind.trim() {
+            "thu" => format!("thu:{}:{}", nth.trim(), weekday.trim()),
+            "am" => format!("am:{}", day.trim()),
+            _ => format!("ngay:{}", day.trim()),
+        };
+        let rule = Recurrence::from_code(&code);
+        if rule.is_none() {
+            // Day of month 1–31, lunar day 1–30.
+            errors.push(crate::domain::register::FieldError::new("day", "err_rule_day"));
+        }
+        let time = parse_time(&start_time);
+        if time.is_none() {
+            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let place = text(&place, "place", 300, false)?;
+        repo::set_schedule(&db, org_id, rule.unwrap(), &time.unwrap(), place.as_deref(), user.actor.member_id, crate::platform::clock::now_unix()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// For committees: each cell of their subtree in one month — meeting state, rating and
+/// attendance rate.
+#[server(prefix = "/api", endpoint = "meeting_overview")]
+pub async fn meeting_overview(month: String, #[server(default)] offset: i64) -> Result<Overview, AppError> {
+    async move {
+        use crate::domain::meeting::Month;
+        use crate::domain::permission::{scopes, Action};
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        let month = match month.trim() {
+            "" => Month::of(crate::platform::clock::today_vn()).previous(),
+            m => Month::parse(m).ok_or_else(|| AppError::field("month", "err_invalid_value"))?,
+        };
+        let scopes = scopes(&user.actor, Action::FollowMeetings);
+        if scopes.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        const PAGE: i64 = 100;
+        let mut cells = repo::overview(&db, &scopes, &month.code(), offset.max(0), PAGE + 1).await?;
+        let has_more = cells.len() as i64 > PAGE;
+        cells.truncate(PAGE as usize);
+        Ok(Overview { month: month.code(), cells, has_more })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// The next published meetings of the caller's cell, for the home page.
+#[server(prefix = "/api", endpoint = "next_meetings")]
+pub async fn next_meetings() -> Result<Vec<MeetingSummary>, AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        let db = crate::platform::db::from_context()?;
+        repo::next_for_member(&db, &user.actor, &crate::platform::clock::today_vn().iso()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}

@@ -1,0 +1,1250 @@
+//! Pages of meetings: the list (`/sinh-hoat`), one meeting (`/sinh-hoat/:id`, the member view
+//! and, for leaders, the running view), its printable pack (`/sinh-hoat/:id/in`), tasks
+//! (`/nhiem-vu`) and the committee's overview (`/sinh-hoat/thong-ke`).
+
+use super::*;
+use crate::domain::meeting::{Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence};
+use crate::forms::{action_error, Field, FormError};
+use crate::i18n::*;
+use crate::label;
+use crate::platform::messages::{error_text, field_message};
+use crate::shell::{Page, RequireUser};
+use leptos::form::ActionForm;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// dd/mm/yyyy from an ISO date.
+fn vn_date(iso: &str) -> String {
+    crate::domain::register::Date::parse(iso).map(|d| d.to_string()).unwrap_or_else(|_| iso.to_string())
+}
+
+/// A meeting's name: its title, or for the automatically opened periodic one, its month.
+pub fn meeting_title(locale: Locale, m: &MeetingSummary) -> String {
+    if !m.title.is_empty() {
+        return m.title.clone();
+    }
+    let kind = kind_name(locale, &m.kind);
+    match m.period.as_deref().and_then(|p| p.split_once('-')) {
+        Some((y, mo)) => format!("{kind} {} {}/{y}", td_string!(locale, mt_month_word), mo.trim_start_matches('0')),
+        None => kind.to_string(),
+    }
+}
+
+pub fn kind_name(locale: Locale, code: &str) -> &'static str {
+    match MeetingKind::from_code(code) {
+        Some(MeetingKind::Periodic) => td_string!(locale, mt_kind_thuong_ky),
+        Some(MeetingKind::Thematic) => td_string!(locale, mt_kind_chuyen_de),
+        Some(MeetingKind::Committee) => td_string!(locale, mt_kind_cap_uy),
+        Some(MeetingKind::Extraordinary) => td_string!(locale, mt_kind_bat_thuong),
+        None => "",
+    }
+}
+
+fn status_name(locale: Locale, code: &str) -> &'static str {
+    match MeetingStatus::from_code(code) {
+        Some(MeetingStatus::Draft) => td_string!(locale, mt_status_du_thao),
+        Some(MeetingStatus::Scheduled) => td_string!(locale, mt_status_da_cong_bo),
+        Some(MeetingStatus::InProgress) => td_string!(locale, mt_status_dang_hop),
+        Some(MeetingStatus::Held) => td_string!(locale, mt_status_da_hop),
+        None => "",
+    }
+}
+
+fn attendance_name(locale: Locale, code: &str) -> &'static str {
+    match Attendance::from_code(code) {
+        Some(Attendance::Present) => td_string!(locale, mt_att_co_mat),
+        Some(Attendance::Excused) => td_string!(locale, mt_att_vang_co_ly_do),
+        Some(Attendance::Unexcused) => td_string!(locale, mt_att_vang_khong_ly_do),
+        Some(Attendance::Exempt) => td_string!(locale, mt_att_mien),
+        None => "",
+    }
+}
+
+fn rating_name(locale: Locale, code: &str) -> &'static str {
+    match MeetingRating::from_code(code) {
+        Some(MeetingRating::Good) => td_string!(locale, mt_rating_tot),
+        Some(MeetingRating::Fair) => td_string!(locale, mt_rating_kha),
+        Some(MeetingRating::Average) => td_string!(locale, mt_rating_trung_binh),
+        Some(MeetingRating::Poor) => td_string!(locale, mt_rating_kem),
+        None => "",
+    }
+}
+
+fn format_name(locale: Locale, code: &str) -> &'static str {
+    match MeetingFormat::from_code(code) {
+        Some(MeetingFormat::InPerson) => td_string!(locale, mt_format_tai_cho),
+        Some(MeetingFormat::Online) => td_string!(locale, mt_format_truc_tuyen),
+        Some(MeetingFormat::Hybrid) => td_string!(locale, mt_format_ket_hop),
+        None => "",
+    }
+}
+
+fn vote_name(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "dong_y" => td_string!(locale, mt_vote_dong_y),
+        "khong_dong_y" => td_string!(locale, mt_vote_khong_dong_y),
+        "y_kien_khac" => td_string!(locale, mt_vote_y_kien_khac),
+        _ => "",
+    }
+}
+
+fn weekday_name(locale: Locale, w: u32) -> &'static str {
+    match w {
+        0 => td_string!(locale, mt_weekday_0),
+        1 => td_string!(locale, mt_weekday_1),
+        2 => td_string!(locale, mt_weekday_2),
+        3 => td_string!(locale, mt_weekday_3),
+        4 => td_string!(locale, mt_weekday_4),
+        5 => td_string!(locale, mt_weekday_5),
+        _ => td_string!(locale, mt_weekday_6),
+    }
+}
+
+fn rule_text(locale: Locale, code: &str) -> String {
+    match Recurrence::from_code(code) {
+        Some(Recurrence::DayOfMonth(n)) => format!("{} {n}", td_string!(locale, mt_rule_day_of_month)),
+        Some(Recurrence::LunarDay(n)) => format!("{} {n}", td_string!(locale, mt_rule_lunar_day)),
+        Some(Recurrence::NthWeekday { n, weekday }) => {
+            let nth = if n == 5 { td_string!(locale, mt_rule_last).to_string() } else { format!("{} {n}", td_string!(locale, mt_rule_nth)) };
+            format!("{} {} {nth}", td_string!(locale, mt_rule_weekday_prefix), weekday_name(locale, weekday))
+        }
+        None => code.to_string(),
+    }
+}
+
+/// A message under a control that is not a `Field` (select, textarea, radio).
+#[component]
+fn ControlError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|m| view! {
+            <p class="field-error" id=format!("f-{field}-err")>{m}</p>
+        })}
+    }
+}
+
+#[component]
+fn ErrorCard(e: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <div class="alert alert-error" role="alert"><p>{error_text(i18n.get_locale_untracked(), e.key())}</p></div> }
+}
+
+#[component]
+fn MeetingCard(m: MeetingSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let href = format!("/sinh-hoat/{}", m.id);
+    let title = meeting_title(l, &m);
+    let where_ = m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string());
+    view! {
+        <li class="card meeting-card" data-testid="meeting-card">
+            <h3><a href=href>{title}</a></h3>
+            <p class="meta">{m.org_name.clone()}</p>
+            <p><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}" · "{where_}</p>
+            <p>
+                <span class="badge">{status_name(l, &m.status)}</span>
+                {m.my_rsvp.as_deref().map(|r| {
+                    let text = if r == "xin_vang" { td_string!(l, mt_my_rsvp_excused) } else { td_string!(l, mt_my_rsvp_attending) };
+                    view! { " " <span class="badge badge-ok">{text}</span> }
+                })}
+                {m.rating.as_deref().map(|r| view! { " " <span class="badge">{td_string!(l, mt_rating_label)}": "{rating_name(l, r)}</span> })}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn MeetingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = Resource::new(|| (), |_| meetings());
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), mt_title) />
+        <Page>
+            <RequireUser>
+                <h1>{t!(i18n, mt_title)}</h1>
+                <p><a class="btn btn-secondary" href="/nhiem-vu">{t!(i18n, task_title)}</a></p>
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorCard e /> }.into_any(),
+                            Ok(l) => {
+                                let MeetingList { upcoming, past, run_cells, follows_cells } = l;
+                                view! {
+                                    <section aria-labelledby="mt-upcoming">
+                                        <h2 id="mt-upcoming">{t!(i18n, mt_upcoming)}</h2>
+                                        {if upcoming.is_empty() {
+                                            view! { <p class="note">{t!(i18n, mt_none_upcoming)}</p> }.into_any()
+                                        } else {
+                                            view! { <ul class="plain-list">{upcoming.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul> }.into_any()
+                                        }}
+                                    </section>
+                                    <Show when=move || follows_cells>
+                                        <p><a class="btn btn-secondary btn-wide" href="/sinh-hoat/thong-ke">{t!(i18n, mt_overview_title)}</a></p>
+                                    </Show>
+                                    {(!run_cells.is_empty()).then(|| view! { <CreateMeetingForm cells=run_cells.clone() /> <ScheduleRule cells=run_cells /> })}
+                                    <section aria-labelledby="mt-past">
+                                        <h2 id="mt-past">{t!(i18n, mt_past)}</h2>
+                                        {if past.is_empty() {
+                                            view! { <p class="note">{t!(i18n, mt_none_past)}</p> }.into_any()
+                                        } else {
+                                            view! { <ul class="plain-list">{past.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul> }.into_any()
+                                        }}
+                                    </section>
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </RequireUser>
+        </Page>
+    }
+}
+
+/// Fields shared by creating and editing a meeting: date, time, format, place, link.
+#[component]
+fn WhenWhere(
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] date: String,
+    #[prop(optional, into)] time: String,
+    #[prop(optional, into)] format: String,
+    #[prop(optional, into)] place: String,
+    #[prop(optional, into)] link: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let format = if format.is_empty() { "tai_cho".to_string() } else { format };
+    let invalid = move |field: &'static str| move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|_| "true");
+    view! {
+        <Field name="date" label=label!(i18n, mt_field_date) kind="date" value=date required=true error />
+        <Field name="start_time" label=label!(i18n, mt_field_time) kind="time" value=if time.is_empty() { "19:30".to_string() } else { time } required=true error />
+        <fieldset class="choice-group" aria-invalid=invalid("format")>
+            <legend>{t!(i18n, mt_field_format)}</legend>
+            {MeetingFormat::ALL.iter().map(|f| {
+                let code = f.code();
+                let checked = format == code;
+                view! { <label class="check"><input type="radio" name="format" value=code checked=checked />{move || format_name(i18n.get_locale(), code)}</label> }
+            }).collect_view()}
+            <ControlError error field="format" />
+        </fieldset>
+        <Field name="place" label=label!(i18n, mt_field_place) value=place error />
+        <Field name="link" label=label!(i18n, mt_field_link) kind="url" hint=label!(i18n, mt_field_link_hint) value=link error />
+    }
+}
+
+#[component]
+fn CreateMeetingForm(cells: Vec<CellChoice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreateMeeting>::new();
+    let error = action_error(action.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            navigate(&format!("/sinh-hoat/{id}"), Default::default());
+        }
+    });
+    let invalid = move |field: &'static str| move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|_| "true");
+    view! {
+        <section class="card" aria-labelledby="mt-create">
+            <h2 id="mt-create">{t!(i18n, mt_create_title)}</h2>
+            <p class="note">{t!(i18n, mt_create_note)}</p>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label for="f-org_id">{t!(i18n, mt_field_cell)}</label>
+                    <select id="f-org_id" name="org_id">
+                        {cells.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-kind">{t!(i18n, mt_field_kind)}</label>
+                    <select id="f-kind" name="kind" aria-invalid=invalid("kind")>
+                        {MeetingKind::ALL.iter().map(|k| {
+                            let code = k.code();
+                            view! { <option value=code>{move || kind_name(i18n.get_locale(), code)}</option> }
+                        }).collect_view()}
+                    </select>
+                    <ControlError error field="kind" />
+                </div>
+                <Field name="title" label=label!(i18n, mt_field_title) hint=label!(i18n, mt_field_title_hint) error />
+                <WhenWhere error />
+                <button type="submit" class="btn btn-primary btn-wide" data-testid="create-meeting" disabled=move || action.pending().get()>
+                    {t!(i18n, mt_create_submit)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ScheduleRule(cells: Vec<CellChoice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetSchedule>::new();
+    let error = action_error(action.value());
+    let first = cells.first().cloned();
+    let current = first.as_ref().map(|c| c.rule.clone()).unwrap_or_default();
+    let (kind, day, nth, weekday) = match Recurrence::from_code(&current) {
+        Some(Recurrence::DayOfMonth(n)) => ("ngay", n, 1, 0),
+        Some(Recurrence::LunarDay(n)) => ("am", n, 1, 0),
+        Some(Recurrence::NthWeekday { n, weekday }) => ("thu", 1, n, weekday),
+        None => ("ngay", 5, 1, 0),
+    };
+    view! {
+        <section class="card" aria-labelledby="mt-rule">
+            <h2 id="mt-rule">{t!(i18n, mt_rule_title)}</h2>
+            {cells.iter().map(|c| {
+                let (name, rule, time) = (c.name.clone(), c.rule.clone(), c.start_time.clone());
+                view! { <p data-testid="cell-rule">{name}": "{move || rule_text(i18n.get_locale(), &rule)}" · "{time.clone()}</p> }
+            }).collect_view()}
+            {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, mt_rule_saved)}</p> })}
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <div class="field">
+                    <label for="f-rule-org">{t!(i18n, mt_field_cell)}</label>
+                    <select id="f-rule-org" name="org_id">
+                        {cells.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <fieldset class="choice-group">
+                    <legend>{t!(i18n, mt_rule_kind)}</legend>
+                    <label class="check"><input type="radio" name="rule_kind" value="ngay" checked=kind == "ngay" />{t!(i18n, mt_rule_kind_day)}</label>
+                    <label class="check"><input type="radio" name="rule_kind" value="thu" checked=kind == "thu" />{t!(i18n, mt_rule_kind_weekday)}</label>
+                    <label class="check"><input type="radio" name="rule_kind" value="am" checked=kind == "am" />{t!(i18n, mt_rule_kind_lunar)}</label>
+                </fieldset>
+                <Field name="day" label=label!(i18n, mt_rule_day) inputmode="numeric" value=day.to_string() hint=label!(i18n, mt_rule_day_hint) error />
+                <div class="field">
+                    <label for="f-nth">{t!(i18n, mt_rule_nth_label)}</label>
+                    <select id="f-nth" name="nth">
+                        {(1..=5u32).map(|n| view! { <option value=n.to_string() selected=n == nth>{move || if n == 5 { td_string!(i18n.get_locale(), mt_rule_last).to_string() } else { n.to_string() }}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-weekday">{t!(i18n, mt_rule_weekday_label)}</label>
+                    <select id="f-weekday" name="weekday">
+                        {(0..7u32).map(|w| view! { <option value=w.to_string() selected=w == weekday>{move || weekday_name(i18n.get_locale(), w)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field name="start_time" label=label!(i18n, mt_field_time) kind="time" value=first.as_ref().map(|c| c.start_time.clone()).unwrap_or_default() error />
+                <Field name="place" label=label!(i18n, mt_field_place) value=first.and_then(|c| c.place).unwrap_or_default() error />
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="save-rule">{t!(i18n, mt_rule_save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Bumped by every successful action on the meeting page, so the page reloads its data.
+#[derive(Clone, Copy)]
+struct Refresh(RwSignal<u32>);
+
+fn refresh_on_success<T, V>(value: V)
+where
+    V: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let Refresh(r) = expect_context::<Refresh>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            r.update(|n| *n += 1);
+        }
+    });
+}
+
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let refresh = RwSignal::new(0u32);
+    provide_context(Refresh(refresh));
+    let data = Resource::new(move || (id(), refresh.get()), |(id, _)| meeting(id));
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), mt_title) />
+        <Page>
+            <RequireUser>
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <h1>{t!(i18n, mt_title)}</h1> <ErrorCard e /> }.into_any(),
+                            Ok(v) => view! { <MeetingBody v /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </RequireUser>
+        </Page>
+    }
+}
+
+#[component]
+fn MeetingBody(v: MeetingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let m = v.meeting.clone();
+    let id = m.id;
+    let status = MeetingStatus::from_code(&m.status).unwrap_or(MeetingStatus::Held);
+    let title = meeting_title(l, &m);
+    let answering = crate::domain::meeting::members_may_answer(status);
+    let running = status == MeetingStatus::InProgress;
+    let preparing = crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare);
+    let me = v.me.clone();
+    let present_rate = crate::domain::meeting::attendance_rate(v.present, v.expected, v.exempt);
+    view! {
+        <h1 data-testid="meeting-title">{title}</h1>
+        <section class="card" aria-labelledby="mt-when">
+            <h2 id="mt-when" class="visually-hidden">{t!(i18n, mt_when_where)}</h2>
+            <p class="meta">{m.org_name.clone()}" · "{move || kind_name(i18n.get_locale(), &m.kind)}</p>
+            <p class="lead"><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}</p>
+            <p>{let f = m.format.clone(); move || format_name(i18n.get_locale(), &f)}{m.place.clone().map(|p| view! { ": " {p} })}</p>
+            {m.link.clone().map(|link| view! { <p><a class="btn btn-secondary" href=link.clone() rel="noopener noreferrer" target="_blank">{t!(i18n, mt_join_online)}</a></p> })}
+            <p><span class="badge" data-testid="meeting-status">{status_name(l, &m.status)}</span></p>
+            {(status != MeetingStatus::Draft).then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
+        </section>
+
+        {me.clone().filter(|_| answering).map(|me| view! { <MyAnswer id me /> })}
+
+        <section class="card" aria-labelledby="mt-agenda">
+            <h2 id="mt-agenda">{t!(i18n, mt_agenda)}</h2>
+            {if v.agenda.is_empty() { view! { <p class="note">{t!(i18n, mt_agenda_empty)}</p> }.into_any() } else {
+                view! {
+                    <ol class="agenda">
+                        {v.agenda.iter().cloned().map(|a| view! {
+                            <li data-testid="agenda-item">
+                                <strong>{a.title.clone()}</strong>
+                                {a.note.clone().map(|n| view! { <br /> <span class="note">{n}</span> })}
+                                {(v.can_run && preparing).then(|| view! { <RemoveAgendaButton id item_id=a.id /> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            <h3>{t!(i18n, mt_materials)}</h3>
+            {if v.materials.is_empty() { view! { <p class="note">{t!(i18n, mt_materials_empty)}</p> }.into_any() } else {
+                view! {
+                    <ul class="plain-list">
+                        {v.materials.iter().cloned().map(|d| view! {
+                            <li data-testid="material">
+                                <a href=format!("/van-ban/{}", d.document_id)>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</a>
+                                {(v.can_run && preparing).then(|| view! { <DetachDocumentButton id document_id=d.document_id /> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!v.open_tasks.is_empty()).then(|| view! {
+                <h3>{t!(i18n, mt_open_tasks)}</h3>
+                <ul class="plain-list">
+                    {v.open_tasks.iter().cloned().map(|t| view! { <li data-testid="open-task">{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}" · "{t.progress}"%"</li> }).collect_view()}
+                </ul>
+            })}
+        </section>
+
+        {v.can_run.then(|| view! { <LeaderPanel v=v.clone() /> })}
+
+        <Motions id motions=v.motions.clone() can_vote=me.is_some() && running roster=v.roster.clone() can_run=v.can_run && running />
+
+        <section class="card" aria-labelledby="mt-comments">
+            <h2 id="mt-comments">{t!(i18n, mt_comments)}</h2>
+            {if v.comments.is_empty() { view! { <p class="note">{t!(i18n, mt_comments_empty)}</p> }.into_any() } else {
+                view! {
+                    <ul class="plain-list comments">
+                        {v.comments.iter().cloned().map(|c| view! {
+                            <li data-testid="comment">
+                                <p><strong>{c.author.clone()}</strong></p>
+                                <p>{c.body.clone()}</p>
+                                {c.recorded_by.clone().map(|r| view! { <p class="note" data-testid="recorded-by">{t!(i18n, mt_recorded_by)}" "{r}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(answering && me.is_some()).then(|| view! { <CommentForm id on_behalf=0 /> })}
+        </section>
+
+        {(v.minutes.is_some() || v.resolution.is_some() || status == MeetingStatus::Held).then(|| view! {
+            <section class="card" aria-labelledby="mt-minutes">
+                <h2 id="mt-minutes">{t!(i18n, mt_minutes)}</h2>
+                {v.minutes.clone().map(|t| view! { <div class="prose" data-testid="minutes">{t.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div> })}
+                {v.resolution.clone().map(|t| view! {
+                    <h3>{t!(i18n, mt_resolution)}</h3>
+                    <div class="prose" data-testid="resolution">{t.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                })}
+                {m.rating.clone().map(|r| view! { <p>{t!(i18n, mt_rating_label)}": "<strong>{move || rating_name(i18n.get_locale(), &r)}</strong></p> })}
+                {(status == MeetingStatus::Held).then(|| view! {
+                    <p>{t!(i18n, mt_attendance_summary)}": "{v.present}"/"{v.expected - v.exempt}{present_rate.map(|r| format!(" ({r}%)"))}</p>
+                })}
+            </section>
+        })}
+
+        {(!v.tasks.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="mt-tasks">
+                <h2 id="mt-tasks">{t!(i18n, mt_tasks_assigned)}</h2>
+                <ul class="plain-list">
+                    {v.tasks.iter().cloned().map(|t| view! { <TaskItem t can_report=false /> }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Rsvp>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let current = me.rsvp.clone();
+    let excused = current.as_deref() == Some("xin_vang");
+    view! {
+        <section class="card" aria-labelledby="mt-answer">
+            <h2 id="mt-answer">{t!(i18n, mt_answer_title)}</h2>
+            {current.map(|r| {
+                let text = if r == "xin_vang" { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_excused) } else { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_attending) };
+                view! { <p class="alert alert-ok" role="status" data-testid="my-rsvp">{text}{me.rsvp_reason.clone().map(|r| format!(": {r}"))}</p> }
+            })}
+            <FormError error />
+            <ActionForm action attr:class="form-inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="answer" value="se_den" />
+                <input type="hidden" name="reason" value="" />
+                <button type="submit" class="btn btn-primary btn-wide" data-testid="rsvp-attend">{t!(i18n, mt_rsvp_attend)}</button>
+            </ActionForm>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="answer" value="xin_vang" />
+                <Field name="reason" label=label!(i18n, mt_rsvp_reason) value=if excused { me.rsvp_reason.clone().unwrap_or_default() } else { String::new() } error />
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="rsvp-excuse">{t!(i18n, mt_rsvp_excuse)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Comment>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let field_id = format!("f-body-{on_behalf}");
+    view! {
+        <FormError error />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="on_behalf" value=on_behalf.to_string() />
+            <div class="field">
+                <label for=field_id.clone()>{if on_behalf == 0 { t!(i18n, mt_comment_label).into_any() } else { t!(i18n, mt_comment_for_label).into_any() }}</label>
+                <textarea id=field_id name="body" rows="3" aria-invalid=move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, "body")).map(|_| "true")></textarea>
+                <ControlError error field="body" />
+            </div>
+            <button type="submit" class="btn btn-secondary btn-wide" data-testid=if on_behalf == 0 { "comment-submit" } else { "proxy-comment-submit" }>{t!(i18n, mt_comment_submit)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Motions(id: i64, motions: Vec<MotionView>, can_vote: bool, roster: Vec<RosterRow>, can_run: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if motions.is_empty() && !can_run {
+        return ().into_any();
+    }
+    // Live results: while a vote is open, its count is fetched again every few seconds.
+    let live: RwSignal<Vec<MotionView>> = RwSignal::new(motions.clone());
+    let any_open = motions.iter().any(|m| m.open);
+    #[cfg(feature = "hydrate")]
+    if any_open {
+        use leptos::prelude::set_interval_with_handle;
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(v) = meeting(id).await {
+                        live.set(v.motions);
+                    }
+                });
+            },
+            std::time::Duration::from_secs(5),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    let _ = any_open;
+    view! {
+        <section class="card" aria-labelledby="mt-votes">
+            <h2 id="mt-votes">{t!(i18n, mt_votes)}</h2>
+            {motions.into_iter().map(|mo| {
+                let mid = mo.id;
+                let tally = move || live.with(|l| l.iter().find(|x| x.id == mid).and_then(|x| x.tally));
+                let others = move || live.with(|l| l.iter().find(|x| x.id == mid).map(|x| x.other_opinions.clone()).unwrap_or_default());
+                view! {
+                    <div class="motion" data-testid="motion">
+                        <h3>{mo.question.clone()}</h3>
+                        <p><span class="badge">{if mo.open { t!(i18n, mt_vote_open).into_any() } else { t!(i18n, mt_vote_closed).into_any() }}</span></p>
+                        {move || tally().map(|t| view! {
+                            <p data-testid="tally" aria-live="polite">
+                                {t!(i18n, mt_vote_dong_y)}": "<strong>{t.agree}</strong>" · "
+                                {t!(i18n, mt_vote_khong_dong_y)}": "<strong>{t.disagree}</strong>" · "
+                                {t!(i18n, mt_vote_y_kien_khac)}": "<strong>{t.other}</strong>
+                            </p>
+                        })}
+                        {move || { let o = others(); (!o.is_empty()).then(|| view! { <ul class="plain-list note">{o.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> }) }}
+                        {mo.my_choice.clone().map(|c| view! { <p data-testid="my-vote">{t!(i18n, mt_my_vote)}": "{move || vote_name(i18n.get_locale(), &c)}</p> })}
+                        {(mo.open && can_vote).then(|| view! { <VoteForm id motion_id=mid on_behalf=0 /> })}
+                        {(mo.open && can_run).then(|| view! { <CloseMotionButton id motion_id=mid /> })}
+                        {(mo.open && can_run && !roster.is_empty()).then(|| view! { <ProxyVote id motion_id=mid roster=roster.clone() /> })}
+                    </div>
+                }
+            }).collect_view()}
+            {can_run.then(|| view! { <OpenMotionForm id /> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn VoteForm(id: i64, motion_id: i64, on_behalf: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Vote>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let other_id = format!("f-other-{motion_id}");
+    view! {
+        <FormError error />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="motion_id" value=motion_id.to_string() />
+            <input type="hidden" name="on_behalf" value=on_behalf.to_string() />
+            <fieldset class="choice-group">
+                <legend>{t!(i18n, mt_vote_choose)}</legend>
+                {["dong_y", "khong_dong_y", "y_kien_khac"].into_iter().map(|c| view! {
+                    <label class="check"><input type="radio" name="choice" value=c data-testid=format!("vote-{c}") />{move || vote_name(i18n.get_locale(), c)}</label>
+                }).collect_view()}
+                <ControlError error field="choice" />
+            </fieldset>
+            <div class="field">
+                <label for=other_id.clone()>{t!(i18n, mt_vote_other_text)}</label>
+                <textarea id=other_id name="other" rows="2"></textarea>
+                <ControlError error field="other" />
+            </div>
+            <button type="submit" class="btn btn-primary btn-wide" data-testid="vote-submit">{t!(i18n, mt_vote_submit)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ProxyVote(id: i64, motion_id: i64, roster: Vec<RosterRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Vote>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let select_id = format!("f-proxy-{motion_id}");
+    // Members without an account first: they are the ones recorded for.
+    let mut people = roster;
+    people.sort_by_key(|r| r.has_account);
+    view! {
+        <details class="proxy">
+            <summary>{t!(i18n, mt_proxy_vote)}</summary>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="motion_id" value=motion_id.to_string() />
+                <div class="field">
+                    <label for=select_id.clone()>{t!(i18n, mt_proxy_member)}</label>
+                    <select id=select_id name="on_behalf" data-testid="proxy-member">
+                        {people.into_iter().filter(|r| !r.exempt).map(|r| view! { <option value=r.member_id.to_string()>{r.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <fieldset class="choice-group">
+                    <legend>{t!(i18n, mt_vote_choose)}</legend>
+                    {["dong_y", "khong_dong_y", "y_kien_khac"].into_iter().map(|c| view! {
+                        <label class="check"><input type="radio" name="choice" value=c data-testid=format!("proxy-vote-{c}") />{move || vote_name(i18n.get_locale(), c)}</label>
+                    }).collect_view()}
+                    <ControlError error field="choice" />
+                </fieldset>
+                <div class="field">
+                    <label for=format!("f-proxy-other-{motion_id}")>{t!(i18n, mt_vote_other_text)}</label>
+                    <textarea id=format!("f-proxy-other-{motion_id}") name="other" rows="2"></textarea>
+                    <ControlError error field="other" />
+                </div>
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="proxy-vote-submit">{t!(i18n, mt_proxy_vote_submit)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn CloseMotionButton(id: i64, motion_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CloseMotion>::new();
+    refresh_on_success(action.value());
+    view! {
+        <button type="button" class="btn btn-secondary btn-wide" data-testid="close-motion" on:click=move |_| { action.dispatch(CloseMotion { id, motion_id }); }>
+            {t!(i18n, mt_vote_close)}
+        </button>
+    }
+}
+
+#[component]
+fn OpenMotionForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<OpenMotion>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <FormError error />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="id" value=id.to_string() />
+            <Field name="question" label=label!(i18n, mt_vote_question) error />
+            <button type="submit" class="btn btn-secondary btn-wide" data-testid="open-motion">{t!(i18n, mt_vote_open_submit)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RemoveAgendaButton(id: i64, item_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RemoveAgendaItem>::new();
+    refresh_on_success(action.value());
+    view! {
+        <button type="button" class="btn btn-quiet" on:click=move |_| { action.dispatch(RemoveAgendaItem { id, item_id }); }>{t!(i18n, mt_remove)}</button>
+    }
+}
+
+#[component]
+fn DetachDocumentButton(id: i64, document_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<DetachDocument>::new();
+    refresh_on_success(action.value());
+    view! {
+        <button type="button" class="btn btn-quiet" on:click=move |_| { action.dispatch(DetachDocument { id, document_id }); }>{t!(i18n, mt_remove)}</button>
+    }
+}
+
+/// What the cell's leadership sees: preparing, running and following up the meeting.
+#[component]
+fn LeaderPanel(v: MeetingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = MeetingStatus::from_code(&v.meeting.status).unwrap_or(MeetingStatus::Held);
+    let id = v.meeting.id;
+    // Forms with prefilled text are drawn after hydration (see documents' EditForm).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let v2 = v.clone();
+    let v3 = v.clone();
+    view! {
+        <section class="card leader" aria-labelledby="mt-lead">
+            <h2 id="mt-lead">{t!(i18n, mt_lead_title)}</h2>
+            {match status {
+                MeetingStatus::Draft => view! { <p class="note">{t!(i18n, mt_lead_draft_note)}</p> <PublishButton id /> <StartButton id /> }.into_any(),
+                MeetingStatus::Scheduled => view! { <p class="note">{t!(i18n, mt_lead_scheduled_note)}</p> <StartButton id /> }.into_any(),
+                MeetingStatus::InProgress => view! { <p class="note">{t!(i18n, mt_lead_running_note)}</p> }.into_any(),
+                MeetingStatus::Held => view! { <p class="note">{t!(i18n, mt_lead_held_note)}</p> }.into_any(),
+            }}
+        </section>
+        {crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare).then(|| view! {
+            <Show when=move || hydrated.get()>
+                <EditMeeting v=v2.clone() />
+            </Show>
+            <AgendaForm id />
+            <AttachDocuments id />
+        })}
+        {(status == MeetingStatus::InProgress).then(|| view! { <AttendanceSheet id roster=v.roster.clone() present=v.present expected=v.expected exempt=v.exempt /> })}
+        {(status == MeetingStatus::InProgress).then(|| view! { <ProxyComment id roster=v.roster.clone() /> })}
+        {matches!(status, MeetingStatus::InProgress | MeetingStatus::Held).then(|| view! {
+            <Show when=move || hydrated.get()>
+                <MinutesForm v=v3.clone() />
+            </Show>
+            <AssignTaskForm id roster=v.roster.clone() />
+        })}
+        {(status == MeetingStatus::InProgress).then(|| view! { <FinishMeetingForm id /> })}
+    }
+}
+
+#[component]
+fn PublishButton(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<PublishMeeting>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <FormError error />
+        <button type="button" class="btn btn-primary btn-wide" data-testid="publish-meeting" on:click=move |_| { action.dispatch(PublishMeeting { id }); }>
+            {t!(i18n, mt_publish)}
+        </button>
+    }
+}
+
+#[component]
+fn StartButton(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<StartMeeting>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <FormError error />
+        <button type="button" class="btn btn-secondary btn-wide" data-testid="start-meeting" on:click=move |_| { action.dispatch(StartMeeting { id }); }>
+            {t!(i18n, mt_start)}
+        </button>
+    }
+}
+
+#[component]
+fn EditMeeting(v: MeetingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<UpdateMeeting>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let m = v.meeting;
+    view! {
+        <section class="card" aria-labelledby="mt-edit">
+            <h2 id="mt-edit">{t!(i18n, mt_edit_title)}</h2>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=m.id.to_string() />
+                <Field name="title" label=label!(i18n, mt_field_title) value=m.title.clone() error />
+                <WhenWhere error date=m.date.clone() time=m.start_time.clone() format=m.format.clone() place=m.place.clone().unwrap_or_default() link=m.link.clone().unwrap_or_default() />
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="save-meeting">{t!(i18n, mt_save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AgendaForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<AddAgendaItem>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <section class="card" aria-labelledby="mt-agenda-add">
+            <h2 id="mt-agenda-add">{t!(i18n, mt_agenda_add)}</h2>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <Field name="agenda_title" label=label!(i18n, mt_agenda_item_title) error />
+                <div class="field">
+                    <label for="f-agenda-note">{t!(i18n, mt_agenda_item_note)}</label>
+                    <textarea id="f-agenda-note" name="note" rows="2"></textarea>
+                </div>
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="add-agenda">{t!(i18n, mt_agenda_add_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AttachDocuments(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let found = Resource::new(move || search.get(), move |q| attachable_documents(id, q));
+    let attach = ServerAction::<AttachDocument>::new();
+    refresh_on_success(attach.value());
+    let error = action_error(attach.value());
+    view! {
+        <section class="card" aria-labelledby="mt-attach">
+            <h2 id="mt-attach">{t!(i18n, mt_attach_title)}</h2>
+            <FormError error />
+            <form class="form-inline" role="search" on:submit=move |ev| { ev.prevent_default(); search.set(query.get_untracked()); }>
+                <label for="f-doc-search">{t!(i18n, mt_attach_search)}</label>
+                <input id="f-doc-search" type="search" bind:value=query />
+                <button type="submit" class="btn btn-secondary">{t!(i18n, search_button)}</button>
+            </form>
+            <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let list = found.await.unwrap_or_default();
+                    view! {
+                        <ul class="plain-list">
+                            {list.into_iter().map(|d| {
+                                let did = d.id;
+                                view! {
+                                    <li class="attach-row" data-testid="attachable">
+                                        <span>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</span>
+                                        <button type="button" class="btn btn-secondary" data-testid="attach" on:click=move |_| { attach.dispatch(AttachDocument { id, document_id: did }); }>
+                                            {t!(i18n, mt_attach)}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AttendanceSheet(id: i64, roster: Vec<RosterRow>, present: i64, expected: i64, exempt: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let all = ServerAction::<AllPresent>::new();
+    refresh_on_success(all.value());
+    view! {
+        <section class="card" aria-labelledby="mt-attendance">
+            <h2 id="mt-attendance">{t!(i18n, mt_attendance)}</h2>
+            <p data-testid="attendance-count">{t!(i18n, mt_attendance_summary)}": "{present}"/"{expected - exempt}</p>
+            <button type="button" class="btn btn-primary btn-wide" data-testid="all-present" on:click=move |_| { all.dispatch(AllPresent { id }); }>
+                {t!(i18n, mt_all_present)}
+            </button>
+            <ul class="plain-list roster">
+                {roster.into_iter().map(|r| view! { <RosterItem id r /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn RosterItem(id: i64, r: RosterRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetAttendance>::new();
+    refresh_on_success(action.value());
+    let select_id = format!("f-att-{}", r.member_id);
+    let current = r.attendance.clone().unwrap_or_default();
+    view! {
+        <li class="roster-row" data-testid="roster-row">
+            <p>
+                <strong>{r.name.clone()}</strong>
+                {(!r.has_account).then(|| view! { " " <span class="badge">{t!(i18n, mt_no_account)}</span> })}
+                {r.rsvp.as_deref().filter(|x| *x == "xin_vang").map(|_| view! { <br /> <span class="note">{t!(i18n, mt_my_rsvp_excused)}{r.rsvp_reason.clone().map(|x| format!(": {x}"))}</span> })}
+                {r.recorded_by.clone().map(|x| view! { <br /> <span class="note">{t!(i18n, mt_recorded_by)}" "{x}</span> })}
+            </p>
+            <ActionForm action attr:class="form-inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="member_id" value=r.member_id.to_string() />
+                <label for=select_id.clone() class="visually-hidden">{t!(i18n, mt_attendance)}" — "{r.name.clone()}</label>
+                <select id=select_id name="state" data-testid="attendance-state">
+                    <option value="" selected=current.is_empty()>{t!(i18n, mt_att_unmarked)}</option>
+                    {Attendance::ALL.iter().map(|a| {
+                        let code = a.code();
+                        view! { <option value=code selected=current == code>{move || attendance_name(i18n.get_locale(), code)}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="btn btn-secondary" data-testid="save-attendance">{t!(i18n, mt_save)}</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+#[component]
+fn ProxyComment(id: i64, roster: Vec<RosterRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let selected = RwSignal::new(roster.iter().find(|r| !r.has_account && !r.exempt).or(roster.first()).map(|r| r.member_id).unwrap_or(0));
+    let mut people = roster;
+    people.sort_by_key(|r| r.has_account);
+    view! {
+        <section class="card" aria-labelledby="mt-proxy">
+            <h2 id="mt-proxy">{t!(i18n, mt_proxy_title)}</h2>
+            <p class="note">{t!(i18n, mt_proxy_note)}</p>
+            <div class="field">
+                <label for="f-proxy-comment-member">{t!(i18n, mt_proxy_member)}</label>
+                <select id="f-proxy-comment-member" on:change=move |ev| selected.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {people.into_iter().filter(|r| !r.exempt).map(|r| view! { <option value=r.member_id.to_string() selected=r.member_id == selected.get_untracked()>{r.name.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || view! { <CommentForm id on_behalf=selected.get() /> }}
+        </section>
+    }
+}
+
+#[component]
+fn MinutesForm(v: MeetingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SaveMinutes>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    let minutes = v.minutes.clone().unwrap_or_default();
+    let resolution = v.resolution.clone().unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="mt-minutes-edit">
+            <h2 id="mt-minutes-edit">{t!(i18n, mt_minutes_edit)}</h2>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=v.meeting.id.to_string() />
+                <div class="field">
+                    <label for="f-minutes">{t!(i18n, mt_minutes)}</label>
+                    <textarea id="f-minutes" name="minutes" rows="8" prop:value=minutes></textarea>
+                    <ControlError error field="minutes" />
+                </div>
+                <div class="field">
+                    <label for="f-resolution">{t!(i18n, mt_resolution)}</label>
+                    <textarea id="f-resolution" name="resolution" rows="6" prop:value=resolution></textarea>
+                    <ControlError error field="resolution" />
+                </div>
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="save-minutes">{t!(i18n, mt_save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AssignTaskForm(id: i64, roster: Vec<RosterRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<AssignTask>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <section class="card" aria-labelledby="mt-assign">
+            <h2 id="mt-assign">{t!(i18n, task_assign_title)}</h2>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <div class="field">
+                    <label for="f-assignee_id">{t!(i18n, task_assignee)}</label>
+                    <select id="f-assignee_id" name="assignee_id" data-testid="task-assignee">
+                        {roster.into_iter().filter(|r| !r.exempt).map(|r| view! { <option value=r.member_id.to_string()>{r.name.clone()}</option> }).collect_view()}
+                    </select>
+                    <ControlError error field="assignee_id" />
+                </div>
+                <Field name="task_title" label=label!(i18n, task_field_title) error />
+                <Field name="due_date" label=label!(i18n, task_due) kind="date" error />
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="assign-task">{t!(i18n, task_assign_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn FinishMeetingForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<FinishMeeting>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <section class="card" aria-labelledby="mt-finish">
+            <h2 id="mt-finish">{t!(i18n, mt_finish_title)}</h2>
+            <p class="note">{t!(i18n, mt_finish_note)}</p>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <fieldset class="choice-group">
+                    <legend>{t!(i18n, mt_rating_label)}</legend>
+                    {MeetingRating::ALL.iter().map(|r| {
+                        let code = r.code();
+                        view! { <label class="check"><input type="radio" name="rating" value=code data-testid=format!("rating-{code}") />{move || rating_name(i18n.get_locale(), code)}</label> }
+                    }).collect_view()}
+                    <ControlError error field="rating" />
+                </fieldset>
+                <button type="submit" class="btn btn-primary btn-wide" data-testid="finish-meeting">{t!(i18n, mt_finish_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TaskItem(t: TaskView, can_report: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let done = t.status == "hoan_thanh";
+    let id = t.id;
+    view! {
+        <li class="card task" data-testid="task">
+            <h3>{t.title.clone()}</h3>
+            <p class="meta">{t.assignee.clone()}" · "{t.org_name.clone()}</p>
+            <p>{t!(i18n, task_due)}": "<strong>{vn_date(&t.due_date)}</strong></p>
+            <p>
+                <span class=if done { "badge badge-ok" } else { "badge" } data-testid="task-status">
+                    {if done { t!(i18n, task_done).into_any() } else { t!(i18n, task_open).into_any() }}
+                </span>
+                " "{t.progress}"%"
+            </p>
+            <progress max="100" value=t.progress.to_string() aria-label=move || td_string!(i18n.get_locale(), task_progress).to_string()></progress>
+            {t.last_note.clone().map(|n| view! { <p class="note">{n}</p> })}
+            {t.meeting_id.map(|m| view! { <p><a href=format!("/sinh-hoat/{m}")>{t!(i18n, task_from_meeting)}</a></p> })}
+            {(can_report && !done).then(|| view! { <ReportTaskForm id progress=t.progress /> })}
+        </li>
+    }
+}
+
+#[component]
+fn ReportTaskForm(id: i64, progress: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ReportTask>::new();
+    let error = action_error(action.value());
+    let Refresh(r) = expect_context::<Refresh>();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            r.update(|n| *n += 1);
+        }
+    });
+    let pid = format!("f-progress-{id}");
+    let nid = format!("f-note-{id}");
+    view! {
+        <FormError error />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="task_id" value=id.to_string() />
+            <div class="field">
+                <label for=pid.clone()>{t!(i18n, task_progress)}</label>
+                <input id=pid type="number" name="progress" min="0" max="100" step="10" value=progress.to_string() inputmode="numeric"
+                    aria-invalid=move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, "progress")).map(|_| "true") />
+                <ControlError error field="progress" />
+            </div>
+            <div class="field">
+                <label for=nid.clone()>{t!(i18n, task_note)}</label>
+                <textarea id=nid name="note" rows="2"></textarea>
+            </div>
+            <button type="submit" class="btn btn-secondary btn-wide" data-testid="report-task">{t!(i18n, task_report)}</button>
+            <button type="submit" name="done" value="true" class="btn btn-primary btn-wide" data-testid="complete-task">{t!(i18n, task_complete)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let refresh = RwSignal::new(0u32);
+    provide_context(Refresh(refresh));
+    let list = Resource::new(move || refresh.get(), |_| tasks());
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), task_title) />
+        <Page>
+            <RequireUser>
+                <h1>{t!(i18n, task_title)}</h1>
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorCard e /> }.into_any(),
+                            Ok(TaskList { mine, cell }) => view! {
+                                <section aria-labelledby="task-mine">
+                                    <h2 id="task-mine">{t!(i18n, task_mine)}</h2>
+                                    {if mine.is_empty() { view! { <p class="note">{t!(i18n, task_none)}</p> }.into_any() } else {
+                                        view! { <ul class="plain-list">{mine.into_iter().map(|t| view! { <TaskItem t can_report=true /> }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </section>
+                                {(!cell.is_empty()).then(|| view! {
+                                    <section aria-labelledby="task-cell">
+                                        <h2 id="task-cell">{t!(i18n, task_cell)}</h2>
+                                        <ul class="plain-list">{cell.into_iter().map(|t| view! { <TaskItem t can_report=false /> }).collect_view()}</ul>
+                                    </section>
+                                })}
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </RequireUser>
+        </Page>
+    }
+}
+
+/// The whole meeting pack in large print, for members without a phone.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let data = Resource::new(id, meeting);
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), mt_print) />
+        <RequireUser>
+            <main id="main" class="print-pack">
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <ErrorCard e /> }.into_any(),
+                            Ok(v) => {
+                                let l = i18n.get_locale_untracked();
+                                let m = v.meeting.clone();
+                                view! {
+                                    <p class="no-print"><a href=format!("/sinh-hoat/{}", m.id)>{t!(i18n, mt_back)}</a>" · "
+                                        <button type="button" class="btn btn-secondary" on:click=|_| { let _ = window().print(); }>{t!(i18n, mt_print_button)}</button></p>
+                                    <h1>{meeting_title(l, &m)}</h1>
+                                    <p>{m.org_name.clone()}</p>
+                                    <p><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}" · "{m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string())}</p>
+                                    <h2>{t!(i18n, mt_agenda)}</h2>
+                                    <ol>{v.agenda.iter().map(|a| view! { <li>{a.title.clone()}{a.note.clone().map(|n| format!(" — {n}"))}</li> }).collect_view()}</ol>
+                                    <h2>{t!(i18n, mt_materials)}</h2>
+                                    <ul>{v.materials.iter().map(|d| view! { <li>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</li> }).collect_view()}</ul>
+                                    {(!v.open_tasks.is_empty()).then(|| view! {
+                                        <h2>{t!(i18n, mt_open_tasks)}</h2>
+                                        <ul>{v.open_tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}</li> }).collect_view()}</ul>
+                                    })}
+                                    {v.minutes.clone().map(|t| view! { <h2>{t!(i18n, mt_minutes)}</h2> {t.lines().map(|x| view! { <p>{x.to_string()}</p> }).collect_view()} })}
+                                    {v.resolution.clone().map(|t| view! { <h2>{t!(i18n, mt_resolution)}</h2> {t.lines().map(|x| view! { <p>{x.to_string()}</p> }).collect_view()} })}
+                                    {(!v.motions.is_empty()).then(|| view! {
+                                        <h2>{t!(i18n, mt_votes)}</h2>
+                                        <ul>{v.motions.iter().map(|mo| view! {
+                                            <li>{mo.question.clone()}{mo.tally.map(|t| format!(": {} {} · {} {} · {} {}", td_string!(l, mt_vote_dong_y), t.agree, td_string!(l, mt_vote_khong_dong_y), t.disagree, td_string!(l, mt_vote_y_kien_khac), t.other))}</li>
+                                        }).collect_view()}</ul>
+                                    })}
+                                    {(!v.tasks.is_empty()).then(|| view! {
+                                        <h2>{t!(i18n, mt_tasks_assigned)}</h2>
+                                        <ul>{v.tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}</li> }).collect_view()}</ul>
+                                    })}
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </main>
+        </RequireUser>
+    }
+}
+
+/// Committees: ratings and attendance of every cell in their subtree, month by month.
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let month = move || query.with(|q| q.get("thang").unwrap_or_default());
+    let data = Resource::new(month, |m| meeting_overview(m, 0));
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), mt_overview_title) />
+        <Page>
+            <RequireUser>
+                <h1>{t!(i18n, mt_overview_title)}</h1>
+                <form method="get" action="/sinh-hoat/thong-ke" class="form-inline">
+                    <label for="f-thang">{t!(i18n, mt_overview_month)}</label>
+                    <input id="f-thang" name="thang" type="month" value=month />
+                    <button type="submit" class="btn btn-secondary">{t!(i18n, mt_overview_show)}</button>
+                </form>
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Err(e) => view! { <ErrorCard e /> }.into_any(),
+                            Ok(o) => {
+                                let l = i18n.get_locale_untracked();
+                                let held = o.cells.iter().filter(|c| c.status.as_deref() == Some("da_hop")).count();
+                                let total = o.cells.len();
+                                view! {
+                                    <p data-testid="overview-summary">{t!(i18n, mt_overview_month)}" "{o.month.clone()}": "{held}"/"{total}" "{t!(i18n, mt_overview_held)}</p>
+                                    <div class="table-wrap">
+                                        <table class="data-table">
+                                            <caption class="visually-hidden">{t!(i18n, mt_overview_title)}</caption>
+                                            <thead><tr>
+                                                <th scope="col">{t!(i18n, mt_field_cell)}</th>
+                                                <th scope="col">{t!(i18n, mt_overview_state)}</th>
+                                                <th scope="col">{t!(i18n, mt_rating_label)}</th>
+                                                <th scope="col">{t!(i18n, mt_overview_rate)}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {o.cells.into_iter().map(|c| view! {
+                                                    <tr data-testid="overview-row">
+                                                        <th scope="row">{match c.meeting_id { Some(mid) => view! { <a href=format!("/sinh-hoat/{mid}")>{c.org_name.clone()}</a> }.into_any(), None => view! { {c.org_name.clone()} }.into_any() }}</th>
+                                                        <td>{c.status.as_deref().map(|s| status_name(l, s)).unwrap_or_else(|| td_string!(l, mt_overview_none))}</td>
+                                                        <td>{c.rating.as_deref().map(|r| rating_name(l, r)).unwrap_or("—")}</td>
+                                                        <td>{c.rate.map(|r| format!("{r}% ({}/{})", c.present, c.expected - c.exempt)).unwrap_or_else(|| "—".into())}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </RequireUser>
+        </Page>
+    }
+}
+
+/// The next meetings of the member's cell, on the home page.
+#[component]
+pub fn UpcomingMeetings() -> impl IntoView {
+    let i18n = use_i18n();
+    let next = Resource::new(|| (), |_| next_meetings());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = next.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="home-meetings" data-testid="home-meetings">
+                        <h2 id="home-meetings">{t!(i18n, mt_home_title)}</h2>
+                        <ul class="plain-list">{list.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,865 @@
+//! SQL of meetings and tasks. Lists are filtered by the caller's cell or scopes in SQL; a
+//! meeting's rows are fetched by its id (indexed), never loaded and then filtered.
+
+use super::*;
+use crate::domain::meeting::{Attendance, MeetingKind, MeetingRating, MeetingStatus, Month, Recurrence, Rsvp, Tally, Venue, VoteChoice};
+use crate::domain::org::OrgPath;
+use crate::domain::permission::Actor;
+use crate::domain::register::Date;
+use crate::platform::db::{scope_clause, Db};
+use crate::platform::error::AppError;
+use sqlx::{Any, Row};
+
+pub struct MeetingRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+    pub org_name: String,
+    pub kind: MeetingKind,
+    pub status: MeetingStatus,
+    pub period: Option<String>,
+    pub title: String,
+    pub date: String,
+    pub start_time: String,
+    pub format: String,
+    pub place: Option<String>,
+    pub link: Option<String>,
+    pub minutes: Option<String>,
+    pub resolution: Option<String>,
+    pub rating: Option<String>,
+}
+
+fn bad(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(&e)
+}
+
+pub async fn meeting(db: &Db, id: i64) -> Result<MeetingRow, AppError> {
+    let r = sqlx::query(
+        "SELECT m.id, m.org_id, o.path, o.name AS org_name, m.kind, m.status, m.period, m.title, m.meeting_date, m.start_time,
+                m.format, m.place, m.link, m.minutes, m.resolution, m.rating
+         FROM meetings m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(MeetingRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
+        org_name: r.try_get("org_name")?,
+        kind: MeetingKind::from_code(&r.try_get::<String, _>("kind")?).ok_or_else(|| bad("meeting kind"))?,
+        status: MeetingStatus::from_code(&r.try_get::<String, _>("status")?).ok_or_else(|| bad("meeting status"))?,
+        period: r.try_get("period")?,
+        title: r.try_get("title")?,
+        date: r.try_get("meeting_date")?,
+        start_time: r.try_get("start_time")?,
+        format: r.try_get("format")?,
+        place: r.try_get("place")?,
+        link: r.try_get("link")?,
+        minutes: r.try_get("minutes")?,
+        resolution: r.try_get("resolution")?,
+        rating: r.try_get("rating")?,
+    })
+}
+
+fn summary_of(m: &MeetingRow, my_rsvp: Option<String>) -> MeetingSummary {
+    MeetingSummary {
+        id: m.id,
+        org_name: m.org_name.clone(),
+        kind: m.kind.code().into(),
+        title: m.title.clone(),
+        period: m.period.clone(),
+        status: m.status.code().into(),
+        date: m.date.clone(),
+        start_time: m.start_time.clone(),
+        format: m.format.clone(),
+        place: m.place.clone(),
+        link: m.link.clone(),
+        rating: m.rating.clone(),
+        my_rsvp,
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "m.id, o.name AS org_name, m.kind, m.title, m.period, m.status, m.meeting_date, m.start_time, m.format, m.place, m.link, m.rating";
+
+fn summary_row(r: &sqlx::any::AnyRow) -> Result<MeetingSummary, sqlx::Error> {
+    Ok(MeetingSummary {
+        id: r.try_get("id")?,
+        org_name: r.try_get("org_name")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        period: r.try_get("period")?,
+        status: r.try_get("status")?,
+        date: r.try_get("meeting_date")?,
+        start_time: r.try_get("start_time")?,
+        format: r.try_get("format")?,
+        place: r.try_get("place")?,
+        link: r.try_get("link")?,
+        rating: r.try_get("rating")?,
+        my_rsvp: r.try_get("my_rsvp")?,
+    })
+}
+
+pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM members WHERE id = $1 AND org_id = $2")
+        .bind(member_id)
+        .bind(org_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    Ok(n > 0)
+}
+
+/// Cells inside `scopes` (at most 200, by name), with their recurrence rule.
+pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, AppError> {
+    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let sql = format!(
+        "SELECT o.id, o.name, s.rule, s.start_time, s.place FROM organizations o LEFT JOIN meeting_schedules s ON s.org_id = o.id
+         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND {clause} ORDER BY o.path LIMIT 200"
+    );
+    let mut q = sqlx::query::<Any>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CellChoice {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                rule: r.try_get::<Option<String>, _>("rule")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_RECURRENCE.code()),
+                start_time: r.try_get::<Option<String>, _>("start_time")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into()),
+                place: r.try_get("place")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Meetings of the member's own cell (published ones; committee meetings only for its
+/// leaders) and every meeting of the cells they run, newest first.
+pub async fn list_for(db: &Db, actor: &Actor, run_cell_ids: &[i64], limit: i64) -> Result<Vec<MeetingSummary>, AppError> {
+    let own_org: i64 = *actor.org.ids().last().unwrap_or(&0);
+    let leads_own = run_cell_ids.contains(&own_org);
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS},
+                (SELECT a.rsvp FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.member_id = $1) AS my_rsvp
+         FROM meetings m JOIN organizations o ON o.id = m.org_id
+         WHERE (m.org_id = $2 AND m.status <> 'du_thao' AND m.kind <> $3)"
+    );
+    let mut ids: Vec<i64> = run_cell_ids.to_vec();
+    ids.truncate(200);
+    if !ids.is_empty() {
+        let ph: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 5)).collect();
+        sql.push_str(&format!(" OR m.org_id IN ({})", ph.join(", ")));
+    }
+    sql.push_str(" ORDER BY m.meeting_date DESC, m.id DESC LIMIT $4");
+    let mut q = sqlx::query::<Any>(&sql)
+        .bind(actor.member_id)
+        .bind(own_org)
+        // A plain member does not see committee meetings; a leader sees them through `ids`.
+        .bind(if leads_own { "-" } else { MeetingKind::Committee.code() })
+        .bind(limit);
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db.pool()).await?.iter().map(summary_row).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+}
+
+/// The next published meetings of the member's own cell (not committee ones).
+pub async fn next_for_member(db: &Db, actor: &Actor, today: &str) -> Result<Vec<MeetingSummary>, AppError> {
+    let own_org: i64 = *actor.org.ids().last().unwrap_or(&0);
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS},
+                (SELECT a.rsvp FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.member_id = $1) AS my_rsvp
+         FROM meetings m JOIN organizations o ON o.id = m.org_id
+         WHERE m.org_id = $2 AND m.status IN ('da_cong_bo', 'dang_hop') AND m.kind <> 'cap_uy' AND m.meeting_date >= $3
+         ORDER BY m.meeting_date, m.start_time LIMIT 3"
+    );
+    sqlx::query::<Any>(&sql)
+        .bind(actor.member_id)
+        .bind(own_org)
+        .bind(today.to_string())
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(summary_row)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Members expected at a meeting: the cell's members, or for a committee meeting its leaders.
+fn expected_clause(kind: MeetingKind) -> &'static str {
+    if kind == MeetingKind::Committee {
+        "mb.org_id = $1 AND mb.position IS NOT NULL"
+    } else {
+        "mb.org_id = $1"
+    }
+}
+
+pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can_run: bool) -> Result<MeetingView, AppError> {
+    let agenda = sqlx::query("SELECT id, title, note FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position, id")
+        .bind(m.id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok(AgendaItem { id: r.try_get("id")?, title: r.try_get("title")?, note: r.try_get("note")? }))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let doc_ids: Vec<i64> = sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at, document_id")
+        .bind(m.id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let materials = crate::documents::titles(db, &doc_ids).await?.into_iter().map(|(document_id, number, title)| Material { document_id, number, title }).collect();
+    let comments = sqlx::query(
+        "SELECT c.id, c.body, c.created_at, a.full_name AS author, r.full_name AS recorder
+         FROM meeting_comments c JOIN members a ON a.id = c.member_id LEFT JOIN members r ON r.id = c.recorded_by
+         WHERE c.meeting_id = $1 ORDER BY c.created_at, c.id",
+    )
+    .bind(m.id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CommentView {
+            id: r.try_get("id")?,
+            author: r.try_get("author")?,
+            body: r.try_get("body")?,
+            recorded_by: r.try_get("recorder")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+    let me = if takes_part {
+        let r = sqlx::query("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
+            .bind(m.id)
+            .bind(member_id)
+            .fetch_optional(db.pool())
+            .await?;
+        Some(match r {
+            Some(r) => MyPart { member_id, rsvp: r.try_get("rsvp")?, rsvp_reason: r.try_get("rsvp_reason")?, attendance: r.try_get("state")? },
+            None => MyPart { member_id, rsvp: None, rsvp_reason: None, attendance: None },
+        })
+    } else {
+        None
+    };
+    let present_me = me.as_ref().is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
+
+    let motion_rows = sqlx::query("SELECT id, question, status FROM meeting_motions WHERE meeting_id = $1 ORDER BY id").bind(m.id).fetch_all(db.pool()).await?;
+    let mut motions = Vec::new();
+    for r in motion_rows {
+        let id: i64 = r.try_get("id")?;
+        let open = r.try_get::<String, _>("status")? == "mo";
+        let ballots = sqlx::query("SELECT member_id, choice, other_text FROM meeting_ballots WHERE motion_id = $1 ORDER BY cast_at").bind(id).fetch_all(db.pool()).await?;
+        let mut tally = Tally::default();
+        let mut my_choice = None;
+        let mut other_opinions = Vec::new();
+        for b in &ballots {
+            let choice: String = b.try_get("choice")?;
+            if let Some(c) = VoteChoice::from_code(&choice) {
+                tally.add(c);
+            }
+            if b.try_get::<i64, _>("member_id")? == member_id {
+                my_choice = Some(choice);
+            }
+            if let Some(t) = b.try_get::<Option<String>, _>("other_text")? {
+                other_opinions.push(t);
+            }
+        }
+        // Live results go to those present and the chair; everyone sees them once closed.
+        let show = !open || can_run || present_me;
+        motions.push(MotionView {
+            id,
+            question: r.try_get("question")?,
+            open,
+            tally: show.then_some(tally),
+            my_choice,
+            other_opinions: if show { other_opinions } else { Vec::new() },
+        });
+    }
+
+    let tasks = task_query(db, "t.meeting_id = $1", m.id, 200).await?;
+    let open_tasks = task_query(db, "t.org_id = $1 AND t.status = 'dang_lam'", m.org_id, 200).await?;
+
+    let roster = if can_run {
+        let sql = format!(
+            "SELECT mb.id, mb.full_name, mb.exempt_since, ac.status AS account_status, a.rsvp, a.rsvp_reason, a.state, r.full_name AS recorder
+             FROM members mb
+             LEFT JOIN accounts ac ON ac.member_id = mb.id
+             LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.member_id = mb.id
+             LEFT JOIN members r ON r.id = a.recorded_by
+             WHERE {} ORDER BY mb.full_name, mb.id",
+            expected_clause(m.kind)
+        );
+        sqlx::query::<Any>(&sql)
+            .bind(m.org_id)
+            .bind(m.id)
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(RosterRow {
+                    member_id: r.try_get("id")?,
+                    name: r.try_get("full_name")?,
+                    exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
+                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref() == Some("active"),
+                    rsvp: r.try_get("rsvp")?,
+                    rsvp_reason: r.try_get("rsvp_reason")?,
+                    attendance: r.try_get("state")?,
+                    recorded_by: r.try_get("recorder")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    } else {
+        Vec::new()
+    };
+    let (present, expected, exempt) = counts(db, m).await?;
+    let my_rsvp = me.as_ref().and_then(|p| p.rsvp.clone());
+    Ok(MeetingView {
+        meeting: summary_of(m, my_rsvp),
+        org_id: m.org_id,
+        minutes: m.minutes.clone(),
+        resolution: m.resolution.clone(),
+        agenda,
+        materials,
+        comments,
+        motions,
+        tasks,
+        open_tasks,
+        me,
+        can_run,
+        roster,
+        present,
+        expected,
+        exempt,
+    })
+}
+
+/// (present, expected, exempt) for a meeting.
+async fn counts(db: &Db, m: &MeetingRow) -> Result<(i64, i64, i64), AppError> {
+    let sql = format!(
+        "SELECT COUNT(*) AS expected,
+                COALESCE(SUM(CASE WHEN a.state = 'co_mat' THEN 1 ELSE 0 END), 0) AS present,
+                COALESCE(SUM(CASE WHEN a.state = 'mien' OR (a.state IS NULL AND mb.exempt_since IS NOT NULL) THEN 1 ELSE 0 END), 0) AS exempt
+         FROM members mb LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.member_id = mb.id
+         WHERE {}",
+        expected_clause(m.kind)
+    );
+    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).fetch_one(db.pool()).await?;
+    Ok((r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?))
+}
+
+async fn task_query(db: &Db, filter: &str, value: i64, limit: i64) -> Result<Vec<TaskView>, AppError> {
+    let sql = format!(
+        "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
+                (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
+         FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id
+         WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}"
+    );
+    sqlx::query::<Any>(&sql)
+        .bind(value)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(task_row)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskView, sqlx::Error> {
+    Ok(TaskView {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        assignee: r.try_get("assignee")?,
+        assignee_id: r.try_get("assignee_id")?,
+        due_date: r.try_get("due_date")?,
+        status: r.try_get("status")?,
+        progress: r.try_get("progress")?,
+        last_note: r.try_get("last_note")?,
+        meeting_id: r.try_get("meeting_id")?,
+        org_name: r.try_get("org_name")?,
+    })
+}
+
+pub async fn tasks_of_member(db: &Db, member_id: i64) -> Result<Vec<TaskView>, AppError> {
+    task_query(db, "t.assignee_id = $1", member_id, 200).await
+}
+
+pub async fn tasks_in_scopes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<TaskView>, AppError> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let sql = format!(
+        "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
+                (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
+         FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id
+         WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200"
+    );
+    let mut q = sqlx::query::<Any>(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(db.pool()).await?.iter().map(task_row).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+}
+
+/// (assignee, organisation path) of a task.
+pub async fn task_owner(db: &Db, task_id: i64) -> Result<(i64, OrgPath), AppError> {
+    let r = sqlx::query("SELECT t.assignee_id, o.path FROM tasks t JOIN organizations o ON o.id = t.org_id WHERE t.id = $1").bind(task_id).fetch_one(db.pool()).await?;
+    Ok((r.try_get("assignee_id")?, OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create(db: &Db, org_id: i64, kind: MeetingKind, title: &str, date: Date, time: &str, venue: &Venue, by: i64, now: i64) -> Result<i64, AppError> {
+    let period = (kind == MeetingKind::Periodic).then(|| Month::of(date).code());
+    // A periodic meeting is one per cell and month: creating it again (the monthly opening did,
+    // or another leader did) updates the one there while it is still being prepared.
+    let row = sqlx::query(
+        "INSERT INTO meetings (org_id, kind, period, title, status, meeting_date, start_time, format, place, link, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'du_thao', $5, $6, $7, $8, $9, $10, $11, $11)
+         ON CONFLICT (org_id, period) DO UPDATE SET title = excluded.title, meeting_date = excluded.meeting_date,
+             start_time = excluded.start_time, format = excluded.format, place = excluded.place, link = excluded.link,
+             updated_at = excluded.updated_at
+         WHERE meetings.status IN ('du_thao', 'da_cong_bo')
+         RETURNING id",
+    )
+    .bind(org_id)
+    .bind(kind.code())
+    .bind(period.clone())
+    .bind(title.to_string())
+    .bind(date.iso())
+    .bind(time.to_string())
+    .bind(venue.format.code())
+    .bind(venue.place.clone())
+    .bind(venue.link.clone())
+    .bind(by)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    match row {
+        Some(r) => Ok(r.try_get("id")?),
+        None => Err(AppError::field("date", "err_meeting_already_held")),
+    }
+}
+
+pub async fn update(db: &Db, id: i64, title: &str, date: Date, time: &str, venue: &Venue, now: i64) -> Result<(), AppError> {
+    // The month of a periodic meeting stays its period; moving it to another month would
+    // leave that month without one, so the date must stay in the period.
+    let m = meeting(db, id).await?;
+    if let Some(p) = &m.period {
+        if Month::of(date).code() != *p {
+            return Err(AppError::field("date", "err_meeting_other_month"));
+        }
+    }
+    sqlx::query(
+        "UPDATE meetings SET title = $2, meeting_date = $3, start_time = $4, format = $5, place = $6, link = $7, updated_at = $8
+         WHERE id = $1 AND status IN ('du_thao', 'da_cong_bo')",
+    )
+    .bind(id)
+    .bind(title.to_string())
+    .bind(date.iso())
+    .bind(time.to_string())
+    .bind(venue.format.code())
+    .bind(venue.place.clone())
+    .bind(venue.link.clone())
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn add_agenda_item(db: &Db, meeting_id: i64, title: &str, note: Option<&str>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO meeting_agenda (meeting_id, position, title, note)
+         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1), $2, $3)",
+    )
+    .bind(meeting_id)
+    .bind(crate::domain::text::nfc(title))
+    .bind(note.map(crate::domain::text::nfc))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_agenda_item(db: &Db, meeting_id: i64, item_id: i64) -> Result<(), AppError> {
+    let r = sqlx::query("DELETE FROM meeting_agenda WHERE id = $1 AND meeting_id = $2").bind(item_id).bind(meeting_id).execute(db.pool()).await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn attach_document(db: &Db, meeting_id: i64, document_id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (meeting_id, document_id) DO NOTHING")
+        .bind(meeting_id)
+        .bind(document_id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn detach_document(db: &Db, meeting_id: i64, document_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM meeting_documents WHERE meeting_id = $1 AND document_id = $2").bind(meeting_id).bind(document_id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Moves a meeting from one state to the next; a concurrent change makes it a state error.
+pub async fn set_status(db: &Db, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
+    let column = match to {
+        MeetingStatus::Scheduled => "published_at",
+        MeetingStatus::InProgress => "started_at",
+        MeetingStatus::Held => "held_at",
+        MeetingStatus::Draft => "updated_at",
+    };
+    let r = sqlx::query(&format!("UPDATE meetings SET status = $3, {column} = $4, updated_at = $4 WHERE id = $1 AND status = $2"))
+        .bind(id)
+        .bind(from.code())
+        .bind(to.code())
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::field("status", "err_meeting_state"));
+    }
+    Ok(())
+}
+
+pub async fn start(db: &Db, m: &MeetingRow, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    let r = sqlx::query(
+        "UPDATE meetings SET status = 'dang_hop', started_at = $2, updated_at = $2, published_at = COALESCE(published_at, $2)
+         WHERE id = $1 AND status IN ('du_thao', 'da_cong_bo')",
+    )
+    .bind(m.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::field("status", "err_meeting_state"));
+    }
+    // Exempt members are preset to exempt.
+    let sql = format!(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, state, updated_at)
+         SELECT $2, mb.id, 'mien', $3 FROM members mb WHERE {} AND mb.exempt_since IS NOT NULL
+         ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = 'mien', updated_at = excluded.updated_at",
+        expected_clause(m.kind)
+    );
+    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn finish(db: &Db, m: &MeetingRow, rating: MeetingRating, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    // Whoever was not marked: excused if they had asked to be, otherwise unexcused.
+    let sql = format!(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, state, updated_at)
+         SELECT $2, mb.id, CASE WHEN mb.exempt_since IS NOT NULL THEN 'mien' ELSE 'vang_khong_ly_do' END, $3 FROM members mb WHERE {}
+         ON CONFLICT (meeting_id, member_id) DO UPDATE SET
+             state = CASE WHEN meeting_attendance.rsvp = 'xin_vang' THEN 'vang_co_ly_do' ELSE excluded.state END,
+             updated_at = excluded.updated_at
+         WHERE meeting_attendance.state IS NULL",
+        expected_clause(m.kind)
+    );
+    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *tx).await?;
+    sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $2 WHERE meeting_id = $1 AND status = 'mo'").bind(m.id).bind(now).execute(&mut *tx).await?;
+    let r = sqlx::query("UPDATE meetings SET status = 'da_hop', rating = $2, held_at = $3, updated_at = $3 WHERE id = $1 AND status = 'dang_hop'")
+        .bind(m.id)
+        .bind(rating.code())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::field("status", "err_meeting_state"));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
+             recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .bind(answer.code())
+    .bind(reason.map(str::to_string))
+    .bind(recorded_by)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn comment(db: &Db, meeting_id: i64, member_id: i64, body: &str, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO meeting_comments (meeting_id, member_id, body, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(meeting_id)
+        .bind(member_id)
+        .bind(body.to_string())
+        .bind(recorded_by)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_attendance(db: &Db, meeting_id: i64, member_id: i64, state: Attendance, by: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = excluded.state, recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .bind(state.code())
+    .bind(by)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Marks present everyone expected who is not exempt and not yet marked; returns how many.
+pub async fn all_present(db: &Db, m: &MeetingRow, by: i64, now: i64) -> Result<i64, AppError> {
+    let sql = format!(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at)
+         SELECT $2, mb.id, 'co_mat', $3, $4 FROM members mb WHERE {} AND mb.exempt_since IS NULL
+         ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = 'co_mat', recorded_by = excluded.recorded_by, updated_at = excluded.updated_at
+         WHERE meeting_attendance.state IS NULL",
+        expected_clause(m.kind)
+    );
+    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(by).bind(now).execute(db.pool()).await?;
+    Ok(r.rows_affected() as i64)
+}
+
+pub async fn open_motion(db: &Db, meeting_id: i64, question: &str, now: i64) -> Result<i64, AppError> {
+    let r = sqlx::query("INSERT INTO meeting_motions (meeting_id, question, status, opened_at) VALUES ($1, $2, 'mo', $3) RETURNING id")
+        .bind(meeting_id)
+        .bind(crate::domain::text::nfc(question))
+        .bind(now)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn close_motion(db: &Db, meeting_id: i64, motion_id: i64, now: i64) -> Result<(), AppError> {
+    let r = sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $3 WHERE id = $1 AND meeting_id = $2 AND status = 'mo'")
+        .bind(motion_id)
+        .bind(meeting_id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::field("motion", "err_motion_closed"));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choice: VoteChoice, other: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+    let open: Option<String> = sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
+        .bind(motion_id)
+        .bind(meeting_id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| r.try_get("status"))
+        .transpose()?;
+    match open.as_deref() {
+        None => return Err(AppError::NotFound),
+        Some("mo") => {}
+        Some(_) => return Err(AppError::field("choice", "err_motion_closed")),
+    }
+    sqlx::query(
+        "INSERT INTO meeting_ballots (motion_id, member_id, choice, other_text, recorded_by, cast_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (motion_id, member_id) DO UPDATE SET choice = excluded.choice, other_text = excluded.other_text,
+             recorded_by = excluded.recorded_by, cast_at = excluded.cast_at",
+    )
+    .bind(motion_id)
+    .bind(member_id)
+    .bind(choice.code())
+    .bind(other.map(|s| crate::domain::text::nfc(s)))
+    .bind(recorded_by)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn save_minutes(db: &Db, id: i64, minutes: Option<&str>, resolution: Option<&str>, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE meetings SET minutes = $2, resolution = $3, updated_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(minutes.map(str::to_string))
+        .bind(resolution.map(str::to_string))
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn assign_task(db: &Db, m: &MeetingRow, assignee: i64, title: &str, due: Date, by: i64, now: i64) -> Result<i64, AppError> {
+    let r = sqlx::query(
+        "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, assigned_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'dang_lam', 0, $6, $7, $7) RETURNING id",
+    )
+    .bind(m.org_id)
+    .bind(m.id)
+    .bind(assignee)
+    .bind(crate::domain::text::nfc(title))
+    .bind(due.iso())
+    .bind(by)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn report_task(db: &Db, task_id: i64, member_id: i64, progress: i64, note: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("INSERT INTO task_reports (task_id, member_id, progress, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(task_id)
+        .bind(member_id)
+        .bind(progress)
+        .bind(note.map(crate::domain::text::nfc))
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let done = progress >= 100;
+    sqlx::query(
+        "UPDATE tasks SET progress = $2, status = $3, completed_at = CASE WHEN $3 = 'hoan_thanh' THEN $4 ELSE NULL END, updated_at = $4 WHERE id = $1",
+    )
+    .bind(task_id)
+    .bind(progress)
+    .bind(if done { "hoan_thanh" } else { "dang_lam" })
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn set_schedule(db: &Db, org_id: i64, rule: Recurrence, time: &str, place: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO meeting_schedules (org_id, rule, start_time, place, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (org_id) DO UPDATE SET rule = excluded.rule, start_time = excluded.start_time, place = excluded.place,
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(org_id)
+    .bind(rule.code())
+    .bind(time.to_string())
+    .bind(place.map(str::to_string))
+    .bind(by)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Each cell of the scopes in one month: its periodic meeting's state, rating and attendance.
+pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, limit: i64) -> Result<Vec<CellMonth>, AppError> {
+    let (clause, binds) = scope_clause("o.path", scopes, 4);
+    let sql = format!(
+        "SELECT o.id, o.name, m.id AS meeting_id, m.status, m.rating,
+                (SELECT COUNT(*) FROM members mb WHERE mb.org_id = o.id) AS expected,
+                (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.state = 'co_mat') AS present,
+                (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.state = 'mien') AS exempt
+         FROM organizations o LEFT JOIN meetings m ON m.org_id = o.id AND m.period = $1
+         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND {clause}
+         ORDER BY o.path LIMIT $2 OFFSET $3"
+    );
+    let mut q = sqlx::query::<Any>(&sql).bind(period.to_string()).bind(limit).bind(offset);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            let (present, expected, exempt): (i64, i64, i64) = (r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?);
+            let held = r.try_get::<Option<String>, _>("status")?.as_deref() == Some("da_hop");
+            Ok(CellMonth {
+                org_id: r.try_get("id")?,
+                org_name: r.try_get("name")?,
+                meeting_id: r.try_get("meeting_id")?,
+                status: r.try_get("status")?,
+                rating: r.try_get("rating")?,
+                present,
+                expected,
+                exempt,
+                rate: if held { crate::domain::meeting::attendance_rate(present, expected, exempt) } else { None },
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Opens the periodic meeting of `month` for every cell that has none: cells are read in
+/// pages and inserted in batched transactions; running it again creates nothing new.
+/// Returns how many meetings it created.
+pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError> {
+    const PAGE: i64 = 2000;
+    let period = month.code();
+    let mut created = 0u64;
+    let mut after = 0i64;
+    // One memo per rule: 5,000 cells share a handful of rules.
+    let mut dates: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT o.id, s.rule, s.start_time, s.place FROM organizations o
+             LEFT JOIN meeting_schedules s ON s.org_id = o.id
+             WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.id > $1
+               AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.org_id = o.id AND m.period = $2)
+             ORDER BY o.id LIMIT $3",
+        )
+        .bind(after)
+        .bind(period.clone())
+        .bind(PAGE)
+        .fetch_all(db.pool())
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut batch: Vec<(i64, String, String, Option<String>)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let rule = r.try_get::<Option<String>, _>("rule")?.and_then(|c| Recurrence::from_code(&c)).unwrap_or(crate::domain::meeting::DEFAULT_RECURRENCE);
+            let date = dates.entry(rule.code()).or_insert_with(|| rule.date_in(month).iso()).clone();
+            let time = r.try_get::<Option<String>, _>("start_time")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into());
+            batch.push((id, date, time, r.try_get("place")?));
+            after = after.max(id);
+        }
+        let mut tx = db.pool().begin().await?;
+        for chunk in batch.chunks(50) {
+            let mut sql = String::from(
+                "INSERT INTO meetings (org_id, kind, period, title, status, meeting_date, start_time, format, place, created_at, updated_at) VALUES ",
+            );
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 4;
+                    format!("(${}, 'thuong_ky', $1, '', 'du_thao', ${}, ${}, 'tai_cho', ${}, $2, $2)", b + 3, b + 4, b + 5, b + 6)
+                })
+                .collect();
+            sql.push_str(&values.join(", "));
+            sql.push_str(" ON CONFLICT (org_id, period) DO NOTHING");
+            let mut q = sqlx::query::<Any>(&sql).bind(period.clone()).bind(now);
+            for (id, date, time, place) in chunk {
+                q = q.bind(*id).bind(date.clone()).bind(time.clone()).bind(place.clone());
+            }
+            created += q.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        if (rows.len() as i64) < PAGE {
+            break;
+        }
+    }
+    Ok(created)
+}
