@@ -7,5 +7,6 @@ mod accounts;
 mod cli;
 mod documents;
 mod http;
+mod meetings;
 mod register;
 mod schema;
