@@ -86,6 +86,8 @@ pub struct MotionView {
     pub tally: Option<Tally>,
     pub my_choice: Option<String>,
     pub other_opinions: Vec<String>,
+    /// Votes a leader recorded for a member without a phone: (member, recorded by).
+    pub proxies: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -322,8 +322,15 @@ fn ScheduleRule(cells: Vec<CellChoice>) -> impl IntoView {
                         {(0..7u32).map(|w| view! { <option value=w.to_string() selected=w == weekday>{move || weekday_name(i18n.get_locale(), w)}</option> }).collect_view()}
                     </select>
                 </div>
-                <Field name="start_time" label=label!(i18n, mt_field_time) kind="time" value=first.as_ref().map(|c| c.start_time.clone()).unwrap_or_default() error />
-                <Field name="place" label=label!(i18n, mt_field_place) value=first.and_then(|c| c.place).unwrap_or_default() error />
+                <div class="field">
+                    <label for="f-rule-time">{t!(i18n, mt_rule_time)}</label>
+                    <input id="f-rule-time" type="time" name="start_time" value=first.as_ref().map(|c| c.start_time.clone()).unwrap_or_default() />
+                    <ControlError error field="start_time" />
+                </div>
+                <div class="field">
+                    <label for="f-rule-place">{t!(i18n, mt_rule_place)}</label>
+                    <input id="f-rule-place" name="place" value=first.and_then(|c| c.place).unwrap_or_default() />
+                </div>
                 <button type="submit" class="btn btn-secondary btn-wide" data-testid="save-rule">{t!(i18n, mt_rule_save)}</button>
             </ActionForm>
         </section>
@@ -581,6 +588,11 @@ fn Motions(id: i64, motions: Vec<MotionView>, can_vote: bool, roster: Vec<Roster
                             </p>
                         })}
                         {move || { let o = others(); (!o.is_empty()).then(|| view! { <ul class="plain-list note">{o.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> }) }}
+                        {(!mo.proxies.is_empty()).then(|| view! {
+                            <ul class="plain-list note">
+                                {mo.proxies.iter().cloned().map(|(voter, recorder)| view! { <li data-testid="proxy-record">{voter}" — "{t!(i18n, mt_recorded_by)}" "{recorder}</li> }).collect_view()}
+                            </ul>
+                        })}
                         {mo.my_choice.clone().map(|c| view! { <p data-testid="my-vote">{t!(i18n, mt_my_vote)}": "{move || vote_name(i18n.get_locale(), &c)}</p> })}
                         {(mo.open && can_vote).then(|| view! { <VoteForm id motion_id=mid on_behalf=0 /> })}
                         {(mo.open && can_run).then(|| view! { <CloseMotionButton id motion_id=mid /> })}
@@ -899,7 +911,6 @@ fn RosterItem(id: i64, r: RosterRow) -> impl IntoView {
                 <strong>{r.name.clone()}</strong>
                 {(!r.has_account).then(|| view! { " " <span class="badge">{t!(i18n, mt_no_account)}</span> })}
                 {r.rsvp.as_deref().filter(|x| *x == "xin_vang").map(|_| view! { <br /> <span class="note">{t!(i18n, mt_my_rsvp_excused)}{r.rsvp_reason.clone().map(|x| format!(": {x}"))}</span> })}
-                {r.recorded_by.clone().map(|x| view! { <br /> <span class="note">{t!(i18n, mt_recorded_by)}" "{x}</span> })}
             </p>
             <ActionForm action attr:class="form-inline">
                 <input type="hidden" name="id" value=id.to_string() />

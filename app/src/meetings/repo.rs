@@ -254,7 +254,15 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     for r in motion_rows {
         let id: i64 = r.try_get("id")?;
         let open = r.try_get::<String, _>("status")? == "mo";
-        let ballots = sqlx::query("SELECT member_id, choice, other_text FROM meeting_ballots WHERE motion_id = $1 ORDER BY cast_at").bind(id).fetch_all(db.pool()).await?;
+        let ballots = sqlx::query(
+            "SELECT b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
+             FROM meeting_ballots b JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
+             WHERE b.motion_id = $1 ORDER BY b.cast_at, b.member_id",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+        let mut proxies = Vec::new();
         let mut tally = Tally::default();
         let mut my_choice = None;
         let mut other_opinions = Vec::new();
@@ -269,6 +277,9 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
             if let Some(t) = b.try_get::<Option<String>, _>("other_text")? {
                 other_opinions.push(t);
             }
+            if let Some(r) = b.try_get::<Option<String>, _>("recorder")? {
+                proxies.push((b.try_get("voter")?, r));
+            }
         }
         // Live results go to those present and the chair; everyone sees them once closed.
         let show = !open || can_run || present_me;
@@ -279,6 +290,7 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
             tally: show.then_some(tally),
             my_choice,
             other_opinions: if show { other_opinions } else { Vec::new() },
+            proxies: if show { proxies } else { Vec::new() },
         });
     }
 
