@@ -39,7 +39,7 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
   await page.getByLabel('Chủ đề').fill('Học tập chuyên đề chuyển đổi số');
   await page.getByLabel('Ngày họp').fill(nextMonthDay(12));
   await page.getByLabel('Giờ bắt đầu').fill('19:30');
-  await page.getByLabel('Địa điểm').fill('Nhà văn hóa khu phố 1');
+  await page.getByLabel('Địa điểm', { exact: true }).fill('Nhà văn hóa khu phố 1');
   await page.getByTestId('create-meeting').click();
   await page.waitForURL(/\/sinh-hoat\/\d+$/);
   await hydrated(page);
@@ -52,8 +52,9 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
   await expect(page.getByTestId('agenda-item')).toHaveCount(1);
   await page.getByLabel('Tìm văn bản').fill('57-NQ');
   await page.getByRole('search').getByRole('button').click();
-  await expect(page.getByTestId('attachable').first()).toContainText('57-NQ/TW');
-  await page.getByTestId('attachable').first().getByTestId('attach').click();
+  const resolution = page.getByTestId('attachable').filter({ hasText: '57-NQ/TW —' });
+  await expect(resolution).toHaveCount(1);
+  await resolution.getByTestId('attach').click();
   await expect(page.getByTestId('material')).toHaveCount(1);
   await expectAccessible(page);
   await page.getByTestId('publish-meeting').click();
@@ -131,7 +132,7 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
   await o.context.close();
 });
 
-test('a member sees the next meeting on the home page and in simple mode', async ({ page }) => {
+test('a member sees the next meeting on the home page, with its agenda and materials', async ({ page }) => {
   await signIn(page, '0900000001', '/');
   await expect(page.getByTestId('home-meetings')).toBeVisible();
   await page.getByTestId('home-meetings').getByRole('link').first().click();

@@ -409,10 +409,10 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
 }
 
 #[server(prefix = "/api", endpoint = "add_agenda_item")]
-pub async fn add_agenda_item(id: i64, title: String, note: String) -> Result<(), AppError> {
+pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
-        let title = text(&title, "agenda_title", 300, true)?.unwrap_or_default();
+        let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
         repo::add_agenda_item(&ctx.db, id, &title, note.as_deref()).await
     }
@@ -651,14 +651,14 @@ pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Resul
 
 /// Assigns a task from the meeting to a member of the cell.
 #[server(prefix = "/api", endpoint = "assign_task")]
-pub async fn assign_task(id: i64, assignee_id: i64, title: String, due_date: String) -> Result<i64, AppError> {
+pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date: String) -> Result<i64, AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let mut errors = Vec::new();
         if !repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await? {
             errors.push(crate::domain::register::FieldError::new("assignee_id", "err_not_in_cell"));
         }
-        let title = match text(&title, "task_title", 500, true) {
+        let title = match text(&task_title, "task_title", 500, true) {
             Ok(t) => t,
             Err(AppError::Invalid(e)) => {
                 errors.extend(e);

@@ -711,7 +711,7 @@ fn RemoveAgendaButton(id: i64, item_id: i64) -> impl IntoView {
     let action = ServerAction::<RemoveAgendaItem>::new();
     refresh_on_success(action.value());
     view! {
-        <button type="button" class="btn btn-quiet" on:click=move |_| { action.dispatch(RemoveAgendaItem { id, item_id }); }>{t!(i18n, mt_remove)}</button>
+        <button type="button" class="btn btn-secondary" on:click=move |_| { action.dispatch(RemoveAgendaItem { id, item_id }); }>{t!(i18n, mt_remove)}</button>
     }
 }
 
@@ -721,7 +721,7 @@ fn DetachDocumentButton(id: i64, document_id: i64) -> impl IntoView {
     let action = ServerAction::<DetachDocument>::new();
     refresh_on_success(action.value());
     view! {
-        <button type="button" class="btn btn-quiet" on:click=move |_| { action.dispatch(DetachDocument { id, document_id }); }>{t!(i18n, mt_remove)}</button>
+        <button type="button" class="btn btn-secondary" on:click=move |_| { action.dispatch(DetachDocument { id, document_id }); }>{t!(i18n, mt_remove)}</button>
     }
 }
 
@@ -751,7 +751,11 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
                 <EditMeeting v=v2.clone() />
             </Show>
             <AgendaForm id />
-            <AttachDocuments id />
+            // Its own resource inside the meeting's: drawn after hydration (nested resources
+            // do not hydrate reliably).
+            <Show when=move || hydrated.get()>
+                <AttachDocuments id />
+            </Show>
         })}
         {(status == MeetingStatus::InProgress).then(|| view! { <AttendanceSheet id roster=v.roster.clone() present=v.present expected=v.expected exempt=v.exempt /> })}
         {(status == MeetingStatus::InProgress).then(|| view! { <ProxyComment id roster=v.roster.clone() /> })}

@@ -72,7 +72,7 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     // A draft is the committee's: members do not see it.
     assert_eq!(call(&app, &member, "meeting", &[("id", &id)]).await.0, 404);
 
-    ok(&app, &secretary, "add_agenda_item", &[("id", &id), ("title", "Quán triệt chuyên đề"), ("note", "")]).await;
+    ok(&app, &secretary, "add_agenda_item", &[("id", &id), ("agenda_title", "Quán triệt chuyên đề"), ("note", "")]).await;
     let docs = ok(&app, &secretary, "attachable_documents", &[("id", &id), ("query", "")]).await;
     let doc = docs.as_array().unwrap().first().expect("documents the cell can read")["id"].as_i64().unwrap().to_string();
     ok(&app, &secretary, "attach_document", &[("id", &id), ("document_id", &doc)]).await;
@@ -144,10 +144,10 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     assert!(v["comments"].as_array().unwrap().iter().any(|c| c["recorded_by"].is_string()), "recorded on behalf by …");
 
     ok(&app, &secretary, "save_minutes", &[("id", &id), ("minutes", "Chi bộ đã học tập chuyên đề."), ("resolution", "Mỗi đảng viên viết bài thu hoạch.")]).await;
-    let (s, b) = call(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &me), ("title", "Viết bài thu hoạch"), ("due_date", "2001-01-01")]).await;
+    let (s, b) = call(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &me), ("task_title", "Viết bài thu hoạch"), ("due_date", "2001-01-01")]).await;
     assert_eq!((s, field_errors(&b)), (422, vec!["due_date".to_string()]));
     let due = next_month_day(28);
-    ok(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &me), ("title", "Viết bài thu hoạch"), ("due_date", &due)]).await;
+    ok(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &me), ("task_title", "Viết bài thu hoạch"), ("due_date", &due)]).await;
     let (s, b) = call(&app, &secretary, "finish_meeting", &[("id", &id), ("rating", "")]).await;
     assert_eq!((s, field_errors(&b)), (422, vec!["rating".to_string()]));
     ok(&app, &secretary, "finish_meeting", &[("id", &id), ("rating", "tot")]).await;
@@ -177,7 +177,7 @@ on_both_databases!(other_cells_cannot_see_or_act, |app: TestApp| async move {
     ok(&app, &secretary, "publish_meeting", &[("id", &id)]).await;
     ok(&app, &secretary, "start_meeting", &[("id", &id)]).await;
     let motion = ok(&app, &secretary, "open_motion", &[("id", &id), ("question", "Biểu quyết")]).await.as_i64().unwrap().to_string();
-    let task = ok(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &member_id(&app, "0900000001").await.to_string()), ("title", "Việc"), ("due_date", &date)]).await.as_i64().unwrap().to_string();
+    let task = ok(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &member_id(&app, "0900000001").await.to_string()), ("task_title", "Việc"), ("due_date", &date)]).await.as_i64().unwrap().to_string();
     let insider = member_id(&app, "0900000001").await.to_string();
 
     // 0900000005 is a member of another ward's cell; 0900000003 is in another cell of the same ward.
@@ -186,7 +186,7 @@ on_both_databases!(other_cells_cannot_see_or_act, |app: TestApp| async move {
         let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
             ("meeting", vec![("id", &id)]),
             ("update_meeting", vec![("id", &id), ("title", "x"), ("date", &date), ("start_time", "08:00"), ("format", "truc_tuyen"), ("place", ""), ("link", "https://a.vn/x")]),
-            ("add_agenda_item", vec![("id", &id), ("title", "x"), ("note", "")]),
+            ("add_agenda_item", vec![("id", &id), ("agenda_title", "x"), ("note", "")]),
             ("remove_agenda_item", vec![("id", &id), ("item_id", "1")]),
             ("attachable_documents", vec![("id", &id), ("query", "")]),
             ("attach_document", vec![("id", &id), ("document_id", "1")]),
@@ -202,7 +202,7 @@ on_both_databases!(other_cells_cannot_see_or_act, |app: TestApp| async move {
             ("close_motion", vec![("id", &id), ("motion_id", &motion)]),
             ("vote", vec![("id", &id), ("motion_id", &motion), ("choice", "dong_y"), ("other", "")]),
             ("save_minutes", vec![("id", &id), ("minutes", "x"), ("resolution", "")]),
-            ("assign_task", vec![("id", &id), ("assignee_id", &insider), ("title", "x"), ("due_date", &date)]),
+            ("assign_task", vec![("id", &id), ("assignee_id", &insider), ("task_title", "x"), ("due_date", &date)]),
         ];
         for (endpoint, form) in calls {
             let (s, b) = call(&app, &outsider, endpoint, &form).await;
