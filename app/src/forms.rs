@@ -66,6 +66,17 @@ pub fn Field(
     }
 }
 
+/// A message under a control that is not a `Field` (select, textarea, checkbox, radio group).
+#[component]
+pub fn ControlError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|m| view! {
+            <p class="field-error" id=format!("f-{field}-err")>{m}</p>
+        })}
+    }
+}
+
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();

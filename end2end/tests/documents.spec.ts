@@ -1,15 +1,5 @@
-import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signIn } from './fixtures';
 
-async function signIn(page: Page, phone: string, next = '/') {
-  await page.goto(`/dang-nhap?next=${encodeURIComponent(next)}`);
-  await hydrated(page);
-  await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill(phone);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill('sotay2026');
-  await page.getByTestId('sign-in-submit').click();
-  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
-  await hydrated(page);
-}
 
 test('a member finds a resolution without diacritics, reads, saves and studies it', async ({ page }) => {
   await signIn(page, '0900000001', '/van-ban');

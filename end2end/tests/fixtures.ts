@@ -46,3 +46,14 @@ export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+/** Signs in with a demo account (password sotay2026) and waits for `next` to hydrate. */
+export async function signIn(page: Page, identifier: string, next = '/', password = 'sotay2026') {
+  await page.goto(`/dang-nhap?next=${encodeURIComponent(next)}`);
+  await hydrated(page);
+  await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill(identifier);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+  await hydrated(page);
+}

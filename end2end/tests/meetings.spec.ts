@@ -1,15 +1,6 @@
-import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll } from './fixtures';
+import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signIn } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
-async function signIn(page: Page, phone: string, next = '/') {
-  await page.goto(`/dang-nhap?next=${encodeURIComponent(next)}`);
-  await hydrated(page);
-  await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill(phone);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill('sotay2026');
-  await page.getByTestId('sign-in-submit').click();
-  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
-  await hydrated(page);
-}
 
 async function asMember(browser: Browser, phone: string, next: string) {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });

@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::document::DocType;
 use crate::i18n::*;
 use crate::platform::messages::error_text;
-use crate::forms::{action_error, Field, FormError};
+use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::label;
 use crate::platform::messages::field_message;
 use crate::shell::{use_session, CallSecretary, Page, RequireUser};
@@ -472,17 +472,6 @@ fn Withdraw(id: i64) -> impl IntoView {
             }>
             <p class="alert alert-ok" role="status" data-testid="withdrawn">{t!(i18n, withdrawn_done)}</p>
         </Show>
-    }
-}
-
-/// A message under a control that is not a `Field` (select, textarea, checkbox).
-#[component]
-fn ControlError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        {move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|m| view! {
-            <p class="field-error" id=format!("f-{field}-err")>{m}</p>
-        })}
     }
 }
 

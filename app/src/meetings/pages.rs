@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::domain::meeting::{Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence};
-use crate::forms::{action_error, Field, FormError};
+use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::{error_text, field_message};
@@ -109,17 +109,6 @@ fn rule_text(locale: Locale, code: &str) -> String {
             format!("{} {} {nth}", td_string!(locale, mt_rule_weekday_prefix), weekday_name(locale, weekday))
         }
         None => code.to_string(),
-    }
-}
-
-/// A message under a control that is not a `Field` (select, textarea, radio).
-#[component]
-fn ControlError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        {move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|m| view! {
-            <p class="field-error" id=format!("f-{field}-err")>{m}</p>
-        })}
     }
 }
 

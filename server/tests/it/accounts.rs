@@ -2,28 +2,13 @@
 //! codes, contact changes, roles — and for every server function, the refusal of a member of
 //! another chi bộ (demo 0900000005).
 use crate::common;
-use common::TestApp;
+use common::{call, client, signed_in, TestApp};
 use serde_json::Value;
 use sqlx::Row;
 
 const PASSWORD: &str = "sotay2026";
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
 
-async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = c
-        .post(app.url(&format!("/api/{endpoint}")))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 /// The i18n key of the first field error (or the variant name) in an error body.
 fn error_key(body: &Value) -> String {
@@ -37,12 +22,6 @@ fn error_key(body: &Value) -> String {
     }
 }
 
-async fn signed_in(app: &TestApp, identifier: &str) -> reqwest::Client {
-    let c = client();
-    let (status, body) = call(app, &c, "sign_in", &[("identifier", identifier), ("password", PASSWORD), ("next", "/")]).await;
-    assert_eq!(status, 200, "sign in {identifier}: {body}");
-    c
-}
 
 async fn session(app: &TestApp, c: &reqwest::Client) -> Value {
     let (status, body) = call(app, c, "session", &[]).await;

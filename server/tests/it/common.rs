@@ -157,3 +157,27 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// A client that keeps cookies and does not follow redirects, like a browser tab seen from a test.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+/// Calls a server function with a form body; returns the status and the JSON (or text) answer.
+pub async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let res = c.post(app.url(&format!("/api/{endpoint}"))).header("accept", "application/json").form(form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+/// The demo password of every demo account.
+pub const DEMO_PASSWORD: &str = "sotay2026";
+
+/// A client signed in with a demo account.
+pub async fn signed_in(app: &TestApp, identifier: &str) -> reqwest::Client {
+    let c = client();
+    let (status, body) = call(app, &c, "sign_in", &[("identifier", identifier), ("password", DEMO_PASSWORD), ("next", "/")]).await;
+    assert_eq!(status, 200, "sign in {identifier}: {body}");
+    c
+}

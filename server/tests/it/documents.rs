@@ -1,29 +1,13 @@
 //! The library on both databases: audience, search without diacritics, filters, reading,
 //! bookmarks, study — and refusals for members outside a document's audience.
 use crate::common;
-use common::TestApp;
+use common::{call, client, signed_in, TestApp};
 use serde_json::Value;
 use sqlx::Row;
 
-const PASSWORD: &str = "sotay2026";
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
 
-async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = c.post(app.url(&format!("/api/{endpoint}"))).header("accept", "application/json").form(form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
-async fn signed_in(app: &TestApp, phone: &str) -> reqwest::Client {
-    let c = client();
-    let (s, b) = call(app, &c, "sign_in", &[("identifier", phone), ("password", PASSWORD), ("next", "/")]).await;
-    assert_eq!(s, 200, "{b}");
-    c
-}
 
 async fn seeded(app: &TestApp) {
     app::register::seed::seed(&app.db, 300).await.unwrap();

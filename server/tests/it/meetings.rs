@@ -2,22 +2,12 @@
 //! record on behalf, minutes, tasks, rating), the monthly opening, the committee overview, and
 //! refusals for members of another cell at every server function.
 use crate::common;
-use common::TestApp;
+use common::{call, client, signed_in, TestApp};
 use serde_json::Value;
 use sqlx::Row;
 
-const PASSWORD: &str = "sotay2026";
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
-}
 
-async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let res = c.post(app.url(&format!("/api/{endpoint}"))).header("accept", "application/json").form(form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 async fn ok(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> Value {
     let (s, b) = call(app, c, endpoint, form).await;
@@ -25,11 +15,6 @@ async fn ok(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(&str, &
     b
 }
 
-async fn signed_in(app: &TestApp, phone: &str) -> reqwest::Client {
-    let c = client();
-    ok(app, &c, "sign_in", &[("identifier", phone), ("password", PASSWORD), ("next", "/")]).await;
-    c
-}
 
 async fn seeded(app: &TestApp) {
     app::register::seed::seed(&app.db, 300).await.unwrap();
