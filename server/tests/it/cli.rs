@@ -1,4 +1,5 @@
-//! The `sotay` binary itself: bilingual help, migrate, and a seed that never overwrites real data.
+//! The `sotay` binary itself: bilingual help, migrate, a seed that never overwrites real data, and
+//! the monthly opening of meetings.
 use crate::common;
 use std::process::Command;
 
@@ -72,4 +73,31 @@ async fn seed_refuses_real_data_sqlite() {
 #[tokio::test]
 async fn seed_refuses_real_data_postgres() {
     seed_refuses_real_data(common::Backend::Postgres).await;
+}
+
+async fn open_meetings_command(backend: common::Backend) {
+    let Some(test_db) = common::fresh_db(backend).await else { return };
+    let url = test_db.url.clone();
+    assert!(sotay(&url, &["seed", "--members", "200"]).status.success());
+    let cells: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations WHERE kind IN ('chi_bo', 'chi_bo_co_so')").fetch_one(test_db.db.pool()).await.unwrap();
+    let first = sotay(&url, &["open-meetings", "--month", "2027-03"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains(&format!("2027-03: {cells}")), "{}", String::from_utf8_lossy(&first.stdout));
+    let again = sotay(&url, &["open-meetings", "--month", "2027-03"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("2027-03: 0"));
+    let opened: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE period = '2027-03' AND status = 'du_thao'").fetch_one(test_db.db.pool()).await.unwrap();
+    assert_eq!(opened, cells);
+    let bad = sotay(&url, &["open-meetings", "--month", "2027-13"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("NĂM-THÁNG"));
+}
+
+#[tokio::test]
+async fn open_meetings_command_sqlite() {
+    open_meetings_command(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn open_meetings_command_postgres() {
+    open_meetings_command(common::Backend::Postgres).await;
 }
