@@ -8,6 +8,7 @@ pub mod domain;
 pub mod forms;
 pub mod home;
 pub mod meetings;
+pub mod notifications;
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod register;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view=|| view! { <shell::WithSession><meetings::pages::OverviewPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view=|| view! { <shell::WithSession><meetings::pages::MeetingPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view=|| view! { <shell::WithSession><meetings::pages::PrintPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/thong-bao") view=|| view! { <shell::WithSession><notifications::pages::NotificationsPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view=|| view! { <shell::WithSession><meetings::pages::TasksPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view=|| view! { <shell::WithSession><accounts::pages::ManageAccountsPage /></shell::WithSession> } />
                 </Routes>

@@ -81,6 +81,7 @@ pub fn Page(children: Children) -> impl IntoView {
     };
     let signed_in = user.is_some();
     let is_leader = user.as_ref().map(|u| u.is_leader).unwrap_or(false);
+    let unread = user.as_ref().map(|u| u.unread_notifications).unwrap_or(0);
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="app-header">
@@ -112,13 +113,13 @@ pub fn Page(children: Children) -> impl IntoView {
             <p>{t!(i18n, footer_text)}</p>
         </footer>
         <Show when=move || signed_in>
-            <BottomNav is_leader />
+            <BottomNav is_leader unread />
         </Show>
     }
 }
 
 #[component]
-fn BottomNav(is_leader: bool) -> impl IntoView {
+fn BottomNav(is_leader: bool, unread: i64) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let current = move |path: &'static str| {
@@ -139,6 +140,14 @@ fn BottomNav(is_leader: bool) -> impl IntoView {
             <a href="/sinh-hoat" aria-current=move || current("/sinh-hoat")>
                 <Icon name="meeting" />
                 <span>{t!(i18n, nav_meetings)}</span>
+            </a>
+            <a href="/thong-bao" aria-current=move || current("/thong-bao") data-testid="nav-notifications">
+                <span class="icon-wrap">
+                    <Icon name="bell" />
+                    {(unread > 0).then(|| view! { <span class="count-badge" data-testid="unread-badge">{if unread > 99 { "99+".to_string() } else { unread.to_string() }}</span> })}
+                </span>
+                <span>{t!(i18n, nav_notifications)}</span>
+                {(unread > 0).then(|| view! { <span class="visually-hidden">", "{unread}" "{t!(i18n, nt_unread_short)}</span> })}
             </a>
             <Show when=move || is_leader>
                 <a href="/quan-tri/tai-khoan" aria-current=move || current("/quan-tri")>
@@ -165,6 +174,7 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "manage" => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M17 11l2 2 4-4",
         "text" => "M4 7V5h16v2M9 19h6M12 5v14",
         "document" => "M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8zM14 3v5h5M9 13h6M9 17h6",
+        "bell" => "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
         "meeting" => "M4 5h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM3 10h18M8 3v4M16 3v4",
         "task" => "M9 5H5v16h14V5h-4M9 3h6v4H9zM8 13l3 3 5-6",
         _ => "M4 12h16",

@@ -43,6 +43,8 @@ pub struct UserView {
     pub secretary: Option<Contact>,
     pub offer_simple_mode: bool,
     pub pending_join_requests: i64,
+    /// Unread notifications (the bottom bar's badge).
+    pub unread_notifications: i64,
 }
 
 /// What every page needs to know about the visitor.
@@ -100,6 +102,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         }
         let scopes = permission::scopes(&user.actor, Action::DecideJoinRequest);
         let pending = if scopes.is_empty() { 0 } else { repo::count_pending_join_requests(&db, &scopes).await? };
+        let unread_notifications = crate::notifications::repo::unread_count(&db, &user.actor, crate::platform::clock::now_unix()).await?;
         Ok(SessionView {
             prefs: user.prefs,
             user: Some(UserView {
@@ -111,6 +114,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
                 roles,
                 secretary,
                 pending_join_requests: pending,
+                unread_notifications,
             }),
         })
     }

@@ -315,6 +315,7 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let sent = repo::remind(&mut tx, id, &targets, user.actor.account_id, now).await?;
+        crate::notifications::repo::notify_members(&mut tx, "nhac_doc", &targets, "document", id, &row.summary.title, now).await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             action: "reading_reminder",
@@ -438,6 +439,7 @@ pub async fn publish_document(
             return Err(AppError::Invalid(errors));
         }
         let now = crate::platform::clock::now_unix();
+        let title_for_notice = title.clone();
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let id = repo::insert_document(
@@ -467,6 +469,8 @@ pub async fn publish_document(
             ..Default::default()
         })
         .await?;
+        // One row for the whole audience (fan-out on read), in the same transaction.
+        crate::notifications::repo::notify_org(&mut tx, if is_news { "tin_tuc_moi" } else { "van_ban_moi" }, org.id, "document", id, &title_for_notice, now).await?;
         tx.commit().await?;
         Ok(id)
     }

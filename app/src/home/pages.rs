@@ -107,6 +107,7 @@ fn MemberHome(user: UserView) -> impl IntoView {
 #[component]
 fn SimpleHome(user: UserView) -> impl IntoView {
     let i18n = use_i18n();
+    let unread = user.unread_notifications;
     let session = use_session();
     let name = user.full_name.clone();
     view! {
@@ -116,6 +117,7 @@ fn SimpleHome(user: UserView) -> impl IntoView {
             <a class="btn btn-huge" href="/van-ban"><Icon name="document" /><span>{t!(i18n, nav_documents)}</span></a>
             <a class="btn btn-huge" href="/sinh-hoat"><Icon name="meeting" /><span>{t!(i18n, simple_meetings)}</span></a>
             <a class="btn btn-huge" href="/nhiem-vu"><Icon name="task" /><span>{t!(i18n, simple_tasks)}</span></a>
+            <a class="btn btn-huge" href="/thong-bao"><Icon name="bell" /><span>{t!(i18n, nav_notifications)}{(unread > 0).then(|| format!(" ({unread})"))}</span></a>
             <a class="btn btn-huge" href="/ca-nhan"><Icon name="person" /><span>{t!(i18n, simple_my_info)}</span></a>
             <CallSecretary big=true />
             <Show when=move || user.is_leader>

@@ -281,6 +281,22 @@ fn audit_entry<'a>(ctx: &guard::Ctx, action: &'a str, on_behalf: Option<i64>, de
     }
 }
 
+/// Tells the meeting's members: one row for the cell (fan-out on read), or for a committee
+/// meeting one row per leader of the cell.
+#[cfg(feature = "ssr")]
+async fn notify_meeting(db: &crate::platform::db::Db, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
+    let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
+    let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
+    let now = crate::platform::clock::now_unix();
+    let mut conn = db.pool().acquire().await?;
+    if m.kind == crate::domain::meeting::MeetingKind::Committee {
+        let leaders = repo::cell_leaders(db, m.org_id).await?;
+        crate::notifications::repo::notify_members(&mut conn, kind, &leaders, "meeting", m.id, &subject, now).await
+    } else {
+        crate::notifications::repo::notify_org(&mut conn, kind, m.org_id, "meeting", m.id, &subject, now).await
+    }
+}
+
 /// Upcoming and past meetings of the caller's cell, and of the cells they run.
 #[server(prefix = "/api", endpoint = "meetings")]
 pub async fn meetings() -> Result<MeetingList, AppError> {
@@ -402,7 +418,13 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        repo::update(&ctx.db, id, title.as_deref().unwrap_or(""), date?, &time.unwrap(), &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await
+        repo::update(&ctx.db, id, title.as_deref().unwrap_or(""), date?, &time.unwrap(), &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await?;
+        // Members already told of the meeting hear of the change.
+        if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
+            let changed = repo::meeting(&ctx.db, id).await?;
+            notify_meeting(&ctx.db, &changed, "hop_thay_doi").await?;
+        }
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -474,6 +496,7 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         let ctx = guard::running(id, MeetingStep::Publish).await?;
         let now = crate::platform::clock::now_unix();
         repo::set_status(&ctx.db, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
+        notify_meeting(&ctx.db, &ctx.m, "hop_cong_bo").await?;
         let mut conn = ctx.db.pool().acquire().await?;
         crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.publish", None, None)).await
     }
@@ -675,8 +698,11 @@ pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let id = repo::assign_task(&ctx.db, &ctx.m, assignee_id, &title.unwrap_or_default(), due?, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        let title = title.unwrap_or_default();
+        let now = crate::platform::clock::now_unix();
+        let id = repo::assign_task(&ctx.db, &ctx.m, assignee_id, &title, due?, ctx.user.actor.member_id, now).await?;
         let mut conn = ctx.db.pool().acquire().await?;
+        crate::notifications::repo::notify_members(&mut conn, "nhiem_vu_giao", &[assignee_id], "task", id, &title, now).await?;
         crate::platform::audit::record(&mut conn, audit_entry(&ctx, "task.assign", Some(assignee_id), Some(id.to_string()))).await?;
         Ok(id)
     }

@@ -110,6 +110,18 @@ pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, 
     Ok(n > 0)
 }
 
+/// Members holding a position (bí thư, phó bí thư, chi ủy viên) in the cell.
+pub async fn cell_leaders(db: &Db, org_id: i64) -> Result<Vec<i64>, AppError> {
+    sqlx::query("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL")
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
 /// Cells inside `scopes` (at most 200, by name), with their recurrence rule.
 pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, AppError> {
     let (clause, binds) = scope_clause("o.path", scopes, 1);

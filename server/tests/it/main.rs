@@ -8,5 +8,6 @@ mod cli;
 mod documents;
 mod http;
 mod meetings;
+mod notifications;
 mod register;
 mod schema;

@@ -1,0 +1,139 @@
+//! SQL of notifications. Audience: `org_id` (every member of that subtree) or `member_id`.
+//! A member's notifications are those addressed to one of their organisation's ancestors (ids
+//! from their path) or to them, newer than their watermark (or 30 days, for a new member).
+
+use super::NotificationView;
+use crate::domain::permission::Actor;
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use sqlx::{Any, AnyConnection, Row};
+
+/// New members see the last 30 days, not years of history.
+const HISTORY_SECS: i64 = 30 * 86_400;
+
+/// Addresses a notification to every member of the organisation's subtree.
+pub async fn notify_org(conn: &mut AnyConnection, kind: &str, org_id: i64, ref_type: &str, ref_id: i64, subject: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO notifications (kind, org_id, ref_type, ref_id, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(kind.to_string())
+        .bind(org_id)
+        .bind(ref_type.to_string())
+        .bind(ref_id)
+        .bind(subject.to_string())
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Addresses a notification to each of the given members (reminders, tasks: a few rows).
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_members(conn: &mut AnyConnection, kind: &str, members: &[i64], ref_type: &str, ref_id: i64, subject: &str, now: i64) -> Result<(), AppError> {
+    for chunk in members.chunks(100) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, $2, $3, $4, $5)", i + 6)).collect();
+        let sql = format!("INSERT INTO notifications (kind, member_id, ref_type, ref_id, subject, created_at) VALUES {}", values.join(", "));
+        let mut q = sqlx::query::<Any>(&sql).bind(kind.to_string()).bind(ref_type.to_string()).bind(ref_id).bind(subject.to_string()).bind(now);
+        for m in chunk {
+            q = q.bind(*m);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `(n.org_id IN ($k, …) OR n.member_id = $1)` for the actor's ancestors, binds from `$first`.
+fn audience(actor: &Actor, first: usize) -> (String, Vec<i64>) {
+    let ids = actor.org.ids();
+    let ph: Vec<String> = (0..ids.len()).map(|i| format!("${}", first + i)).collect();
+    (format!("(n.org_id IN ({}) OR n.member_id = $1)", ph.join(", ")), ids)
+}
+
+const FLOOR: &str = "COALESCE((SELECT w.all_read_at FROM notification_watermarks w WHERE w.member_id = $1), $2)";
+
+pub async fn unread_count(db: &Db, actor: &Actor, now: i64) -> Result<i64, AppError> {
+    let (clause, ids) = audience(actor, 3);
+    let sql = format!(
+        "SELECT COUNT(*) FROM notifications n
+         WHERE {clause} AND n.created_at > {FLOOR}
+           AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.member_id = $1 AND r.notification_id = n.id)"
+    );
+    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(now - HISTORY_SECS);
+    for id in ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> Result<Vec<NotificationView>, AppError> {
+    let (clause, ids) = audience(actor, 5);
+    // Everything of the last 30 days (and older unread ones are not kept: the window is the list).
+    let sql = format!(
+        "SELECT n.id, n.kind, n.ref_type, n.ref_id, n.subject, n.created_at,
+                CASE WHEN n.created_at <= {FLOOR} OR EXISTS (SELECT 1 FROM notification_reads r WHERE r.member_id = $1 AND r.notification_id = n.id)
+                     THEN 1 ELSE 0 END AS is_read
+         FROM notifications n
+         WHERE {clause} AND n.created_at > $2
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
+    );
+    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(now - HISTORY_SECS).bind(limit).bind(offset);
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            let ref_type: String = r.try_get("ref_type")?;
+            let ref_id: i64 = r.try_get("ref_id")?;
+            let created_at: i64 = r.try_get("created_at")?;
+            let local = created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
+            let secs = local.rem_euclid(86_400);
+            Ok(NotificationView {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                subject: r.try_get("subject")?,
+                href: match ref_type.as_str() {
+                    "document" => format!("/van-ban/{ref_id}"),
+                    "meeting" => format!("/sinh-hoat/{ref_id}"),
+                    _ => "/nhiem-vu".to_string(),
+                },
+                created_at,
+                when: format!("{} {:02}:{:02}", crate::platform::clock::date_from_unix(local), secs / 3600, (secs % 3600) / 60),
+                read: r.try_get::<i64, _>("is_read")? == 1,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Marks one notification read, if it is addressed to the actor (others look missing).
+pub async fn mark_read(db: &Db, actor: &Actor, id: i64, now: i64) -> Result<(), AppError> {
+    let (clause, ids) = audience(actor, 3);
+    let sql = format!("SELECT COUNT(*) FROM notifications n WHERE n.id = $2 AND {clause}");
+    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(id);
+    for i in ids {
+        q = q.bind(i);
+    }
+    let n: i64 = q.fetch_one(db.pool()).await?.try_get(0)?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query("INSERT INTO notification_reads (member_id, notification_id, read_at) VALUES ($1, $2, $3) ON CONFLICT (member_id, notification_id) DO NOTHING")
+        .bind(actor.member_id)
+        .bind(id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_all_read(db: &Db, member_id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notification_watermarks (member_id, all_read_at) VALUES ($1, $2)
+         ON CONFLICT (member_id) DO UPDATE SET all_read_at = excluded.all_read_at",
+    )
+    .bind(member_id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

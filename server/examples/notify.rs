@@ -1,0 +1,139 @@
+//! Notifications at province scale (issue "Notifications", Done when): publishing a document to
+//! 126,000 members must answer in under 100 ms, and a member's unread count take under 5 ms, on
+//! SQLite. Fills a month's worth of notices first (a meeting notice per cell, a task notice for
+//! one member in five), then publishes province documents through the real HTTP interface and
+//! times the unread count for a thousand members.
+//!
+//!   DATABASE_URL=sqlite:///tmp/notify/n.db cargo run --release -p server --example notify -- --members 126000
+//!
+//! A benchmark, not a test: it prints what it measured (docs/BENCHMARKS.md records the runs).
+
+use app::platform::db::Db;
+use leptos::config::LeptosOptions;
+use server::{router, AppState};
+use sqlx::Row;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+fn percentile(sorted: &[u128], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let v: Vec<String> = std::env::args().collect();
+    let members: usize = v.iter().position(|a| a == "--members").and_then(|i| v.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(126_000);
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-notify/n.db".into());
+    let db = Db::connect(&url, None).await.unwrap();
+    db.migrate().await.unwrap();
+    if app::register::repo::contents(&db).await.unwrap().members == 0 {
+        let t = Instant::now();
+        app::register::seed::seed(&db, members).await.unwrap();
+        app::documents::seed::seed(&db, 20).await.unwrap();
+        println!("seeded {members} members: {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let now = app::platform::clock::now_unix();
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members").fetch_one(db.pool()).await.unwrap();
+
+    // A month of notices: one per cell (its meeting), one per fifth member (a task).
+    let t = Instant::now();
+    let mut conn = db.pool().acquire().await.unwrap();
+    sqlx::query(
+        "INSERT INTO notifications (kind, org_id, ref_type, ref_id, subject, created_at)
+         SELECT 'hop_cong_bo', id, 'meeting', id, name, $1 FROM organizations WHERE kind IN ('chi_bo', 'chi_bo_co_so')",
+    )
+    .bind(now - 3_600)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO notifications (kind, member_id, ref_type, ref_id, subject, created_at)
+         SELECT 'nhiem_vu_giao', id, 'task', id, full_name, $1 FROM members WHERE id % 5 = 0",
+    )
+    .bind(now - 1_800)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(db.pool()).await.unwrap();
+    println!("{rows} notifications in the table ({total} members): filled in {:.1} s", t.elapsed().as_secs_f64());
+
+    // The editor (0900000004), already signed in.
+    let account: i64 = sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = '0900000004'").fetch_one(db.pool()).await.unwrap();
+    let token = app::platform::session::new_token();
+    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
+        .bind(app::platform::session::hash_token(&token))
+        .bind(account)
+        .bind(now)
+        .bind(now + 86_400)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let province: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE kind = 'tinh' ORDER BY id LIMIT 1").fetch_one(db.pool()).await.unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
+    let app = router(AppState { leptos_options, db: db.clone() });
+    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let client = reqwest::Client::new();
+    let cookie = format!("sotay_session={token}");
+
+    let mut publish = Vec::new();
+    for i in 0..50 {
+        let number = format!("{}-NQ/TU", 500 + i);
+        let title = format!("Nghị quyết thử nghiệm số {i} về chuyển đổi số");
+        let province = province.to_string();
+        let form = [
+            ("kind", "van_ban"), ("audience", province.as_str()), ("doc_type", "nghi_quyet"), ("number", number.as_str()),
+            ("issuing_body", "Tỉnh ủy"), ("issued_on", "2026-11-20"), ("title", title.as_str()), ("summary", ""),
+            ("body", "Điều 1. Nội dung thử nghiệm."), ("tags", ""), ("not_classified", "on"),
+        ];
+        let t = Instant::now();
+        let res = client.post(format!("http://{addr}/api/publish")).header("cookie", &cookie).header("accept", "application/json").form(&form).send().await.unwrap();
+        let status = res.status();
+        let _ = res.bytes().await;
+        publish.push(t.elapsed().as_micros());
+        assert!(status.is_success(), "publish: {status}");
+    }
+    publish.sort_unstable();
+    println!(
+        "publish to the province ({total} members): 50 documents over HTTP, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&publish, 0.5),
+        percentile(&publish, 0.95),
+        *publish.last().unwrap() as f64 / 1000.0
+    );
+
+    // The unread count, for a thousand members spread over the province.
+    let people = sqlx::query("SELECT m.id, o.path, o.id AS org FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.id % 126 = 1 LIMIT 1000")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let mut counts = Vec::new();
+    let mut sum = 0i64;
+    for r in &people {
+        let actor = app::domain::permission::Actor {
+            account_id: 0,
+            member_id: r.get::<i64, _>(0),
+            org: app::domain::org::OrgPath::parse(&r.get::<String, _>(1)).unwrap(),
+            grants: Vec::new(),
+        };
+        let t = Instant::now();
+        sum += app::notifications::repo::unread_count(&db, &actor, now).await.unwrap();
+        counts.push(t.elapsed().as_micros());
+    }
+    counts.sort_unstable();
+    println!(
+        "unread count: {} members, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (average unread {:.1})",
+        counts.len(),
+        percentile(&counts, 0.5),
+        percentile(&counts, 0.95),
+        percentile(&counts, 0.99),
+        *counts.last().unwrap() as f64 / 1000.0,
+        sum as f64 / counts.len().max(1) as f64
+    );
+    db.close().await;
+}
