@@ -377,12 +377,14 @@ async fn counts(db: &Db, m: &MeetingRow) -> Result<(i64, i64, i64), AppError> {
     Ok((r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?))
 }
 
+/// A task with its assignee, cell and latest report note.
+const TASK_SELECT: &str = "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
+        (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
+    FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id";
+
 async fn task_query(db: &Db, filter: &str, value: i64, limit: i64) -> Result<Vec<TaskView>, AppError> {
     let sql = format!(
-        "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
-                (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
-         FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id
-         WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}"
+        "{TASK_SELECT} WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}"
     );
     sqlx::query::<Any>(&sql)
         .bind(value)
@@ -419,10 +421,7 @@ pub async fn tasks_in_scopes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<TaskView
     }
     let (clause, binds) = scope_clause("o.path", scopes, 1);
     let sql = format!(
-        "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
-                (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
-         FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id
-         WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200"
+        "{TASK_SELECT} WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200"
     );
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
