@@ -26,7 +26,7 @@ impl Session {
     /// Changes preferences at once on screen and stores them (account and cookie).
     pub fn set_prefs(&self, prefs: Preferences) {
         self.prefs.set(prefs);
-        self.save.dispatch(SavePreferences { text_size: prefs.text_size.code().to_string(), simple_mode: prefs.simple_mode });
+        self.save.dispatch(SavePreferences { text_size: prefs.text_size.code().to_string(), simple_mode: prefs.simple_mode, data_saver: prefs.data_saver });
     }
 }
 
@@ -52,13 +52,17 @@ pub fn WithSession(children: ChildrenFn) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let view = session.await.unwrap_or_default();
+                let signed_in = view.user.is_some();
+                let data_saver = view.prefs.data_saver;
                 let prefs = RwSignal::new(view.prefs);
                 let save = ServerAction::<SavePreferences>::new();
                 provide_context(Session { view: StoredValue::new(view), prefs, save });
                 view! {
+                    <crate::offline::pages::OfflineSync signed_in data_saver />
                     <Html
                         attr:data-text-size=move || prefs.get().text_size.code()
                         attr:data-simple=move || if prefs.get().simple_mode { "1" } else { "0" }
+                        attr:data-saver=move || if prefs.get().data_saver { "1" } else { "0" }
                     />
                     {children.read_value()()}
                 }
@@ -274,9 +278,15 @@ pub fn TextSizeChoice() -> impl IntoView {
     }
 }
 
-/// The simplified-mode switch.
+/// One on/off display preference as a large switch button, with an optional note below.
 #[component]
-pub fn SimpleModeSwitch() -> impl IntoView {
+fn PreferenceSwitch(
+    testid: &'static str,
+    label: Signal<String>,
+    #[prop(optional)] note: Option<Signal<String>>,
+    get: fn(&Preferences) -> bool,
+    set: fn(Preferences, bool) -> Preferences,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
@@ -285,16 +295,46 @@ pub fn SimpleModeSwitch() -> impl IntoView {
                 type="button"
                 class="btn btn-choice btn-wide"
                 role="switch"
-                data-testid="simple-mode"
-                aria-checked=move || if session.prefs.get().simple_mode { "true" } else { "false" }
+                data-testid=testid
+                aria-checked=move || if get(&session.prefs.get()) { "true" } else { "false" }
                 on:click=move |_| {
                     let p = session.prefs.get_untracked();
-                    session.set_prefs(Preferences { simple_mode: !p.simple_mode, ..p })
+                    session.set_prefs(set(p, !get(&p)))
                 }
             >
-                {t!(i18n, simple_mode_label)}": "
-                {move || if session.prefs.get().simple_mode { td_string!(i18n.get_locale(), simple_mode_on) } else { td_string!(i18n.get_locale(), simple_mode_off) }}
+                {move || label.get()}": "
+                {move || if get(&session.prefs.get()) { td_string!(i18n.get_locale(), simple_mode_on) } else { td_string!(i18n.get_locale(), simple_mode_off) }}
             </button>
+            {note.map(|n| view! { <p class="note">{move || n.get()}</p> })}
         </div>
+    }
+}
+
+/// The simplified-mode switch.
+#[component]
+pub fn SimpleModeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PreferenceSwitch
+            testid="simple-mode"
+            label=crate::label!(i18n, simple_mode_label)
+            get=|p| p.simple_mode
+            set=|p, on| Preferences { simple_mode: on, ..p }
+        />
+    }
+}
+
+/// The data-saver switch: no images until tapped, nothing fetched ahead for offline reading.
+#[component]
+pub fn DataSaverSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PreferenceSwitch
+            testid="data-saver"
+            label=crate::label!(i18n, data_saver_label)
+            note=crate::label!(i18n, data_saver_note)
+            get=|p| p.data_saver
+            set=|p, on| Preferences { data_saver: on, ..p }
+        />
     }
 }

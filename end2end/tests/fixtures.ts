@@ -4,16 +4,20 @@ import AxeBuilder from '@axe-core/playwright';
 // Every test fails on any console error or uncaught exception in the page. A test that
 // provokes a refusal on purpose (a wrong password is answered 422) names exactly the HTTP
 // statuses it expects Chromium to log; nothing else is tolerated.
-export const test = base.extend<{ consoleErrors: string[]; expectedHttpErrors: number[] }>({
+// A test that cuts the network on purpose (`offlineExpected`) tolerates exactly the browser's
+// "no connection" messages.
+export const test = base.extend<{ consoleErrors: string[]; expectedHttpErrors: number[]; offlineExpected: boolean }>({
   expectedHttpErrors: [[], { option: true }],
+  offlineExpected: [false, { option: true }],
   consoleErrors: [
-    async ({ page, expectedHttpErrors }, use) => {
+    async ({ page, expectedHttpErrors, offlineExpected }, use) => {
       const errors: string[] = [];
       const expected = expectedHttpErrors.map((s) => `Failed to load resource: the server responded with a status of ${s} `);
       page.on('console', (msg) => {
         if (msg.type() !== 'error') return;
         const text = msg.text();
         if (expected.some((e) => text.startsWith(e))) return;
+        if (offlineExpected && text.includes('net::ERR_INTERNET_DISCONNECTED')) return;
         errors.push(text);
       });
       page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));

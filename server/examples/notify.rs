@@ -6,6 +6,10 @@
 //!
 //!   DATABASE_URL=sqlite:///tmp/notify/n.db cargo run --release -p server --example notify -- --members 126000
 //!
+//! Then Web Push at that scale: one phone for every member with an account, a province document
+//! expanded into deliveries by the worker, and those deliveries sent to a local push service
+//! (encryption, VAPID signing, HTTP, queue bookkeeping; the push service answers at once).
+//!
 //! A benchmark, not a test: it prints what it measured (docs/BENCHMARKS.md records the runs).
 
 use app::platform::db::Db;
@@ -135,5 +139,65 @@ async fn main() {
         *counts.last().unwrap() as f64 / 1000.0,
         sum as f64 / counts.len().max(1) as f64
     );
+    push_at_scale(&db, &client, &cookie, addr, province).await;
     db.close().await;
+}
+
+async fn push_at_scale(db: &Db, client: &reqwest::Client, cookie: &str, addr: SocketAddr, province: i64) {
+    use app::notifications::push;
+    std::env::set_var("SOTAY_PUSH_ALLOW_HTTP", "1");
+    // A local push service that accepts everything.
+    let svc = axum::Router::new().route("/push/{device}", axum::routing::post(|| async { axum::http::StatusCode::CREATED }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let push_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, svc).await.unwrap() });
+    let now = app::platform::clock::now_unix();
+    sqlx::query("UPDATE notifications SET pushed_at = created_at WHERE pushed_at IS NULL").execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM push_deliveries").execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM push_subscriptions").execute(db.pool()).await.unwrap();
+    // Seven members in ten have an account (as in the statistics benchmark); each has one
+    // session and one subscribed phone, quiet hours off (the run may be at night).
+    let t = Instant::now();
+    sqlx::query(
+        "INSERT INTO accounts (member_id, status, created_at, updated_at)
+         SELECT m.id, 'active', $1, $1 FROM members m WHERE m.id % 10 < 7 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.member_id = m.id)",
+    )
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let auth = "BTBZMqHH6r4Tts7J_aSIgg";
+    let p256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) SELECT 'bench-' || id, id, $1, $1, $2 FROM accounts WHERE status = 'active' ON CONFLICT (token_hash) DO NOTHING")
+        .bind(now).bind(now + 86_400).execute(db.pool()).await.unwrap();
+    sqlx::query(&format!(
+        "INSERT INTO push_subscriptions (member_id, endpoint, p256dh, auth, session_hash, created_at)
+         SELECT a.member_id, 'http://{push_addr}/push/' || a.id, $1, $2, 'bench-' || a.id, $3 FROM accounts a WHERE a.status = 'active'"
+    ))
+    .bind(p256dh).bind(auth).bind(now).execute(db.pool()).await.unwrap();
+    sqlx::query("INSERT INTO notification_settings (member_id, quiet_enabled, updated_at) SELECT member_id, 0, $1 FROM accounts WHERE status = 'active' ON CONFLICT (member_id) DO UPDATE SET quiet_enabled = 0")
+        .bind(now).execute(db.pool()).await.unwrap();
+    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions").fetch_one(db.pool()).await.unwrap();
+    println!("push: {devices} subscribed phones set up in {:.1} s", t.elapsed().as_secs_f64());
+
+    let province = province.to_string();
+    let form = [
+        ("kind", "van_ban"), ("audience", province.as_str()), ("doc_type", "nghi_quyet"), ("number", "999-NQ/TU"),
+        ("issuing_body", "Tỉnh ủy"), ("issued_on", "2026-11-20"), ("title", "Nghị quyết gửi tới mọi điện thoại"), ("summary", ""),
+        ("body", "Điều 1."), ("tags", ""), ("not_classified", "on"),
+    ];
+    let t = Instant::now();
+    let res = client.post(format!("http://{addr}/api/publish")).header("cookie", cookie).header("accept", "application/json").form(&form).send().await.unwrap();
+    assert!(res.status().is_success());
+    println!("push: publish answered in {:.1} ms (the push work is the worker's)", t.elapsed().as_secs_f64() * 1000.0);
+    let keys = push::keys(db).await.unwrap();
+    let t = Instant::now();
+    push::expand_pending(db, now, 50).await.unwrap();
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_deliveries").fetch_one(db.pool()).await.unwrap();
+    println!("push: expanded into {queued} deliveries in {:.2} s", t.elapsed().as_secs_f64());
+    let http = push::http_client();
+    let t = Instant::now();
+    let report = push::run_once(db, &http, &keys, now).await.unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!("push: sent {} (retried {}, dropped {}) in {:.1} s = {:.0} pushes/s", report.delivered, report.retried, report.dropped, secs, report.delivered as f64 / secs);
 }

@@ -18,6 +18,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod pwa;
+
 /// Shared state of every request (as in Leptos' `session_auth_axum` example).
 #[derive(Clone)]
 pub struct AppState {
@@ -79,6 +81,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/manifest.webmanifest", get(pwa::manifest))
+        .route("/thong-ke/bao-cao.csv", get(report_csv))
+        .route("/thong-ke/bao-cao.xlsx", get(report_xlsx))
         // Uploads are counted and capped by the handler itself (so an oversized file gets a
         // Vietnamese message, not a bare 413), hence no default body limit here.
         .route(
@@ -97,7 +103,14 @@ pub fn router(state: AppState) -> Router {
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        // The 404 page renders the app too: it needs the database (who is signed in).
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let db = state.db.clone();
+                move || provide_context(db.clone())
+            },
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
@@ -205,6 +218,66 @@ async fn download_attachment(
         .into_response()
 }
 
+/// The monthly report for a download: the signed-in viewer's, inside their scope.
+async fn report_for(state: &AppState, session: SessionExt, query: &std::collections::HashMap<String, String>) -> Result<app::statistics::Report, Response> {
+    let Some(user) = session.0 else {
+        return Err(see_other("/dang-nhap?next=/thong-ke/bao-cao"));
+    };
+    let org = query.get("don_vi").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let month = query.get("thang").cloned().unwrap_or_default();
+    app::statistics::build_report(&state.db, &user, org, &month, app::platform::clock::now_unix())
+        .await
+        .map_err(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response())
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /thong-ke/bao-cao.csv?don_vi=…&thang=YYYY-MM`
+async fn report_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<SessionExt>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    match report_for(&state, session, &query).await {
+        Ok(r) => {
+            let name = app::statistics::report::file_name(&r, "csv");
+            download(app::statistics::report::csv(&r, app::i18n::Locale::vi), "text/csv; charset=utf-8", name)
+        }
+        Err(res) => res,
+    }
+}
+
+/// `GET /thong-ke/bao-cao.xlsx?don_vi=…&thang=YYYY-MM`
+async fn report_xlsx(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<SessionExt>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    match report_for(&state, session, &query).await {
+        Ok(r) => match app::statistics::report::xlsx(&r, app::i18n::Locale::vi) {
+            Ok(bytes) => {
+                let name = app::statistics::report::file_name(&r, "xlsx");
+                download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "xlsx report failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        Err(res) => res,
+    }
+}
+
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 async fn healthz(State(db): State<Db>) -> Response {
     match db.ping().await {
@@ -220,7 +293,12 @@ async fn healthz(State(db): State<Db>) -> Response {
 /// the client address; static assets skip the database.
 async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
-    let is_static = path.starts_with("/pkg/") || path == "/healthz" || path.starts_with("/favicon");
+    let is_static = path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || path == "/healthz"
+        || path == "/sw.js"
+        || path == "/manifest.webmanifest"
+        || path.starts_with("/favicon");
     if !is_static {
         let addr = req
             .extensions()
@@ -280,6 +358,7 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     db.migrate().await?;
     let state = AppState { leptos_options, db: db.clone() };
     spawn_meeting_scheduler(db.clone());
+    spawn_notification_workers(db.clone()).await?;
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!(%addr, database = %redact(&config.database_url), "listening on http://{addr}");
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
@@ -312,8 +391,44 @@ fn spawn_meeting_scheduler(db: Db) {
                     Err(e) => tracing::warn!(month = %month.code(), error = ?e, "opening periodic meetings failed"),
                 }
             }
+            // This month's usage snapshot (the rate-over-time chart), refreshed every hour.
+            if let Err(e) = app::statistics::repo::snapshot(&db, &this.code(), app::platform::clock::now_unix()).await {
+                tracing::warn!(error = ?e, "usage snapshot failed");
+            }
         }
     });
+}
+
+/// Reminders (every minute) and the Web Push worker (every few seconds: two indexed queries
+/// when idle). The VAPID keys are made here on first start, so the settings page has them.
+async fn spawn_notification_workers(db: Db) -> Result<(), Box<dyn std::error::Error>> {
+    let keys = app::notifications::push::keys(&db).await.map_err(|e| format!("push keys: {e:?}"))?;
+    let reminders_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::meetings::reminders::run(&reminders_db, app::platform::clock::now_unix()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "reminders sent"),
+                Err(e) => tracing::warn!(error = ?e, "reminders failed"),
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let client = app::notifications::push::http_client();
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::notifications::push::run_once(&db, &client, &keys, app::platform::clock::now_unix()).await {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(delivered = r.delivered, retried = r.retried, gone = r.gone, dropped = r.dropped, deferred = r.deferred, "push round"),
+                Err(e) => tracing::warn!(error = ?e, "push worker round failed"),
+            }
+        }
+    });
+    Ok(())
 }
 
 /// The database URL without a password, for logs.

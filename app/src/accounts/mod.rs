@@ -187,12 +187,12 @@ pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
 /// Text size and simplified mode: saved on the account when signed in, and always in the
 /// cookie the server reads when rendering.
 #[server(prefix = "/api", endpoint = "preferences")]
-pub async fn save_preferences(text_size: String, simple_mode: bool) -> Result<Preferences, AppError> {
+pub async fn save_preferences(text_size: String, simple_mode: bool, #[server(default)] data_saver: bool) -> Result<Preferences, AppError> {
     async move {
         use crate::domain::account::TextSize;
         use crate::platform::session::{current_user, is_https, prefs_cookie, set_cookie};
         let text_size = TextSize::from_code(&text_size).ok_or_else(|| AppError::field("text_size", "err_invalid_value"))?;
-        let prefs = Preferences { text_size, simple_mode };
+        let prefs = Preferences { text_size, simple_mode, data_saver };
         if let Some(user) = current_user() {
             repo::save_preferences(&db()?, user.actor.account_id, prefs, crate::platform::clock::now_unix()).await?;
         }
@@ -365,6 +365,9 @@ pub struct ProfileView {
     pub pending_phone: Option<String>,
     pub pending_address: Option<String>,
     pub has_pending_change: bool,
+    /// Organisations the member belonged to before a merge: "name (until dd/mm/yyyy)".
+    #[serde(default)]
+    pub past_orgs: Vec<String>,
 }
 
 #[server(prefix = "/api", endpoint = "profile")]
@@ -374,7 +377,13 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
         let db = db()?;
         let m = crate::register::repo::member_by_id(&db, user.actor.member_id).await?;
         let pending = repo::my_pending_contact_change(&db, m.id).await?;
+        let past_orgs = crate::admin::repo::member_history(&db, m.id)
+            .await?
+            .into_iter()
+            .map(|(name, until)| format!("{name} ({})", crate::platform::clock::date_from_unix(until + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS)))
+            .collect();
         Ok(ProfileView {
+            past_orgs,
             full_name: m.full_name,
             birth_date: m.birth_date.to_string(),
             gender: m.gender.code().to_string(),

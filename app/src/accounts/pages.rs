@@ -272,7 +272,9 @@ pub fn ProfilePage() -> impl IntoView {
                     <h2 id="settings-heading">{t!(i18n, settings_title)}</h2>
                     <TextSizeChoice />
                     <SimpleModeSwitch />
+                    <crate::shell::DataSaverSwitch />
                 </section>
+                <crate::notifications::pages::NotificationSettings />
                 <PasskeySettings />
                 <SignOutButtons />
             </RequireUser>
@@ -316,6 +318,7 @@ fn ProfileCard(p: ProfileView, contact: ServerAction<RequestContactChange>) -> i
                 {row(td_string!(l, label_card_number), p.card_number.clone().unwrap_or_else(none))}
                 {row(td_string!(l, label_member_code), p.member_code.clone())}
                 {row(td_string!(l, label_org), p.org_name.clone())}
+                {(!p.past_orgs.is_empty()).then(|| row(td_string!(l, label_past_orgs), p.past_orgs.join("; ")))}
                 {row(td_string!(l, label_joined), p.joined_date.clone())}
             </dl>
         </section>
@@ -364,6 +367,9 @@ fn SignOutButtons() -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
+            // Nothing of this member's stays readable offline on a shared phone.
+            #[cfg(feature = "hydrate")]
+            crate::offline::browser::sw_forget();
             let _ = window().location().set_href("/dang-nhap");
         }
     });
@@ -418,7 +424,13 @@ pub fn ManageAccountsPage() -> impl IntoView {
             <RequireUser>
                 <h1>{t!(i18n, manage_title)}</h1>
                 {if leader {
-                    view! { <JoinRequests /><ContactChanges /><IssueCodes /> }.into_any()
+                    view! {
+                        <p class="actions">
+                            <a class="btn btn-secondary" href="/thong-ke" data-testid="stats-link">{t!(i18n, st_title)}</a>
+                            <a class="btn btn-secondary" href="/quan-tri" data-testid="tree-link">{t!(i18n, adm_title)}</a>
+                        </p>
+                        <JoinRequests /><ContactChanges /><IssueCodes />
+                    }.into_any()
                 } else {
                     view! { <p class="alert">{t!(i18n, manage_no_rights)}</p> }.into_any()
                 }}

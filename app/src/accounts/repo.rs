@@ -73,7 +73,7 @@ pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_has
     .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE accounts SET last_sign_in_at = $1, last_active_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -90,7 +90,7 @@ pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Re
 /// their role grants. Also slides the session's expiry, at most once an hour.
 pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
     let Some(r) = sqlx::query(
-        "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.simple_mode_offered,
+        "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
@@ -128,6 +128,8 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
             .bind(token_hash)
             .execute(db.pool())
             .await?;
+        // "Active in the last 30 days" (usage statistics), at the same hourly pace.
+        sqlx::query("UPDATE accounts SET last_active_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(db.pool()).await?;
     }
     let birth: String = r.try_get("birth_date")?;
     Ok(Some(CurrentUser {
@@ -139,17 +141,19 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
         prefs: Preferences {
             text_size: TextSize::from_code(&r.try_get::<String, _>("text_size")?).unwrap_or_default(),
             simple_mode: r.try_get::<i64, _>("simple_mode")? == 1,
+            data_saver: r.try_get::<i64, _>("data_saver")? == 1,
         },
         simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
     }))
 }
 
 pub async fn save_preferences(db: &Db, account_id: i64, prefs: Preferences, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE accounts SET text_size = $1, simple_mode = $2, simple_mode_offered = 1, updated_at = $3 WHERE id = $4")
+    sqlx::query("UPDATE accounts SET text_size = $1, simple_mode = $2, data_saver = $5, simple_mode_offered = 1, updated_at = $3 WHERE id = $4")
         .bind(prefs.text_size.code())
         .bind(prefs.simple_mode as i64)
         .bind(now)
         .bind(account_id)
+        .bind(prefs.data_saver as i64)
         .execute(db.pool())
         .await?;
     Ok(())
@@ -191,6 +195,20 @@ pub struct MatchedMember {
     pub org_id: i64,
     pub org_path: OrgPath,
     pub account_status: Option<String>,
+}
+
+/// The members holding a position in the cell, and the name of the member asking to join.
+pub async fn cell_leaders_and_name(conn: &mut AnyConnection, org_id: i64, member_id: i64) -> Result<(Vec<i64>, String), AppError> {
+    let leaders = sqlx::query("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL AND id <> $2")
+        .bind(org_id)
+        .bind(member_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+    let name: String = sqlx::query("SELECT full_name FROM members WHERE id = $1").bind(member_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok((leaders, name))
 }
 
 pub async fn match_member(db: &Db, member_code: Option<&str>, cccd_and_birth: Option<(&str, &str)>) -> Result<Option<MatchedMember>, AppError> {

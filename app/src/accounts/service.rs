@@ -155,6 +155,9 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
         ..Default::default()
     })
     .await?;
+    // The cell's leadership hears of it at once (their notification centre, and push).
+    let leaders = repo::cell_leaders_and_name(&mut tx, m.org_id, m.member_id).await?;
+    crate::notifications::repo::notify_members(&mut tx, "yeu_cau_gia_nhap", &leaders.0, "join_request", id, &leaders.1, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -257,9 +257,25 @@ fn Reading(v: DocView) -> impl IntoView {
                     {move || if bookmarked.get() { td_string!(i18n.get_locale(), doc_saved) } else { td_string!(i18n.get_locale(), doc_save) }}
                 </button>
             </div>
-            {v.attachment.clone().filter(|a| !a.is_pdf).map(|_| {
+            {v.attachment.clone().filter(|a| !a.is_pdf).map(|a| {
                 let alt = v.doc.title.clone();
-                view! { <img class="doc-image" src=format!("/van-ban/{id}/tep") alt=alt data-testid="news-image" /> }
+                // Data saver: the picture loads only when the member asks for it.
+                let shown = RwSignal::new(!crate::shell::use_session().prefs.get_untracked().data_saver);
+                let size = a.size_kb;
+                view! {
+                    <Show
+                        when=move || shown.get()
+                        fallback=move || view! {
+                            <p class="actions">
+                                <button type="button" class="btn btn-secondary" data-testid="show-image" on:click=move |_| shown.set(true)>
+                                    {t!(i18n, doc_show_image, size = move || size)}
+                                </button>
+                            </p>
+                        }
+                    >
+                        <img class="doc-image" src=format!("/van-ban/{id}/tep") alt=alt.clone() data-testid="news-image" />
+                    </Show>
+                }
             })}
             {v.attachment.clone().filter(|a| a.is_pdf).map(|a| {
                 let (name, size) = (a.name.clone(), a.size_kb);

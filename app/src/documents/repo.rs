@@ -306,7 +306,7 @@ pub async fn my_reminders(db: &Db, member_id: i64) -> Result<Vec<(i64, String, O
 
 /// The organisation at `scope` and those directly below it, for the audience choice.
 pub async fn publish_targets(db: &Db, scope: &OrgPath) -> Result<Vec<super::PublishTarget>, AppError> {
-    sqlx::query("SELECT id, name, depth FROM organizations WHERE id = $1 OR parent_id = $1 ORDER BY depth, name")
+    sqlx::query("SELECT id, name, depth FROM organizations WHERE (id = $1 OR parent_id = $1) AND dissolved_at IS NULL ORDER BY depth, name")
         .bind(scope.id())
         .fetch_all(db.pool())
         .await?

@@ -102,23 +102,32 @@ impl TextSize {
 pub struct Preferences {
     pub text_size: TextSize,
     pub simple_mode: bool,
+    /// Data saver: no images until tapped, nothing fetched ahead for offline reading.
+    #[serde(default)]
+    pub data_saver: bool,
 }
 
 impl Preferences {
-    /// Cookie value, e.g. `large.1`.
+    /// Cookie value, e.g. `large.1.0` (text size, simplified mode, data saver).
     pub fn to_cookie(self) -> String {
-        format!("{}.{}", self.text_size.code(), self.simple_mode as u8)
+        format!("{}.{}.{}", self.text_size.code(), self.simple_mode as u8, self.data_saver as u8)
     }
+    /// Also reads the older two-part cookie (`large.1`), without data saver.
     pub fn from_cookie(value: &str) -> Option<Preferences> {
-        let (size, simple) = value.split_once('.')?;
-        Some(Preferences {
-            text_size: TextSize::from_code(size)?,
-            simple_mode: match simple {
-                "1" => true,
-                "0" => false,
-                _ => return None,
-            },
-        })
+        let mut parts = value.split('.');
+        let flag = |p: Option<&str>| match p {
+            Some("1") => Some(true),
+            Some("0") | None => Some(false),
+            _ => None,
+        };
+        let text_size = TextSize::from_code(parts.next()?)?;
+        let simple = parts.next()?;
+        let simple_mode = flag(Some(simple))?;
+        let data_saver = flag(parts.next())?;
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Preferences { text_size, simple_mode, data_saver })
     }
 }
 
@@ -206,9 +215,11 @@ mod tests {
 
     #[test]
     fn preferences_cookie() {
-        let p = Preferences { text_size: TextSize::Large, simple_mode: true };
-        assert_eq!(p.to_cookie(), "large.1");
-        assert_eq!(Preferences::from_cookie("large.1"), Some(p));
+        let p = Preferences { text_size: TextSize::Large, simple_mode: true, data_saver: true };
+        assert_eq!(Preferences::from_cookie("large.1"), Some(Preferences { data_saver: false, ..p }));
+        assert_eq!(Preferences::from_cookie("large.1.1.1"), None);
+        assert_eq!(p.to_cookie(), "large.1.1");
+        assert_eq!(Preferences::from_cookie("large.1.1"), Some(p));
         assert_eq!(Preferences::from_cookie("huge.1"), None);
         assert_eq!(Preferences::from_cookie("normal.2"), None);
         assert_eq!(Preferences::from_cookie(""), None);

@@ -22,6 +22,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum!(
     /// Kinds of meeting (DOMAIN.md, "Meetings").
@@ -126,6 +127,8 @@ pub enum MeetingStep {
     Finish,
     /// Minutes, resolution and tasks may still be completed after the meeting.
     FollowUp,
+    /// Call off a published meeting: back to draft, members told; a new date follows.
+    Cancel,
 }
 
 /// Whether `step` is allowed in `status`.
@@ -138,6 +141,7 @@ pub fn step_allowed(status: MeetingStatus, step: MeetingStep) -> bool {
         Start => matches!(status, Draft | Scheduled),
         Run | Finish => status == InProgress,
         FollowUp => matches!(status, InProgress | Held),
+        Cancel => status == Scheduled,
     }
 }
 
@@ -412,6 +416,8 @@ mod tests {
         assert!(!step_allowed(Scheduled, Run));
         assert!(!step_allowed(Held, Run));
         assert!(step_allowed(Held, FollowUp));
+        assert!(step_allowed(Scheduled, Cancel));
+        assert!(!step_allowed(Draft, Cancel) && !step_allowed(InProgress, Cancel) && !step_allowed(Held, Cancel));
         assert!(!step_allowed(InProgress, Prepare));
         assert!(!visible_to_members(Draft));
         assert!(members_may_answer(Scheduled));

@@ -6,10 +6,12 @@ pub mod cccd;
 pub mod document;
 pub mod lunar;
 pub mod meeting;
+pub mod notification;
 pub mod org;
 pub mod permission;
 pub mod phone;
 pub mod register;
+pub mod statistics;
 #[cfg(feature = "ssr")]
 pub mod text;
 pub mod upload;

@@ -92,6 +92,10 @@ pub enum Action {
     RunMeeting,
     /// See the meetings, ratings and attendance rates of the cells in scope.
     FollowMeetings,
+    /// See usage statistics and the monthly report of the organisations in scope.
+    ViewStatistics,
+    /// Create, rename, move, merge and dissolve organisations in scope.
+    ManageTree,
 }
 
 fn allows(role: Role, action: Action) -> bool {
@@ -108,6 +112,8 @@ fn allows(role: Role, action: Action) -> bool {
         FollowReading => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
         RunMeeting => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
         FollowMeetings => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+        ViewStatistics => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+        ManageTree => role == Admin,
     }
 }
 
@@ -148,6 +154,12 @@ pub fn scopes(actor: &Actor, action: Action) -> Vec<OrgPath> {
         }
     }
     out
+}
+
+/// May the actor rename, move, merge or dissolve `target`? Only strictly inside their scope:
+/// an admin of a ward manages what is under it, not the ward itself.
+pub fn may_change_org(actor: &Actor, target: &OrgPath) -> bool {
+    scopes(actor, Action::ManageTree).iter().any(|s| s.contains(target) && s != target)
 }
 
 /// Whether the actor leads anything (sees the leadership parts of the app).
@@ -227,6 +239,18 @@ mod tests {
         assert!(may(&editor, Action::Publish, &path(OTHER_CELL)));
         assert!(!may(&editor, Action::DecideJoinRequest, &path(CELL)));
         assert!(!is_leader(&editor));
+    }
+
+    #[test]
+    fn the_tree_is_changed_strictly_inside_the_scope() {
+        let admin = actor(CELL, &[(Role::Admin, WARD)]);
+        assert!(may_change_org(&admin, &path(CELL)));
+        assert!(!may_change_org(&admin, &path(WARD)), "not the ward itself");
+        assert!(!may_change_org(&admin, &path(OTHER_WARD)));
+        assert!(may(&admin, Action::ManageTree, &path(WARD)), "but may add under it");
+        let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
+        assert!(!may_change_org(&assistant, &path(CELL)));
+        assert!(!may(&assistant, Action::ManageTree, &path(WARD)));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod reminders;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod seed;
@@ -285,8 +287,18 @@ fn audit_entry<'a>(ctx: &guard::Ctx, action: &'a str, on_behalf: Option<i64>, de
 /// meeting one row per leader of the cell.
 #[cfg(feature = "ssr")]
 async fn notify_meeting(db: &crate::platform::db::Db, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
+    notify_meeting_with(db, m, kind, None).await
+}
+
+/// As `notify_meeting`, with a note after the subject (why it was called off).
+#[cfg(feature = "ssr")]
+async fn notify_meeting_with(db: &crate::platform::db::Db, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
     let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
     let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
+    let subject = match note {
+        Some(n) => format!("{subject} — {n}"),
+        None => subject,
+    };
     let now = crate::platform::clock::now_unix();
     let mut conn = db.pool().acquire().await?;
     if m.kind == crate::domain::meeting::MeetingKind::Committee {
@@ -499,6 +511,28 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         notify_meeting(&ctx.db, &ctx.m, "hop_cong_bo").await?;
         let mut conn = ctx.db.pool().acquire().await?;
         crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.publish", None, None)).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Calls off a published meeting: it goes back to draft (to be dated and published again), and
+/// its members are told why.
+#[server(prefix = "/api", endpoint = "cancel_meeting")]
+pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppError> {
+    async move {
+        use crate::domain::meeting::{MeetingStatus, MeetingStep};
+        let ctx = guard::running(id, MeetingStep::Cancel).await?;
+        let reason = cancel_reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::field("cancel_reason", "err_reason_required"));
+        }
+        let reason: String = reason.chars().take(300).collect();
+        let now = crate::platform::clock::now_unix();
+        repo::set_status(&ctx.db, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
+        notify_meeting_with(&ctx.db, &ctx.m, "hop_huy", Some(&reason)).await?;
+        let mut conn = ctx.db.pool().acquire().await?;
+        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.cancel", None, Some(reason))).await
     }
     .await
     .map_err(crate::platform::error::with_status)

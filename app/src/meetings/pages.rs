@@ -7,6 +7,7 @@ use crate::domain::meeting::{Attendance, MeetingFormat, MeetingKind, MeetingRati
 use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::i18n::*;
 use crate::label;
+use crate::offline::outbox::{is_offline_error, use_outbox, Queued};
 use crate::platform::messages::{error_text, field_message};
 use crate::shell::{Page, RequireUser};
 use leptos::form::ActionForm;
@@ -349,7 +350,9 @@ pub fn MeetingPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
     let refresh = RwSignal::new(0u32);
     provide_context(Refresh(refresh));
-    let data = Resource::new(move || (id(), refresh.get()), |(id, _)| meeting(id));
+    // Opinions sent from the outbox when the connection returns show up at once.
+    let sent = use_outbox().sent;
+    let data = Resource::new(move || (id(), refresh.get(), sent.get()), |(id, _, _)| meeting(id));
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), mt_title) />
         <Page>
@@ -392,6 +395,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {(status != MeetingStatus::Draft).then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
         </section>
 
+        <crate::offline::pages::Waiting meeting_id=id />
         {me.clone().filter(|_| answering).map(|me| view! { <MyAnswer id me /> })}
 
         <section class="card" aria-labelledby="mt-agenda">
@@ -478,14 +482,69 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
     }
 }
 
+/// Sends an opinion or an answer; without a connection, the member's own one waits in the
+/// outbox (Ok(false)) and goes when the connection returns.
+fn send_or_queue<I>(send: impl Fn(I) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> + 'static, queue: impl Fn(&I) -> Option<Queued> + 'static) -> Action<I, Result<bool, AppError>>
+where
+    I: Clone + Send + Sync + 'static,
+{
+    let outbox = use_outbox();
+    Action::new_unsync(move |input: &I| {
+        let queued = queue(input);
+        let fut = send(input.clone());
+        async move {
+            match fut.await {
+                Ok(()) => Ok(true),
+                Err(e) if is_offline_error(&e) && queued.is_some() => {
+                    outbox.push(queued.unwrap_or_else(|| unreachable!()));
+                    Ok(false)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    })
+}
+
+/// Reloads the page's data after a real send (not after queueing: offline, a reload would fail
+/// and hide the page).
+fn refresh_on_sent(action: Action<impl Send + Sync + 'static, Result<bool, AppError>>) {
+    let Refresh(r) = expect_context::<Refresh>();
+    Effect::new(move |_| {
+        if let Some(Ok(true)) = action.value().get() {
+            r.update(|n| *n += 1);
+        }
+    });
+}
+
+/// After a successful (or queued) send, empties the form so the text is not sent twice.
+fn reset_on_success(action: Action<impl Send + Sync + 'static, Result<bool, AppError>>, form: NodeRef<leptos::html::Form>) {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            if let Some(f) = form.get_untracked() {
+                f.reset();
+            }
+        }
+    });
+}
+
 #[component]
 fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<Rsvp>::new();
-    refresh_on_success(action.value());
+    let action = send_or_queue(
+        |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
+        |r: &Rsvp| Some(Queued::Rsvp { meeting_id: r.id, answer: r.answer.clone(), reason: r.reason.clone() }),
+    );
+    refresh_on_sent(action);
     let error = action_error(action.value());
     let current = me.rsvp.clone();
     let excused = current.as_deref() == Some("xin_vang");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(input) = <Rsvp as leptos::form::FromFormData>::from_event(&ev) {
+            action.dispatch(input);
+        }
+    };
+    let url = <Rsvp as leptos::server_fn::ServerFn>::url();
     view! {
         <section class="card" aria-labelledby="mt-answer">
             <h2 id="mt-answer">{t!(i18n, mt_answer_title)}</h2>
@@ -494,18 +553,18 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
                 view! { <p class="alert alert-ok" role="status" data-testid="my-rsvp">{text}{me.rsvp_reason.clone().map(|r| format!(": {r}"))}</p> }
             })}
             <FormError error />
-            <ActionForm action attr:class="form-inline">
+            <form method="post" action=url class="form-inline" on:submit=submit>
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="answer" value="se_den" />
                 <input type="hidden" name="reason" value="" />
                 <button type="submit" class="btn btn-primary btn-wide" data-testid="rsvp-attend">{t!(i18n, mt_rsvp_attend)}</button>
-            </ActionForm>
-            <ActionForm action attr:class="form" attr:novalidate=true>
+            </form>
+            <form method="post" action=url class="form" novalidate=true on:submit=submit>
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="answer" value="xin_vang" />
                 <Field name="reason" label=label!(i18n, mt_rsvp_reason) value=if excused { me.rsvp_reason.clone().unwrap_or_default() } else { String::new() } error />
                 <button type="submit" class="btn btn-secondary btn-wide" data-testid="rsvp-excuse">{t!(i18n, mt_rsvp_excuse)}</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }
@@ -513,13 +572,27 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
 #[component]
 fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<Comment>::new();
-    refresh_on_success(action.value());
+    // Only the member's own opinion waits offline: a leader recording for someone else is
+    // at the meeting, with the member beside them, and should know at once.
+    let action = send_or_queue(
+        |c: Comment| Box::pin(comment(c.id, c.body, c.on_behalf)),
+        |c: &Comment| (c.on_behalf == 0).then(|| Queued::Comment { meeting_id: c.id, body: c.body.clone() }),
+    );
+    refresh_on_sent(action);
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_on_success(action, form);
     let error = action_error(action.value());
     let field_id = format!("f-body-{on_behalf}");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(input) = <Comment as leptos::form::FromFormData>::from_event(&ev) {
+            action.dispatch(input);
+        }
+    };
+    let url = <Comment as leptos::server_fn::ServerFn>::url();
     view! {
         <FormError error />
-        <ActionForm action attr:class="form" attr:novalidate=true>
+        <form method="post" action=url class="form" novalidate=true on:submit=submit node_ref=form>
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="on_behalf" value=on_behalf.to_string() />
             <div class="field">
@@ -528,7 +601,7 @@ fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
                 <ControlError error field="body" />
             </div>
             <button type="submit" class="btn btn-secondary btn-wide" data-testid=if on_behalf == 0 { "comment-submit" } else { "proxy-comment-submit" }>{t!(i18n, mt_comment_submit)}</button>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -730,7 +803,7 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
             <h2 id="mt-lead">{t!(i18n, mt_lead_title)}</h2>
             {match status {
                 MeetingStatus::Draft => view! { <p class="note">{t!(i18n, mt_lead_draft_note)}</p> <PublishButton id /> <StartButton id /> }.into_any(),
-                MeetingStatus::Scheduled => view! { <p class="note">{t!(i18n, mt_lead_scheduled_note)}</p> <StartButton id /> }.into_any(),
+                MeetingStatus::Scheduled => view! { <p class="note">{t!(i18n, mt_lead_scheduled_note)}</p> <StartButton id /> <CancelMeetingForm id /> }.into_any(),
                 MeetingStatus::InProgress => view! { <p class="note">{t!(i18n, mt_lead_running_note)}</p> }.into_any(),
                 MeetingStatus::Held => view! { <p class="note">{t!(i18n, mt_lead_held_note)}</p> }.into_any(),
             }}
@@ -755,6 +828,26 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
             <AssignTaskForm id roster=v.roster.clone() />
         })}
         {(status == MeetingStatus::InProgress).then(|| view! { <FinishMeetingForm id /> })}
+    }
+}
+
+/// Calling a published meeting off needs a reason, which its members are told.
+#[component]
+fn CancelMeetingForm(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CancelMeeting>::new();
+    refresh_on_success(action.value());
+    let error = action_error(action.value());
+    view! {
+        <details class="cancel-meeting">
+            <summary>{t!(i18n, mt_cancel_open)}</summary>
+            <FormError error />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <Field name="cancel_reason" label=label!(i18n, mt_cancel_reason) error />
+                <button type="submit" class="btn btn-secondary btn-wide" data-testid="cancel-meeting">{t!(i18n, mt_cancel_submit)}</button>
+            </ActionForm>
+        </details>
     }
 }
 

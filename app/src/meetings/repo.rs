@@ -127,7 +127,7 @@ pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, A
     let (clause, binds) = scope_clause("o.path", scopes, 1);
     let sql = format!(
         "SELECT o.id, o.name, s.rule, s.start_time, s.place FROM organizations o LEFT JOIN meeting_schedules s ON s.org_id = o.id
-         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND {clause} ORDER BY o.path LIMIT 200"
+         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND {clause} ORDER BY o.path LIMIT 200"
     );
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
@@ -533,13 +533,14 @@ pub async fn detach_document(db: &Db, meeting_id: i64, document_id: i64) -> Resu
 
 /// Moves a meeting from one state to the next; a concurrent change makes it a state error.
 pub async fn set_status(db: &Db, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
-    let column = match to {
-        MeetingStatus::Scheduled => "published_at",
-        MeetingStatus::InProgress => "started_at",
-        MeetingStatus::Held => "held_at",
-        MeetingStatus::Draft => "updated_at",
+    // Back to draft (called off) clears the publication; every other step stamps its time.
+    let stamp = match to {
+        MeetingStatus::Scheduled => "published_at = $4,",
+        MeetingStatus::InProgress => "started_at = $4,",
+        MeetingStatus::Held => "held_at = $4,",
+        MeetingStatus::Draft => "published_at = NULL,",
     };
-    let r = sqlx::query(&format!("UPDATE meetings SET status = $3, {column} = $4, updated_at = $4 WHERE id = $1 AND status = $2"))
+    let r = sqlx::query(&format!("UPDATE meetings SET status = $3, {stamp} updated_at = $4 WHERE id = $1 AND status = $2"))
         .bind(id)
         .bind(from.code())
         .bind(to.code())
@@ -796,7 +797,7 @@ pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, li
                 (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.state = 'co_mat') AS present,
                 (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.state = 'mien') AS exempt
          FROM organizations o LEFT JOIN meetings m ON m.org_id = o.id AND m.period = $1
-         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND {clause}
+         WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND {clause}
          ORDER BY o.path LIMIT $2 OFFSET $3"
     );
     let mut q = sqlx::query::<Any>(&sql).bind(period.to_string()).bind(limit).bind(offset);
@@ -839,7 +840,7 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
         let rows = sqlx::query(
             "SELECT o.id, s.rule, s.start_time, s.place FROM organizations o
              LEFT JOIN meeting_schedules s ON s.org_id = o.id
-             WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.id > $1
+             WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND o.id > $1
                AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.org_id = o.id AND m.period = $2)
              ORDER BY o.id LIMIT $3",
         )

@@ -91,11 +91,7 @@ pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> 
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
                 subject: r.try_get("subject")?,
-                href: match ref_type.as_str() {
-                    "document" => format!("/van-ban/{ref_id}"),
-                    "meeting" => format!("/sinh-hoat/{ref_id}"),
-                    _ => "/nhiem-vu".to_string(),
-                },
+                href: href(&ref_type, ref_id),
                 created_at,
                 when: format!("{} {:02}:{:02}", crate::platform::clock::date_from_unix(local), secs / 3600, (secs % 3600) / 60),
                 read: r.try_get::<i64, _>("is_read")? == 1,
@@ -103,6 +99,16 @@ pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> 
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
+}
+
+/// Where tapping a notification leads.
+pub fn href(ref_type: &str, ref_id: i64) -> String {
+    match ref_type {
+        "document" => format!("/van-ban/{ref_id}"),
+        "meeting" => format!("/sinh-hoat/{ref_id}"),
+        "join_request" => "/quan-tri/tai-khoan".to_string(),
+        _ => "/nhiem-vu".to_string(),
+    }
 }
 
 /// Marks one notification read, if it is addressed to the actor (others look missing).
@@ -132,6 +138,42 @@ pub async fn mark_all_read(db: &Db, member_id: i64, now: i64) -> Result<(), AppE
          ON CONFLICT (member_id) DO UPDATE SET all_read_at = excluded.all_read_at",
     )
     .bind(member_id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The member's push settings (defaults when never saved).
+pub async fn settings(db: &Db, member_id: i64) -> Result<(String, crate::domain::notification::QuietHours), AppError> {
+    let row = sqlx::query("SELECT push_off, quiet_enabled, quiet_start, quiet_end FROM notification_settings WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        None => (String::new(), Default::default()),
+        Some(r) => (
+            r.try_get("push_off")?,
+            crate::domain::notification::QuietHours {
+                enabled: r.try_get::<i64, _>("quiet_enabled")? == 1,
+                start: r.try_get::<i64, _>("quiet_start")? as u32,
+                end: r.try_get::<i64, _>("quiet_end")? as u32,
+            },
+        ),
+    })
+}
+
+pub async fn save_settings(db: &Db, member_id: i64, push_off: &str, quiet: crate::domain::notification::QuietHours, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notification_settings (member_id, push_off, quiet_enabled, quiet_start, quiet_end, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (member_id) DO UPDATE SET push_off = excluded.push_off, quiet_enabled = excluded.quiet_enabled,
+             quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, updated_at = excluded.updated_at",
+    )
+    .bind(member_id)
+    .bind(push_off.to_string())
+    .bind(quiet.enabled as i64)
+    .bind(quiet.start as i64)
+    .bind(quiet.end as i64)
     .bind(now)
     .execute(db.pool())
     .await?;

@@ -23,6 +23,9 @@ pub enum CliText {
     OpenMeetingsMonth,
     OpenMeetingsDone,
     OpenMeetingsBadMonth,
+    AppName,
+    AppShortName,
+    AppTagline,
 }
 
 pub fn cli_text(text: CliText, locale: Locale) -> String {
@@ -46,6 +49,9 @@ pub fn cli_text(text: CliText, locale: Locale) -> String {
         CliText::OpenMeetingsMonth => td_string!(locale, cli_open_meetings_month),
         CliText::OpenMeetingsDone => td_string!(locale, cli_open_meetings_done),
         CliText::OpenMeetingsBadMonth => td_string!(locale, cli_open_meetings_bad_month),
+        CliText::AppName => td_string!(locale, app_name),
+        CliText::AppShortName => td_string!(locale, app_short_name),
+        CliText::AppTagline => td_string!(locale, app_tagline),
     };
     s.to_string()
 }

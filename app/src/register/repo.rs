@@ -327,7 +327,7 @@ pub async fn contents(db: &Db) -> Result<Contents, AppError> {
 /// of `organizations` at the end of the statement, so one DELETE removes the whole tree.
 pub async fn delete_register(conn: &mut AnyConnection) -> Result<(), AppError> {
     // Everything that hangs off members goes first, in foreign-key order.
-    for table in ["notification_reads", "notification_watermarks", "notifications", "task_reports", "tasks", "meeting_ballots", "meeting_motions", "meeting_comments", "meeting_attendance", "meeting_documents", "meeting_agenda", "meetings", "meeting_schedules", "document_questions", "attachments", "document_reminders", "document_reads", "bookmarks", "document_versions", "documents", "sessions", "passkeys", "webauthn_challenges", "activation_codes", "role_grants", "join_requests", "contact_changes", "accounts"] {
+    for table in ["member_org_history", "usage_monthly", "push_deliveries", "push_subscriptions", "notification_settings", "reminders_sent", "notification_reads", "notification_watermarks", "notifications", "task_reports", "tasks", "meeting_ballots", "meeting_motions", "meeting_comments", "meeting_attendance", "meeting_documents", "meeting_agenda", "meetings", "meeting_schedules", "document_questions", "attachments", "document_reminders", "document_reads", "bookmarks", "document_versions", "documents", "sessions", "passkeys", "webauthn_challenges", "activation_codes", "role_grants", "join_requests", "contact_changes", "accounts"] {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
     }
     sqlx::query("DELETE FROM members").execute(&mut *conn).await?;

@@ -197,6 +197,11 @@ on_both_databases!(join_request_is_approved_by_the_cell_secretary_only, |app: Te
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["phone"], "0987654321");
     let id = list[0]["id"].as_i64().unwrap().to_string();
+    // The cell's leadership was told at once; other members were not.
+    let (_, n) = call(&app, &secretary, "notifications", &[]).await;
+    assert_eq!((n["items"][0]["kind"].as_str(), n["items"][0]["href"].as_str()), (Some("yeu_cau_gia_nhap"), Some("/quan-tri/tai-khoan")));
+    let (_, n) = call(&app, &other, "notifications", &[]).await;
+    assert!(n["items"].as_array().unwrap().iter().all(|i| i["kind"] != "yeu_cau_gia_nhap"));
     let (s, b) = call(&app, &other, "decide_join", &[("id", &id), ("approve", "true"), ("reason", "")]).await;
     assert_eq!((s, error_key(&b)), (403, "Forbidden".to_string()));
     let (s, b) = call(&app, &secretary, "decide_join", &[("id", &id), ("approve", "false"), ("reason", " ")]).await;

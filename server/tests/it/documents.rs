@@ -417,3 +417,22 @@ on_both_databases!(questions_check_a_members_study, |app: TestApp| async move {
     let (s, _) = call(&app, &other, "check_answers", &[("id", &ward1_doc), ("answers", "")]).await;
     assert_eq!(s, 404);
 });
+
+on_both_databases!(data_saver_holds_pictures_until_asked, |app: TestApp| async move {
+    seeded(&app).await;
+    common::shared_upload_dir();
+    let ward1_doc = doc_id(&app, "273-CV/ĐU").await.to_string();
+    let admin = signed_in(&app, "0900000003").await;
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(4096, 0);
+    assert_eq!(upload(&app, &admin, &ward1_doc, "anh-hoi-nghi.png", png).await, format!("/van-ban/{ward1_doc}?tep=ok"));
+    let member = signed_in(&app, "0900000001").await;
+    let page = member.get(app.url(&format!("/van-ban/{ward1_doc}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"news-image\"") && !page.contains("data-testid=\"show-image\""));
+    let (s, _) = call(&app, &member, "preferences", &[("text_size", "normal"), ("simple_mode", "false"), ("data_saver", "true")]).await;
+    assert_eq!(s, 200);
+    let page = member.get(app.url(&format!("/van-ban/{ward1_doc}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"show-image\"") && !page.contains("data-testid=\"news-image\""), "no picture until tapped");
+    assert!(page.contains("Xem hình ảnh ("), "the button says what it will load");
+    assert!(page.contains("data-saver=\"1\""));
+});

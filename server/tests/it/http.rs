@@ -67,10 +67,58 @@ on_both_databases!(unknown_pages_are_404_in_vietnamese, |app: TestApp| async mov
     for page in ["/", "/dang-nhap", "/dang-ky", "/kich-hoat", "/tro-giup"] {
         assert_eq!(app.client.get(app.url(page)).send().await.unwrap().status(), 200, "{page}");
     }
+    // A signed-in member still looks signed in on a missing page (the 404 page reads the session).
+    app::register::seed::seed(&app.db, 300).await.unwrap();
+    let member = common::signed_in(&app, "0900000001").await;
+    for (method, path) in [("GET", "/khong-co-trang-nay"), ("POST", "/api/khong_co_ham_nay")] {
+        let req = if method == "GET" { member.get(app.url(path)) } else { member.post(app.url(path)) };
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 404, "{method} {path}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("data-testid=\"nav-notifications\""), "{method} {path}: signed in");
+    }
 });
 
 on_both_databases!(responses_are_compressed, |app: TestApp| async move {
     let res = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+});
+
+on_both_databases!(installable_app_files, |app: TestApp| async move {
+    // The manifest: Vietnamese name, standalone, 192 and 512 px icons, maskable ones too.
+    let res = app.client.get(app.url("/manifest.webmanifest")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/manifest+json"));
+    let m: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((m["name"].as_str(), m["lang"].as_str(), m["display"].as_str(), m["start_url"].as_str()), (Some("Sổ tay Đảng viên"), Some("vi"), Some("standalone"), Some("/")));
+    let icons = m["icons"].as_array().unwrap();
+    for (size, purpose) in [("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")] {
+        assert!(icons.iter().any(|i| i["sizes"] == size && i["purpose"] == purpose), "{size} {purpose}");
+    }
+    // The icons themselves are PNGs of those sizes (checked from the files the site serves).
+    for icon in icons {
+        let file = format!("../public{}", icon["src"].as_str().unwrap());
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(&bytes[1..4], b"PNG");
+        let (w, h) = (u32::from_be_bytes(bytes[16..20].try_into().unwrap()), u32::from_be_bytes(bytes[20..24].try_into().unwrap()));
+        assert_eq!(format!("{w}x{h}"), icon["sizes"].as_str().unwrap());
+    }
+    // The service worker: from the root, never cached by HTTP, names the shell and the offline
+    // page, and leaves server functions and POSTs alone.
+    let res = app.client.get(app.url("/sw.js")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let sw = res.text().await.unwrap();
+    assert!(!sw.contains("__VERSION__") && !sw.contains("__SHELL__") && !sw.contains("__APP_NAME__"));
+    assert!(sw.contains("\"/ngoai-tuyen\"") && sw.contains("/pkg/sotay") && sw.contains("\"Sổ tay Đảng viên\""));
+    assert!(sw.contains("request.method !== \"GET\"") && sw.contains("startsWith(\"/api/\")"));
+    // The offline page.
+    let res = app.client.get(app.url("/ngoai-tuyen")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Không có kết nối mạng"));
+    // Every page links the manifest.
+    let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("rel=\"manifest\" href=\"/manifest.webmanifest\""));
 });

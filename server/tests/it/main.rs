@@ -4,10 +4,13 @@
 #[macro_use]
 mod common;
 mod accounts;
+mod admin;
 mod cli;
 mod documents;
 mod http;
 mod meetings;
 mod notifications;
+mod push;
 mod register;
 mod schema;
+mod statistics;

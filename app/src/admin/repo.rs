@@ -1,0 +1,119 @@
+//! SQL of the organisation tree's changes (creating and moving use the register's own
+//! `insert_org` and `move_subtree`). Everything here runs in the caller's transaction.
+
+use crate::domain::org::OrgPath;
+use crate::platform::error::AppError;
+use sqlx::{AnyConnection, Row};
+
+/// A live organisation's children with their subtree's member count, by name.
+pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<super::OrgNode>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.name, c.kind, c.code, c.path,
+                (SELECT COUNT(*) FROM members m JOIN organizations o ON o.id = m.org_id
+                  WHERE o.path >= c.path AND o.path < substr(c.path, 1, length(c.path) - 1) || '0') AS members,
+                (SELECT COUNT(*) FROM organizations g WHERE g.parent_id = c.id AND g.dissolved_at IS NULL) AS children
+         FROM organizations c WHERE c.parent_id = $1 AND c.dissolved_at IS NULL ORDER BY c.name",
+    )
+    .bind(parent_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::OrgNode {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+                code: r.try_get("code")?,
+                members: r.try_get("members")?,
+                children: r.try_get("children")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3").bind(name.to_string()).bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Members directly in the organisation, and live organisations directly under it.
+pub async fn contents(conn: &mut AnyConnection, id: i64) -> Result<(i64, i64), AppError> {
+    let r = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM members WHERE org_id = $1) AS members,
+                (SELECT COUNT(*) FROM organizations WHERE parent_id = $1 AND dissolved_at IS NULL) AS children",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((r.try_get("members")?, r.try_get("children")?))
+}
+
+pub async fn dissolve(conn: &mut AnyConnection, id: i64, merged_into: Option<i64>, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET dissolved_at = $1, merged_into = $2, updated_at = $1 WHERE id = $3")
+        .bind(now)
+        .bind(merged_into)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves the members of `from` into `into`, remembering where they were.
+pub async fn move_members(conn: &mut AnyConnection, from: i64, into: i64, now: i64) -> Result<u64, AppError> {
+    sqlx::query("INSERT INTO member_org_history (member_id, org_id, until, reason) SELECT id, $1, $2, 'merge' FROM members WHERE org_id = $1")
+        .bind(from)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query("UPDATE members SET org_id = $1, updated_at = $2 WHERE org_id = $3").bind(into).bind(now).bind(from).execute(&mut *conn).await?.rows_affected())
+}
+
+/// Live children of an organisation, as (id, path), for moving them one by one.
+pub async fn child_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, AppError> {
+    sqlx::query("SELECT id FROM organizations WHERE parent_id = $1 AND dissolved_at IS NULL")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Moves a subtree under a new parent inside the caller's transaction (the register's
+/// `move_subtree` does the same on its own connection).
+pub async fn move_subtree(conn: &mut AnyConnection, org: &OrgPath, org_id: i64, new_path: &OrgPath, new_parent: i64, now: i64) -> Result<u64, AppError> {
+    let depth_change = new_path.depth() as i64 - org.depth() as i64;
+    Ok(sqlx::query(
+        "UPDATE organizations
+         SET path = $1 || substr(path, CAST($2 AS INTEGER)),
+             depth = depth + $3,
+             parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END,
+             updated_at = $6
+         WHERE path >= $7 AND path < $8",
+    )
+    .bind(new_path.as_str().to_string())
+    .bind(org.as_str().len() as i64 + 1)
+    .bind(depth_change)
+    .bind(org_id)
+    .bind(new_parent)
+    .bind(now)
+    .bind(org.as_str().to_string())
+    .bind(org.subtree_upper())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Where the member was before (merges), newest first: (organisation name, until).
+pub async fn member_history(db: &crate::platform::db::Db, member_id: i64) -> Result<Vec<(String, i64)>, AppError> {
+    sqlx::query("SELECT o.name, h.until FROM member_org_history h JOIN organizations o ON o.id = h.org_id WHERE h.member_id = $1 ORDER BY h.until DESC")
+        .bind(member_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

@@ -1,0 +1,118 @@
+//! Scheduled reminders of the meetings feature, sent once each (recorded in `reminders_sent` in
+//! the same transaction) and only to people who have not acted: the day before a meeting to
+//! those who have not answered, the hour before to those who have not sent apologies; a task
+//! due tomorrow, and a task overdue, to its assignee while it is not done.
+
+use crate::domain::meeting::MeetingKind;
+use crate::domain::notification::{meeting_reminder_due, parse_clock, task_reminder_due, Reminder};
+use crate::domain::register::Date;
+use crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use sqlx::{AnyConnection, Row};
+
+/// Claims a reminder; false when it was already sent (by this or another server).
+async fn claim(conn: &mut AnyConnection, reminder: Reminder, ref_id: i64, now: i64) -> Result<bool, AppError> {
+    let r = sqlx::query("INSERT INTO reminders_sent (kind, ref_id, sent_at) VALUES ($1, $2, $3) ON CONFLICT (kind, ref_id) DO NOTHING")
+        .bind(reminder.code())
+        .bind(ref_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+fn julian(d: Date) -> i64 {
+    crate::domain::lunar::julian_day(d.year, d.month, d.day)
+}
+
+/// Unix time of a meeting's start (date and HH:MM in Vietnam time).
+pub fn start_unix(date: &str, time: &str) -> Option<i64> {
+    let d = Date::parse(date).ok()?;
+    let minutes = parse_clock(time).ok()? as i64;
+    Some((julian(d) - 2_440_588) * 86_400 + minutes * 60 - VIETNAM_UTC_OFFSET_SECONDS)
+}
+
+/// Sends what is due at `now`; returns how many reminders went out.
+pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
+    let today = crate::platform::clock::date_from_unix(now + VIETNAM_UTC_OFFSET_SECONDS);
+    let tomorrow = {
+        let (y, m, d) = crate::domain::lunar::from_julian_day(julian(today) + 1);
+        Date { year: y, month: m, day: d }
+    };
+    let mut sent = 0;
+    let meetings = sqlx::query(
+        "SELECT id, org_id, kind, title, meeting_date, start_time FROM meetings
+         WHERE status = 'da_cong_bo' AND meeting_date IN ($1, $2)",
+    )
+    .bind(today.iso())
+    .bind(tomorrow.iso())
+    .fetch_all(db.pool())
+    .await?;
+    for m in meetings {
+        let (id, org_id): (i64, i64) = (m.try_get("id")?, m.try_get("org_id")?);
+        let (date, time): (String, String) = (m.try_get("meeting_date")?, m.try_get("start_time")?);
+        let Some(start) = start_unix(&date, &time) else { continue };
+        let Some(reminder) = meeting_reminder_due(start, now) else { continue };
+        let committee = m.try_get::<String, _>("kind")? == MeetingKind::Committee.code();
+        let title: String = m.try_get("title")?;
+        let shown = Date::parse(&date).map(|d| d.to_string()).unwrap_or(date.clone());
+        let subject = if title.is_empty() { format!("{shown} · {time}") } else { format!("{title} · {shown} · {time}") };
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if !claim(&mut tx, reminder, id, now).await? {
+            continue;
+        }
+        // Not acted: day before, no answer yet; hour before, anyone who has not sent apologies.
+        let acted = match reminder {
+            Reminder::MeetingDayBefore => "a.rsvp IS NOT NULL",
+            _ => "a.rsvp = 'xin_vang'",
+        };
+        let sql = format!(
+            "SELECT mb.id FROM members mb
+             WHERE mb.org_id = $1 AND mb.exempt_since IS NULL {}
+               AND NOT EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = $2 AND a.member_id = mb.id AND {acted})",
+            if committee { "AND mb.position IS NOT NULL" } else { "" }
+        );
+        let members: Vec<i64> = sqlx::query(&sql).bind(org_id).bind(id).fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        crate::notifications::repo::notify_members(&mut tx, "nhac_hop", &members, "meeting", id, &subject, now).await?;
+        tx.commit().await?;
+        sent += members.len();
+    }
+    let tasks = sqlx::query(
+        "SELECT t.id, t.assignee_id, t.title, t.due_date FROM tasks t
+         WHERE t.status = 'dang_lam' AND t.due_date <= $1
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.kind = $2 AND r.ref_id = t.id)
+         ORDER BY t.due_date LIMIT 5000",
+    )
+    .bind(tomorrow.iso())
+    .bind(Reminder::TaskOverdue.code())
+    .fetch_all(db.pool())
+    .await?;
+    for t in tasks {
+        let id: i64 = t.try_get("id")?;
+        let Ok(due) = Date::parse(&t.try_get::<String, _>("due_date")?) else { continue };
+        let Some(reminder) = task_reminder_due(julian(due), julian(today)) else { continue };
+        let kind = if reminder == Reminder::TaskOverdue { "nhiem_vu_qua_han" } else { "nhiem_vu_sap_han" };
+        let mut conn = db.pool().acquire().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if !claim(&mut tx, reminder, id, now).await? {
+            continue;
+        }
+        let subject = format!("{} · {}", t.try_get::<String, _>("title")?, due);
+        crate::notifications::repo::notify_members(&mut tx, kind, &[t.try_get("assignee_id")?], "task", id, &subject, now).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn meeting_start_in_vietnam_time() {
+        // 2026-11-22 19:30 in Vietnam = 12:30 UTC.
+        assert_eq!(super::start_unix("2026-11-22", "19:30"), Some(1_795_305_600 + 12 * 3600 + 30 * 60));
+        assert_eq!(super::start_unix("bad", "19:30"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Reading and answering without a connection. The service worker (served by the server at
+//! `/sw.js`) keeps pages; this feature tells it which (bookmarked documents, the next meeting
+//! and its materials, pages the member opens), shows the offline page, and queues opinions and
+//! attendance answers made offline until the connection returns (the outbox).
+
+#[cfg(feature = "hydrate")]
+pub mod browser;
+pub mod outbox;
+pub mod pages;
+
+use crate::platform::error::AppError;
+use leptos::prelude::*;
+
+/// Pages worth keeping on the phone for this member: bookmarked documents, their upcoming
+/// meetings and those meetings' materials. Empty under data saver (nothing fetched ahead).
+#[server(prefix = "/api", endpoint = "offline_pages")]
+pub async fn offline_pages() -> Result<Vec<String>, AppError> {
+    async move {
+        use sqlx::Row;
+        let user = crate::platform::session::require_user()?;
+        if user.prefs.data_saver {
+            return Ok(Vec::new());
+        }
+        let db = crate::platform::db::from_context()?;
+        let mut pages = Vec::new();
+        let meetings = crate::meetings::repo::next_for_member(&db, &user.actor, &crate::platform::clock::today_vn().iso()).await?;
+        for m in meetings.iter().take(3) {
+            pages.push(format!("/sinh-hoat/{}", m.id));
+            let docs = sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at").bind(m.id).fetch_all(db.pool()).await?;
+            for d in docs {
+                pages.push(format!("/van-ban/{}", d.try_get::<i64, _>(0)?));
+            }
+        }
+        let bookmarks = sqlx::query("SELECT document_id FROM bookmarks WHERE member_id = $1 ORDER BY created_at DESC LIMIT 50")
+            .bind(user.actor.member_id)
+            .fetch_all(db.pool())
+            .await?;
+        for b in bookmarks {
+            pages.push(format!("/van-ban/{}", b.try_get::<i64, _>(0)?));
+        }
+        pages.dedup();
+        Ok(pages)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Paths the service worker keeps when the member opens them.
+pub fn keepable(path: &str) -> bool {
+    let numbered = |prefix: &str| path.strip_prefix(prefix).map(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())).unwrap_or(false);
+    numbered("/van-ban/") || numbered("/sinh-hoat/")
+}
+
+/// Registers the service worker, then (not under data saver, at most every 30 minutes) asks
+/// it to keep the member's offline pages. Called once, after hydration.
+#[cfg(feature = "hydrate")]
+pub fn start(signed_in: bool, data_saver: bool) {
+    browser::sw_register();
+    outbox::use_outbox().load_and_flush();
+    if !signed_in || data_saver || !browser::is_online() {
+        return;
+    }
+    let now = js_sys::Date::now();
+    let last: f64 = browser::local_get("sotay-kept-at").parse().unwrap_or(0.0);
+    if now - last < 30.0 * 60.0 * 1000.0 {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        if let Ok(pages) = offline_pages().await {
+            browser::sw_keep(&pages.join("\n"));
+            browser::local_set("sotay-kept-at", &now.to_string());
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keepable_pages() {
+        assert!(super::keepable("/van-ban/12"));
+        assert!(super::keepable("/sinh-hoat/3"));
+        assert!(!super::keepable("/van-ban/"));
+        assert!(!super::keepable("/van-ban/12/tinh-hinh"));
+        assert!(!super::keepable("/quan-tri/tai-khoan"));
+    }
+}
