@@ -8,6 +8,7 @@ pub mod documents;
 pub mod domain;
 pub mod forms;
 pub mod home;
+pub mod import;
 pub mod meetings;
 pub mod notifications;
 pub mod offline;
@@ -94,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/ngoai-tuyen") view=|| view! { <shell::WithSession><offline::pages::OfflinePage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view=|| view! { <shell::WithSession><meetings::pages::TasksPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri") view=|| view! { <shell::WithSession><admin::pages::TreePage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/nhap-du-lieu") view=|| view! { <shell::WithSession><import::pages::ImportPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/doi-soat") view=|| view! { <shell::WithSession><import::pages::ReconcilePage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view=|| view! { <shell::WithSession><accounts::pages::ManageAccountsPage /></shell::WithSession> } />
                 </Routes>
             </Router>

@@ -60,14 +60,26 @@ pub fn WithSession(children: ChildrenFn) -> impl IntoView {
                 view! {
                     <crate::offline::pages::OfflineSync signed_in data_saver />
                     <Html
-                        attr:data-text-size=move || prefs.get().text_size.code()
-                        attr:data-simple=move || if prefs.get().simple_mode { "1" } else { "0" }
-                        attr:data-saver=move || if prefs.get().data_saver { "1" } else { "0" }
+                        // `try_with`: during server rendering Suspense may resolve these
+                        // attributes once more after this run's owner (and `prefs`) is gone.
+                        attr:data-text-size=move || {
+                            prefs.try_with(|p| p.text_size.code()).unwrap_or_default()
+                        }
+                        attr:data-simple=move || flag(prefs.try_with(|p| p.simple_mode))
+                        attr:data-saver=move || flag(prefs.try_with(|p| p.data_saver))
                     />
                     {children.read_value()()}
                 }
             })}
         </Suspense>
+    }
+}
+
+fn flag(on: Option<bool>) -> &'static str {
+    if on == Some(true) {
+        "1"
+    } else {
+        "0"
     }
 }
 

@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
             "/van-ban/{id}/tep",
             get(download_attachment).post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .route("/quan-tri/nhap-du-lieu/tep", axum::routing::post(upload_import).layer(axum::extract::DefaultBodyLimit::disable()))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -177,6 +178,58 @@ async fn upload_attachment(
         Ok(()) => back(None),
         Err(AppError::Invalid(fields)) => back(Some(&fields[0].key)),
         Err(e) => back(Some(e.key())),
+    }
+}
+
+/// `POST /quan-tri/nhap-du-lieu/tep`: a register file for import (multipart: `don_vi`, `tep`),
+/// read in chunks and refused past the cap; the answer is a redirect to the job's page, where
+/// reading goes on in the background.
+async fn upload_import(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<SessionExt>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    use app::domain::import::MAX_FILE_BYTES;
+    use app::platform::error::AppError;
+    const PAGE: &str = "/quan-tri/nhap-du-lieu";
+    let back = |key: &str| see_other(&format!("{PAGE}?loi={key}"));
+    let Some(user) = session.0 else {
+        return see_other(&format!("/dang-nhap?next={PAGE}"));
+    };
+    let mut org: i64 = 0;
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut name = String::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("don_vi") => match field.text().await {
+                Ok(t) => org = t.trim().parse().unwrap_or(0),
+                Err(_) => return back("err_network"),
+            },
+            Ok(Some(mut field)) if field.name() == Some("tep") => {
+                name = field.file_name().unwrap_or("").to_string();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if bytes.len() + chunk.len() > MAX_FILE_BYTES {
+                                return back("err_import_too_large");
+                            }
+                            bytes.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return back("err_network"),
+                    }
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back("err_network"),
+        }
+    }
+    match app::import::service::create_job(&state.db, &user, org, &name, bytes).await {
+        Ok(id) => see_other(&format!("{PAGE}?lan={id}")),
+        Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(AppError::Invalid(fields)) => back(&fields[0].key),
+        Err(e) => back(e.key()),
     }
 }
 

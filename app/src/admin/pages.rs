@@ -41,6 +41,8 @@ pub fn TreePage() -> impl IntoView {
                 <p class="actions">
                     <a class="btn btn-secondary" href="/quan-tri/tai-khoan">{t!(i18n, manage_title)}</a>
                     <a class="btn btn-secondary" href="/thong-ke">{t!(i18n, st_title)}</a>
+                    <a class="btn btn-secondary" href="/quan-tri/nhap-du-lieu">{t!(i18n, adm_import_link)}</a>
+                    <a class="btn btn-secondary" href=move || format!("/quan-tri/doi-soat?don_vi={}", org())>{t!(i18n, adm_reconcile_link)}</a>
                 </p>
                 <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                     {move || Suspend::new(async move {

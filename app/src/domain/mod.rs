@@ -4,6 +4,8 @@
 pub mod account;
 pub mod cccd;
 pub mod document;
+#[cfg(feature = "ssr")]
+pub mod import;
 pub mod lunar;
 pub mod meeting;
 pub mod notification;

@@ -96,6 +96,10 @@ pub enum Action {
     ViewStatistics,
     /// Create, rename, move, merge and dissolve organisations in scope.
     ManageTree,
+    /// Import the member register from a file into the subtree.
+    ImportRegister,
+    /// See who in scope cannot sign in and why, and the register's exemption counts.
+    Reconcile,
 }
 
 fn allows(role: Role, action: Action) -> bool {
@@ -113,7 +117,8 @@ fn allows(role: Role, action: Action) -> bool {
         RunMeeting => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
         FollowMeetings => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
         ViewStatistics => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
-        ManageTree => role == Admin,
+        ManageTree | ImportRegister => role == Admin,
+        Reconcile => matches!(role, Admin | Assistant | Secretary | DeputySecretary),
     }
 }
 
@@ -251,6 +256,22 @@ mod tests {
         let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
         assert!(!may_change_org(&assistant, &path(CELL)));
         assert!(!may(&assistant, Action::ManageTree, &path(WARD)));
+    }
+
+    #[test]
+    fn only_admins_import_and_leaders_reconcile_their_own_subtree() {
+        let admin = actor(CELL, &[(Role::Admin, WARD)]);
+        assert!(may(&admin, Action::ImportRegister, &path(WARD)));
+        assert!(may(&admin, Action::ImportRegister, &path(CELL)));
+        assert!(!may(&admin, Action::ImportRegister, &path(OTHER_WARD)));
+        assert!(!may(&admin, Action::Reconcile, &path(OTHER_CELL)));
+        let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
+        assert!(!may(&assistant, Action::ImportRegister, &path(CELL)));
+        assert!(may(&assistant, Action::Reconcile, &path(CELL)));
+        let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        assert!(may(&secretary, Action::Reconcile, &path(CELL)));
+        assert!(!may(&secretary, Action::Reconcile, &path(WARD)));
+        assert!(!may(&actor(CELL, &[]), Action::Reconcile, &path(CELL)));
     }
 
     #[test]

@@ -182,6 +182,15 @@ impl FieldError {
     }
 }
 
+/// One field that would change: its name, the value held and the new one (shown before an
+/// import writes anything).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
 /// The dates of one member's party life, checked for order against each other and today.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartyDates {

@@ -42,3 +42,10 @@ mod tests {
         assert_eq!(date_from_unix(t + VIETNAM_UTC_OFFSET_SECONDS).iso(), "2026-11-22");
     }
 }
+
+/// "14:05 22/11/2026", Vietnam time.
+pub fn local_time_text(t: i64) -> String {
+    let local = t + VIETNAM_UTC_OFFSET_SECONDS;
+    let secs = local.rem_euclid(86_400);
+    format!("{:02}:{:02} {}", secs / 3600, (secs % 3600) / 60, date_from_unix(local))
+}

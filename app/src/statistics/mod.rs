@@ -98,9 +98,7 @@ async fn figures(
 
 #[cfg(feature = "ssr")]
 fn when(t: i64) -> String {
-    let local = t + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
-    let secs = local.rem_euclid(86_400);
-    format!("{:02}:{:02} {}", secs / 3600, (secs % 3600) / 60, crate::platform::clock::date_from_unix(local))
+    crate::platform::clock::local_time_text(t)
 }
 
 /// Sums each organisation's own counts into the totals of it and every ancestor in the list.

@@ -8,6 +8,7 @@ mod admin;
 mod cli;
 mod documents;
 mod http;
+mod import;
 mod meetings;
 mod notifications;
 mod push;

@@ -1,0 +1,457 @@
+//! SQL of the register import and the reconciliation report.
+
+use crate::domain::import::Held;
+use crate::domain::org::OrgPath;
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use sqlx::{Any, AnyConnection, Row};
+
+/// Values per `IN (…)` list: far below both databases' parameter limits.
+const IN_CHUNK: usize = 500;
+
+pub struct JobRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub root_org_id: i64,
+    pub org_name: String,
+    pub file_name: String,
+    pub file_size: i64,
+    pub stage: String,
+    pub encoding: Option<String>,
+    pub error_key: Option<String>,
+    pub error_line: Option<i64>,
+    pub headers: Option<String>,
+    pub preview: Option<String>,
+    pub row_count: Option<i64>,
+    pub mapping: Option<String>,
+    pub summary: Option<String>,
+    pub plan_hash: Option<String>,
+    pub result: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub async fn insert_job(db: &Db, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO import_jobs (account_id, root_org_id, file_name, file_size, stage, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'reading', $5, $5) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(root_org_id)
+    .bind(file_name.to_string())
+    .bind(bytes.len() as i64)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)").bind(id).bind(bytes.to_vec()).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
+    let r = sqlx::query(
+        "SELECT j.id, j.account_id, j.root_org_id, o.name AS org_name, j.file_name, j.file_size, j.stage, j.encoding,
+                j.error_key, j.error_line, j.headers, j.preview, j.row_count, j.mapping, j.summary, j.plan_hash,
+                j.result, j.created_at, j.updated_at
+         FROM import_jobs j JOIN organizations o ON o.id = j.root_org_id WHERE j.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(JobRow {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        root_org_id: r.try_get("root_org_id")?,
+        org_name: r.try_get("org_name")?,
+        file_name: r.try_get("file_name")?,
+        file_size: r.try_get("file_size")?,
+        stage: r.try_get("stage")?,
+        encoding: r.try_get("encoding")?,
+        error_key: r.try_get("error_key")?,
+        error_line: r.try_get("error_line")?,
+        headers: r.try_get("headers")?,
+        preview: r.try_get("preview")?,
+        row_count: r.try_get("row_count")?,
+        mapping: r.try_get("mapping")?,
+        summary: r.try_get("summary")?,
+        plan_hash: r.try_get("plan_hash")?,
+        result: r.try_get("result")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListItem>, AppError> {
+    let rows = sqlx::query(
+        "SELECT j.id, j.file_name, o.name AS org_name, j.stage, j.created_at
+         FROM import_jobs j JOIN organizations o ON o.id = j.root_org_id
+         WHERE j.account_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT 20",
+    )
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::JobListItem {
+                id: r.try_get("id")?,
+                file_name: r.try_get("file_name")?,
+                org_name: r.try_get("org_name")?,
+                stage: r.try_get("stage")?,
+                created: crate::platform::clock::local_time_text(r.try_get("created_at")?),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+pub async fn file(db: &Db, id: i64) -> Result<Vec<u8>, AppError> {
+    Ok(sqlx::query_scalar("SELECT content FROM import_files WHERE job_id = $1").bind(id).fetch_one(db.pool()).await?)
+}
+
+pub async fn set_stage(db: &Db, id: i64, stage: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3")
+        .bind(stage.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Moves the job from one stage to the next only if it is still in the first (two requests
+/// racing to start the same step: one wins).
+pub async fn advance(db: &Db, id: i64, from: &[&str], to: &str, now: i64) -> Result<bool, AppError> {
+    let list = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    let done = sqlx::query(&format!("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3 AND stage IN ({list})"))
+        .bind(to.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_failed(db: &Db, id: i64, key: &str, line: Option<u32>, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET stage = 'failed', error_key = $1, error_line = $2, updated_at = $3 WHERE id = $4")
+        .bind(key.to_string())
+        .bind(line.map(i64::from))
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+pub async fn set_read(db: &Db, id: i64, encoding: &str, headers: &str, preview: &str, rows: i64, mapping: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE import_jobs SET stage = 'mapping', encoding = $1, headers = $2, preview = $3, row_count = $4, mapping = $5, updated_at = $6
+         WHERE id = $7",
+    )
+    .bind(encoding.to_string())
+    .bind(headers.to_string())
+    .bind(preview.to_string())
+    .bind(rows)
+    .bind(mapping.to_string())
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_mapping(db: &Db, id: i64, mapping: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET mapping = $1, updated_at = $2 WHERE id = $3").bind(mapping.to_string()).bind(now).bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// The dry run's result; `notice` is shown with it (the register changed since the last one).
+pub async fn set_checked(db: &Db, id: i64, summary: &str, hash: &str, notice: Option<&str>, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET stage = 'checked', summary = $1, plan_hash = $2, error_key = $3, error_line = NULL, updated_at = $4 WHERE id = $5")
+        .bind(summary.to_string())
+        .bind(hash.to_string())
+        .bind(notice.map(str::to_string))
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn finish(conn: &mut AnyConnection, id: i64, result: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET stage = 'applied', result = $1, applied_at = $2, updated_at = $2 WHERE id = $3")
+        .bind(result.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn discard(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
+    set_stage(db, id, super::STAGE_DISCARDED, now).await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+pub struct OrgInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub live: bool,
+}
+
+/// Every organisation in the subtree, dissolved ones included (a row naming one is refused
+/// with its own reason).
+pub async fn subtree_orgs(db: &Db, root: &OrgPath) -> Result<Vec<OrgInfo>, AppError> {
+    let rows = sqlx::query("SELECT id, code, name, kind, dissolved_at FROM organizations WHERE path >= $1 AND path < $2")
+        .bind(root.as_str())
+        .bind(root.subtree_upper())
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OrgInfo {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+                live: r.try_get::<Option<i64>, _>("dissolved_at")?.is_none(),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+pub struct HeldMember {
+    pub id: i64,
+    pub org_id: i64,
+    pub code: String,
+    pub held: Held,
+}
+
+/// Every member in the subtree, in the shape a row is compared with.
+pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.org_id, m.member_code, o.code AS org_code, m.full_name, m.birth_date, m.gender, m.ethnicity,
+                m.hometown, m.cccd, m.phone, m.card_number, m.joined_date, m.official_date, m.exempt_since,
+                m.exempt_reason, m.position, m.address
+         FROM members m JOIN organizations o ON o.id = m.org_id
+         WHERE o.path >= $1 AND o.path < $2",
+    )
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HeldMember {
+                id: r.try_get("id")?,
+                org_id: r.try_get("org_id")?,
+                code: r.try_get("member_code")?,
+                held: Held {
+                    org_code: r.try_get("org_code")?,
+                    full_name: r.try_get("full_name")?,
+                    birth_date: r.try_get("birth_date")?,
+                    gender: r.try_get("gender")?,
+                    ethnicity: r.try_get("ethnicity")?,
+                    hometown: r.try_get("hometown")?,
+                    cccd: r.try_get("cccd")?,
+                    phone: r.try_get("phone")?,
+                    card_number: r.try_get("card_number")?,
+                    joined_date: r.try_get("joined_date")?,
+                    official_date: r.try_get("official_date")?,
+                    exempt_since: r.try_get("exempt_since")?,
+                    exempt_reason: r.try_get("exempt_reason")?,
+                    position: r.try_get("position")?,
+                    address: r.try_get("address")?,
+                },
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `(value, member_code)` of members whose `column` holds one of `values` (any organisation).
+/// `column` is one of the register's unique columns, never user input.
+pub async fn holders(db: &Db, column: &'static str, values: &[String]) -> Result<Vec<(String, String)>, AppError> {
+    debug_assert!(matches!(column, "member_code" | "cccd" | "phone" | "card_number"));
+    let mut out = Vec::new();
+    for chunk in values.chunks(IN_CHUNK) {
+        let sql = format!("SELECT {column} AS v, member_code FROM members WHERE {column} IN ({})", placeholders(chunk.len()));
+        let mut q = sqlx::query::<Any>(&sql);
+        for v in chunk {
+            q = q.bind(v.clone());
+        }
+        for r in q.fetch_all(db.pool()).await? {
+            out.push((r.try_get("v")?, r.try_get("member_code")?));
+        }
+    }
+    Ok(out)
+}
+
+/// Which of `codes` name an organisation anywhere.
+pub async fn known_org_codes(db: &Db, codes: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(IN_CHUNK) {
+        let sql = format!("SELECT code FROM organizations WHERE code IN ({})", placeholders(chunk.len()));
+        let mut q = sqlx::query_scalar::<Any, String>(&sql);
+        for v in chunk {
+            q = q.bind(v.clone());
+        }
+        out.extend(q.fetch_all(db.pool()).await?);
+    }
+    Ok(out)
+}
+
+/// Rewrites one member from the merged values (codes and ISO dates).
+pub async fn update_member(conn: &mut AnyConnection, id: i64, org_id: i64, m: &Held, now: i64) -> Result<(), AppError> {
+    use crate::domain::text;
+    sqlx::query(
+        "UPDATE members SET org_id = $1, full_name = $2, name_folded = $3, birth_date = $4, gender = $5, ethnicity = $6,
+                hometown = $7, cccd = $8, phone = $9, card_number = $10, joined_date = $11, official_date = $12,
+                status = $13, exempt_since = $14, exempt_reason = $15, position = $16, address = $17,
+                source = CASE WHEN source = 'manual' THEN 'manual' ELSE 'import' END, updated_at = $18
+         WHERE id = $19",
+    )
+    .bind(org_id)
+    .bind(m.full_name.clone())
+    .bind(text::fold(&m.full_name))
+    .bind(m.birth_date.clone())
+    .bind(m.gender.clone())
+    .bind(m.ethnicity.clone())
+    .bind(m.hometown.clone())
+    .bind(m.cccd.clone())
+    .bind(m.phone.clone())
+    .bind(m.card_number.clone())
+    .bind(m.joined_date.clone())
+    .bind(m.official_date.clone())
+    .bind(if m.official_date.is_some() { "chinh_thuc" } else { "du_bi" })
+    .bind(m.exempt_since.clone())
+    .bind(m.exempt_reason.clone())
+    .bind(m.position.clone())
+    .bind(m.address.clone())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_transfer(conn: &mut AnyConnection, member_id: i64, from_org: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO member_org_history (member_id, org_id, until, reason) VALUES ($1, $2, $3, 'transfer')")
+        .bind(member_id)
+        .bind(from_org)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_org_counts(conn: &mut AnyConnection, job: i64, counts: &[(i64, i64, i64)]) -> Result<(), AppError> {
+    for (org, members, exempt) in counts {
+        sqlx::query("INSERT INTO import_org_counts (job_id, org_id, members, exempt) VALUES ($1, $2, $3, $4)")
+            .bind(job)
+            .bind(*org)
+            .bind(*members)
+            .bind(*exempt)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Why each member cannot sign in, or NULL when they can. A member signs in with their phone
+/// or member code and a password (or a passkey), once their account is active.
+const BLOCKED_SELECT: &str = "SELECT * FROM (
+    SELECT m.id, m.full_name, m.member_code, o.name AS org_name, m.phone,
+           CASE WHEN a.id IS NULL AND m.phone IS NULL THEN 'no_phone'
+                WHEN a.id IS NULL THEN 'no_account'
+                WHEN a.status = 'pending' THEN 'pending'
+                WHEN a.status = 'rejected' THEN 'rejected'
+                WHEN a.status = 'disabled' THEN 'locked'
+                WHEN a.password_hash IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.account_id = a.id) THEN 'no_password'
+           END AS reason
+    FROM members m JOIN organizations o ON o.id = m.org_id LEFT JOIN accounts a ON a.member_id = m.id
+    WHERE o.path >= $1 AND o.path < $2
+) x WHERE reason IS NOT NULL";
+
+pub async fn blocked_counts(db: &Db, root: &OrgPath) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = sqlx::query(&format!("SELECT reason, COUNT(*) AS n FROM ({BLOCKED_SELECT}) b GROUP BY reason"))
+        .bind(root.as_str())
+        .bind(root.subtree_upper())
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get("reason")?, r.try_get("n")?))).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+}
+
+pub async fn blocked(db: &Db, root: &OrgPath, limit: i64) -> Result<Vec<super::BlockedMember>, AppError> {
+    let rows = sqlx::query(&format!("{BLOCKED_SELECT} ORDER BY org_name, full_name, id LIMIT $3"))
+        .bind(root.as_str())
+        .bind(root.subtree_upper())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::BlockedMember {
+                id: r.try_get("id")?,
+                name: r.try_get("full_name")?,
+                code: r.try_get("member_code")?,
+                org: r.try_get("org_name")?,
+                phone: r.try_get("phone")?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Members and exempt members in the app, in the subtree.
+pub async fn app_counts(db: &Db, root: &OrgPath) -> Result<(i64, i64), AppError> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN m.exempt_since IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS exempt
+         FROM members m JOIN organizations o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2",
+    )
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .fetch_one(db.pool())
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("exempt")?))
+}
+
+/// The register file's counts for the subtree, from the last applied import whose scope covers
+/// it, with when that was.
+pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i64)>, AppError> {
+    let job = sqlx::query(
+        "SELECT j.id, j.applied_at FROM import_jobs j JOIN organizations r ON r.id = j.root_org_id
+         WHERE j.stage = 'applied' AND $1 >= r.path AND $1 < substr(r.path, 1, length(r.path) - 1) || '0'
+         ORDER BY j.applied_at DESC, j.id DESC LIMIT 1",
+    )
+    .bind(root.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(job) = job else {
+        return Ok(None);
+    };
+    let (id, at): (i64, i64) = (job.try_get("id")?, job.try_get("applied_at")?);
+    let r = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(c.exempt), 0) AS BIGINT) AS exempt
+         FROM import_org_counts c JOIN organizations o ON o.id = c.org_id
+         WHERE c.job_id = $1 AND o.path >= $2 AND o.path < $3",
+    )
+    .bind(id)
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(Some((r.try_get("n")?, r.try_get("exempt")?, at)))
+}
