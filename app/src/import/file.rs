@@ -20,22 +20,33 @@ pub fn to_windows_1258(s: &str) -> Vec<u8> {
             out.extend_from_slice(&b);
             continue;
         }
+        // The base letter with whichever one mark the code page has precomposed (ô of ộ, ă
+        // of ằ), then the other marks as combining characters.
         let parts: Vec<char> = c.to_string().nfd().collect();
-        let mut split = parts.len();
-        while split > 1 {
-            let head: String = parts[..split].iter().collect::<String>().nfc().collect();
+        let (base, marks) = (parts[0], &parts[1..]);
+        let mut composed = None;
+        for (i, m) in marks.iter().enumerate() {
+            let head: String = [base, *m].iter().collect::<String>().nfc().collect();
             let (b, _, bad) = enc.encode(&head);
-            if !bad {
-                out.extend_from_slice(&b);
+            if !bad && head.chars().count() == 1 {
+                composed = Some((b.into_owned(), i));
                 break;
             }
-            split -= 1;
         }
-        if split == 1 {
-            out.extend_from_slice(&enc.encode(&parts[0].to_string()).0);
-        }
-        for m in &parts[split..] {
-            out.extend_from_slice(&enc.encode(&m.to_string()).0);
+        match composed {
+            Some((b, i)) => {
+                out.extend_from_slice(&b);
+                for (j, m) in marks.iter().enumerate() {
+                    if j != i {
+                        out.extend_from_slice(&enc.encode(&m.to_string()).0);
+                    }
+                }
+            }
+            None => {
+                for ch in parts {
+                    out.extend_from_slice(&enc.encode(&ch.to_string()).0);
+                }
+            }
         }
     }
     out
@@ -108,6 +119,13 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Table, ReadError> {
         return Err(err("err_import_not_xlsx"));
     }
     let (text, encoding) = decode(bytes)?;
+    // One form for every letter: Windows-1258 writes most tones as combining marks, and
+    // some tools write decomposed UTF-8.
+    let text = if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        text
+    } else {
+        unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect()
+    };
     read_csv(&text, encoding)
 }
 
@@ -338,13 +356,14 @@ mod tests {
 
     #[test]
     fn windows_1258_is_read_as_vietnamese() {
-        let bytes = to_windows_1258("Họ và tên\nNguyễn Thị Hằng\n");
+        let bytes = to_windows_1258("Họ và tên,Dân tộc\nNguyễn Thị Hằng,Mường\n");
         assert!(std::str::from_utf8(&bytes).is_err());
         assert!(!bytes.contains(&b'&'), "no character references: every letter has a 1258 form");
         let t = read(&bytes, "a.csv").unwrap();
         assert_eq!(t.encoding, Encoding::Windows1258);
-        // Windows-1258 stores some tones as combining marks; NFC happens when rows are parsed.
-        assert_eq!(crate::domain::text::nfc(&t.rows[0].1[0]), "Nguyễn Thị Hằng");
+        // Windows-1258 stores most tones as combining marks; the table holds them composed.
+        assert_eq!(t.headers[1], crate::domain::text::nfc("Dân tộc"));
+        assert_eq!(t.rows[0].1, vec![crate::domain::text::nfc("Nguyễn Thị Hằng"), crate::domain::text::nfc("Mường")]);
     }
 
     #[test]

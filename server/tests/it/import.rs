@@ -242,7 +242,7 @@ on_both_databases!(an_import_is_dry_run_applied_and_idempotent, |app: TestApp| a
     let blocked: Vec<(String, String)> = r["blocked"].as_array().unwrap().iter().map(|b| (b["code"].as_str().unwrap().to_string(), b["reason"].as_str().unwrap().to_string())).collect();
     assert!(blocked.contains(&("IMP-0001".into(), "no_account".into())), "{blocked:?}");
     assert!(blocked.contains(&("IMP-0002".into(), "no_phone".into())), "{blocked:?}");
-    assert!(blocked.contains(&("6899990007".into(), "no_account".into())), "the demo member without an account: {blocked:?}");
+    assert!(blocked.contains(&("6899990007".into(), "no_phone".into())), "the demo member with neither phone nor account: {blocked:?}");
     let total: i64 = r["counts"].as_array().unwrap().iter().map(|c| c[1].as_i64().unwrap()).sum();
     assert_eq!(r["blocked_total"].as_i64(), Some(total));
     let expected_blocked = scalar(
