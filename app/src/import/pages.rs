@@ -483,7 +483,7 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
             }}
             <p class="actions">
                 <button type="button" class="btn btn-secondary" data-testid="import-remap" on:click=move |_| remap.update(|r| *r = !*r)>{t!(i18n, imp_remap)}</button>
-                <button type="button" class="btn btn-quiet" data-testid="import-discard" on:click=move |_| { discard.dispatch(DiscardImport { id }); }>{t!(i18n, imp_discard)}</button>
+                <button type="button" class="btn btn-secondary" data-testid="import-discard" on:click=move |_| { discard.dispatch(DiscardImport { id }); }>{t!(i18n, imp_discard)}</button>
             </p>
         </section>
         <Show when=move || remap.get()>

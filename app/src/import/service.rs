@@ -187,10 +187,12 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
     let mapping = parse_mapping(raw_mapping, headers.len())?;
     let codes: Vec<&str> = mapping.iter().map(|f| f.map(Field::code).unwrap_or("")).collect();
     repo::set_mapping(db, id, &serde_json::to_string(&codes).unwrap_or_default(), now_unix()).await?;
+    // Progress first: a poll between the two must not take the step for a dead one.
+    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
     if !repo::advance(db, id, &[super::STAGE_MAPPING, super::STAGE_CHECKED], super::STAGE_CHECKING, now_unix()).await? {
+        clear_progress(id);
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
     let db = db.clone();
     tokio::spawn(async move {
         let outcome = async {
@@ -483,10 +485,11 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), App
     let (job, org) = own_job(db, user, id).await?;
     let mapping: Vec<String> = parse_json(&job.mapping).unwrap_or_default();
     let mapping = parse_mapping(&mapping.join(","), mapping.len())?;
+    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
     if !repo::advance(db, id, &[super::STAGE_CHECKED], super::STAGE_APPLYING, now_unix()).await? {
+        clear_progress(id);
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
     let expected = job.plan_hash.unwrap_or_default();
     let db = db.clone();
     let account = user.actor.account_id;
