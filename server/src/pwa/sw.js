@@ -58,7 +58,15 @@ async function pageNetworkFirst(request) {
       return cached;
     }
     const offline = await caches.match(OFFLINE_URL);
-    return offline || Response.error();
+    if (!offline) {
+      return Response.error();
+    }
+    // Sent to the offline page's own address, so the app hydrates it as itself and not as
+    // the page that was asked for.
+    if (url.pathname !== OFFLINE_URL) {
+      return Response.redirect(new URL(OFFLINE_URL, self.location.origin).href, 302);
+    }
+    return offline;
   }
 }
 
