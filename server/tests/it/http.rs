@@ -122,3 +122,63 @@ on_both_databases!(installable_app_files, |app: TestApp| async move {
     let home = app.client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("rel=\"manifest\" href=\"/manifest.webmanifest\""));
 });
+
+/// Release builds (`cargo leptos build --release --precompress`) put `.br` and `.gz` files beside
+/// each file of the site; the server sends the one the browser accepts, with its
+/// Content-Encoding, and neither recompresses it nor loses the type of the original.
+#[tokio::test]
+async fn precompressed_assets_are_served_as_they_are() {
+    use leptos::prelude::LeptosOptions;
+    use std::net::SocketAddr;
+
+    let db = common::fresh_db(common::Backend::Sqlite).await.expect("sqlite");
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let wasm = b"\0asm\x01\0\0\0 the module itself, long enough to be worth compressing on the fly".repeat(20);
+    std::fs::write(pkg.join("sotay.0123abcd.wasm"), &wasm).unwrap();
+    // Stand-ins: the server must send these bytes unchanged, not decode or re-encode them.
+    std::fs::write(pkg.join("sotay.0123abcd.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("sotay.0123abcd.wasm.gz"), b"gzip bytes").unwrap();
+    std::fs::write(pkg.join("sotay.0123abcd.css"), "body { margin: 0 }\n".repeat(20)).unwrap();
+    std::fs::write(pkg.join("sotay.0123abcd.css.br"), b"brotli css").unwrap();
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("sotay")
+        .site_root(site.path().to_str().unwrap())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .hash_files(false)
+        .build();
+    let app = server::router(server::AppState { leptos_options, db: db.db.clone() });
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    let client = common::client();
+    let get = |path: &'static str, accept: &'static str| {
+        let req = client.get(format!("http://{addr}{path}"));
+        let req = if accept.is_empty() { req } else { req.header("accept-encoding", accept) };
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path} ({accept})");
+            let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+            let (encoding, kind) = (header("content-encoding"), header("content-type"));
+            (encoding, kind, res.bytes().await.unwrap().to_vec())
+        }
+    };
+
+    let (encoding, kind, body) = get("/pkg/sotay.0123abcd.wasm", "br, gzip").await;
+    assert_eq!((encoding.as_deref(), kind.as_deref(), &body[..]), (Some("br"), Some("application/wasm"), &b"brotli bytes"[..]));
+    let (encoding, kind, body) = get("/pkg/sotay.0123abcd.wasm", "gzip").await;
+    assert_eq!((encoding.as_deref(), kind.as_deref(), &body[..]), (Some("gzip"), Some("application/wasm"), &b"gzip bytes"[..]));
+    let (encoding, _, body) = get("/pkg/sotay.0123abcd.wasm", "").await;
+    assert_eq!((encoding, body), (None, wasm.to_vec()));
+    let (encoding, kind, body) = get("/pkg/sotay.0123abcd.css", "gzip, deflate, br").await;
+    assert_eq!((encoding.as_deref(), kind.as_deref(), &body[..]), (Some("br"), Some("text/css"), &b"brotli css"[..]));
+    // Without a precompressed file the response is still compressed, on the fly.
+    let (encoding, _, body) = get("/pkg/sotay.0123abcd.css", "gzip").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert_ne!(body, b"gzip bytes");
+}
