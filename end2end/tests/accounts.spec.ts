@@ -82,7 +82,9 @@ test('an elderly member is offered simplified mode, which survives reload and ca
   }
   await expect(page.getByTestId('call-secretary')).toContainText('Trần Thị Bình');
   await expectAccessible(page);
-  await page.getByTestId('simple-text-size').click();
+  // Each change is saved by a server call; reload only once it has answered.
+  const saved = () => page.waitForResponse((r) => r.url().includes('/api/preferences') && r.request().method() === 'POST');
+  await Promise.all([saved(), page.getByTestId('simple-text-size').click()]);
   await expect(page.locator('html')).toHaveAttribute('data-text-size', 'large');
   await page.reload();
   await hydrated(page);
@@ -91,7 +93,7 @@ test('an elderly member is offered simplified mode, which survives reload and ca
   await page.setViewportSize({ width: 320, height: 640 });
   await expectNoHorizontalScroll(page);
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.getByTestId('simple-exit').click();
+  await Promise.all([saved(), page.getByTestId('simple-exit').click()]);
   await expect(page.locator('html')).toHaveAttribute('data-simple', '0');
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-simple', '0');
