@@ -63,19 +63,30 @@ test('a ward admin imports a register file: dry run, apply, re-apply changes not
   await expect(page.getByTestId('import-stage')).toHaveText('Đã áp dụng', { timeout: 30_000 });
   await expect(page.getByTestId('result-inserted')).toHaveText('2');
 
-  // The register corrects a name: one change, old → new.
-  await upload(page, 'danh-sach-2.csv', file(cell, 'Trần Thị Mai'));
+  // The next export: a name corrected (changed), one member more (new), a bad row (invalid),
+  // and IMP-E2E-02 gone (missing) — all in one file.
+  const next = [
+    HEADERS,
+    `IMP-E2E-01,Trần Thị Mai,12/05/1990,Nữ,Kinh,0987000222,03/02/2015,03/02/2016,${cell}`,
+    `IMP-E2E-05,Đinh Văn Ba,20/11/1988,Nam,Mường,,05/05/2012,05/05/2013,${cell}`,
+    `IMP-E2E-03,Sai Ngày,31/02/1990,Nữ,Kinh,,03/02/2015,,${cell}`,
+  ].join('\n') + '\n';
+  await upload(page, 'danh-sach-2.csv', next);
   await dryRun(page);
-  await expect(page.getByTestId('sum-new')).toHaveText('0');
+  await expect(page.getByTestId('sum-new')).toHaveText('1');
   await expect(page.getByTestId('sum-changed')).toHaveText('1');
+  await expect(page.getByTestId('sum-invalid')).toHaveText('1');
   await expect(page.getByTestId('changed-list')).toContainText('Trần Thị Mới → Trần Thị Mai');
+  await expect(page.getByTestId('missing-list')).toContainText('IMP-E2E-02 Lò Văn Bản');
   await page.getByTestId('import-apply').click();
   await expect(page.getByTestId('import-stage')).toHaveText('Đã áp dụng', { timeout: 30_000 });
+  await expect(page.getByTestId('result-inserted')).toHaveText('1');
   await expect(page.getByTestId('result-updated')).toHaveText('1');
 
   // The same file once more: nothing to change.
-  await upload(page, 'danh-sach-2.csv', file(cell, 'Trần Thị Mai'));
+  await upload(page, 'danh-sach-2.csv', next);
   await dryRun(page);
+  await expect(page.getByTestId('sum-new')).toHaveText('0');
   await expect(page.getByTestId('sum-changed')).toHaveText('0');
   await expect(page.getByTestId('import-nothing')).toBeVisible();
   await expect(page.getByTestId('import-apply')).toHaveCount(0);
