@@ -11,11 +11,11 @@
 //!
 //! A benchmark, not a test: it prints what it measured (docs/BENCHMARKS.md records the runs).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use app::platform::db::Db;
-use leptos::config::LeptosOptions;
 use serde_json::Value;
-use server::{router, AppState};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 struct Client {
@@ -100,17 +100,9 @@ async fn main() {
         println!("seeded {members} members: {:.1} s", t.elapsed().as_secs_f64());
     }
     let province: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(db.pool()).await.unwrap();
-    let account: i64 = sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = '0900000003'").fetch_one(db.pool()).await.unwrap();
+    let account = common::account_of(&db, "0900000003").await;
     sqlx::query("INSERT INTO role_grants (account_id, org_id, role, created_at) VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING").bind(account).bind(province).bind(now).execute(db.pool()).await.unwrap();
-    let token = app::platform::session::new_token();
-    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
-        .bind(app::platform::session::hash_token(&token))
-        .bind(account)
-        .bind(now)
-        .bind(now + 86_400)
-        .execute(db.pool())
-        .await
-        .unwrap();
+    let cookie = common::session_cookie(&db, account, now).await;
 
     // The register as the national export lists it (dates as dd/mm/yyyy).
     type Row = (String, String, String, String, String, Option<String>, Option<String>, String, Option<String>, String, Option<String>, Option<String>);
@@ -152,15 +144,8 @@ async fn main() {
         }
     }
     let total_rows = rows.len();
-    let base = {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-        let app = router(AppState { leptos_options, db: db.clone() });
-        tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
-        format!("http://{addr}")
-    };
-    let c = Client { http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), base, cookie: format!("sotay_session={token}") };
+    let base = format!("http://{}", common::serve(&db).await);
+    let c = Client { http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), base, cookie };
 
     async fn run(c: &Client, province: i64, name: &str, bytes: Vec<u8>, apply: bool) -> Value {
         println!("{name}: {:.1} MB", bytes.len() as f64 / 1_048_576.0);

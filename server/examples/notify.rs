@@ -12,9 +12,10 @@
 //!
 //! A benchmark, not a test: it prints what it measured (docs/BENCHMARKS.md records the runs).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use app::platform::db::Db;
-use leptos::config::LeptosOptions;
-use server::{router, AppState};
 use sqlx::Row;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -66,25 +67,11 @@ async fn main() {
     println!("{rows} notifications in the table ({total} members): filled in {:.1} s", t.elapsed().as_secs_f64());
 
     // The editor (0900000004), already signed in.
-    let account: i64 = sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = '0900000004'").fetch_one(db.pool()).await.unwrap();
-    let token = app::platform::session::new_token();
-    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
-        .bind(app::platform::session::hash_token(&token))
-        .bind(account)
-        .bind(now)
-        .bind(now + 86_400)
-        .execute(db.pool())
-        .await
-        .unwrap();
+    let cookie = common::session_cookie(&db, common::account_of(&db, "0900000004").await, now).await;
     let province: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE kind = 'tinh' ORDER BY id LIMIT 1").fetch_one(db.pool()).await.unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-    let app = router(AppState { leptos_options, db: db.clone() });
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let addr = common::serve(&db).await;
     let client = reqwest::Client::new();
-    let cookie = format!("sotay_session={token}");
 
     let mut publish = Vec::new();
     for i in 0..50 {

@@ -8,28 +8,14 @@
 //!
 //! A benchmark, not a test: it prints what it measured (docs/BENCHMARKS.md records the runs).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use app::platform::db::Db;
-use leptos::config::LeptosOptions;
-use server::{router, AppState};
-use std::net::SocketAddr;
 use std::time::Instant;
 
 fn percentile(sorted: &[u128], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
-}
-
-async fn session_for(db: &Db, phone: &str, now: i64) -> String {
-    let account: i64 = sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = $1").bind(phone).fetch_one(db.pool()).await.unwrap();
-    let token = app::platform::session::new_token();
-    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)")
-        .bind(app::platform::session::hash_token(&token))
-        .bind(account)
-        .bind(now)
-        .bind(now + 86_400)
-        .execute(db.pool())
-        .await
-        .unwrap();
-    format!("sotay_session={token}")
 }
 
 #[tokio::main]
@@ -65,17 +51,13 @@ async fn main() {
 
     // The ward admin (0900000003) also administers the whole province, for this run.
     let province: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetch_one(db.pool()).await.unwrap();
-    let admin = session_for(&db, "0900000003", now).await;
-    let secretary = session_for(&db, "0900000002", now).await;
-    let account: i64 = sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = '0900000003'").fetch_one(db.pool()).await.unwrap();
+    let admin = common::session_cookie(&db, common::account_of(&db, "0900000003").await, now).await;
+    let secretary = common::session_cookie(&db, common::account_of(&db, "0900000002").await, now).await;
+    let account = common::account_of(&db, "0900000003").await;
     sqlx::query("INSERT INTO role_grants (account_id, org_id, role, created_at) VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING").bind(account).bind(province).bind(now).execute(db.pool()).await.unwrap();
     let ward: i64 = sqlx::query_scalar("SELECT o.parent_id FROM organizations o JOIN members m ON m.org_id = o.id WHERE m.phone = '0900000002'").fetch_one(db.pool()).await.unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-    let app = router(AppState { leptos_options, db: db.clone() });
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let addr = common::serve(&db).await;
     let client = reqwest::Client::new();
     let cases = [
         ("province dashboard", &admin, "usage_dashboard", vec![("org", province.to_string())]),
