@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/thong-ke/bao-cao.csv", get(report_csv))
@@ -331,6 +332,13 @@ async fn report_xlsx(
     }
 }
 
+/// `GET /livez`: 200 while the process serves HTTP, without touching the database (a liveness
+/// probe; also the bare baseline endpoint the throughput benchmarks compare against, since it
+/// passes through the same middleware as every page).
+async fn livez() -> &'static str {
+    "ok"
+}
+
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 async fn healthz(State(db): State<Db>) -> Response {
     match db.ping().await {
@@ -349,6 +357,7 @@ async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, ne
     let is_static = path.starts_with("/pkg/")
         || path.starts_with("/icons/")
         || path == "/healthz"
+        || path == "/livez"
         || path == "/sw.js"
         || path == "/manifest.webmanifest"
         || path.starts_with("/favicon");

@@ -86,23 +86,27 @@ pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Re
     Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(conn).await?.rows_affected())
 }
 
-/// Resolves a session token hash into the current user: one query for the person, one for
-/// their role grants. Also slides the session's expiry, at most once an hour.
+/// Resolves a session token hash into the current user: one query for the person and their role
+/// grants (a row per grant, or one row with none), because every signed-in request pays for it.
+/// Also slides the session's expiry, at most once an hour.
 pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
-    let Some(r) = sqlx::query(
+    let rows = sqlx::query(
         "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
-                m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name
+                m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
+                g.role AS grant_role, go.path AS grant_path
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
          JOIN members m ON m.id = a.member_id
          JOIN organizations o ON o.id = m.org_id
+         LEFT JOIN role_grants g ON g.account_id = a.id
+         LEFT JOIN organizations go ON go.id = g.org_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.status = 'active'",
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(db.pool())
-    .await?
-    else {
+    .fetch_all(db.pool())
+    .await?;
+    let Some(r) = rows.first() else {
         return Ok(None);
     };
     let account_id: i64 = r.try_get("account_id")?;
@@ -111,12 +115,11 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
     if let Some(role) = r.try_get::<Option<String>, _>("position")?.as_deref().and_then(Role::from_code) {
         grants.push(Grant { role, scope: org.clone() });
     }
-    let rows = sqlx::query("SELECT g.role, o.path FROM role_grants g JOIN organizations o ON o.id = g.org_id WHERE g.account_id = $1")
-        .bind(account_id)
-        .fetch_all(db.pool())
-        .await?;
-    for g in rows {
-        if let (Some(role), Ok(scope)) = (Role::from_code(&g.try_get::<String, _>("role")?), OrgPath::parse(&g.try_get::<String, _>("path")?)) {
+    for g in &rows {
+        let (Some(role), Some(path)) = (g.try_get::<Option<String>, _>("grant_role")?, g.try_get::<Option<String>, _>("grant_path")?) else {
+            continue;
+        };
+        if let (Some(role), Ok(scope)) = (Role::from_code(&role), OrgPath::parse(&path)) {
             grants.push(Grant { role, scope });
         }
     }

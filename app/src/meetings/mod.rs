@@ -286,13 +286,14 @@ fn audit_entry<'a>(ctx: &guard::Ctx, action: &'a str, on_behalf: Option<i64>, de
 /// Tells the meeting's members: one row for the cell (fan-out on read), or for a committee
 /// meeting one row per leader of the cell.
 #[cfg(feature = "ssr")]
-async fn notify_meeting(db: &crate::platform::db::Db, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
-    notify_meeting_with(db, m, kind, None).await
+async fn notify_meeting(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
+    notify_meeting_with(db, conn, m, kind, None).await
 }
 
-/// As `notify_meeting`, with a note after the subject (why it was called off).
+/// As `notify_meeting`, with a note after the subject (why it was called off). Written on `conn`
+/// (the caller's transaction, so the notice lands with the change it announces).
 #[cfg(feature = "ssr")]
-async fn notify_meeting_with(db: &crate::platform::db::Db, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
+async fn notify_meeting_with(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
     let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
     let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
     let subject = match note {
@@ -300,12 +301,11 @@ async fn notify_meeting_with(db: &crate::platform::db::Db, m: &repo::MeetingRow,
         None => subject,
     };
     let now = crate::platform::clock::now_unix();
-    let mut conn = db.pool().acquire().await?;
     if m.kind == crate::domain::meeting::MeetingKind::Committee {
         let leaders = repo::cell_leaders(db, m.org_id).await?;
-        crate::notifications::repo::notify_members(&mut conn, kind, &leaders, "meeting", m.id, &subject, now).await
+        crate::notifications::repo::notify_members(conn, kind, &leaders, "meeting", m.id, &subject, now).await
     } else {
-        crate::notifications::repo::notify_org(&mut conn, kind, m.org_id, "meeting", m.id, &subject, now).await
+        crate::notifications::repo::notify_org(conn, kind, m.org_id, "meeting", m.id, &subject, now).await
     }
 }
 
@@ -434,7 +434,8 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
         // Members already told of the meeting hear of the change.
         if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
             let changed = repo::meeting(&ctx.db, id).await?;
-            notify_meeting(&ctx.db, &changed, "hop_thay_doi").await?;
+            let mut conn = ctx.db.pool().acquire().await?;
+            notify_meeting(&ctx.db, &mut conn, &changed, "hop_thay_doi").await?;
         }
         Ok(())
     }
@@ -507,10 +508,14 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         use crate::domain::meeting::{MeetingStatus, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Publish).await?;
         let now = crate::platform::clock::now_unix();
-        repo::set_status(&ctx.db, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
-        notify_meeting(&ctx.db, &ctx.m, "hop_cong_bo").await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.publish", None, None)).await
+        // One transaction: the status, the members' notice and the audit entry land together
+        // (and cost one commit — it matters in the monthly burst).
+        let mut tx = ctx.db.pool().begin().await?;
+        repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
+        notify_meeting(&ctx.db, &mut tx, &ctx.m, "hop_cong_bo").await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, "meeting.publish", None, None)).await?;
+        tx.commit().await?;
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -529,10 +534,12 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
         }
         let reason: String = reason.chars().take(300).collect();
         let now = crate::platform::clock::now_unix();
-        repo::set_status(&ctx.db, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
-        notify_meeting_with(&ctx.db, &ctx.m, "hop_huy", Some(&reason)).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.cancel", None, Some(reason))).await
+        let mut tx = ctx.db.pool().begin().await?;
+        repo::set_status(&mut tx, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
+        notify_meeting_with(&ctx.db, &mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, "meeting.cancel", None, Some(reason))).await?;
+        tx.commit().await?;
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)

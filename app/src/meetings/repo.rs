@@ -8,7 +8,7 @@ use crate::domain::permission::Actor;
 use crate::domain::register::Date;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, Row};
+use sqlx::{Any, AnyConnection, Row};
 
 pub struct MeetingRow {
     pub id: i64,
@@ -532,7 +532,7 @@ pub async fn detach_document(db: &Db, meeting_id: i64, document_id: i64) -> Resu
 }
 
 /// Moves a meeting from one state to the next; a concurrent change makes it a state error.
-pub async fn set_status(db: &Db, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
+pub async fn set_status(conn: &mut AnyConnection, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
     // Back to draft (called off) clears the publication; every other step stamps its time.
     let stamp = match to {
         MeetingStatus::Scheduled => "published_at = $4,",
@@ -545,7 +545,7 @@ pub async fn set_status(db: &Db, id: i64, from: MeetingStatus, to: MeetingStatus
         .bind(from.code())
         .bind(to.code())
         .bind(now)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::field("status", "err_meeting_state"));
