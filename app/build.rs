@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
+    // `sqlx::migrate!` embeds the migrations at compile time; without this a new migration file
+    // would not rebuild the crate (and a cached build would run without it).
+    println!("cargo::rerun-if-changed=../migrations");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("i18n");
     let cfg = Config::new("vi")?.add_locale("en")?;
     let infos = TranslationsInfos::parse(cfg)?;

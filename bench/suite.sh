@@ -94,16 +94,16 @@ load() {
   local name=$1; shift
   local json="$OUT/$db-$name.json"
   local conns=${CONNS:-32}
-  printf '$ taskset -c %s %s --no-tui --output-format json -z %ss -c %s %s\n' "$LOAD_CORE" "$OHA" "$DURATION" "$conns" "${*//$cookie/…}" >&2
-  taskset -c $LOAD_CORE "$OHA" --no-tui --output-format json -z "${DURATION}s" -c "$conns" "$@" > "$json"
+  printf '$ taskset -c %s %s --no-tui -w --output-format json -z %ss -c %s %s\n' "$LOAD_CORE" "$OHA" "$DURATION" "$conns" "${*//$cookie/…}" >&2
+  taskset -c $LOAD_CORE "$OHA" --no-tui -w --output-format json -z "${DURATION}s" -c "$conns" "$@" > "$json"
   oha_stats "$json"
 }
 
 form=(-m POST -T application/x-www-form-urlencoded -H 'Accept: application/json')
 
-sign_in() {
+sign_in() { # phone
   curl -fs -c - -o /dev/null -X POST -H 'Accept: application/json' -H 'Content-Type: application/x-www-form-urlencoded' \
-    --data 'identifier=0900000001&password=sotay2026&next=%2F' "$BASE/api/sign_in" \
+    --data "identifier=$1&password=sotay2026&next=%2F" "$BASE/api/sign_in" \
     | awk '$6 == "sotay_session" {print "sotay_session=" $7}'
 }
 
@@ -120,13 +120,18 @@ bench_db() {
   fi
   run env DATABASE_URL=$url RUST_LOG=warn "$BIN" seed --members 126000
   start_server "$url"
-  local rss_idle; rss_idle=$(rss_kb)
+  local rss_idle
 
-  cookie=$(sign_in)
-  [ -n "$cookie" ] || { echo "sign-in failed" >&2; exit 1; }
-  local meeting
-  meeting=$(curl -fs -X POST -H "Cookie: $cookie" -H 'Accept: application/json' "$BASE/api/next_meetings" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+  # The reader (demo member 0900000001); the writer, a member of another cell (0900000005), so
+  # the comments of the mixed load do not pile up on the meeting page being read.
+  cookie=$(sign_in 0900000001)
+  local writer; writer=$(sign_in 0900000005)
+  [ -n "$cookie" ] && [ -n "$writer" ] || { echo "sign-in failed" >&2; exit 1; }
+  first_meeting() { curl -fs -X POST -H "Cookie: $1" -H 'Accept: application/json' "$BASE/api/next_meetings" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])'; }
+  local meeting writer_meeting
+  meeting=$(first_meeting "$cookie")
+  writer_meeting=$(first_meeting "$writer")
   curl -fs -o /dev/null -H "Cookie: $cookie" "$BASE/sinh-hoat/$meeting" || { echo "meeting page $meeting failed" >&2; exit 1; }
   local css; css=$(cd "${SITE_ROOT:-target/site}" && ls pkg/*.css | head -n 1)
 
@@ -145,14 +150,14 @@ bench_db() {
   say "$db: 3. mixed load, 1,100 req/s for ${MIXED} s"
   local pids=() kinds=(reads_session reads_next reads_page static comments writes)
   # 80% reads (440 home data + 220 meeting list + 220 meeting page), 15% static, 4% comments, 1% meeting writes
-  local c1="taskset -c $LOAD_CORE $OHA --no-tui --output-format json --latency-correction -z ${MIXED}s"
+  local c1="taskset -c $LOAD_CORE $OHA --no-tui -w --output-format json --latency-correction -z ${MIXED}s"
   set -x
   $c1 -q 440 -c 64 "${form[@]}" -H "Cookie: $cookie" "$BASE/api/session" > "$OUT/$db-mixed-reads_session.json" & pids+=($!)
   $c1 -q 220 -c 32 "${form[@]}" -H "Cookie: $cookie" "$BASE/api/next_meetings" > "$OUT/$db-mixed-reads_next.json" & pids+=($!)
   $c1 -q 220 -c 64 -H "Cookie: $cookie" "$BASE/sinh-hoat/$meeting" > "$OUT/$db-mixed-reads_page.json" & pids+=($!)
   $c1 -q 165 -c 32 -H 'Accept-Encoding: br, gzip' "$BASE/$css" > "$OUT/$db-mixed-static.json" & pids+=($!)
-  $c1 -q 44 -c 16 "${form[@]}" -H "Cookie: $cookie" -d "id=$meeting&body=G%C3%B3p+%C3%BD+th%E1%BB%AD+t%E1%BA%A3i" "$BASE/api/comment" > "$OUT/$db-mixed-comments.json" & pids+=($!)
-  $c1 -q 11 -c 8 "${form[@]}" -H "Cookie: $cookie" -d "id=$meeting&answer=se_den&reason=" "$BASE/api/rsvp" > "$OUT/$db-mixed-writes.json" & pids+=($!)
+  $c1 -q 44 -c 16 "${form[@]}" -H "Cookie: $writer" -d "id=$writer_meeting&body=G%C3%B3p+%C3%BD+th%E1%BB%AD+t%E1%BA%A3i" "$BASE/api/comment" > "$OUT/$db-mixed-comments.json" & pids+=($!)
+  $c1 -q 11 -c 8 "${form[@]}" -H "Cookie: $writer" -d "id=$writer_meeting&answer=se_den&reason=" "$BASE/api/rsvp" > "$OUT/$db-mixed-writes.json" & pids+=($!)
   { set +x; } 2>/dev/null
   wait "${pids[@]}"
   local mixed
@@ -173,10 +178,18 @@ EOF
 )
   echo "mixed (total req/s, worst p99 ms, errors, non-2xx): $mixed"
 
+  local rss_after_mixed; rss_after_mixed=$(rss_kb)
+  echo "resident memory after the mixed load: $((rss_after_mixed / 1024)) MB"
+
   say "$db: 4. memory with 2,000 open connections, ${SOAK} s"
+  # A fresh process: what the allocator kept from the mixed load's queues is not the connections'.
+  stop_server
+  start_server "$url"
+  rss_idle=$(rss_kb)
+  echo "fresh server: $((rss_idle / 1024)) MB"
   local samples=()
-  echo "\$ taskset -c $LOAD_CORE $OHA --no-tui --output-format json -z ${SOAK}s -c 2000 -q 200 ${form[*]} -H 'Cookie: …' $BASE/api/session"
-  taskset -c $LOAD_CORE "$OHA" --no-tui --output-format json -z "${SOAK}s" -c 2000 -q 200 "${form[@]}" -H "Cookie: $cookie" "$BASE/api/session" > "$OUT/$db-soak.json" &
+  echo "\$ taskset -c $LOAD_CORE $OHA --no-tui -w --output-format json -z ${SOAK}s -c 2000 -q 200 ${form[*]} -H 'Cookie: …' $BASE/api/session"
+  taskset -c $LOAD_CORE "$OHA" --no-tui -w --output-format json -z "${SOAK}s" -c 2000 -q 200 "${form[@]}" -H "Cookie: $cookie" "$BASE/api/session" > "$OUT/$db-soak.json" &
   local soak_pid=$!
   local t=0
   while kill -0 $soak_pid 2>/dev/null; do
@@ -215,8 +228,8 @@ EOF
   row "sign-in \`POST /api/sign_in\` (argon2id, server on 1 core)" "$signin"
   read -r m_rps m_p99 m_err m_bad <<< "$mixed"
   printf '| %s | mixed load at 1,100 req/s | %s req/s | | worst p99 %s ms | %s |\n' "$db" "$m_rps" "$m_p99" "$((m_err + m_bad))" >> "$summary"
-  printf '| %s | memory: idle %s MB; 2,000 connections: first sample %s MB, last %s MB, peak %s MB (%s s) | | | | |\n' \
-    "$db" "$((rss_idle / 1024))" "$((first / 1024))" "$((last / 1024))" "$((peak / 1024))" "$SOAK" >> "$summary"
+  printf '| %s | memory: fresh %s MB; 2,000 connections: first sample %s MB, last %s MB, peak %s MB (%s s); after the mixed load %s MB | | | | |\n' \
+    "$db" "$((rss_idle / 1024))" "$((first / 1024))" "$((last / 1024))" "$((peak / 1024))" "$SOAK" "$((rss_after_mixed / 1024))" >> "$summary"
   printf '| %s | burst: %s | | | | |\n' "$db" "$burst" >> "$summary"
 }
 

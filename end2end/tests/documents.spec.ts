@@ -1,5 +1,7 @@
 import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signIn } from './fixtures';
 
+const PASSWORD = 'sotay2026';
+
 
 test('a member finds a resolution without diacritics, reads, saves and studies it', async ({ page }) => {
   await signIn(page, '0900000001', '/van-ban');
@@ -156,5 +158,26 @@ test.describe('publishing', () => {
     await expect(rows.filter({ hasText: 'Nguyễn Văn An' })).toContainText('Đã học tập');
     await expect(rows.filter({ hasText: 'Võ Văn Sáu' })).toContainText('Chưa mở');
     await secretaryContext.close();
+  });
+});
+
+// Issue #8: on a slow network the page is readable before the wasm arrives — the server sends
+// the whole home page and the whole document, so with no script at all they are there.
+test.describe('before the wasm arrives (no JavaScript)', () => {
+  test.use({ javaScriptEnabled: false });
+  test('a member reads the home page and a resolution as the server sent them', async ({ page }) => {
+    await page.goto('/dang-nhap');
+    await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill('0900000001');
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chào đồng chí Nguyễn Văn An');
+
+    await page.goto('/van-ban?q=nghi+quyet+57+dot+pha');
+    const results = page.getByTestId('doc-item');
+    await expect(results).toHaveCount(1);
+    await results.first().getByRole('link').click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Nghị quyết về đột phá');
+    await expect(page.getByTestId('reading')).toContainText('Quan điểm chỉ đạo');
   });
 });
