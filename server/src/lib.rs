@@ -411,6 +411,19 @@ async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
     res
 }
 
+/// Signing in hashes with argon2id, 19 MiB a hash. glibc's malloc raises its mmap threshold once
+/// such a block is freed, so later ones come from its heap arenas and stay there: resident memory
+/// grew from 55 MB to about 740 MB after a few seconds of sign-ins and never came back (measured,
+/// docs/BENCHMARKS.md, "Server suite"). A fixed threshold keeps big blocks as mappings that go
+/// back to the system when freed. Other platforms' allocators are left as they are.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a malloc parameter; called once, at start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Connects, migrates and serves until Ctrl-C or SIGTERM, then drains open requests.
 pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let conf = get_configuration(None)?;

@@ -58,6 +58,7 @@ fn command() -> clap::Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    server::tune_allocator();
     let cli = match Cli::from_arg_matches(&command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
