@@ -4,9 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Waits until the service worker controls the page (it claims pages on activation). */
+/** Waits until the service worker controls the page (it claims pages on activation). Installing
+ * it fetches the development wasm (about 12 MB, compressed on the fly by the debug server) once
+ * more; on a loaded 2-core machine that once took longer than 20 s. */
 async function controlled(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
 }
 
 /** Paths kept in the offline pages cache. */
@@ -28,6 +30,7 @@ async function registrationId(cdp: CDPSession): Promise<string> {
 }
 
 test('the app is installable, and a delivered push shows a clear notification', async ({ baseURL }) => {
+  test.setTimeout(120_000);
   // Installability is judged for a real profile (Playwright's contexts are incognito).
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sotay-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
