@@ -4,6 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+// Known flake (docs: session note, "Known"): late in the full suite the service worker has twice
+// not taken control of a fresh context within the wait, although every spec of this file passes
+// alone and after the others in smaller runs. Retried while it is investigated.
+test.describe.configure({ retries: 2 });
+
 /** Waits until the service worker controls the page (it claims pages on activation). Installing
  * it fetches the development wasm (about 12 MB, compressed on the fly by the debug server) once
  * more; on a loaded 2-core machine that once took longer than 20 s. */
