@@ -1,4 +1,4 @@
-import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll } from './fixtures';
+import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signInWithoutScript } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const PASSWORD = 'sotay2026';
@@ -167,11 +167,7 @@ test('the help page offers a way to call, signed in or not', async ({ page }) =>
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('a member signs in and reads the home page', async ({ page }) => {
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill('0900000004');
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInWithoutScript(page, '0900000004');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chào đồng chí Phạm Thị Dung');
     await expect(page.getByTestId('roles')).toContainText('Ban biên tập');
   });

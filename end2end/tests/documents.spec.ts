@@ -1,6 +1,4 @@
-import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signIn } from './fixtures';
-
-const PASSWORD = 'sotay2026';
+import { test, expect, hydrated, expectAccessible, expectNoHorizontalScroll, signIn, signInWithoutScript } from './fixtures';
 
 
 test('a member finds a resolution without diacritics, reads, saves and studies it', async ({ page }) => {
@@ -166,11 +164,7 @@ test.describe('publishing', () => {
 test.describe('before the wasm arrives (no JavaScript)', () => {
   test.use({ javaScriptEnabled: false });
   test('a member reads the home page and a resolution as the server sent them', async ({ page }) => {
-    await page.goto('/dang-nhap');
-    await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill('0900000001');
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInWithoutScript(page, '0900000001');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Chào đồng chí Nguyễn Văn An');
 
     await page.goto('/van-ban?q=nghi+quyet+57+dot+pha');

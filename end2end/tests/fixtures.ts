@@ -52,6 +52,15 @@ export async function expectNoHorizontalScroll(page: Page) {
 }
 
 /** Signs in with a demo account (password sotay2026) and waits for `next` to hydrate. */
+/** Signs in with the plain form (a context with JavaScript off) and lands on the home page. */
+export async function signInWithoutScript(page: Page, identifier: string, password = 'sotay2026') {
+  await page.goto('/dang-nhap');
+  await page.getByLabel('Số điện thoại hoặc mã đảng viên').fill(identifier);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
 export async function signIn(page: Page, identifier: string, next = '/', password = 'sotay2026') {
   await page.goto(`/dang-nhap?next=${encodeURIComponent(next)}`);
   await hydrated(page);
