@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <I18nContextProvider ssr_lang_header_getter=platform::layout::vietnamese_first()>
+        <I18nContextProvider ssr_lang_header_getter=platform::layout::vietnamese_first() cookie_options=platform::layout::locale_cookie()>
             <AppTitle />
             // Every page is rendered whole before it is sent (SsrMode::Async): a member without
             // JavaScript, or on a slow phone before the wasm arrives, reads a complete page.

@@ -290,16 +290,22 @@ async fn notify_meeting(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnec
     notify_meeting_with(db, conn, m, kind, None).await
 }
 
+/// A meeting notice's subject: title (if any), date and time, and a note (why it was called off).
+#[cfg(feature = "ssr")]
+fn meeting_subject(m: &repo::MeetingRow, note: Option<&str>) -> String {
+    let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
+    let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
+    match note {
+        Some(n) => format!("{subject} — {n}"),
+        None => subject,
+    }
+}
+
 /// As `notify_meeting`, with a note after the subject (why it was called off). Written on `conn`
 /// (the caller's transaction, so the notice lands with the change it announces).
 #[cfg(feature = "ssr")]
 async fn notify_meeting_with(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
-    let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
-    let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
-    let subject = match note {
-        Some(n) => format!("{subject} — {n}"),
-        None => subject,
-    };
+    let subject = meeting_subject(m, note);
     let now = crate::platform::clock::now_unix();
     if m.kind == crate::domain::meeting::MeetingKind::Committee {
         let leaders = repo::cell_leaders(db, m.org_id).await?;
@@ -510,6 +516,12 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         let now = crate::platform::clock::now_unix();
         // One transaction: the status, the members' notice and the audit entry land together
         // (and cost one commit — it matters in the monthly burst).
+        // On PostgreSQL, where each statement is a network round trip, a cell meeting's
+        // publication is one statement (the monthly burst: five round trips fewer per cell).
+        if ctx.db.dialect() == crate::platform::db::Dialect::Postgres && ctx.m.kind != crate::domain::meeting::MeetingKind::Committee {
+            let subject = meeting_subject(&ctx.m, None);
+            return repo::publish_with_notice(&ctx.db, &ctx.m, &subject, ctx.user.actor.account_id, now).await;
+        }
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
         notify_meeting(&ctx.db, &mut tx, &ctx.m, "hop_cong_bo").await?;

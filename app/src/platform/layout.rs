@@ -6,6 +6,18 @@ pub fn vietnamese_first() -> leptos_use::UseLocalesOptions {
     leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)
 }
 
+/// The language cookie is written by the browser alone, when the member switches language.
+/// The server only reads it: were every page response to set it again to the language of its
+/// request, a response still in flight at the moment of a switch (the service worker keeping
+/// pages for offline reading) would switch the member back. Kept for a year.
+pub fn locale_cookie() -> leptos_i18n::context::CookieOptions<crate::i18n::Locale> {
+    leptos_use::UseCookieOptions::default()
+        .max_age(365_i64 * 24 * 60 * 60 * 1000)
+        .path("/")
+        .same_site(leptos_use::SameSite::Lax)
+        .ssr_set_cookie(|_| ())
+}
+
 /// The per-request nonce that the security-header middleware puts on the request; the
 /// hydration scripts read it through `use_nonce()`.
 #[cfg(feature = "ssr")]

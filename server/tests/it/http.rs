@@ -61,6 +61,16 @@ on_both_databases!(english_is_chosen_by_cookie, |app: TestApp| async move {
     let body = res.text().await.unwrap().replace("<!>", "");
     assert!(body.contains("<html lang=\"en\""));
     assert!(body.contains("<h1>Party Member Handbook</h1>"));
+    // The server reads the language cookie and never writes it: a page fetched in the
+    // background just before a switch (the service worker keeping pages) must not switch back.
+    for lang in ["en", "vi"] {
+        for page in ["/", "/ngoai-tuyen", "/dang-nhap"] {
+            let res = app.client.get(app.url(page)).header("cookie", format!("i18n_pref_locale={lang}")).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{page}");
+            let set: Vec<_> = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).filter(|v| v.contains("i18n_pref_locale")).collect();
+            assert!(set.is_empty(), "{page} with {lang}: {set:?}");
+        }
+    }
 });
 
 on_both_databases!(unknown_pages_are_404_in_vietnamese, |app: TestApp| async move {

@@ -69,6 +69,17 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     assert_eq!(call(&app, &member, "publish_meeting", &[("id", &id)]).await.0, 404, "a draft does not exist for a member");
     ok(&app, &secretary, "publish_meeting", &[("id", &id)]).await;
     assert_eq!(call(&app, &member, "publish_meeting", &[("id", &id)]).await.0, 403);
+    // The publication, its one notice to the cell and its audit entry landed together (on
+    // PostgreSQL in one statement), and a second publication is refused by the meeting's state.
+    let landed = |sql: &'static str| {
+        let (app, id) = (&app, id.clone());
+        async move { sqlx::query(sql).bind(id.parse::<i64>().unwrap()).fetch_one(app.db.pool()).await.unwrap().try_get::<i64, _>(0).unwrap() }
+    };
+    assert_eq!(landed("SELECT COUNT(*) FROM meetings WHERE id = $1 AND status = 'da_cong_bo' AND published_at IS NOT NULL").await, 1);
+    assert_eq!(landed("SELECT COUNT(*) FROM notifications WHERE ref_type = 'meeting' AND ref_id = $1 AND kind = 'hop_cong_bo' AND org_id IS NOT NULL").await, 1);
+    assert_eq!(landed("SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.publish' AND target_id = $1 AND actor_account_id IS NOT NULL").await, 1);
+    assert_eq!(call(&app, &secretary, "publish_meeting", &[("id", &id)]).await.0, 422, "published already");
+    assert_eq!(landed("SELECT COUNT(*) FROM notifications WHERE ref_type = 'meeting' AND ref_id = $1").await, 1, "no second notice");
 
     // The member sees it, with its material, on the home page too.
     let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
