@@ -46,6 +46,11 @@ on_both_databases!(home_page_is_vietnamese_and_secured, |app: TestApp| async mov
     let scripts = body.matches("<script").count() - body.matches("<script></script>").count();
     assert!(scripts >= 1);
     assert_eq!(body.matches(&format!("<script nonce=\"{nonce}\"")).count() + body.matches(&format!("<script type=\"module\" nonce=\"{nonce}\"")).count(), scripts, "{body}");
+    // The wasm is fetched after the first paint, not preloaded from the head: the page shows
+    // before the largest file takes a slow connection.
+    let head = &body[..body.find("</head>").expect("a head")];
+    assert!(!head.contains(".wasm\" as=\"fetch\"") && !head.contains("rel=\"preload\""), "{head}");
+    assert!(head.contains("requestAnimationFrame") && head.contains(".wasm\"]"), "{head}");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
     assert_eq!(headers["x-frame-options"], "DENY");
