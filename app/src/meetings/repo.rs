@@ -262,18 +262,27 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     let present_me = me.as_ref().is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
 
     let motion_rows = sqlx::query("SELECT id, question, status FROM meeting_motions WHERE meeting_id = $1 ORDER BY id").bind(m.id).fetch_all(db.pool()).await?;
+    // Every ballot of the meeting in one statement, then shared out by motion.
+    let mut ballots_of: std::collections::HashMap<i64, Vec<sqlx::any::AnyRow>> = std::collections::HashMap::new();
+    if !motion_rows.is_empty() {
+        let rows = sqlx::query(
+            "SELECT b.motion_id, b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
+             FROM meeting_motions mo JOIN meeting_ballots b ON b.motion_id = mo.id
+             JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
+             WHERE mo.meeting_id = $1 ORDER BY b.cast_at, b.member_id",
+        )
+        .bind(m.id)
+        .fetch_all(db.pool())
+        .await?;
+        for b in rows {
+            ballots_of.entry(b.try_get("motion_id")?).or_default().push(b);
+        }
+    }
     let mut motions = Vec::new();
     for r in motion_rows {
         let id: i64 = r.try_get("id")?;
         let open = r.try_get::<String, _>("status")? == "mo";
-        let ballots = sqlx::query(
-            "SELECT b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
-             FROM meeting_ballots b JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
-             WHERE b.motion_id = $1 ORDER BY b.cast_at, b.member_id",
-        )
-        .bind(id)
-        .fetch_all(db.pool())
-        .await?;
+        let ballots = ballots_of.remove(&id).unwrap_or_default();
         let mut proxies = Vec::new();
         let mut tally = Tally::default();
         let mut my_choice = None;
