@@ -164,7 +164,8 @@ async fn main() {
     let base = format!("http://{addr}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(a.concurrency * 2).build().unwrap();
 
-    let date = month.first_day().iso().replace("-01", "-05");
+    // The 5th of that month (replacing "-01" in "2027-01-01" would change the month too).
+    let date = format!("{}-05", month.code());
     let errors = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicU64::new(0));
