@@ -76,9 +76,19 @@ pub fn init_tracing(format: LogFormat) {
     };
 }
 
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed process-wide (leptos_server's `SuppressResourceLoad`, a global flag): a page
+/// rendering at that moment in another router of the same process — the integration tests start
+/// one per test — waited forever for a resource first polled then (leptos-rs/leptos#4773; it hung
+/// a test binary now and then).
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = routes();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/livez", get(livez))
