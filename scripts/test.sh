@@ -26,8 +26,10 @@ if ! (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null; then
   pg_note="PostgreSQL is not reachable at $pg_host:$pg_port: its tests skip (under CI=true they fail)"
   echo "note: $pg_note"
 fi
-# Built first, then run under a time limit: once (of many runs) the test binary hung without a
-# failing test; a hang fails here after 20 minutes instead of eating CI's time (under study).
+# Built first, then run under a time limit. The binary used to hang now and then: each test
+# generated the route list, which suppresses resource loading process-wide, and a page rendering
+# in another test at that moment waited forever (server::routes now generates it once; see
+# docs/ARCHITECTURE.md). The limit stays as a safety net: a hang fails after 20 minutes.
 cargo test -p server --no-run 2>&1 | tail -n 3
 set +e
 timeout 1200 cargo test -p server 2>&1 | tee "$logs/integration.log"
