@@ -3,7 +3,7 @@
 # phone on slow 4G, simulated throttling) on sign-in, home, library and a meeting page, as the
 # release build serves them (precompressed assets). See docs/BENCHMARKS.md, "Lighthouse".
 #
-#   cargo leptos build --release --precompress && bench/lighthouse.sh
+#   cargo leptos build --release --precompress --split && bench/lighthouse.sh
 #
 # Settings (environment): BIN (default $CARGO_TARGET_DIR/release/sotay), SITE_ROOT (target/site),
 # PORT (3490), OUT (a directory for the JSON reports, default a temporary one), RUNS (3: the
@@ -19,7 +19,7 @@ OUT=${OUT:-$(mktemp -d)}
 RUNS=${RUNS:-3}
 BASE=http://127.0.0.1:$PORT
 
-[ -x "$BIN" ] || { echo "no release server at $BIN: cargo leptos build --release --precompress" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "no release server at $BIN: cargo leptos build --release --precompress --split" >&2; exit 1; }
 if ! command -v lighthouse >/dev/null; then
   mkdir -p "$SOTAY_TOOLS"
   npm install --prefix "$SOTAY_TOOLS" --no-audit --no-fund lighthouse@12 >/dev/null

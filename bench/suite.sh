@@ -19,7 +19,7 @@
 #      example is built (BURST=0 skips it)
 # Every figure is printed after the command that produced it; a summary table at the end.
 #
-# Build: cargo leptos build --release --precompress && cargo build --release -p server --example burst
+# Build: cargo leptos build --release --precompress --split && cargo build --release -p server --example burst
 # Settings (environment): BIN (default $CARGO_TARGET_DIR/release/sotay), BURST (default
 # $CARGO_TARGET_DIR/release/examples/burst), OHA (default oha on
 # PATH), DURATION (closed-loop seconds, 15), MIXED (seconds, 60), SOAK (seconds, 600),
@@ -44,7 +44,7 @@ BASE=http://127.0.0.1:$PORT
 SERVER_CORE=0
 LOAD_CORE=1
 
-[ -x "$BIN" ] || { echo "no release server at $BIN: cargo leptos build --release --precompress" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "no release server at $BIN: cargo leptos build --release --precompress --split" >&2; exit 1; }
 command -v "$OHA" >/dev/null || { echo "oha is needed: cargo install oha --locked" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is needed (util-linux)" >&2; exit 1; }
 ulimit -n 16384 2>/dev/null || ulimit -n 8192

@@ -8,7 +8,7 @@
 #     FIRST_LOAD_BUDGET bytes (400 KB).
 # KB here is 1,000 bytes (the stricter reading).
 #
-# Usage (after `cargo leptos build --release --precompress`):
+# Usage (after `cargo leptos build --release --precompress --split`):
 #   scripts/check-budgets.sh                      starts $SOTAY_BIN on a free port against an
 #                                                 empty SQLite file, measures, stops it
 #   BASE_URL=http://127.0.0.1:3000 scripts/check-budgets.sh
@@ -29,7 +29,7 @@ fmt() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 
 command -v curl >/dev/null || fail "curl is needed"
 pkg="$SITE_ROOT/pkg"
-[ -d "$pkg" ] || fail "no $pkg: build first (cargo leptos build --release --precompress)"
+[ -d "$pkg" ] || fail "no $pkg: build first (cargo leptos build --release --precompress --split)"
 
 shopt -s nullglob
 wasms=("$pkg"/*.wasm)

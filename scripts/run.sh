@@ -9,7 +9,7 @@ source scripts/env.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/sotay.db}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 
-cargo leptos build
+cargo leptos build --split
 bin="$CARGO_TARGET_DIR/debug/sotay"
 "$bin" migrate >/dev/null
 "$bin" seed --if-empty

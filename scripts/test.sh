@@ -11,8 +11,8 @@ source scripts/env.sh
 logs=$(mktemp -d)
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-say "Building the server and the wasm (cargo leptos build)"
-cargo leptos build 2>&1 | grep -v "^ *Compiling " | tail -n 40
+say "Building the server and the wasm (cargo leptos build --split)"
+cargo leptos build --split 2>&1 | grep -v "^ *Compiling " | tail -n 40
 
 say "Unit tests (app, ssr)"
 cargo test -p app --features ssr 2>&1 | tee "$logs/unit.log"
@@ -55,7 +55,7 @@ say "Client budgets (release wasm, first load of the home page)"
 # debug server started with the release site and its hash file (the markup is the same).
 # The issue's budgets are 300 KB gzip and 400 KB; until they are met (docs/BENCHMARKS.md, "Client
 # bundle") CI holds the line at today's size, so the client cannot grow unnoticed.
-LEPTOS_SITE_ROOT=target/site-release cargo leptos build --release --precompress --frontend-only 2>&1 | grep -v "^ *Compiling " | tail -n 5
+LEPTOS_SITE_ROOT=target/site-release cargo leptos build --release --precompress --split --frontend-only 2>&1 | grep -v "^ *Compiling " | tail -n 5
 budget_bin=$(mktemp -d)
 cp "$CARGO_TARGET_DIR/debug/sotay" "$budget_bin/sotay"
 cp "$CARGO_TARGET_DIR/release/hash.txt" "$budget_bin/hash.txt"

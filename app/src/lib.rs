@@ -9,6 +9,7 @@ pub mod domain;
 pub mod forms;
 pub mod home;
 pub mod import;
+pub mod lazy_pages;
 pub mod meetings;
 pub mod notifications;
 pub mod offline;
@@ -26,7 +27,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app. On the server it also picks up the per-request CSP nonce
@@ -82,22 +83,22 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/tro-giup") view=|| view! { <shell::WithSession><accounts::pages::HelpPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/van-ban") view=|| view! { <shell::WithSession><documents::pages::LibraryPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/van-ban/:id") view=|| view! { <shell::WithSession><documents::pages::DocumentPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/van-ban/:id/tinh-hinh") view=|| view! { <shell::WithSession><documents::pages::ProgressPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/dang-van-ban") view=|| view! { <shell::WithSession><documents::pages::PublishPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/van-ban/:id/tinh-hinh") view={Lazy::<lazy_pages::ProgressRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/dang-van-ban") view={Lazy::<lazy_pages::PublishRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/tin-tuc") view=|| view! { <shell::WithSession><documents::pages::NewsPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat") view=|| view! { <shell::WithSession><meetings::pages::MeetingsPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view=|| view! { <shell::WithSession><meetings::pages::OverviewPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view={Lazy::<lazy_pages::OverviewRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view=|| view! { <shell::WithSession><meetings::pages::MeetingPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view=|| view! { <shell::WithSession><meetings::pages::PrintPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view={Lazy::<lazy_pages::PrintRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/thong-bao") view=|| view! { <shell::WithSession><notifications::pages::NotificationsPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/thong-ke") view=|| view! { <shell::WithSession><statistics::pages::StatisticsPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/thong-ke/bao-cao") view=|| view! { <shell::WithSession><statistics::pages::ReportPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/thong-ke") view={Lazy::<lazy_pages::StatisticsRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/thong-ke/bao-cao") view={Lazy::<lazy_pages::ReportRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/ngoai-tuyen") view=|| view! { <shell::WithSession><offline::pages::OfflinePage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view=|| view! { <shell::WithSession><meetings::pages::TasksPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/quan-tri") view=|| view! { <shell::WithSession><admin::pages::TreePage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/quan-tri/nhap-du-lieu") view=|| view! { <shell::WithSession><import::pages::ImportPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/quan-tri/doi-soat") view=|| view! { <shell::WithSession><import::pages::ReconcilePage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view=|| view! { <shell::WithSession><accounts::pages::ManageAccountsPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri") view={Lazy::<lazy_pages::TreeRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/nhap-du-lieu") view={Lazy::<lazy_pages::ImportRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/doi-soat") view={Lazy::<lazy_pages::ReconcileRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view={Lazy::<lazy_pages::ManageAccountsRoute>::new()} />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -2,5 +2,11 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    // Hydration is synchronous: a leader's page that lives in its own wasm chunk is loaded
+    // first (see app::lazy_pages); for every other page this resolves at once.
+    wasm_bindgen_futures::spawn_local(async move {
+        app::lazy_pages::preload_for_path(&path).await;
+        leptos::mount::hydrate_body(app::App);
+    });
 }

@@ -516,12 +516,6 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         let now = crate::platform::clock::now_unix();
         // One transaction: the status, the members' notice and the audit entry land together
         // (and cost one commit — it matters in the monthly burst).
-        // On PostgreSQL, where each statement is a network round trip, a cell meeting's
-        // publication is one statement (the monthly burst: five round trips fewer per cell).
-        if ctx.db.dialect() == crate::platform::db::Dialect::Postgres && ctx.m.kind != crate::domain::meeting::MeetingKind::Committee {
-            let subject = meeting_subject(&ctx.m, None);
-            return repo::publish_with_notice(&ctx.db, &ctx.m, &subject, ctx.user.actor.account_id, now).await;
-        }
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
         notify_meeting(&ctx.db, &mut tx, &ctx.m, "hop_cong_bo").await?;

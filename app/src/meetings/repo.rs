@@ -541,41 +541,6 @@ pub async fn detach_document(db: &Db, meeting_id: i64, document_id: i64) -> Resu
 }
 
 /// Moves a meeting from one state to the next; a concurrent change makes it a state error.
-/// Publishes a cell's meeting with its members' notice and the audit entry in one statement
-/// (PostgreSQL only: SQLite has no data-modifying CTEs, and there a transaction costs no round
-/// trips). The same rows as `set_status` + `notify_org` + `audit::record` in a transaction.
-pub async fn publish_with_notice(db: &Db, m: &MeetingRow, subject: &str, actor_account_id: i64, now: i64) -> Result<(), AppError> {
-    let row = sqlx::query(
-        "WITH published AS (
-             UPDATE meetings SET status = $3, published_at = $4, updated_at = $4
-             WHERE id = $1 AND status = $2
-             RETURNING id, org_id
-         ), notice AS (
-             INSERT INTO notifications (kind, org_id, ref_type, ref_id, subject, created_at)
-             SELECT $5, org_id, $6, id, $7, $4 FROM published
-         ), audit AS (
-             INSERT INTO audit_log (at, actor_account_id, action, target_type, target_id, org_id)
-             SELECT $4, $8, $9, $6, id, org_id FROM published
-         )
-         SELECT COUNT(*) AS n FROM published",
-    )
-    .bind(m.id)
-    .bind(MeetingStatus::Draft.code())
-    .bind(MeetingStatus::Scheduled.code())
-    .bind(now)
-    .bind("hop_cong_bo")
-    .bind("meeting")
-    .bind(subject.to_string())
-    .bind(actor_account_id)
-    .bind("meeting.publish")
-    .fetch_one(db.pool())
-    .await?;
-    if row.try_get::<i64, _>("n")? == 0 {
-        return Err(AppError::field("status", "err_meeting_state"));
-    }
-    Ok(())
-}
-
 pub async fn set_status(conn: &mut AnyConnection, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
     // Back to draft (called off) clears the publication; every other step stamps its time.
     let stamp = match to {

@@ -44,10 +44,10 @@ pub struct CspNonce(pub String);
 pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
     use leptos::prelude::*;
     // One binary, one build: the names are read once.
-    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (js, wasm) = NAMES.get_or_init(|| asset_names(&options));
+    static ASSETS: std::sync::OnceLock<BuildAssets> = std::sync::OnceLock::new();
+    let assets = ASSETS.get_or_init(|| BuildAssets::read(&options));
     let pkg = options.site_pkg_dir.to_string();
-    let args = serde_json::json!([format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm")]);
+    let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm)]);
     let script = format!(
         r#"(function (js, wasm) {{
   var go = function () {{ import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }}); }};
@@ -58,23 +58,80 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
-/// This build's JS and wasm base names: hashed (cargo-leptos writes `hash.txt` beside the
-/// binary) or plain, as leptos' `HydrationScripts` names them.
-fn asset_names(options: &leptos::config::LeptosOptions) -> (String, String) {
-    let mut js = options.output_name.to_string();
-    let mut wasm = js.clone();
-    if options.hash_files {
-        let path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
-        let text = path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
-        for (file, hash) in text.lines().filter_map(|l| l.split_once(':')) {
-            match file.trim() {
-                "js" => js = format!("{js}.{}", hash.trim()),
-                "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
-                _ => {}
+/// This build's script, wasm and stylesheet file names in the site's pkg folder, and its version:
+/// hashed when cargo-leptos hashes files (it writes `hash.txt` beside the binary), plain
+/// otherwise, named as leptos' `HydrationScripts` names them. The hydration script and the
+/// service worker's shell both use this, so they cannot disagree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildAssets {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    /// The loader of the lazily loaded pages' wasm chunks (`cargo leptos build --split`), which
+    /// the script imports; named in `hash.txt` only when the build was split.
+    pub split_js: Option<String>,
+    /// The hashes joined, when the files are hashed; `None` in development builds.
+    pub version: Option<String>,
+}
+
+impl BuildAssets {
+    pub fn read(options: &leptos::config::LeptosOptions) -> Self {
+        let hashes = if options.hash_files {
+            let path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+            path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Self::from_hash_file(&options.output_name, options.hash_files, &hashes)
+    }
+
+    /// `hash_file` is the text of `hash.txt`: lines `js: <hash>`, `wasm: <hash>`, `css: <hash>`.
+    fn from_hash_file(name: &str, hashed: bool, hash_file: &str) -> Self {
+        let hashes: Vec<(&str, &str)> = hash_file.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
+        let find = |key: &str| hashes.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        match (hashed, find("js"), find("wasm"), find("css")) {
+            (true, Some(js), Some(wasm), Some(css)) => Self {
+                js: format!("{name}.{js}.js"),
+                wasm: format!("{name}.{wasm}.wasm"),
+                css: format!("{name}.{css}.css"),
+                split_js: find("split").map(|h| format!("__wasm_split.{h}.js")),
+                version: Some(hashes.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("-")),
+            },
+            _ => {
+                // wasm-bindgen's default name, unless the build named its output (cargo-leptos does).
+                let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() { format!("{name}_bg.wasm") } else { format!("{name}.wasm") };
+                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None }
             }
         }
-    } else if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-        wasm.push_str("_bg");
     }
-    (js, wasm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BuildAssets;
+
+    #[test]
+    fn hashed_names_come_from_the_hash_file() {
+        let a = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\n");
+        assert_eq!(a.js, "sotay.aaa.js");
+        assert_eq!(a.wasm, "sotay.bbb.wasm");
+        assert_eq!(a.css, "sotay.ccc.css");
+        assert_eq!(a.version.as_deref(), Some("aaa-bbb-ccc"));
+        assert_eq!(a.split_js, None);
+        let split = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\nmanifest: ddd\nsplit: eee\n");
+        assert_eq!(split.split_js.as_deref(), Some("__wasm_split.eee.js"));
+        assert_eq!(split.version.as_deref(), Some("aaa-bbb-ccc-ddd-eee"));
+    }
+
+    #[test]
+    fn missing_or_partial_hash_file_falls_back_to_plain_names() {
+        for text in ["", "js: aaa\n"] {
+            let a = BuildAssets::from_hash_file("sotay", true, text);
+            assert_eq!(a.js, "sotay.js");
+            assert_eq!(a.css, "sotay.css");
+            assert!(a.wasm.starts_with("sotay") && a.wasm.ends_with(".wasm"));
+            assert_eq!(a.version, None);
+        }
+        assert_eq!(BuildAssets::from_hash_file("sotay", false, "js: aaa\nwasm: bbb\ncss: ccc").version, None);
+    }
 }

@@ -4,6 +4,7 @@
 
 use app::i18n::Locale;
 use app::platform::cli_text::{cli_text, CliText};
+use app::platform::layout::BuildAssets;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -13,29 +14,16 @@ const SW_TEMPLATE: &str = include_str!("sw.js");
 
 pub const ICONS: &[&str] = &["/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-192.png", "/icons/maskable-512.png", "/icons/badge-96.png"];
 
-/// This build's hashed file names (cargo-leptos writes them to `hash.txt` beside the binary).
-fn hashes(options: &LeptosOptions) -> Vec<(String, String)> {
-    if !options.hash_files {
-        return Vec::new();
-    }
-    let path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
-    let text = path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
-    text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
-}
-
 /// The shell: the app's script, wasm and stylesheet for this build, the offline page, icons.
 pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>) {
-    let name = options.output_name.to_string();
     let pkg = options.site_pkg_dir.to_string();
-    let h = hashes(options);
-    let find = |k: &str| h.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let (js, wasm, css) = match (find("js"), find("wasm"), find("css")) {
-        (Some(js), Some(wasm), Some(css)) => (format!("{name}.{js}.js"), format!("{name}.{wasm}.wasm"), format!("{name}.{css}.css")),
-        _ => (format!("{name}.js"), format!("{name}.wasm"), format!("{name}.css")),
-    };
+    let assets = BuildAssets::read(options);
     // Without hashes (development) the version changes with every start, so edits are picked up.
-    let version = if h.is_empty() { format!("dev-{}", std::process::id()) } else { h.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join("-") };
-    let mut shell = vec![format!("/{pkg}/{js}"), format!("/{pkg}/{wasm}"), format!("/{pkg}/{css}"), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
+    let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
+    let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
+    // The script imports the chunk loader, so an offline start needs it; the chunks themselves
+    // are kept when first fetched (sw.js).
+    shell.extend(assets.split_js.iter().map(|split| format!("/{pkg}/{split}")));
     shell.extend(ICONS.iter().map(|s| s.to_string()));
     (version, shell)
 }
@@ -46,6 +34,7 @@ pub fn service_worker_source(options: &LeptosOptions) -> String {
     SW_TEMPLATE
         .replace("__VERSION__", &version)
         .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()))
+        .replace("__PKG__", &serde_json::to_string(&format!("/{}/", options.site_pkg_dir)).unwrap_or_else(|_| "\"/pkg/\"".into()))
         .replace("__APP_NAME__", &serde_json::to_string(&app_name).unwrap_or_else(|_| "\"\"".into()))
 }
 

@@ -3,6 +3,7 @@
 "use strict";
 const VERSION = "__VERSION__";
 const SHELL = __SHELL__;
+const PKG = __PKG__;
 const APP_NAME = __APP_NAME__;
 const SHELL_CACHE = "sotay-shell-" + VERSION;
 // Pages kept for reading offline: those the member opened, bookmarked documents and the
@@ -70,6 +71,19 @@ async function pageNetworkFirst(request) {
   }
 }
 
+async function chunkCacheFirst(request, path) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(path);
+  if (hit) {
+    return hit;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    await cache.put(path, response.clone());
+  }
+  return response;
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   // Server functions and forms are POSTs: never cached, never answered from a cache.
@@ -82,6 +96,12 @@ self.addEventListener("fetch", (event) => {
   }
   if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+    return;
+  }
+  // The wasm chunks of leaders' pages: named by their hash, so kept once fetched (with this
+  // build's shell, dropped with it) and a page opened once can be used again offline.
+  if (url.pathname.startsWith(PKG) && url.pathname.endsWith(".wasm")) {
+    event.respondWith(chunkCacheFirst(request, url.pathname));
     return;
   }
   if (request.mode === "navigate") {

@@ -131,7 +131,9 @@ on_both_databases!(installable_app_files, |app: TestApp| async move {
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert_eq!(res.headers()["cache-control"], "no-cache");
     let sw = res.text().await.unwrap();
-    assert!(!sw.contains("__VERSION__") && !sw.contains("__SHELL__") && !sw.contains("__APP_NAME__"));
+    assert!(!sw.contains("__VERSION__") && !sw.contains("__SHELL__") && !sw.contains("__APP_NAME__") && !sw.contains("__PKG__"));
+    // Lazily loaded pages' chunks are kept when first fetched, from this build's pkg folder.
+    assert!(sw.contains("const PKG = \"/pkg/\";") && sw.contains("chunkCacheFirst"));
     assert!(sw.contains("\"/ngoai-tuyen\"") && sw.contains("/pkg/sotay") && sw.contains("\"Sổ tay Đảng viên\""));
     assert!(sw.contains("request.method !== \"GET\"") && sw.contains("startsWith(\"/api/\")"));
     // The offline page.

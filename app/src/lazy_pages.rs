@@ -1,0 +1,118 @@
+//! Pages that only leaders, editors and committee staff open, each compiled into its own wasm
+//! chunk (`cargo leptos build --split`), so a member's phone does not download their code with
+//! the app: it is fetched the first time such a page is opened.
+//!
+//! The app hydrates synchronously (`hydrate_body`; the vendored tachys compiles no asynchronous
+//! hydration, see docs/BENCHMARKS.md, "Client bundle"), and synchronous hydration needs the
+//! current route's view at once. So before hydrating, the client loads the chunk of the page it
+//! is on ([`preload_for_path`]); after that, opening one of these pages loads its chunk as the
+//! router navigates, like any lazy route.
+
+use crate::accounts::pages::ManageAccountsPage;
+use crate::admin::pages::TreePage;
+use crate::documents::pages::{ProgressPage, PublishPage};
+use crate::import::pages::{ImportPage, ReconcilePage};
+use crate::meetings::pages::{OverviewPage, PrintPage};
+use crate::shell::WithSession;
+use crate::statistics::pages::{ReportPage, StatisticsPage};
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// One lazily loaded page: the route type (a unit struct) and the page component, wrapped in the
+/// session frame like every other route.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <WithSession><$page /></WithSession> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(ProgressRoute, ProgressPage);
+lazy_page!(PublishRoute, PublishPage);
+lazy_page!(OverviewRoute, OverviewPage);
+lazy_page!(PrintRoute, PrintPage);
+lazy_page!(StatisticsRoute, StatisticsPage);
+lazy_page!(ReportRoute, ReportPage);
+lazy_page!(TreeRoute, TreePage);
+lazy_page!(ImportRoute, ImportPage);
+lazy_page!(ReconcileRoute, ReconcilePage);
+lazy_page!(ManageAccountsRoute, ManageAccountsPage);
+
+/// Which lazily loaded page a path shows, as the router in [`crate::App`] matches it (the
+/// first match wins there too: `/sinh-hoat/thong-ke` before `/sinh-hoat/:id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LazyPage {
+    Progress,
+    Publish,
+    Overview,
+    Print,
+    Statistics,
+    Report,
+    Tree,
+    Import,
+    Reconcile,
+    ManageAccounts,
+}
+
+pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["van-ban", _, "tinh-hinh"] => Some(LazyPage::Progress),
+        ["dang-van-ban"] => Some(LazyPage::Publish),
+        ["sinh-hoat", "thong-ke"] => Some(LazyPage::Overview),
+        ["sinh-hoat", _, "in"] => Some(LazyPage::Print),
+        ["thong-ke"] => Some(LazyPage::Statistics),
+        ["thong-ke", "bao-cao"] => Some(LazyPage::Report),
+        ["quan-tri"] => Some(LazyPage::Tree),
+        ["quan-tri", "nhap-du-lieu"] => Some(LazyPage::Import),
+        ["quan-tri", "doi-soat"] => Some(LazyPage::Reconcile),
+        ["quan-tri", "tai-khoan"] => Some(LazyPage::ManageAccounts),
+        _ => None,
+    }
+}
+
+/// Loads the chunk of the lazily loaded page at `path`, if it is one; nothing otherwise.
+pub async fn preload_for_path(path: &str) {
+    match lazy_page_for_path(path) {
+        Some(LazyPage::Progress) => ProgressRoute::preload().await,
+        Some(LazyPage::Publish) => PublishRoute::preload().await,
+        Some(LazyPage::Overview) => OverviewRoute::preload().await,
+        Some(LazyPage::Print) => PrintRoute::preload().await,
+        Some(LazyPage::Statistics) => StatisticsRoute::preload().await,
+        Some(LazyPage::Report) => ReportRoute::preload().await,
+        Some(LazyPage::Tree) => TreeRoute::preload().await,
+        Some(LazyPage::Import) => ImportRoute::preload().await,
+        Some(LazyPage::Reconcile) => ReconcileRoute::preload().await,
+        Some(LazyPage::ManageAccounts) => ManageAccountsRoute::preload().await,
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lazy_page_for_path, LazyPage};
+
+    #[test]
+    fn leader_pages_are_lazy_and_member_pages_are_not() {
+        assert_eq!(lazy_page_for_path("/quan-tri"), Some(LazyPage::Tree));
+        assert_eq!(lazy_page_for_path("/quan-tri/"), Some(LazyPage::Tree));
+        assert_eq!(lazy_page_for_path("/quan-tri/tai-khoan"), Some(LazyPage::ManageAccounts));
+        assert_eq!(lazy_page_for_path("/sinh-hoat/thong-ke"), Some(LazyPage::Overview));
+        assert_eq!(lazy_page_for_path("/sinh-hoat/12/in"), Some(LazyPage::Print));
+        assert_eq!(lazy_page_for_path("/van-ban/7/tinh-hinh"), Some(LazyPage::Progress));
+        assert_eq!(lazy_page_for_path("/thong-ke/bao-cao"), Some(LazyPage::Report));
+        for member_page in ["/", "/van-ban", "/van-ban/7", "/sinh-hoat", "/sinh-hoat/12", "/thong-bao", "/nhiem-vu", "/ca-nhan", "/dang-nhap", "/quan-tri/khac"] {
+            assert_eq!(lazy_page_for_path(member_page), None, "{member_page}");
+        }
+    }
+}
