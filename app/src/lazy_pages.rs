@@ -1,4 +1,5 @@
-//! Pages that only leaders, editors and committee staff open, each compiled into its own wasm
+//! Pages that only leaders, editors and committee staff open — and the few a member opens once or
+//! seldom (asking to join, activating the account, the profile) — each compiled into its own wasm
 //! chunk (`cargo leptos build --split`), so a member's phone does not download their code with
 //! the app: it is fetched the first time such a page is opened.
 //!
@@ -8,7 +9,7 @@
 //! is on ([`preload_for_path`]); after that, opening one of these pages loads its chunk as the
 //! router navigates, like any lazy route.
 
-use crate::accounts::pages::ManageAccountsPage;
+use crate::accounts::pages::{ActivatePage, JoinPage, ManageAccountsPage, ProfilePage};
 use crate::admin::pages::TreePage;
 use crate::documents::pages::{ProgressPage, PublishPage};
 use crate::import::pages::{ImportPage, ReconcilePage};
@@ -37,6 +38,9 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(JoinRoute, JoinPage);
+lazy_page!(ActivateRoute, ActivatePage);
+lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(ProgressRoute, ProgressPage);
 lazy_page!(PublishRoute, PublishPage);
 lazy_page!(OverviewRoute, OverviewPage);
@@ -52,6 +56,9 @@ lazy_page!(ManageAccountsRoute, ManageAccountsPage);
 /// first match wins there too: `/sinh-hoat/thong-ke` before `/sinh-hoat/:id`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LazyPage {
+    Join,
+    Activate,
+    Profile,
     Progress,
     Publish,
     Overview,
@@ -67,6 +74,9 @@ pub enum LazyPage {
 pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
+        ["dang-ky"] => Some(LazyPage::Join),
+        ["kich-hoat"] => Some(LazyPage::Activate),
+        ["ca-nhan"] => Some(LazyPage::Profile),
         ["van-ban", _, "tinh-hinh"] => Some(LazyPage::Progress),
         ["dang-van-ban"] => Some(LazyPage::Publish),
         ["sinh-hoat", "thong-ke"] => Some(LazyPage::Overview),
@@ -84,6 +94,9 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
 /// Loads the chunk of the lazily loaded page at `path`, if it is one; nothing otherwise.
 pub async fn preload_for_path(path: &str) {
     match lazy_page_for_path(path) {
+        Some(LazyPage::Join) => JoinRoute::preload().await,
+        Some(LazyPage::Activate) => ActivateRoute::preload().await,
+        Some(LazyPage::Profile) => ProfileRoute::preload().await,
         Some(LazyPage::Progress) => ProgressRoute::preload().await,
         Some(LazyPage::Publish) => PublishRoute::preload().await,
         Some(LazyPage::Overview) => OverviewRoute::preload().await,
@@ -103,7 +116,7 @@ mod tests {
     use super::{lazy_page_for_path, LazyPage};
 
     #[test]
-    fn leader_pages_are_lazy_and_member_pages_are_not() {
+    fn leader_and_seldom_pages_are_lazy_and_member_pages_are_not() {
         assert_eq!(lazy_page_for_path("/quan-tri"), Some(LazyPage::Tree));
         assert_eq!(lazy_page_for_path("/quan-tri/"), Some(LazyPage::Tree));
         assert_eq!(lazy_page_for_path("/quan-tri/tai-khoan"), Some(LazyPage::ManageAccounts));
@@ -111,7 +124,10 @@ mod tests {
         assert_eq!(lazy_page_for_path("/sinh-hoat/12/in"), Some(LazyPage::Print));
         assert_eq!(lazy_page_for_path("/van-ban/7/tinh-hinh"), Some(LazyPage::Progress));
         assert_eq!(lazy_page_for_path("/thong-ke/bao-cao"), Some(LazyPage::Report));
-        for member_page in ["/", "/van-ban", "/van-ban/7", "/sinh-hoat", "/sinh-hoat/12", "/thong-bao", "/nhiem-vu", "/ca-nhan", "/dang-nhap", "/quan-tri/khac"] {
+        assert_eq!(lazy_page_for_path("/dang-ky"), Some(LazyPage::Join));
+        assert_eq!(lazy_page_for_path("/kich-hoat"), Some(LazyPage::Activate));
+        assert_eq!(lazy_page_for_path("/ca-nhan"), Some(LazyPage::Profile));
+        for member_page in ["/", "/van-ban", "/van-ban/7", "/sinh-hoat", "/sinh-hoat/12", "/thong-bao", "/nhiem-vu", "/tro-giup", "/dang-nhap", "/quan-tri/khac"] {
             assert_eq!(lazy_page_for_path(member_page), None, "{member_page}");
         }
     }

@@ -77,9 +77,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <shell::WithSession><shell::NotFound /></shell::WithSession> }>
                     <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <shell::WithSession><home::pages::HomePage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/dang-nhap") view=|| view! { <shell::WithSession><accounts::pages::SignInPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/dang-ky") view=|| view! { <shell::WithSession><accounts::pages::JoinPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/kich-hoat") view=|| view! { <shell::WithSession><accounts::pages::ActivatePage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/ca-nhan") view=|| view! { <shell::WithSession><accounts::pages::ProfilePage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/dang-ky") view={Lazy::<lazy_pages::JoinRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/kich-hoat") view={Lazy::<lazy_pages::ActivateRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/ca-nhan") view={Lazy::<lazy_pages::ProfileRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/tro-giup") view=|| view! { <shell::WithSession><accounts::pages::HelpPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/van-ban") view=|| view! { <shell::WithSession><documents::pages::LibraryPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/van-ban/:id") view=|| view! { <shell::WithSession><documents::pages::DocumentPage /></shell::WithSession> } />
