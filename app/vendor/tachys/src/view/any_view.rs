@@ -313,9 +313,9 @@ where
             }
         }
 
-        // Patched for Sổ tay: asynchronous hydration is only needed under lazy routes
-        // (`hydrate_lazy`, `#[lazy]`), which the app does not use; it hydrates with
-        // `hydrate_body`, so this function is never called. Keeping the real
+        // Patched for Sổ tay: asynchronous hydration is only needed by `hydrate_lazy`,
+        // which the app does not use: it hydrates with `hydrate_body`, having loaded the
+        // current lazy route's chunk first (app::lazy_pages), so this is never called. Keeping the real
         // `hydrate_async::<T>` here instantiated an async copy of the hydration code of every
         // view type erased into an `AnyView` (about a fifth of the wasm's code); hydrating
         // synchronously inside a ready future does the same work for every view but lazy ones.
