@@ -19,58 +19,59 @@ use crate::statistics::pages::{ReportPage, StatisticsPage};
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// One lazily loaded page: the route type (a unit struct) and the page component, wrapped in the
-/// session frame like every other route.
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        pub struct $route;
+/// The lazily loaded pages: for each, its name in [`LazyPage`], the route type (a unit struct
+/// wrapping the page component in the session frame, like every other route) and the page.
+/// Also generates [`preload`], so a page is named once here and once in the path table below.
+macro_rules! lazy_pages {
+    ($($variant:ident => $route:ident($page:ident)),+ $(,)?) => {
+        $(
+            pub struct $route;
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <WithSession><$page /></WithSession> }.into_any()
+                }
             }
+        )+
 
-            fn view(_this: Self) -> AnyView {
-                view! { <WithSession><$page /></WithSession> }.into_any()
+        /// Which lazily loaded page a path shows (see [`lazy_page_for_path`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum LazyPage {
+            $($variant),+
+        }
+
+        /// Loads a lazily loaded page's chunk (at once when it is already loaded).
+        pub async fn preload(page: LazyPage) {
+            match page {
+                $(LazyPage::$variant => $route::preload().await),+
             }
         }
     };
 }
 
-lazy_page!(JoinRoute, JoinPage);
-lazy_page!(ActivateRoute, ActivatePage);
-lazy_page!(ProfileRoute, ProfilePage);
-lazy_page!(ProgressRoute, ProgressPage);
-lazy_page!(PublishRoute, PublishPage);
-lazy_page!(OverviewRoute, OverviewPage);
-lazy_page!(PrintRoute, PrintPage);
-lazy_page!(StatisticsRoute, StatisticsPage);
-lazy_page!(ReportRoute, ReportPage);
-lazy_page!(TreeRoute, TreePage);
-lazy_page!(ImportRoute, ImportPage);
-lazy_page!(ReconcileRoute, ReconcilePage);
-lazy_page!(ManageAccountsRoute, ManageAccountsPage);
+lazy_pages! {
+    Join => JoinRoute(JoinPage),
+    Activate => ActivateRoute(ActivatePage),
+    Profile => ProfileRoute(ProfilePage),
+    Progress => ProgressRoute(ProgressPage),
+    Publish => PublishRoute(PublishPage),
+    Overview => OverviewRoute(OverviewPage),
+    Print => PrintRoute(PrintPage),
+    Statistics => StatisticsRoute(StatisticsPage),
+    Report => ReportRoute(ReportPage),
+    Tree => TreeRoute(TreePage),
+    Import => ImportRoute(ImportPage),
+    Reconcile => ReconcileRoute(ReconcilePage),
+    ManageAccounts => ManageAccountsRoute(ManageAccountsPage),
+}
 
 /// Which lazily loaded page a path shows, as the router in [`crate::App`] matches it (the
 /// first match wins there too: `/sinh-hoat/thong-ke` before `/sinh-hoat/:id`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LazyPage {
-    Join,
-    Activate,
-    Profile,
-    Progress,
-    Publish,
-    Overview,
-    Print,
-    Statistics,
-    Report,
-    Tree,
-    Import,
-    Reconcile,
-    ManageAccounts,
-}
-
 pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
@@ -93,21 +94,8 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
 
 /// Loads the chunk of the lazily loaded page at `path`, if it is one; nothing otherwise.
 pub async fn preload_for_path(path: &str) {
-    match lazy_page_for_path(path) {
-        Some(LazyPage::Join) => JoinRoute::preload().await,
-        Some(LazyPage::Activate) => ActivateRoute::preload().await,
-        Some(LazyPage::Profile) => ProfileRoute::preload().await,
-        Some(LazyPage::Progress) => ProgressRoute::preload().await,
-        Some(LazyPage::Publish) => PublishRoute::preload().await,
-        Some(LazyPage::Overview) => OverviewRoute::preload().await,
-        Some(LazyPage::Print) => PrintRoute::preload().await,
-        Some(LazyPage::Statistics) => StatisticsRoute::preload().await,
-        Some(LazyPage::Report) => ReportRoute::preload().await,
-        Some(LazyPage::Tree) => TreeRoute::preload().await,
-        Some(LazyPage::Import) => ImportRoute::preload().await,
-        Some(LazyPage::Reconcile) => ReconcileRoute::preload().await,
-        Some(LazyPage::ManageAccounts) => ManageAccountsRoute::preload().await,
-        None => {}
+    if let Some(page) = lazy_page_for_path(path) {
+        preload(page).await;
     }
 }
 

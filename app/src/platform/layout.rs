@@ -43,9 +43,7 @@ pub struct CspNonce(pub String);
 #[leptos::component]
 pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    // One binary, one build: the names are read once.
-    static ASSETS: std::sync::OnceLock<BuildAssets> = std::sync::OnceLock::new();
-    let assets = ASSETS.get_or_init(|| BuildAssets::read(&options));
+    let assets = BuildAssets::current(&options);
     let pkg = options.site_pkg_dir.to_string();
     let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm)]);
     let script = format!(
@@ -75,7 +73,14 @@ pub struct BuildAssets {
 }
 
 impl BuildAssets {
-    pub fn read(options: &leptos::config::LeptosOptions) -> Self {
+    /// This build's assets, read once per process (one binary, one build): every page's
+    /// hydration script and every `/sw.js` ask for them.
+    pub fn current(options: &leptos::config::LeptosOptions) -> &'static BuildAssets {
+        static ASSETS: std::sync::OnceLock<BuildAssets> = std::sync::OnceLock::new();
+        ASSETS.get_or_init(|| Self::read(options))
+    }
+
+    fn read(options: &leptos::config::LeptosOptions) -> Self {
         let hashes = if options.hash_files {
             let path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
             path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()

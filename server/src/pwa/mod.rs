@@ -17,7 +17,7 @@ pub const ICONS: &[&str] = &["/icons/icon-192.png", "/icons/icon-512.png", "/ico
 /// The shell: the app's script, wasm and stylesheet for this build, the offline page, icons.
 pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>) {
     let pkg = options.site_pkg_dir.to_string();
-    let assets = BuildAssets::read(options);
+    let assets = BuildAssets::current(options);
     // Without hashes (development) the version changes with every start, so edits are picked up.
     let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
     let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];

@@ -98,8 +98,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
     return;
   }
-  // The wasm chunks of leaders' pages: named by their hash, so kept once fetched (with this
-  // build's shell, dropped with it) and a page opened once can be used again offline.
+  // The wasm chunks of the lazily loaded pages: named by their hash, so kept once fetched (with
+  // this build's shell, dropped with it) and not downloaded again while this build is current.
   if (url.pathname.startsWith(PKG) && url.pathname.endsWith(".wasm")) {
     event.respondWith(chunkCacheFirst(request, url.pathname));
     return;
