@@ -51,9 +51,11 @@ on_both_databases!(dashboard_rates_match_an_independent_count, |app: TestApp| as
     app::register::seed::seed(&app.db, 300).await.unwrap();
     let now = app::platform::clock::now_unix();
     // Usage: every third member without an account gets one and has signed in; some recently.
+    // Half a day off whole days, so no one sits on the 30-day edge: the server reads its own
+    // clock a moment after `now`, and a member exactly 30 days back would count here, not there.
     sqlx::query(
         "INSERT INTO accounts (member_id, status, created_at, updated_at, last_sign_in_at, last_active_at)
-         SELECT m.id, 'active', $1, $1, $1 - (m.id % 60) * 86400, $1 - (m.id % 60) * 86400 FROM members m
+         SELECT m.id, 'active', $1, $1, $1 - (m.id % 60) * 86400 - 43200, $1 - (m.id % 60) * 86400 - 43200 FROM members m
          WHERE m.id % 3 = 0 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.member_id = m.id)",
     )
     .bind(now)
