@@ -84,13 +84,12 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         };
         let db = db()?;
         // Every page load asks this: use what the session already resolved (the member's own
-        // organisation and its name) and query only for names of organisations granted above it.
-        let secretary = {
-            repo::secretary_of(&db, user.actor.org.id(), user.actor.member_id).await?.and_then(|(name, phone, position)| {
-                let phone = crate::domain::phone::Phone::parse(phone.as_deref()?).ok()?;
-                Some(Contact { name, tel: phone.tel_uri(), phone: phone.to_string(), deputy: position == "pho_bi_thu" })
-            })
-        };
+        // organisation, its name, the secretary to call) and query only for names of
+        // organisations granted above it.
+        let secretary = user.secretary.as_ref().and_then(|s| {
+            let phone = crate::domain::phone::Phone::parse(s.phone.as_deref()?).ok()?;
+            Some(Contact { name: s.name.clone(), tel: phone.tel_uri(), phone: phone.to_string(), deputy: s.position == "pho_bi_thu" })
+        });
         let mut roles = Vec::new();
         for g in &user.actor.grants {
             let org_name = if g.scope == user.actor.org {

@@ -6,7 +6,7 @@ use crate::domain::org::OrgPath;
 use crate::domain::permission::{Actor, Grant, Role};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use crate::platform::session::CurrentUser;
+use crate::platform::session::{CellContact, CurrentUser};
 use sqlx::{Any, AnyConnection, Row};
 
 pub use crate::platform::db::scope_clause;
@@ -93,11 +93,15 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
     let rows = sqlx::query(
         "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
-                g.role AS grant_role, go.path AS grant_path
+                g.role AS grant_role, go.path AS grant_path,
+                sec.full_name AS sec_name, sec.phone AS sec_phone, sec.position AS sec_position
          FROM sessions s
          JOIN accounts a ON a.id = s.account_id
          JOIN members m ON m.id = a.member_id
          JOIN organizations o ON o.id = m.org_id
+         LEFT JOIN members sec ON sec.id = (
+             SELECT x.id FROM members x WHERE x.org_id = m.org_id AND x.position IN ('bi_thu', 'pho_bi_thu') AND x.id <> m.id
+             ORDER BY CASE x.position WHEN 'bi_thu' THEN 0 ELSE 1 END, x.id LIMIT 1)
          LEFT JOIN role_grants g ON g.account_id = a.id
          LEFT JOIN organizations go ON go.id = g.org_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.status = 'active'",
@@ -147,6 +151,10 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
             data_saver: r.try_get::<i64, _>("data_saver")? == 1,
         },
         simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
+        secretary: match r.try_get::<Option<String>, _>("sec_name")? {
+            Some(name) => Some(CellContact { name, phone: r.try_get("sec_phone")?, position: r.try_get("sec_position")? }),
+            None => None,
+        },
     }))
 }
 
@@ -470,21 +478,6 @@ pub async fn members_in_scopes(db: &Db, scopes: &[OrgPath], name_query: Option<&
 pub struct ProfileRow {
     pub member: crate::register::Member,
     pub org_name: String,
-}
-
-pub async fn secretary_of(db: &Db, org_id: i64, not_member: i64) -> Result<Option<(String, Option<String>, String)>, AppError> {
-    let r = sqlx::query(
-        "SELECT full_name, phone, position FROM members WHERE org_id = $1 AND position IN ('bi_thu', 'pho_bi_thu') AND id <> $2
-         ORDER BY CASE position WHEN 'bi_thu' THEN 0 ELSE 1 END, id LIMIT 1",
-    )
-    .bind(org_id)
-    .bind(not_member)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("full_name")?, r.try_get("phone")?, r.try_get("position")?)),
-        None => None,
-    })
 }
 
 pub async fn insert_contact_change(conn: &mut AnyConnection, member_id: i64, phone: Option<&str>, address: Option<&str>, now: i64) -> Result<i64, AppError> {

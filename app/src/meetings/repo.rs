@@ -261,52 +261,53 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     };
     let present_me = me.as_ref().is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
 
-    let motion_rows = sqlx::query("SELECT id, question, status FROM meeting_motions WHERE meeting_id = $1 ORDER BY id").bind(m.id).fetch_all(db.pool()).await?;
-    // Every ballot of the meeting in one statement, then shared out by motion.
-    let mut ballots_of: std::collections::HashMap<i64, Vec<sqlx::any::AnyRow>> = std::collections::HashMap::new();
-    if !motion_rows.is_empty() {
-        let rows = sqlx::query(
-            "SELECT b.motion_id, b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
-             FROM meeting_motions mo JOIN meeting_ballots b ON b.motion_id = mo.id
-             JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
-             WHERE mo.meeting_id = $1 ORDER BY b.cast_at, b.member_id",
-        )
-        .bind(m.id)
-        .fetch_all(db.pool())
-        .await?;
-        for b in rows {
-            ballots_of.entry(b.try_get("motion_id")?).or_default().push(b);
-        }
-    }
-    let mut motions = Vec::new();
-    for r in motion_rows {
-        let id: i64 = r.try_get("id")?;
-        let open = r.try_get::<String, _>("status")? == "mo";
-        let ballots = ballots_of.remove(&id).unwrap_or_default();
+    // The motions with every ballot in one statement (a motion without ballots comes as one
+    // row of NULLs), then shared out by motion.
+    let rows = sqlx::query(
+        "SELECT mo.id, mo.question, mo.status, b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
+         FROM meeting_motions mo LEFT JOIN meeting_ballots b ON b.motion_id = mo.id
+         LEFT JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
+         WHERE mo.meeting_id = $1 ORDER BY mo.id, b.cast_at, b.member_id",
+    )
+    .bind(m.id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut motions: Vec<MotionView> = Vec::new();
+    let mut rows = rows.iter().peekable();
+    while let Some(first) = rows.next() {
+        let id: i64 = first.try_get("id")?;
+        let open = first.try_get::<String, _>("status")? == "mo";
         let mut proxies = Vec::new();
         let mut tally = Tally::default();
         let mut my_choice = None;
         let mut other_opinions = Vec::new();
-        for b in &ballots {
-            let choice: String = b.try_get("choice")?;
-            if let Some(c) = VoteChoice::from_code(&choice) {
-                tally.add(c);
+        let mut b = Some(first);
+        while let Some(row) = b {
+            if let Some(choice) = row.try_get::<Option<String>, _>("choice")? {
+                if let Some(c) = VoteChoice::from_code(&choice) {
+                    tally.add(c);
+                }
+                if row.try_get::<Option<i64>, _>("member_id")? == Some(member_id) {
+                    my_choice = Some(choice);
+                }
+                if let Some(t) = row.try_get::<Option<String>, _>("other_text")? {
+                    other_opinions.push(t);
+                }
+                if let Some(r) = row.try_get::<Option<String>, _>("recorder")? {
+                    proxies.push((row.try_get("voter")?, r));
+                }
             }
-            if b.try_get::<i64, _>("member_id")? == member_id {
-                my_choice = Some(choice);
-            }
-            if let Some(t) = b.try_get::<Option<String>, _>("other_text")? {
-                other_opinions.push(t);
-            }
-            if let Some(r) = b.try_get::<Option<String>, _>("recorder")? {
-                proxies.push((b.try_get("voter")?, r));
-            }
+            let same_motion = match rows.peek() {
+                Some(next) => next.try_get::<i64, _>("id")? == id,
+                None => false,
+            };
+            b = if same_motion { rows.next() } else { None };
         }
         // Live results go to those present and the chair; everyone sees them once closed.
         let show = !open || can_run || present_me;
         motions.push(MotionView {
             id,
-            question: r.try_get("question")?,
+            question: first.try_get("question")?,
             open,
             tally: show.then_some(tally),
             my_choice,
@@ -315,8 +316,7 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
         });
     }
 
-    let tasks = task_query(db, "t.meeting_id = $1", m.id, 200).await?;
-    let open_tasks = task_query(db, "t.org_id = $1 AND t.status = 'dang_lam'", m.org_id, 200).await?;
+    let (tasks, open_tasks) = meeting_and_open_tasks(db, m.id, m.org_id).await?;
 
     let roster = if can_run {
         let sql = format!(
@@ -350,7 +350,8 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     } else {
         Vec::new()
     };
-    let (present, expected, exempt) = counts(db, m).await?;
+    // The attendance sheet holds the same members as the count: a leader's page counts it.
+    let (present, expected, exempt) = if can_run { roster_counts(&roster) } else { counts(db, m).await? };
     let my_rsvp = me.as_ref().and_then(|p| p.rsvp.clone());
     Ok(MeetingView {
         meeting: summary_of(m, my_rsvp),
@@ -370,6 +371,15 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
         expected,
         exempt,
     })
+}
+
+/// (present, expected, exempt) of an attendance sheet, by the same rule as `counts`: present
+/// when marked so; exempt when marked so, or unmarked and exempt in the register.
+fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
+    let marked = |r: &RosterRow, state: Attendance| r.attendance.as_deref() == Some(state.code());
+    let present = roster.iter().filter(|r| marked(r, Attendance::Present)).count() as i64;
+    let exempt = roster.iter().filter(|r| marked(r, Attendance::Exempt) || (r.attendance.is_none() && r.exempt)).count() as i64;
+    (present, roster.len() as i64, exempt)
 }
 
 /// (present, expected, exempt) for a meeting.
@@ -403,6 +413,24 @@ async fn task_query(db: &Db, filter: &str, value: i64, limit: i64) -> Result<Vec
         .map(task_row)
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
+}
+
+/// The tasks given at a meeting and the open tasks of its cell, in one statement: the meeting
+/// page shows both, and each list keeps its own order and limit.
+async fn meeting_and_open_tasks(db: &Db, meeting_id: i64, org_id: i64) -> Result<(Vec<TaskView>, Vec<TaskView>), AppError> {
+    let sql = format!(
+        "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, g.* FROM ({TASK_SELECT} WHERE t.meeting_id = $1 ORDER BY t.status, t.due_date, t.id LIMIT 200) g) given
+         UNION ALL
+         SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, c.* FROM ({TASK_SELECT} WHERE t.org_id = $2 AND t.status = 'dang_lam' ORDER BY t.status, t.due_date, t.id LIMIT 200) c) cell_open
+         ORDER BY part, status, due_date, id"
+    );
+    let rows = sqlx::query::<Any>(&sql).bind(meeting_id).bind(org_id).fetch_all(db.pool()).await?;
+    let (mut given, mut open) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let list = if r.try_get::<i64, _>("part")? == 0 { &mut given } else { &mut open };
+        list.push(task_row(r)?);
+    }
+    Ok((given, open))
 }
 
 fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskView, sqlx::Error> {

@@ -25,6 +25,17 @@ pub struct CurrentUser {
     pub org_name: String,
     pub prefs: Preferences,
     pub simple_mode_offered: bool,
+    /// Whom the member calls when stuck: their cell's bí thư, else its phó bí thư (never
+    /// themself). Resolved in the session's statement: every page shows it.
+    pub secretary: Option<CellContact>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CellContact {
+    pub name: String,
+    pub phone: Option<String>,
+    /// `bi_thu` or `pho_bi_thu`.
+    pub position: String,
 }
 
 /// Request extension set by the session layer (absent: nobody signed in).

@@ -93,6 +93,23 @@ on_both_databases!(every_demo_account_signs_in_and_sees_its_role, |app: TestApp|
     assert_eq!(s["user"]["secretary"]["name"], "Trần Thị Bình");
     assert_eq!(s["user"]["secretary"]["tel"], "tel:+84900000002");
     assert_eq!(s["user"]["offer_simple_mode"], true);
+    // The secretary themself is offered the cell's deputy (or no one), never themself; the
+    // grants of the session (several rows) do not repeat or hide the contact.
+    let own = session(&app, &signed_in(&app, "0900000002").await).await;
+    let deputy: Option<String> = sqlx::query_scalar(
+        "SELECT x.full_name FROM members x JOIN members b ON b.org_id = x.org_id AND b.phone = '0900000002'
+         WHERE x.position = 'pho_bi_thu' AND x.id <> b.id ORDER BY x.id LIMIT 1",
+    )
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap();
+    match deputy {
+        Some(name) => assert_eq!((own["user"]["secretary"]["name"].as_str(), own["user"]["secretary"]["deputy"].as_bool()), (Some(name.as_str()), Some(true))),
+        None => assert!(own["user"]["secretary"].is_null(), "{own}"),
+    }
+    let admin = session(&app, &signed_in(&app, "0900000003").await).await;
+    assert!(admin["user"]["roles"].as_array().unwrap().len() >= 1);
+    assert_ne!(admin["user"]["secretary"]["name"], "Lê Văn Cường");
     assert_eq!(session(&app, &signed_in(&app, "0900000001").await).await["user"]["offer_simple_mode"], false);
     // Any written form of the phone, or the member code, signs in.
     signed_in(&app, "+84 900 000 001").await;

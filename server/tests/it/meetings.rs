@@ -144,6 +144,18 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     assert_eq!((s, field_errors(&b)), (422, vec!["due_date".to_string()]));
     let due = next_month_day(28);
     ok(&app, &secretary, "assign_task", &[("id", &id), ("assignee_id", &me), ("task_title", "Viết bài thu hoạch"), ("due_date", &due)]).await;
+    // The page shows the task twice: given at this meeting, and open in the cell. The leader's
+    // counts (from the attendance sheet) and the member's (counted in SQL) agree.
+    let lead = ok(&app, &secretary, "meeting", &[("id", &id)]).await;
+    let seen = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    let titled = |v: &Value, list: &str| v[list].as_array().unwrap().iter().filter(|t| t["title"] == "Viết bài thu hoạch").count();
+    assert_eq!((titled(&seen, "tasks"), titled(&seen, "open_tasks")), (1, 1));
+    assert!(seen["tasks"].as_array().unwrap().iter().all(|t| t["meeting_id"].as_i64().unwrap().to_string() == id));
+    assert!(seen["open_tasks"].as_array().unwrap().iter().all(|t| t["status"] == "dang_lam"));
+    let count = |v: &Value| (v["present"].as_i64(), v["expected"].as_i64(), v["exempt"].as_i64());
+    assert_eq!(count(&lead), count(&seen));
+    assert_eq!(lead["expected"].as_i64().unwrap() as usize, lead["roster"].as_array().unwrap().len());
+    assert!(lead["present"].as_i64().unwrap() >= 2);
     let (s, b) = call(&app, &secretary, "finish_meeting", &[("id", &id), ("rating", "")]).await;
     assert_eq!((s, field_errors(&b)), (422, vec!["rating".to_string()]));
     ok(&app, &secretary, "finish_meeting", &[("id", &id), ("rating", "tot")]).await;
@@ -162,6 +174,9 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     let tasks = ok(&app, &secretary, "tasks", &[]).await;
     let t = tasks["cell"].as_array().unwrap().iter().find(|t| t["title"] == "Viết bài thu hoạch").unwrap();
     assert_eq!((t["status"].as_str(), t["progress"].as_i64(), t["last_note"].as_str()), (Some("hoan_thanh"), Some(100), Some("Đã viết một nửa")));
+    // Done: still among the meeting's tasks, no longer among the cell's open ones.
+    let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    assert_eq!((titled(&v, "tasks"), titled(&v, "open_tasks")), (1, 0));
 });
 
 on_both_databases!(other_cells_cannot_see_or_act, |app: TestApp| async move {
