@@ -13,6 +13,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sotay.db";
 
+/// A pooled PostgreSQL connection idle for longer than this is checked before it is used again.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
@@ -55,7 +58,22 @@ impl Db {
                 Dialect::Sqlite => 8,
                 Dialect::Postgres => 20,
             }))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out by default: a second round trip (on
+            // SQLite a second trip through the connection's worker thread) for every
+            // statement. Only a connection that has sat idle can have been dropped by the
+            // server or the network between, so only those are pinged; an embedded SQLite
+            // file cannot hang up.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite || meta.idle_for < PING_WHEN_IDLE_FOR {
+                        return Ok(true);
+                    }
+                    // A failed ping discards the connection and the pool opens another.
+                    Ok(sqlx::Connection::ping(conn).await.is_ok())
+                })
+            });
         let pool = match dialect {
             Dialect::Sqlite => {
                 pool_options
