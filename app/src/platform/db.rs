@@ -14,7 +14,10 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sotay.db";
 
 /// A pooled PostgreSQL connection idle for longer than this is checked before it is used again.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+/// Under load connections come back within milliseconds and skip the check; after a quiet
+/// second (when the server may have restarted) they are checked — HikariCP's rule, with its
+/// 500 ms widened to a second.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -67,7 +70,7 @@ impl Db {
             .test_before_acquire(false)
             .before_acquire(move |conn, meta| {
                 Box::pin(async move {
-                    if dialect == Dialect::Sqlite || meta.idle_for < PING_WHEN_IDLE_FOR {
+                    if !needs_ping(dialect, meta.idle_for) {
                         return Ok(true);
                     }
                     // A failed ping discards the connection and the pool opens another.
@@ -121,6 +124,11 @@ impl Db {
     }
 }
 
+/// Whether a pooled connection is checked before use (see `Db::connect`).
+fn needs_ping(dialect: Dialect, idle_for: Duration) -> bool {
+    dialect == Dialect::Postgres && idle_for >= PING_WHEN_IDLE_FOR
+}
+
 /// The database of the current request (provided to every route and server function).
 pub fn from_context() -> Result<Db, crate::platform::error::AppError> {
     leptos::prelude::use_context::<Db>().ok_or_else(|| crate::platform::error::AppError::internal(&"database not in context"))
@@ -170,6 +178,15 @@ fn sqlite_url(rest: &str) -> Result<String, DbSetupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_idle_postgres_connections_are_pinged() {
+        assert!(!needs_ping(Dialect::Postgres, Duration::from_millis(5)), "a busy connection goes straight to its statement");
+        assert!(!needs_ping(Dialect::Postgres, PING_WHEN_IDLE_FOR - Duration::from_millis(1)));
+        assert!(needs_ping(Dialect::Postgres, PING_WHEN_IDLE_FOR));
+        assert!(needs_ping(Dialect::Postgres, Duration::from_secs(3600)));
+        assert!(!needs_ping(Dialect::Sqlite, Duration::from_secs(3600)), "an embedded file cannot hang up");
+    }
 
     #[test]
     fn sqlite_urls_get_create_mode() {

@@ -204,3 +204,38 @@ async fn precompressed_assets_are_served_as_they_are() {
     assert_eq!(encoding.as_deref(), Some("gzip"));
     assert_ne!(body, b"gzip bytes");
 }
+
+/// The pool checks only connections that have sat idle (a second round trip per statement
+/// otherwise): when PostgreSQL drops every connection of the pool (a restart, a proxy's timeout),
+/// requests after a quiet second find them checked and replaced, and none fails.
+#[tokio::test]
+async fn dropped_postgres_connections_are_replaced_after_a_pause() {
+    let Some(app) = common::spawn(common::Backend::Postgres).await else { return };
+    let burst = |app: &TestApp| {
+        let handles: Vec<_> = (0..12)
+            .map(|_| {
+                let (c, url) = (app.client.clone(), app.url("/healthz"));
+                tokio::spawn(async move { c.get(url).send().await.unwrap().status().as_u16() })
+            })
+            .collect();
+        async move {
+            let mut codes = Vec::new();
+            for h in handles {
+                codes.push(h.await.unwrap());
+            }
+            codes
+        }
+    };
+    assert!(burst(&app).await.iter().all(|&c| c == 200));
+    let dropped: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(dropped >= 1, "the burst opened more than one connection");
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    let codes = burst(&app).await;
+    assert!(codes.iter().all(|&c| c == 200), "{codes:?}");
+}
