@@ -19,6 +19,7 @@ PORT=${PORT:-3481}
 BASE=http://127.0.0.1:$PORT
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 command -v oha >/dev/null || { echo "oha is needed: cargo install oha --locked" >&2; exit 1; }
 
 if [ "$db" = sqlite ]; then
@@ -44,7 +45,13 @@ start() {
 rps() { # name, oha arguments
   local json="$OUT/$1.json"; shift
   taskset -c 1 oha --no-tui -w --output-format json -z "${DURATION}s" -c 32 "$@" > "$json"
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d.get("statusCodeDistribution",{}); bad=sum(n for k,n in c.items() if not k.startswith("2"))+sum(d.get("errorDistribution",{}).values()); print(f"{d[\"summary\"][\"requestsPerSec\"]:.0f}" + (f" ({bad} failed)" if bad else ""))' "$json"
+  python3 - "$json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+codes = d.get("statusCodeDistribution", {})
+bad = sum(n for k, n in codes.items() if not str(k).startswith("2")) + sum(d.get("errorDistribution", {}).values())
+print(f'{d["summary"]["requestsPerSec"]:.0f}' + (f" ({bad} failed)" if bad else ""))
+PY
 }
 form=(-m POST -T application/x-www-form-urlencoded -H 'Accept: application/json')
 

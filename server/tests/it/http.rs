@@ -162,7 +162,8 @@ async fn precompressed_assets_are_served_as_they_are() {
     // Stand-ins: the server must send these bytes unchanged, not decode or re-encode them.
     std::fs::write(pkg.join("sotay.0123abcd.wasm.br"), b"brotli bytes").unwrap();
     std::fs::write(pkg.join("sotay.0123abcd.wasm.gz"), b"gzip bytes").unwrap();
-    std::fs::write(pkg.join("sotay.0123abcd.css"), "body { margin: 0 }\n".repeat(20)).unwrap();
+    std::fs::write(pkg.join("sotay.0123abcd.css"), "body { margin: 0 }\n".repeat(80)).unwrap();
+    std::fs::write(pkg.join("small.css"), "body { margin: 0 }\n").unwrap();
     std::fs::write(pkg.join("sotay.0123abcd.css.br"), b"brotli css").unwrap();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -203,7 +204,21 @@ async fn precompressed_assets_are_served_as_they_are() {
     let (encoding, _, body) = get("/pkg/sotay.0123abcd.css", "gzip").await;
     assert_eq!(encoding.as_deref(), Some("gzip"));
     assert_ne!(body, b"gzip bytes");
+    // Below one segment's worth nothing is compressed on the fly.
+    let (encoding, _, body) = get("/pkg/small.css", "br, gzip").await;
+    assert_eq!((encoding, body), (None, b"body { margin: 0 }\n".to_vec()));
 }
+
+on_both_databases!(small_answers_go_uncompressed_pages_compressed, |app: TestApp| async move {
+    let res = app.client.post(app.url("/api/session")).header("accept", "application/json").header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-encoding").is_none());
+    let body = res.bytes().await.unwrap();
+    assert!(body.len() < server::COMPRESS_FROM_BYTES as usize, "{} bytes", body.len());
+    serde_json::from_slice::<serde_json::Value>(&body).expect("plain JSON");
+    let res = app.client.get(app.url("/")).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string()).as_deref(), Some("br"));
+});
 
 /// The pool checks only connections that have sat idle (a second round trip per statement
 /// otherwise): when PostgreSQL drops every connection of the pool (a restart, a proxy's timeout),
