@@ -632,25 +632,3 @@ pub async fn is_readable_in(db: &crate::platform::db::Db, id: i64, org: &crate::
         Err(e) => Err(e),
     }
 }
-
-/// Number and title of the given published documents, in the given order. One statement (a
-/// meeting page lists its materials on every load).
-#[cfg(feature = "ssr")]
-pub async fn titles(db: &crate::platform::db::Db, ids: &[i64]) -> Result<Vec<(i64, Option<String>, String)>, AppError> {
-    use sqlx::Row;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = &ids[..ids.len().min(500)];
-    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT id, number, title FROM documents WHERE status = 'published' AND id IN ({})", list.join(", "));
-    let mut q = sqlx::query::<sqlx::Any>(&sql);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    let mut found = std::collections::HashMap::new();
-    for r in q.fetch_all(db.pool()).await? {
-        found.insert(r.try_get::<i64, _>("id")?, (r.try_get::<Option<String>, _>("number")?, r.try_get::<String, _>("title")?));
-    }
-    Ok(ids.iter().filter_map(|id| found.remove(id).map(|(number, title)| (*id, number, title))).collect())
-}

@@ -211,51 +211,58 @@ fn expected_clause(kind: MeetingKind) -> &'static str {
 }
 
 pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can_run: bool) -> Result<MeetingView, AppError> {
-    let agenda = sqlx::query("SELECT id, title, note FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position, id")
-        .bind(m.id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(AgendaItem { id: r.try_get("id")?, title: r.try_get("title")?, note: r.try_get("note")? }))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let doc_ids: Vec<i64> = sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at, document_id")
-        .bind(m.id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, sqlx::Error>>()?;
-    let materials = crate::documents::titles(db, &doc_ids).await?.into_iter().map(|(document_id, number, title)| Material { document_id, number, title }).collect();
-    let comments = sqlx::query(
-        "SELECT c.id, c.body, c.created_at, a.full_name AS author, r.full_name AS recorder
-         FROM meeting_comments c JOIN members a ON a.id = c.member_id LEFT JOIN members r ON r.id = c.recorded_by
-         WHERE c.meeting_id = $1 ORDER BY c.created_at, c.id",
-    )
-    .bind(m.id)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(CommentView {
-            id: r.try_get("id")?,
-            author: r.try_get("author")?,
-            body: r.try_get("body")?,
-            recorded_by: r.try_get("recorder")?,
-            created_at: r.try_get("created_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let (agenda, materials, comments) = agenda_materials_comments(db, m.id).await?;
 
-    let me = if takes_part {
-        let r = sqlx::query("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
+    let roster = if can_run {
+        let sql = format!(
+            "SELECT mb.id, mb.full_name, mb.exempt_since, ac.status AS account_status, a.rsvp, a.rsvp_reason, a.state, r.full_name AS recorder
+             FROM members mb
+             LEFT JOIN accounts ac ON ac.member_id = mb.id
+             LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.member_id = mb.id
+             LEFT JOIN members r ON r.id = a.recorded_by
+             WHERE {} ORDER BY mb.full_name, mb.id",
+            expected_clause(m.kind)
+        );
+        sqlx::query::<Any>(&sql)
+            .bind(m.org_id)
             .bind(m.id)
-            .bind(member_id)
-            .fetch_optional(db.pool())
-            .await?;
-        Some(match r {
-            Some(r) => MyPart { member_id, rsvp: r.try_get("rsvp")?, rsvp_reason: r.try_get("rsvp_reason")?, attendance: r.try_get("state")? },
-            None => MyPart { member_id, rsvp: None, rsvp_reason: None, attendance: None },
-        })
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(RosterRow {
+                    member_id: r.try_get("id")?,
+                    name: r.try_get("full_name")?,
+                    exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
+                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref() == Some("active"),
+                    rsvp: r.try_get("rsvp")?,
+                    rsvp_reason: r.try_get("rsvp_reason")?,
+                    attendance: r.try_get("state")?,
+                    recorded_by: r.try_get("recorder")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    } else {
+        Vec::new()
+    };
+    // A leader's page counts the attendance sheet it shows (the same members as the count); a
+    // member's page has the count and the member's own answer in one statement.
+    let (present, expected, exempt, mine) = if can_run {
+        let (present, expected, exempt) = roster_counts(&roster);
+        let mine = roster.iter().find(|r| r.member_id == member_id).map(|r| (r.rsvp.clone(), r.rsvp_reason.clone(), r.attendance.clone()));
+        (present, expected, exempt, mine)
+    } else {
+        let (present, expected, exempt, mine) = counts_and_answer(db, m, member_id).await?;
+        (present, expected, exempt, Some(mine))
+    };
+    let me = if takes_part {
+        let (rsvp, rsvp_reason, attendance) = match mine {
+            Some(mine) => mine,
+            // A leader who takes part but is not on the sheet (a committee member running a
+            // cell's meeting).
+            None => my_answer(db, m.id, member_id).await?,
+        };
+        Some(MyPart { member_id, rsvp, rsvp_reason, attendance })
     } else {
         None
     };
@@ -318,40 +325,6 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
 
     let (tasks, open_tasks) = meeting_and_open_tasks(db, m.id, m.org_id).await?;
 
-    let roster = if can_run {
-        let sql = format!(
-            "SELECT mb.id, mb.full_name, mb.exempt_since, ac.status AS account_status, a.rsvp, a.rsvp_reason, a.state, r.full_name AS recorder
-             FROM members mb
-             LEFT JOIN accounts ac ON ac.member_id = mb.id
-             LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.member_id = mb.id
-             LEFT JOIN members r ON r.id = a.recorded_by
-             WHERE {} ORDER BY mb.full_name, mb.id",
-            expected_clause(m.kind)
-        );
-        sqlx::query::<Any>(&sql)
-            .bind(m.org_id)
-            .bind(m.id)
-            .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(RosterRow {
-                    member_id: r.try_get("id")?,
-                    name: r.try_get("full_name")?,
-                    exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
-                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref() == Some("active"),
-                    rsvp: r.try_get("rsvp")?,
-                    rsvp_reason: r.try_get("rsvp_reason")?,
-                    attendance: r.try_get("state")?,
-                    recorded_by: r.try_get("recorder")?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
-    } else {
-        Vec::new()
-    };
-    // The attendance sheet holds the same members as the count: a leader's page counts it.
-    let (present, expected, exempt) = if can_run { roster_counts(&roster) } else { counts(db, m).await? };
     let my_rsvp = me.as_ref().and_then(|p| p.rsvp.clone());
     Ok(MeetingView {
         meeting: summary_of(m, my_rsvp),
@@ -373,6 +346,45 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     })
 }
 
+/// The agenda, the attached documents (published ones, with their titles) and the opinions of
+/// a meeting in one statement: each was a statement of its own (the materials two), and on the
+/// meeting page every statement costs more through the driver than in the database.
+async fn agenda_materials_comments(db: &Db, meeting_id: i64) -> Result<(Vec<AgendaItem>, Vec<Material>, Vec<CommentView>), AppError> {
+    // Columns per part — 0 agenda: a title, b note; 1 material: a title, b number;
+    // 2 opinion: a body, b author, c recorder, stamp created_at.
+    let rows = sqlx::query(
+        "SELECT CAST(0 AS BIGINT) AS part, g.id, g.title AS a, g.note AS b, CAST(NULL AS TEXT) AS c, g.position AS pos, CAST(0 AS BIGINT) AS stamp
+         FROM meeting_agenda g WHERE g.meeting_id = $1
+         UNION ALL
+         SELECT CAST(1 AS BIGINT), d.id, d.title, d.number, CAST(NULL AS TEXT), CAST(0 AS BIGINT), md.added_at
+         FROM meeting_documents md JOIN documents d ON d.id = md.document_id AND d.status = 'published'
+         WHERE md.meeting_id = $1
+         UNION ALL
+         SELECT CAST(2 AS BIGINT), c.id, c.body, a.full_name, r.full_name, CAST(0 AS BIGINT), c.created_at
+         FROM meeting_comments c JOIN members a ON a.id = c.member_id LEFT JOIN members r ON r.id = c.recorded_by
+         WHERE c.meeting_id = $1
+         ORDER BY part, pos, stamp, id",
+    )
+    .bind(meeting_id)
+    .fetch_all(db.pool())
+    .await?;
+    let (mut agenda, mut materials, mut comments) = (Vec::new(), Vec::new(), Vec::new());
+    for r in &rows {
+        match r.try_get::<i64, _>("part")? {
+            0 => agenda.push(AgendaItem { id: r.try_get("id")?, title: r.try_get("a")?, note: r.try_get("b")? }),
+            1 => materials.push(Material { document_id: r.try_get("id")?, title: r.try_get("a")?, number: r.try_get("b")? }),
+            _ => comments.push(CommentView {
+                id: r.try_get("id")?,
+                body: r.try_get("a")?,
+                author: r.try_get("b")?,
+                recorded_by: r.try_get("c")?,
+                created_at: r.try_get("stamp")?,
+            }),
+        }
+    }
+    Ok((agenda, materials, comments))
+}
+
 /// (present, expected, exempt) of an attendance sheet, by the same rule as `counts`: present
 /// when marked so; exempt when marked so, or unmarked and exempt in the register.
 fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
@@ -382,18 +394,38 @@ fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
     (present, roster.len() as i64, exempt)
 }
 
-/// (present, expected, exempt) for a meeting.
-async fn counts(db: &Db, m: &MeetingRow) -> Result<(i64, i64, i64), AppError> {
+/// A member's answer and attendance at a meeting: (rsvp, reason, attendance state).
+type Answer = (Option<String>, Option<String>, Option<String>);
+
+async fn my_answer(db: &Db, meeting_id: i64, member_id: i64) -> Result<Answer, AppError> {
+    let r = sqlx::query("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
+        .bind(meeting_id)
+        .bind(member_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match r {
+        Some(r) => (r.try_get("rsvp")?, r.try_get("rsvp_reason")?, r.try_get("state")?),
+        None => (None, None, None),
+    })
+}
+
+/// (present, expected, exempt) for a meeting, with the given member's answer.
+async fn counts_and_answer(db: &Db, m: &MeetingRow, member_id: i64) -> Result<(i64, i64, i64, Answer), AppError> {
+    let mine = |column: &str| format!("(SELECT {column} FROM meeting_attendance WHERE meeting_id = $2 AND member_id = $3) AS my_{column}");
     let sql = format!(
         "SELECT COUNT(*) AS expected,
                 COALESCE(SUM(CASE WHEN a.state = 'co_mat' THEN 1 ELSE 0 END), 0) AS present,
-                COALESCE(SUM(CASE WHEN a.state = 'mien' OR (a.state IS NULL AND mb.exempt_since IS NOT NULL) THEN 1 ELSE 0 END), 0) AS exempt
+                COALESCE(SUM(CASE WHEN a.state = 'mien' OR (a.state IS NULL AND mb.exempt_since IS NOT NULL) THEN 1 ELSE 0 END), 0) AS exempt,
+                {}, {}, {}
          FROM members mb LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.member_id = mb.id
          WHERE {}",
+        mine("rsvp"),
+        mine("rsvp_reason"),
+        mine("state"),
         expected_clause(m.kind)
     );
-    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).fetch_one(db.pool()).await?;
-    Ok((r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?))
+    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(member_id).fetch_one(db.pool()).await?;
+    Ok((r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?, (r.try_get("my_rsvp")?, r.try_get("my_rsvp_reason")?, r.try_get("my_state")?)))
 }
 
 /// A task with its assignee, cell and latest report note.

@@ -179,6 +179,66 @@ on_both_databases!(the_whole_meeting_cycle, |app: TestApp| async move {
     assert_eq!((titled(&v, "tasks"), titled(&v, "open_tasks")), (1, 0));
 });
 
+// The page reads its agenda, materials and opinions in one statement and a member's answer with
+// the counts: each part keeps its own order, and a withdrawn document is no longer a material.
+on_both_databases!(a_meeting_page_keeps_each_part_in_order, |app: TestApp| async move {
+    seeded(&app).await;
+    let secretary = signed_in(&app, "0900000002").await;
+    let member = signed_in(&app, "0900000001").await;
+    let cell = ok(&app, &secretary, "meetings", &[]).await["run_cells"][0]["id"].as_i64().unwrap().to_string();
+    let date = next_month_day(14);
+    let id = ok(&app, &secretary, "create_meeting", &[("org_id", &cell), ("kind", "chuyen_de"), ("title", "Chuyên đề quý IV"), ("date", &date), ("start_time", "19:30"), ("format", "tai_cho"), ("place", "Hội trường"), ("link", "")]).await;
+    let id = id.as_i64().unwrap().to_string();
+    for (title, note) in [("Khai mạc", ""), ("Quán triệt nghị quyết", "Đồng chí bí thư trình bày"), ("Thảo luận", "")] {
+        ok(&app, &secretary, "add_agenda_item", &[("id", &id), ("agenda_title", title), ("note", note)]).await;
+    }
+    let docs = ok(&app, &secretary, "attachable_documents", &[("id", &id), ("query", "")]).await;
+    let docs: Vec<i64> = docs.as_array().unwrap().iter().take(2).map(|d| d["id"].as_i64().unwrap()).collect();
+    assert_eq!(docs.len(), 2, "two documents the cell can read");
+    for d in &docs {
+        ok(&app, &secretary, "attach_document", &[("id", &id), ("document_id", &d.to_string())]).await;
+    }
+    ok(&app, &secretary, "publish_meeting", &[("id", &id)]).await;
+    ok(&app, &member, "rsvp", &[("id", &id), ("answer", "se_den"), ("reason", "")]).await;
+    ok(&app, &member, "comment", &[("id", &id), ("body", "Ý kiến thứ nhất")]).await;
+    ok(&app, &secretary, "comment", &[("id", &id), ("body", "Ý kiến thứ hai")]).await;
+
+    let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    let texts = |list: &str, key: &str| v[list].as_array().unwrap().iter().map(|x| x[key].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
+    assert_eq!(texts("agenda", "title"), ["Khai mạc", "Quán triệt nghị quyết", "Thảo luận"]);
+    assert_eq!(v["agenda"][1]["note"], "Đồng chí bí thư trình bày");
+    assert_eq!(v["agenda"][0]["note"], Value::Null);
+    let materials: Vec<i64> = v["materials"].as_array().unwrap().iter().map(|m| m["document_id"].as_i64().unwrap()).collect();
+    let mut by_id = docs.clone();
+    by_id.sort();
+    assert_eq!(materials, by_id, "attached in the same second: by document");
+    assert!(v["materials"].as_array().unwrap().iter().all(|m| !m["title"].as_str().unwrap().is_empty()));
+    assert_eq!(texts("comments", "body"), ["Ý kiến thứ nhất", "Ý kiến thứ hai"]);
+    assert!(v["comments"][0]["created_at"].as_i64().unwrap() > 0);
+    assert_eq!((v["me"]["rsvp"].as_str(), v["me"]["attendance"].as_str()), (Some("se_den"), None));
+    assert_eq!(v["meeting"]["my_rsvp"], "se_den");
+
+    // The leader's page (counts from the sheet) agrees, and finds its own answer on the sheet.
+    ok(&app, &secretary, "rsvp", &[("id", &id), ("answer", "xin_vang"), ("reason", "Đi công tác")]).await;
+    let lead = ok(&app, &secretary, "meeting", &[("id", &id)]).await;
+    let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    let count = |v: &Value| (v["present"].as_i64(), v["expected"].as_i64(), v["exempt"].as_i64());
+    assert_eq!(count(&lead), count(&v));
+    assert_eq!((lead["me"]["rsvp"].as_str(), lead["me"]["rsvp_reason"].as_str()), (Some("xin_vang"), Some("Đi công tác")));
+
+    // In the order attached: the later one an hour later.
+    sqlx::query("UPDATE meeting_documents SET added_at = added_at + 3600 WHERE meeting_id = $1 AND document_id = $2").bind(id.parse::<i64>().unwrap()).bind(by_id[0]).execute(app.db.pool()).await.unwrap();
+    let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    let materials: Vec<i64> = v["materials"].as_array().unwrap().iter().map(|m| m["document_id"].as_i64().unwrap()).collect();
+    assert_eq!(materials, [by_id[1], by_id[0]], "in the order attached");
+
+    // A withdrawn document stays attached but is no longer listed.
+    sqlx::query("UPDATE documents SET status = 'withdrawn' WHERE id = $1").bind(docs[0]).execute(app.db.pool()).await.unwrap();
+    let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
+    let materials: Vec<i64> = v["materials"].as_array().unwrap().iter().map(|m| m["document_id"].as_i64().unwrap()).collect();
+    assert_eq!(materials, [docs[1]]);
+});
+
 on_both_databases!(other_cells_cannot_see_or_act, |app: TestApp| async move {
     seeded(&app).await;
     let secretary = signed_in(&app, "0900000002").await;
