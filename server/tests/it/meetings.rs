@@ -203,6 +203,8 @@ on_both_databases!(a_meeting_page_keeps_each_part_in_order, |app: TestApp| async
     ok(&app, &member, "comment", &[("id", &id), ("body", "Ý kiến thứ nhất")]).await;
     ok(&app, &secretary, "comment", &[("id", &id), ("body", "Ý kiến thứ hai")]).await;
 
+    // Both attached in the same second (forced: a second may tick between the two calls).
+    sqlx::query("UPDATE meeting_documents SET added_at = 1000 WHERE meeting_id = $1").bind(id.parse::<i64>().unwrap()).execute(app.db.pool()).await.unwrap();
     let v = ok(&app, &member, "meeting", &[("id", &id)]).await;
     let texts = |list: &str, key: &str| v[list].as_array().unwrap().iter().map(|x| x[key].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
     assert_eq!(texts("agenda", "title"), ["Khai mạc", "Quán triệt nghị quyết", "Thảo luận"]);
