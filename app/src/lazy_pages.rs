@@ -1,7 +1,8 @@
-//! Pages that only leaders, editors and committee staff open — and the few a member opens once or
-//! seldom (asking to join, activating the account, the profile) — each compiled into its own wasm
-//! chunk (`cargo leptos build --split`), so a member's phone does not download their code with
-//! the app: it is fetched the first time such a page is opened.
+//! Every page but help, the offline page and "not found" is compiled into its own wasm chunk
+//! (`cargo leptos build --split`): the main wasm holds the frame (session, navigation, router,
+//! translations), and a page's code is fetched when that page is first shown. A member opening
+//! the home screen downloads the home screen's code, not the meeting page's or the leaders'; the
+//! service worker then keeps the member pages' chunks for offline use (server::pwa).
 //!
 //! The app hydrates synchronously (`hydrate_body`; the vendored tachys compiles no asynchronous
 //! hydration, see docs/BENCHMARKS.md, "Client bundle"), and synchronous hydration needs the
@@ -9,11 +10,13 @@
 //! is on ([`preload_for_path`]); after that, opening one of these pages loads its chunk as the
 //! router navigates, like any lazy route.
 
-use crate::accounts::pages::{ActivatePage, JoinPage, ManageAccountsPage, ProfilePage};
+use crate::accounts::pages::{ActivatePage, JoinPage, ManageAccountsPage, ProfilePage, SignInPage};
 use crate::admin::pages::TreePage;
-use crate::documents::pages::{ProgressPage, PublishPage};
+use crate::documents::pages::{DocumentPage, LibraryPage, NewsPage, ProgressPage, PublishPage};
+use crate::home::pages::HomePage;
 use crate::import::pages::{ImportPage, ReconcilePage};
-use crate::meetings::pages::{OverviewPage, PrintPage};
+use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage, TasksPage};
+use crate::notifications::pages::NotificationsPage;
 use crate::shell::WithSession;
 use crate::statistics::pages::{ReportPage, StatisticsPage};
 use leptos::prelude::*;
@@ -39,10 +42,32 @@ macro_rules! lazy_pages {
             }
         )+
 
-        /// Which lazily loaded page a path shows (see [`lazy_page_for_path`]).
+        /// The pages a member reads, also offline: the service worker keeps their chunks with the app's
+/// shell (the same pages whose HTML it keeps, `KEEP` in server/src/pwa/sw.js).
+pub const MEMBER_PAGES: [LazyPage; 8] = [
+    LazyPage::Home,
+    LazyPage::Library,
+    LazyPage::Document,
+    LazyPage::News,
+    LazyPage::Meetings,
+    LazyPage::Meeting,
+    LazyPage::Tasks,
+    LazyPage::Notifications,
+];
+
+/// Which lazily loaded page a path shows (see [`lazy_page_for_path`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum LazyPage {
             $($variant),+
+        }
+
+        impl LazyPage {
+            /// The route type's name, which names the page's split point in the build's manifest.
+            pub fn route_name(self) -> &'static str {
+                match self {
+                    $(LazyPage::$variant => stringify!($route)),+
+                }
+            }
         }
 
         /// Loads a lazily loaded page's chunk (at once when it is already loaded).
@@ -55,6 +80,15 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    Home => HomeRoute(HomePage),
+    SignIn => SignInRoute(SignInPage),
+    Library => LibraryRoute(LibraryPage),
+    Document => DocumentRoute(DocumentPage),
+    News => NewsRoute(NewsPage),
+    Meetings => MeetingsRoute(MeetingsPage),
+    Meeting => MeetingRoute(MeetingPage),
+    Tasks => TasksRoute(TasksPage),
+    Notifications => NotificationsRoute(NotificationsPage),
     Join => JoinRoute(JoinPage),
     Activate => ActivateRoute(ActivatePage),
     Profile => ProfileRoute(ProfilePage),
@@ -75,6 +109,13 @@ lazy_pages! {
 pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
+        [] => Some(LazyPage::Home),
+        ["dang-nhap"] => Some(LazyPage::SignIn),
+        ["van-ban"] => Some(LazyPage::Library),
+        ["tin-tuc"] => Some(LazyPage::News),
+        ["sinh-hoat"] => Some(LazyPage::Meetings),
+        ["nhiem-vu"] => Some(LazyPage::Tasks),
+        ["thong-bao"] => Some(LazyPage::Notifications),
         ["dang-ky"] => Some(LazyPage::Join),
         ["kich-hoat"] => Some(LazyPage::Activate),
         ["ca-nhan"] => Some(LazyPage::Profile),
@@ -88,6 +129,9 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
         ["quan-tri", "nhap-du-lieu"] => Some(LazyPage::Import),
         ["quan-tri", "doi-soat"] => Some(LazyPage::Reconcile),
         ["quan-tri", "tai-khoan"] => Some(LazyPage::ManageAccounts),
+        // After the fixed paths above, as in the router: `/van-ban/:id`, `/sinh-hoat/:id`.
+        ["van-ban", _] => Some(LazyPage::Document),
+        ["sinh-hoat", _] => Some(LazyPage::Meeting),
         _ => None,
     }
 }
@@ -104,19 +148,36 @@ mod tests {
     use super::{lazy_page_for_path, LazyPage};
 
     #[test]
-    fn leader_and_seldom_pages_are_lazy_and_member_pages_are_not() {
-        assert_eq!(lazy_page_for_path("/quan-tri"), Some(LazyPage::Tree));
-        assert_eq!(lazy_page_for_path("/quan-tri/"), Some(LazyPage::Tree));
-        assert_eq!(lazy_page_for_path("/quan-tri/tai-khoan"), Some(LazyPage::ManageAccounts));
-        assert_eq!(lazy_page_for_path("/sinh-hoat/thong-ke"), Some(LazyPage::Overview));
-        assert_eq!(lazy_page_for_path("/sinh-hoat/12/in"), Some(LazyPage::Print));
-        assert_eq!(lazy_page_for_path("/van-ban/7/tinh-hinh"), Some(LazyPage::Progress));
-        assert_eq!(lazy_page_for_path("/thong-ke/bao-cao"), Some(LazyPage::Report));
-        assert_eq!(lazy_page_for_path("/dang-ky"), Some(LazyPage::Join));
-        assert_eq!(lazy_page_for_path("/kich-hoat"), Some(LazyPage::Activate));
-        assert_eq!(lazy_page_for_path("/ca-nhan"), Some(LazyPage::Profile));
-        for member_page in ["/", "/van-ban", "/van-ban/7", "/sinh-hoat", "/sinh-hoat/12", "/thong-bao", "/nhiem-vu", "/tro-giup", "/dang-nhap", "/quan-tri/khac"] {
-            assert_eq!(lazy_page_for_path(member_page), None, "{member_page}");
+    fn every_page_but_help_offline_and_not_found_is_lazy() {
+        let cases = [
+            ("/", LazyPage::Home),
+            ("/dang-nhap", LazyPage::SignIn),
+            ("/van-ban", LazyPage::Library),
+            ("/van-ban/", LazyPage::Library),
+            ("/van-ban/7", LazyPage::Document),
+            ("/van-ban/7/tinh-hinh", LazyPage::Progress),
+            ("/tin-tuc", LazyPage::News),
+            ("/sinh-hoat", LazyPage::Meetings),
+            ("/sinh-hoat/12", LazyPage::Meeting),
+            ("/sinh-hoat/12/in", LazyPage::Print),
+            ("/sinh-hoat/thong-ke", LazyPage::Overview),
+            ("/thong-bao", LazyPage::Notifications),
+            ("/nhiem-vu", LazyPage::Tasks),
+            ("/quan-tri", LazyPage::Tree),
+            ("/quan-tri/", LazyPage::Tree),
+            ("/quan-tri/tai-khoan", LazyPage::ManageAccounts),
+            ("/thong-ke/bao-cao", LazyPage::Report),
+            ("/dang-ky", LazyPage::Join),
+            ("/kich-hoat", LazyPage::Activate),
+            ("/ca-nhan", LazyPage::Profile),
+        ];
+        for (path, page) in cases {
+            assert_eq!(lazy_page_for_path(path), Some(page), "{path}");
+        }
+        // In the main wasm: small pages that must work at once (help with the secretary's
+        // number, the offline page) and the not-found page for anything else.
+        for main_page in ["/tro-giup", "/ngoai-tuyen", "/quan-tri/khac", "/van-ban/7/khac", "/khong-co"] {
+            assert_eq!(lazy_page_for_path(main_page), None, "{main_page}");
         }
     }
 }

@@ -75,26 +75,26 @@ pub fn App() -> impl IntoView {
             // JavaScript, or on a slow phone before the wasm arrives, reads a complete page.
             <Router>
                 <Routes fallback=|| view! { <shell::WithSession><shell::NotFound /></shell::WithSession> }>
-                    <Route ssr=SsrMode::Async path=path!("/") view=|| view! { <shell::WithSession><home::pages::HomePage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/dang-nhap") view=|| view! { <shell::WithSession><accounts::pages::SignInPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/") view={Lazy::<lazy_pages::HomeRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/dang-nhap") view={Lazy::<lazy_pages::SignInRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/dang-ky") view={Lazy::<lazy_pages::JoinRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/kich-hoat") view={Lazy::<lazy_pages::ActivateRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/ca-nhan") view={Lazy::<lazy_pages::ProfileRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/tro-giup") view=|| view! { <shell::WithSession><accounts::pages::HelpPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/van-ban") view=|| view! { <shell::WithSession><documents::pages::LibraryPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/van-ban/:id") view=|| view! { <shell::WithSession><documents::pages::DocumentPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/van-ban") view={Lazy::<lazy_pages::LibraryRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/van-ban/:id") view={Lazy::<lazy_pages::DocumentRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/van-ban/:id/tinh-hinh") view={Lazy::<lazy_pages::ProgressRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/dang-van-ban") view={Lazy::<lazy_pages::PublishRoute>::new()} />
-                    <Route ssr=SsrMode::Async path=path!("/tin-tuc") view=|| view! { <shell::WithSession><documents::pages::NewsPage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat") view=|| view! { <shell::WithSession><meetings::pages::MeetingsPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/tin-tuc") view={Lazy::<lazy_pages::NewsRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat") view={Lazy::<lazy_pages::MeetingsRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view={Lazy::<lazy_pages::OverviewRoute>::new()} />
-                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view=|| view! { <shell::WithSession><meetings::pages::MeetingPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view={Lazy::<lazy_pages::MeetingRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view={Lazy::<lazy_pages::PrintRoute>::new()} />
-                    <Route ssr=SsrMode::Async path=path!("/thong-bao") view=|| view! { <shell::WithSession><notifications::pages::NotificationsPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/thong-bao") view={Lazy::<lazy_pages::NotificationsRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/thong-ke") view={Lazy::<lazy_pages::StatisticsRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/thong-ke/bao-cao") view={Lazy::<lazy_pages::ReportRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/ngoai-tuyen") view=|| view! { <shell::WithSession><offline::pages::OfflinePage /></shell::WithSession> } />
-                    <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view=|| view! { <shell::WithSession><meetings::pages::TasksPage /></shell::WithSession> } />
+                    <Route ssr=SsrMode::Async path=path!("/nhiem-vu") view={Lazy::<lazy_pages::TasksRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri") view={Lazy::<lazy_pages::TreeRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/nhap-du-lieu") view={Lazy::<lazy_pages::ImportRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/doi-soat") view={Lazy::<lazy_pages::ReconcileRoute>::new()} />

@@ -1,9 +1,10 @@
 import { test, expect, hydrated, signIn } from './fixtures';
 import type { Page } from '@playwright/test';
 
-// The leaders' pages live in their own wasm chunks (`cargo leptos build --split`,
-// app::lazy_pages): a member never downloads them; a leader's page hydrates whether it is opened
-// directly (its chunk is loaded before hydration) or reached by navigation.
+// Every page but help, the offline page and "not found" lives in its own wasm chunk (`cargo
+// leptos build --split`, app::lazy_pages): a member downloads the code of the pages they open and
+// never that of the leaders' pages; a page hydrates whether it is opened directly (its chunks are
+// fetched with the main wasm, before hydration) or reached by navigation.
 
 /** Every wasm file the page fetched, by name. */
 function wasmRequests(page: Page): string[] {
@@ -16,18 +17,44 @@ function wasmRequests(page: Page): string[] {
 }
 
 const mainWasm = (path: string) => /^\/pkg\/sotay\.[^/]*\.wasm$/.test(path);
+/** The entry chunk of a lazily loaded page: `split_<route in snake case>_view_<hash>…wasm`. */
+const entryOf = (route: string) => (path: string) => path.includes(`/split_${route}_route_view_`);
+const leaderRoutes = ['progress', 'publish', 'overview', 'print', 'statistics', 'report', 'tree', 'import', 'reconcile', 'manage_accounts'];
 
-test('a member reads home, documents and meetings with the main wasm alone', async ({ page }) => {
+test('a member reads home, documents and meetings with their pages\' chunks, never a leader page\'s', async ({ page }) => {
   const wasm = wasmRequests(page);
   await signIn(page, '0900000001', '/');
+  await expect.poll(() => wasm.filter(entryOf('home')).length, { message: 'home opened directly fetched its chunk' }).toBeGreaterThan(0);
   await page.locator('nav.bottom-nav').getByRole('link', { name: 'Văn bản' }).click();
   await page.waitForURL('**/van-ban');
+  await expect(page.getByTestId('doc-item').first()).toBeVisible();
   await page.locator('nav.bottom-nav').getByRole('link', { name: 'Sinh hoạt' }).click();
   await page.waitForURL('**/sinh-hoat');
+  await expect(page.getByTestId('meeting-card').first()).toBeVisible();
   await page.goto('/thong-bao');
   await hydrated(page);
-  expect(wasm.length).toBeGreaterThan(0);
-  expect(wasm.filter((p) => !mainWasm(p)), 'chunks fetched by a member').toEqual([]);
+  expect(wasm.some(mainWasm)).toBe(true);
+  for (const route of ['library', 'meetings', 'notifications']) {
+    expect(wasm.some(entryOf(route)), `${route} fetched its chunk`).toBe(true);
+  }
+  for (const route of leaderRoutes) {
+    expect(wasm.filter(entryOf(route)), `a member fetched the ${route} page's chunk`).toEqual([]);
+  }
+});
+
+test('the service worker keeps the chunks of every page a member reads offline', async ({ page }) => {
+  const sw = await (await page.request.get('/sw.js')).text();
+  const shell: string[] = JSON.parse(sw.match(/const SHELL = (\[.*\]);/)![1]);
+  for (const route of ['home', 'library', 'document', 'news', 'meetings', 'meeting', 'tasks', 'notifications']) {
+    expect(shell.some(entryOf(route)), `${route} in the shell`).toBe(true);
+  }
+  for (const route of leaderRoutes) {
+    expect(shell.filter(entryOf(route)), `${route} not in the shell`).toEqual([]);
+  }
+  // Every file the shell names exists (the service worker's install fails on one missing file).
+  for (const url of shell) {
+    expect((await page.request.get(url)).status(), url).toBe(200);
+  }
 });
 
 test('a leader page opened directly loads its chunk, then hydrates and works', async ({ page }) => {

@@ -100,6 +100,26 @@ test('notification settings: one large button, groups and quiet hours kept', asy
 test.describe('offline', () => {
   test.use({ offlineExpected: true });
 
+  test('a kept meeting never opened before comes alive offline (its code was kept with the app)', async ({ page, context }) => {
+    // Home keeps the next meeting's page; the meeting page's own wasm chunk comes with the
+    // service worker's shell, since the member has not opened that page yet.
+    await signIn(page, '0900000005', '/');
+    await controlled(page);
+    await page.evaluate(() => localStorage.removeItem('sotay-kept-at'));
+    await page.reload();
+    await hydrated(page);
+    let meeting = '';
+    await expect.poll(async () => {
+      meeting = (await keptPaths(page)).find((p) => /^\/sinh-hoat\/\d+$/.test(p)) ?? '';
+      return meeting;
+    }, { timeout: 15_000 }).not.toBe('');
+    await context.setOffline(true);
+    await page.goto(meeting);
+    await hydrated(page);
+    await expect(page.getByTestId('rsvp-attend')).toBeVisible();
+    await context.setOffline(false);
+  });
+
   test('kept documents and meeting materials open with no connection; an opinion waits and is sent', async ({ page, context }) => {
     await signIn(page, '0900000001', '/van-ban');
     await controlled(page);

@@ -45,10 +45,23 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     use leptos::prelude::*;
     let assets = BuildAssets::current(&options);
     let pkg = options.site_pkg_dir.to_string();
-    let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm)]);
+    // The wasm chunks of the page being sent (every page but a few is a lazily loaded route,
+    // see crate::lazy_pages): fetched after the paint together with the main wasm rather than
+    // after it, which would cost a phone on 3G one more round trip before the page responds.
+    #[cfg(feature = "ssr")]
+    let chunks: Vec<String> = use_context::<http::request::Parts>()
+        .and_then(|parts| crate::lazy_pages::lazy_page_for_path(parts.uri.path()))
+        .map(|page| assets.chunks_of(page).into_iter().map(|c| format!("/{pkg}/{c}")).collect())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let chunks: Vec<String> = Vec::new();
+    let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), chunks]);
     let script = format!(
-        r#"(function (js, wasm) {{
-  var go = function () {{ import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }}); }};
+        r#"(function (js, wasm, chunks) {{
+  var go = function () {{
+    chunks.forEach(function (href) {{ var l = document.createElement("link"); l.rel = "preload"; l.as = "fetch"; l.type = "application/wasm"; l.crossOrigin = ""; l.href = href; document.head.appendChild(l); }});
+    import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }});
+  }};
   var idle = function () {{ if ("requestIdleCallback" in window) {{ window.requestIdleCallback(go, {{ timeout: 1500 }}); }} else {{ setTimeout(go, 0); }} }};
   requestAnimationFrame(function () {{ setTimeout(idle, 0); }});
 }}).apply(null, {args});"#
@@ -70,6 +83,9 @@ pub struct BuildAssets {
     pub split_js: Option<String>,
     /// The hashes joined, when the files are hashed; `None` in development builds.
     pub version: Option<String>,
+    /// The split build's manifest (`__wasm_split_manifest.<hash>.json`): for each split point
+    /// (a lazily loaded page's view), the stems of the wasm chunk files it needs.
+    pub chunks: Vec<(String, Vec<String>)>,
 }
 
 impl BuildAssets {
@@ -87,7 +103,38 @@ impl BuildAssets {
         } else {
             String::new()
         };
-        Self::from_hash_file(&options.output_name, options.hash_files, &hashes)
+        let assets = Self::from_hash_file(&options.output_name, options.hash_files, &hashes);
+        let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        // No manifest when the build was not split (or in tests without a site): no chunks.
+        match std::fs::read_to_string(pkg.join(Self::manifest_name(options.hash_files, &hashes))) {
+            Ok(manifest) => assets.with_manifest(&manifest),
+            Err(_) => assets,
+        }
+    }
+
+    /// The split manifest's file name in the pkg folder, as cargo-leptos names it.
+    fn manifest_name(hashed: bool, hash_file: &str) -> String {
+        let hash = hash_file.lines().filter_map(|l| l.split_once(':')).find(|(k, _)| k.trim() == "manifest").map(|(_, v)| v.trim());
+        match (hashed, hash) {
+            (true, Some(hash)) => format!("__wasm_split_manifest.{hash}.json"),
+            _ => "__wasm_split_manifest.json".to_string(),
+        }
+    }
+
+    /// Adds the split manifest (a JSON object from split point to chunk stems); an unreadable
+    /// manifest leaves no chunks, so pages simply load their chunks as they hydrate.
+    pub fn with_manifest(mut self, manifest_json: &str) -> Self {
+        let map: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(manifest_json).unwrap_or_default();
+        self.chunks = map.into_iter().collect();
+        self
+    }
+
+    /// The wasm chunk files (`<stem>.wasm`) a lazily loaded page needs. The split point of a
+    /// `#[lazy_route]` is named after its view function: the route type in snake case, then
+    /// `_view_` and a hash of the call site (leptos_router_macro, leptos_macro's `lazy`).
+    pub fn chunks_of(&self, page: crate::lazy_pages::LazyPage) -> Vec<String> {
+        let prefix = format!("{}_view_", snake_case(page.route_name()));
+        self.chunks.iter().filter(|(split, _)| split.starts_with(&prefix)).flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect()
     }
 
     /// `hash_file` is the text of `hash.txt`: lines `js: <hash>`, `wasm: <hash>`, `css: <hash>`.
@@ -101,19 +148,63 @@ impl BuildAssets {
                 css: format!("{name}.{css}.css"),
                 split_js: find("split").map(|h| format!("__wasm_split.{h}.js")),
                 version: Some(hashes.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("-")),
+                chunks: Vec::new(),
             },
             _ => {
                 // wasm-bindgen's default name, unless the build named its output (cargo-leptos does).
                 let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() { format!("{name}_bg.wasm") } else { format!("{name}.wasm") };
-                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None }
+                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None, chunks: Vec::new() }
             }
         }
     }
 }
 
+/// `ManageAccountsRoute` → `manage_accounts_route`, as convert_case names the split points.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::BuildAssets;
+    use super::{snake_case, BuildAssets};
+    use crate::lazy_pages::LazyPage;
+
+    #[test]
+    fn a_page_finds_its_chunks_in_the_split_manifest() {
+        let manifest = r#"{
+            "home_route_view_1234": ["chunk_3_abc", "split_home_route_view_1234.def"],
+            "meeting_route_view_99": ["chunk_3_abc", "split_meeting_route_view_99.f00"],
+            "meetings_route_view_98": ["split_meetings_route_view_98.0aa"],
+            "manage_accounts_route_view_7": ["split_manage_accounts_route_view_7.1"]
+        }"#;
+        let a = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\n").with_manifest(manifest);
+        assert_eq!(a.chunks_of(LazyPage::Home), vec!["chunk_3_abc.wasm", "split_home_route_view_1234.def.wasm"]);
+        // `meeting_route_view_` is not a prefix of `meetings_route_view_`: each page its own.
+        assert_eq!(a.chunks_of(LazyPage::Meeting), vec!["chunk_3_abc.wasm", "split_meeting_route_view_99.f00.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::Meetings), vec!["split_meetings_route_view_98.0aa.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::ManageAccounts), vec!["split_manage_accounts_route_view_7.1.wasm"]);
+        assert!(a.chunks_of(LazyPage::Tree).is_empty());
+        assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
+    }
+
+    #[test]
+    fn manifest_and_route_names() {
+        assert_eq!(BuildAssets::manifest_name(true, "js: a\nmanifest: m1\nsplit: s\n"), "__wasm_split_manifest.m1.json");
+        assert_eq!(BuildAssets::manifest_name(false, "manifest: m1"), "__wasm_split_manifest.json");
+        assert_eq!(snake_case("SignInRoute"), "sign_in_route");
+        assert_eq!(snake_case("HomeRoute"), "home_route");
+    }
 
     #[test]
     fn hashed_names_come_from_the_hash_file() {

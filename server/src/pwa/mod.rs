@@ -21,9 +21,19 @@ pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>) {
     // Without hashes (development) the version changes with every start, so edits are picked up.
     let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
     let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
-    // The script imports the chunk loader, so an offline start needs it; the chunks themselves
-    // are kept when first fetched (sw.js).
+    // The script imports the chunk loader, so an offline start needs it; so are the chunks of
+    // the pages a member reads offline (their HTML is kept by sw.js): without its chunk a kept
+    // page would show but never come alive (read aloud, answers). Other chunks are kept when
+    // first fetched (sw.js).
     shell.extend(assets.split_js.iter().map(|split| format!("/{pkg}/{split}")));
+    for page in app::lazy_pages::MEMBER_PAGES {
+        for chunk in assets.chunks_of(page) {
+            let url = format!("/{pkg}/{chunk}");
+            if !shell.contains(&url) {
+                shell.push(url);
+            }
+        }
+    }
     shell.extend(ICONS.iter().map(|s| s.to_string()));
     (version, shell)
 }
