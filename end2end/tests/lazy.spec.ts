@@ -17,8 +17,8 @@ function wasmRequests(page: Page): string[] {
 }
 
 const mainWasm = (path: string) => /^\/pkg\/sotay\.[^/]*\.wasm$/.test(path);
-/** The entry chunk of a lazily loaded page: `split_<route in snake case>_view_<hash>…wasm`. */
-const entryOf = (route: string) => (path: string) => path.includes(`/split_${route}_route_view_`);
+/** The entry chunk of a lazily loaded page: `split___<route in snake case>_route_view_<hash>.<hash>.wasm`. */
+const entryOf = (route: string) => (path: string) => path.includes(`/split___${route}_route_view_`);
 const leaderRoutes = ['progress', 'publish', 'overview', 'print', 'statistics', 'report', 'tree', 'import', 'reconcile', 'manage_accounts'];
 
 test('a member reads home, documents and meetings with their pages\' chunks, never a leader page\'s', async ({ page }) => {

@@ -130,10 +130,10 @@ impl BuildAssets {
     }
 
     /// The wasm chunk files (`<stem>.wasm`) a lazily loaded page needs. The split point of a
-    /// `#[lazy_route]` is named after its view function: the route type in snake case, then
-    /// `_view_` and a hash of the call site (leptos_router_macro, leptos_macro's `lazy`).
+    /// `#[lazy_route]` is named after its view function `__<Route>_View` in snake case, then a
+    /// hash of the call site: `__home_route_view_928…` (leptos_router_macro, leptos_macro's `lazy`).
     pub fn chunks_of(&self, page: crate::lazy_pages::LazyPage) -> Vec<String> {
-        let prefix = format!("{}_view_", snake_case(page.route_name()));
+        let prefix = format!("__{}_view_", snake_case(page.route_name()));
         self.chunks.iter().filter(|(split, _)| split.starts_with(&prefix)).flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect()
     }
 
@@ -183,17 +183,17 @@ mod tests {
     #[test]
     fn a_page_finds_its_chunks_in_the_split_manifest() {
         let manifest = r#"{
-            "home_route_view_1234": ["chunk_3_abc", "split_home_route_view_1234.def"],
-            "meeting_route_view_99": ["chunk_3_abc", "split_meeting_route_view_99.f00"],
-            "meetings_route_view_98": ["split_meetings_route_view_98.0aa"],
-            "manage_accounts_route_view_7": ["split_manage_accounts_route_view_7.1"]
+            "__home_route_view_1234": ["chunk_3.abc", "split___home_route_view_1234.def"],
+            "__meeting_route_view_99": ["chunk_3.abc", "split___meeting_route_view_99.f00"],
+            "__meetings_route_view_98": ["split___meetings_route_view_98.0aa"],
+            "__manage_accounts_route_view_7": ["split___manage_accounts_route_view_7.1"]
         }"#;
         let a = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\n").with_manifest(manifest);
-        assert_eq!(a.chunks_of(LazyPage::Home), vec!["chunk_3_abc.wasm", "split_home_route_view_1234.def.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::Home), vec!["chunk_3.abc.wasm", "split___home_route_view_1234.def.wasm"]);
         // `meeting_route_view_` is not a prefix of `meetings_route_view_`: each page its own.
-        assert_eq!(a.chunks_of(LazyPage::Meeting), vec!["chunk_3_abc.wasm", "split_meeting_route_view_99.f00.wasm"]);
-        assert_eq!(a.chunks_of(LazyPage::Meetings), vec!["split_meetings_route_view_98.0aa.wasm"]);
-        assert_eq!(a.chunks_of(LazyPage::ManageAccounts), vec!["split_manage_accounts_route_view_7.1.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::Meeting), vec!["chunk_3.abc.wasm", "split___meeting_route_view_99.f00.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::Meetings), vec!["split___meetings_route_view_98.0aa.wasm"]);
+        assert_eq!(a.chunks_of(LazyPage::ManageAccounts), vec!["split___manage_accounts_route_view_7.1.wasm"]);
         assert!(a.chunks_of(LazyPage::Tree).is_empty());
         assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
     }
