@@ -60,7 +60,7 @@ budget_bin=$(mktemp -d)
 cp "$CARGO_TARGET_DIR/debug/sotay" "$budget_bin/sotay"
 cp "$CARGO_TARGET_DIR/release/hash.txt" "$budget_bin/hash.txt"
 if ! SITE_ROOT=target/site-release SOTAY_BIN="$budget_bin/sotay" \
-  WASM_GZIP_BUDGET="${WASM_GZIP_BUDGET:-785000}" FIRST_LOAD_BUDGET="${FIRST_LOAD_BUDGET:-565000}" \
+  WASM_GZIP_BUDGET="${WASM_GZIP_BUDGET:-425000}" FIRST_LOAD_BUDGET="${FIRST_LOAD_BUDGET:-440000}" \
   bash scripts/check-budgets.sh 2>&1 | tee "$logs/budgets.log"; then
   echo "The client grew past its budget (see above)." >&2
   exit 1

@@ -3,8 +3,9 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-    // Hydration is synchronous: a leader's page that lives in its own wasm chunk is loaded
-    // first (see app::lazy_pages); for every other page this resolves at once.
+    // Hydration is synchronous: the chunks of the page being shown are loaded first (every page
+    // but help, offline and not-found lives in its own, see app::lazy_pages; the hydration
+    // script has already started fetching them); for those three this resolves at once.
     wasm_bindgen_futures::spawn_local(async move {
         app::lazy_pages::preload_for_path(&path).await;
         leptos::mount::hydrate_body(app::App);

@@ -209,6 +209,52 @@ async fn precompressed_assets_are_served_as_they_are() {
     assert_eq!((encoding, body), (None, b"body { margin: 0 }\n".to_vec()));
 }
 
+/// Hashed build files are kept by the phone for a year without asking again; wasm-bindgen's
+/// snippets (named after the crate, not the content) and unhashed builds are revalidated; pages
+/// and answers get no such header.
+#[tokio::test]
+async fn hashed_build_files_are_kept_a_year() {
+    use leptos::prelude::LeptosOptions;
+    use std::net::SocketAddr;
+
+    let db = common::fresh_db(common::Backend::Sqlite).await.expect("sqlite");
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(pkg.join("snippets/app-0123")).unwrap();
+    std::fs::write(pkg.join("sotay.0123abcd.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(pkg.join("chunk_7.4567efgh.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(pkg.join("snippets/app-0123/inline0.js"), "export function f() {}\n").unwrap();
+    for hashed in [true, false] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let leptos_options = LeptosOptions::builder()
+            .output_name("sotay")
+            .site_root(site.path().to_str().unwrap())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .hash_files(hashed)
+            .build();
+        let app = server::router(server::AppState { leptos_options, db: db.db.clone() });
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        let client = common::client();
+        let cache_control = |path: &'static str| {
+            let req = client.get(format!("http://{addr}{path}"));
+            async move {
+                let res = req.send().await.unwrap();
+                assert_eq!(res.status(), 200, "{path}");
+                res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string())
+            }
+        };
+        let year = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        assert_eq!(cache_control("/pkg/sotay.0123abcd.wasm").await.as_deref(), Some(year), "hashed names: {hashed}");
+        assert_eq!(cache_control("/pkg/chunk_7.4567efgh.wasm").await.as_deref(), Some(year), "hashed names: {hashed}");
+        assert_eq!(cache_control("/pkg/snippets/app-0123/inline0.js").await.as_deref(), Some("no-cache"));
+        assert!(!cache_control("/").await.unwrap_or_default().contains("immutable"));
+    }
+}
+
 on_both_databases!(small_answers_go_uncompressed_pages_compressed, |app: TestApp| async move {
     let res = app.client.post(app.url("/api/session")).header("accept", "application/json").header("accept-encoding", "br, gzip").send().await.unwrap();
     assert_eq!(res.status(), 200);
