@@ -5,7 +5,7 @@
 #   - the first load of the home page — the HTML of `/` as a running release server sends it,
 #     plus every JS, wasm and CSS file that HTML references (and the JS modules those import),
 #     plus every wasm chunk the split manifest names for the home page (it is a lazily loaded
-#     route; its HTML names only the largest few), each as the server sends it to a browser that
+#     route; its HTML names them too, for the hydration script), each as the server sends it to a browser that
 #     accepts brotli and gzip — is over FIRST_LOAD_BUDGET bytes (400 KB).
 # KB here is 1,000 bytes (the stricter reading).
 #

@@ -45,25 +45,30 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     use leptos::prelude::*;
     let assets = BuildAssets::current(&options);
     let pkg = options.site_pkg_dir.to_string();
-    // The largest wasm chunks of the page being sent (every page but a few is a lazily loaded
-    // route, see crate::lazy_pages): fetched after the paint together with the main wasm rather
-    // than after it, which would cost a phone on 3G one more round trip before the page
-    // responds. Only the largest: a page needs 50–250 chunks, mostly of a few hundred bytes, and
-    // adding a preload link for each cost the meeting page 60 ms of main thread (240 ms on a
-    // slow phone); the chunk loader fetches the small ones itself.
+    // The wasm chunks of the page being sent (every page but a few is a lazily loaded route,
+    // see crate::lazy_pages), largest first: fetched after the paint together with the main wasm
+    // rather than after it, which would cost a phone on 3G one more round trip before the page
+    // responds. A page needs 50–250 chunks; their preload links are added 8 at a time, one
+    // batch per task: all at once they made one long task of the main thread (60 ms for the
+    // meeting page's 248 here, 240 ms on a slow phone), and leaving the small ones to the chunk
+    // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md).
     #[cfg(feature = "ssr")]
     let chunks: Vec<String> = use_context::<http::request::Parts>()
         .and_then(|parts| crate::lazy_pages::lazy_page_for_path(parts.uri.path()))
-        .map(|page| assets.largest_chunks_of(page, PRELOADED_CHUNKS).into_iter().map(|c| format!("/{pkg}/{c}")).collect())
+        .map(|page| assets.chunks_by_size(page).into_iter().map(|c| format!("/{pkg}/{c}")).collect())
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let chunks: Vec<String> = Vec::new();
     let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), chunks]);
     let script = format!(
         r#"(function (js, wasm, chunks) {{
+  var preload = function (from) {{
+    chunks.slice(from, from + 8).forEach(function (href) {{ var l = document.createElement("link"); l.rel = "preload"; l.as = "fetch"; l.type = "application/wasm"; l.crossOrigin = ""; l.href = href; document.head.appendChild(l); }});
+    if (from + 8 < chunks.length) {{ setTimeout(function () {{ preload(from + 8); }}, 0); }}
+  }};
   var go = function () {{
-    chunks.forEach(function (href) {{ var l = document.createElement("link"); l.rel = "preload"; l.as = "fetch"; l.type = "application/wasm"; l.crossOrigin = ""; l.href = href; document.head.appendChild(l); }});
     import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }});
+    preload(0);
   }};
   var idle = function () {{ if ("requestIdleCallback" in window) {{ window.requestIdleCallback(go, {{ timeout: 1500 }}); }} else {{ setTimeout(go, 0); }} }};
   requestAnimationFrame(function () {{ setTimeout(idle, 0); }});
@@ -71,9 +76,6 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
-
-/// How many of a page's wasm chunks the hydration script fetches ahead (the largest ones).
-pub const PRELOADED_CHUNKS: usize = 10;
 
 /// This build's script, wasm and stylesheet file names in the site's pkg folder, and its version:
 /// hashed when cargo-leptos hashes files (it writes `hash.txt` beside the binary), plain
@@ -140,11 +142,11 @@ impl BuildAssets {
         self
     }
 
-    /// At most `n` of a page's chunk files, the largest first (unknown sizes count as empty).
-    pub fn largest_chunks_of(&self, page: crate::lazy_pages::LazyPage, n: usize) -> Vec<String> {
+    /// A page's chunk files, the largest first (unknown sizes count as empty), so the bytes
+    /// that take longest are asked for first.
+    pub fn chunks_by_size(&self, page: crate::lazy_pages::LazyPage) -> Vec<String> {
         let mut files = self.chunks_of(page);
         files.sort_by_key(|f| std::cmp::Reverse(self.chunk_sizes.get(f).copied().unwrap_or(0)));
-        files.truncate(n);
         files
     }
 
@@ -215,11 +217,10 @@ mod tests {
         assert_eq!(a.chunks_of(LazyPage::Meetings), vec!["split___meetings_route_view_98.0aa.wasm"]);
         assert_eq!(a.chunks_of(LazyPage::ManageAccounts), vec!["split___manage_accounts_route_view_7.1.wasm"]);
         assert!(a.chunks_of(LazyPage::Tree).is_empty());
-        // Fetched ahead: the largest, at most n.
+        // Fetched ahead largest first.
         let mut a = a;
         a.chunk_sizes = [("chunk_3.abc.wasm", 300), ("split___meeting_route_view_99.f00.wasm", 90_000)].into_iter().map(|(f, n)| (f.to_string(), n)).collect();
-        assert_eq!(a.largest_chunks_of(LazyPage::Meeting, 1), vec!["split___meeting_route_view_99.f00.wasm"]);
-        assert_eq!(a.largest_chunks_of(LazyPage::Meeting, 5), vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]);
+        assert_eq!(a.chunks_by_size(LazyPage::Meeting), vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]);
         assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
     }
 
