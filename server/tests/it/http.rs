@@ -145,14 +145,30 @@ on_both_databases!(installable_app_files, |app: TestApp| async move {
     assert!(home.contains("rel=\"manifest\" href=\"/manifest.webmanifest\""));
 });
 
+/// Serves the whole app with its static files from `site` (a `pkg/` folder inside), as
+/// `hashed` or plain build file names; returns its address.
+async fn serve_site(site: &std::path::Path, hashed: bool, db: &app::platform::db::Db) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let leptos_options = leptos::prelude::LeptosOptions::builder()
+        .output_name("sotay")
+        .site_root(site.to_str().unwrap())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .hash_files(hashed)
+        .build();
+    let app = server::router(server::AppState { leptos_options, db: db.clone() });
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    addr
+}
+
 /// Release builds (`cargo leptos build --release --precompress`) put `.br` and `.gz` files beside
 /// each file of the site; the server sends the one the browser accepts, with its
 /// Content-Encoding, and neither recompresses it nor loses the type of the original.
 #[tokio::test]
 async fn precompressed_assets_are_served_as_they_are() {
-    use leptos::prelude::LeptosOptions;
-    use std::net::SocketAddr;
-
     let db = common::fresh_db(common::Backend::Sqlite).await.expect("sqlite");
     let site = tempfile::tempdir().unwrap();
     let pkg = site.path().join("pkg");
@@ -166,19 +182,7 @@ async fn precompressed_assets_are_served_as_they_are() {
     std::fs::write(pkg.join("small.css"), "body { margin: 0 }\n").unwrap();
     std::fs::write(pkg.join("sotay.0123abcd.css.br"), b"brotli css").unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("sotay")
-        .site_root(site.path().to_str().unwrap())
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .hash_files(false)
-        .build();
-    let app = server::router(server::AppState { leptos_options, db: db.db.clone() });
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
+    let addr = serve_site(site.path(), false, &db.db).await;
     let client = common::client();
     let get = |path: &'static str, accept: &'static str| {
         let req = client.get(format!("http://{addr}{path}"));
@@ -214,9 +218,6 @@ async fn precompressed_assets_are_served_as_they_are() {
 /// and answers get no such header.
 #[tokio::test]
 async fn hashed_build_files_are_kept_a_year() {
-    use leptos::prelude::LeptosOptions;
-    use std::net::SocketAddr;
-
     let db = common::fresh_db(common::Backend::Sqlite).await.expect("sqlite");
     let site = tempfile::tempdir().unwrap();
     let pkg = site.path().join("pkg");
@@ -225,19 +226,7 @@ async fn hashed_build_files_are_kept_a_year() {
     std::fs::write(pkg.join("chunk_7.4567efgh.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(pkg.join("snippets/app-0123/inline0.js"), "export function f() {}\n").unwrap();
     for hashed in [true, false] {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let leptos_options = LeptosOptions::builder()
-            .output_name("sotay")
-            .site_root(site.path().to_str().unwrap())
-            .site_pkg_dir("pkg")
-            .site_addr(addr)
-            .hash_files(hashed)
-            .build();
-        let app = server::router(server::AppState { leptos_options, db: db.db.clone() });
-        tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-        });
+        let addr = serve_site(site.path(), hashed, &db.db).await;
         let client = common::client();
         let cache_control = |path: &'static str| {
             let req = client.get(format!("http://{addr}{path}"));
