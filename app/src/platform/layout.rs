@@ -94,7 +94,7 @@ pub struct BuildAssets {
     /// The split build's manifest (`__wasm_split_manifest.<hash>.json`): for each split point
     /// (a lazily loaded page's view), the stems of the wasm chunk files it needs.
     pub chunks: Vec<(String, Vec<String>)>,
-    /// Each chunk file's size on disk (`<stem>.wasm` → bytes), to pick the largest to fetch ahead.
+    /// Each chunk file's size on disk (`<stem>.wasm` → bytes), so the largest are fetched first.
     pub chunk_sizes: std::collections::HashMap<String, u64>,
 }
 
