@@ -109,18 +109,22 @@ for a in "${assets[@]}"; do
   esac
 done
 
-# The home page's wasm chunks, from the split manifest (`cargo leptos build --split`).
-manifest=$(ls -t "$pkg"/__wasm_split_manifest.*json 2>/dev/null | grep -v '\.\(br\|gz\)$' | head -n 1 || true)
-if [ -n "$manifest" ]; then
-  while read -r chunk; do
-    [ -n "$chunk" ] && assets+=("/pkg/$chunk.wasm")
-  done < <(python3 -c '
+# The home page's wasm chunks, from the split manifest (`cargo leptos build --split`): the newest
+# manifest of the pkg folder (a folder reused by several builds keeps the older ones).
+manifests=("$pkg"/__wasm_split_manifest.*.json)
+if [ "${#manifests[@]}" -ge 1 ]; then
+  manifest=$(ls -t "${manifests[@]}" | head -n 1)
+  home_chunks=$(python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))
 for key, stems in m.items():
     if key.startswith("__home_route_view_"):
         for s in stems: print(s)
-' "$manifest")
+' "$manifest") || fail "could not read $manifest"
+  [ -n "$home_chunks" ] || fail "$manifest names no chunks for the home page"
+  while read -r chunk; do
+    assets+=("/pkg/$chunk.wasm")
+  done <<<"$home_chunks"
 fi
 mapfile -t assets < <(printf '%s\n' "${assets[@]}" | awk '!seen[$0]++')
 

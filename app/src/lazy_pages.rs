@@ -42,26 +42,16 @@ macro_rules! lazy_pages {
             }
         )+
 
-        /// The pages a member reads, also offline: the service worker keeps their chunks with the app's
-/// shell (the same pages whose HTML it keeps, `KEEP` in server/src/pwa/sw.js).
-pub const MEMBER_PAGES: [LazyPage; 8] = [
-    LazyPage::Home,
-    LazyPage::Library,
-    LazyPage::Document,
-    LazyPage::News,
-    LazyPage::Meetings,
-    LazyPage::Meeting,
-    LazyPage::Tasks,
-    LazyPage::Notifications,
-];
-
-/// Which lazily loaded page a path shows (see [`lazy_page_for_path`]).
+        /// Which lazily loaded page a path shows (see [`lazy_page_for_path`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum LazyPage {
             $($variant),+
         }
 
         impl LazyPage {
+            /// Every lazily loaded page.
+            pub const ALL: &'static [LazyPage] = &[$(LazyPage::$variant),+];
+
             /// The route type's name, which names the page's split point in the build's manifest.
             pub fn route_name(self) -> &'static str {
                 match self {
@@ -103,6 +93,19 @@ lazy_pages! {
     Reconcile => ReconcileRoute(ReconcilePage),
     ManageAccounts => ManageAccountsRoute(ManageAccountsPage),
 }
+
+/// The pages a member reads, also offline: the service worker keeps their chunks with the app's
+/// shell (the same pages whose HTML it keeps, `KEEP` in server/src/pwa/sw.js).
+pub const MEMBER_PAGES: [LazyPage; 8] = [
+    LazyPage::Home,
+    LazyPage::Library,
+    LazyPage::Document,
+    LazyPage::News,
+    LazyPage::Meetings,
+    LazyPage::Meeting,
+    LazyPage::Tasks,
+    LazyPage::Notifications,
+];
 
 /// Which lazily loaded page a path shows, as the router in [`crate::App`] matches it (the
 /// first match wins there too: `/sinh-hoat/thong-ke` before `/sinh-hoat/:id`).
@@ -166,13 +169,20 @@ mod tests {
             ("/quan-tri", LazyPage::Tree),
             ("/quan-tri/", LazyPage::Tree),
             ("/quan-tri/tai-khoan", LazyPage::ManageAccounts),
+            ("/thong-ke", LazyPage::Statistics),
             ("/thong-ke/bao-cao", LazyPage::Report),
+            ("/dang-van-ban", LazyPage::Publish),
+            ("/quan-tri/nhap-du-lieu", LazyPage::Import),
+            ("/quan-tri/doi-soat", LazyPage::Reconcile),
             ("/dang-ky", LazyPage::Join),
             ("/kich-hoat", LazyPage::Activate),
             ("/ca-nhan", LazyPage::Profile),
         ];
         for (path, page) in cases {
             assert_eq!(lazy_page_for_path(path), Some(page), "{path}");
+        }
+        for page in LazyPage::ALL {
+            assert!(cases.iter().any(|(_, p)| p == page), "{page:?} has a path in this test");
         }
         // In the main wasm: small pages that must work at once (help with the secretary's
         // number, the offline page) and the not-found page for anything else.

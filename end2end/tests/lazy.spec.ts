@@ -44,7 +44,10 @@ test('a member reads home, documents and meetings with their pages\' chunks, nev
 
 test('the service worker keeps the chunks of every page a member reads offline', async ({ page }) => {
   const sw = await (await page.request.get('/sw.js')).text();
-  const shell: string[] = JSON.parse(sw.match(/const SHELL = (\[.*\]);/)![1]);
+  const core: string[] = JSON.parse(sw.match(/const SHELL = (\[.*\]);/)![1]);
+  const chunks: string[] = JSON.parse(sw.match(/const CHUNKS = (\[.*\]);/)![1]);
+  expect(core.some((u) => u.endsWith('.wasm')), 'the main wasm in the shell').toBe(true);
+  const shell = [...core, ...chunks];
   for (const route of ['home', 'library', 'document', 'news', 'meetings', 'meeting', 'tasks', 'notifications']) {
     expect(shell.some(entryOf(route)), `${route} in the shell`).toBe(true);
   }

@@ -467,6 +467,9 @@ async fn asset_caching(State(state): State<AppState>, req: Request<Body>, next: 
     if let Some(policy) = policy {
         if res.status() == StatusCode::OK && !res.headers().contains_key(header::CACHE_CONTROL) {
             res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+            // The same URL is sent as brotli, gzip or plain (precompressed files): a shared cache
+            // in front (a CDN, the reverse proxy's cache) must keep them apart.
+            res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
     }
     res

@@ -51,7 +51,8 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     // responds. A page needs 50–250 chunks; their preload links are added 8 at a time, one
     // batch per task: all at once they made one long task of the main thread (60 ms for the
     // meeting page's 248 here, 240 ms on a slow phone), and leaving the small ones to the chunk
-    // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md).
+    // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md). The main
+    // wasm is asked for first (the script's import would ask for it only once the script came).
     #[cfg(feature = "ssr")]
     let chunks: Vec<String> = use_context::<http::request::Parts>()
         .and_then(|parts| crate::lazy_pages::lazy_page_for_path(parts.uri.path()))
@@ -68,6 +69,7 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
   }};
   var go = function () {{
     import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }});
+    chunks.unshift(wasm);
     preload(0);
   }};
   var idle = function () {{ if ("requestIdleCallback" in window) {{ window.requestIdleCallback(go, {{ timeout: 1500 }}); }} else {{ setTimeout(go, 0); }} }};
@@ -122,6 +124,16 @@ impl BuildAssets {
         };
         let files: std::collections::BTreeSet<String> = assets.chunks.iter().flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect();
         assets.chunk_sizes = files.into_iter().filter_map(|f| std::fs::metadata(pkg.join(&f)).ok().map(|m| (f, m.len()))).collect();
+        // A page whose split point is named otherwise than `chunks_of` expects would still work,
+        // but fetch its code only as it hydrates, and not have it offline: say so at start.
+        #[cfg(feature = "ssr")]
+        if !assets.chunks.is_empty() {
+            for page in crate::lazy_pages::LazyPage::ALL {
+                if assets.chunks_of(*page).is_empty() {
+                    tracing::warn!(?page, "no wasm chunks for this lazily loaded page in the split manifest");
+                }
+            }
+        }
         assets
     }
 

@@ -14,36 +14,40 @@ const SW_TEMPLATE: &str = include_str!("sw.js");
 
 pub const ICONS: &[&str] = &["/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-192.png", "/icons/maskable-512.png", "/icons/badge-96.png"];
 
-/// The shell: the app's script, wasm and stylesheet for this build, the offline page, icons.
-pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>) {
+/// The shell: the app's script, wasm and stylesheet for this build, the offline page, icons;
+/// and apart, the wasm chunks of the pages a member reads offline.
+pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>, Vec<String>) {
     let pkg = options.site_pkg_dir.to_string();
     let assets = BuildAssets::current(options);
     // Without hashes (development) the version changes with every start, so edits are picked up.
     let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
     let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
-    // The script imports the chunk loader, so an offline start needs it; so are the chunks of
-    // the pages a member reads offline (their HTML is kept by sw.js): without its chunk a kept
-    // page would show but never come alive (read aloud, answers). Other chunks are kept when
-    // first fetched (sw.js).
+    // The script imports the chunk loader, so an offline start needs it.
     shell.extend(assets.split_js.iter().map(|split| format!("/{pkg}/{split}")));
+    shell.extend(ICONS.iter().map(|s| s.to_string()));
+    // The chunks of the pages whose HTML sw.js keeps for offline reading: without its chunks a
+    // kept page would show but never come alive (read aloud, answers). Kept one by one (sw.js),
+    // so that one failed download among hundreds does not cost the whole offline shell. Other
+    // chunks are kept when first fetched.
+    let mut chunks: Vec<String> = Vec::new();
     for page in app::lazy_pages::MEMBER_PAGES {
         for chunk in assets.chunks_of(page) {
             let url = format!("/{pkg}/{chunk}");
-            if !shell.contains(&url) {
-                shell.push(url);
+            if !chunks.contains(&url) {
+                chunks.push(url);
             }
         }
     }
-    shell.extend(ICONS.iter().map(|s| s.to_string()));
-    (version, shell)
+    (version, shell, chunks)
 }
 
 pub fn service_worker_source(options: &LeptosOptions) -> String {
-    let (version, shell) = shell_assets(options);
+    let (version, shell, chunks) = shell_assets(options);
     let app_name = cli_text(CliText::AppName, Locale::vi);
     SW_TEMPLATE
         .replace("__VERSION__", &version)
         .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()))
+        .replace("__CHUNKS__", &serde_json::to_string(&chunks).unwrap_or_else(|_| "[]".into()))
         .replace("__PKG__", &serde_json::to_string(&format!("/{}/", options.site_pkg_dir)).unwrap_or_else(|_| "\"/pkg/\"".into()))
         .replace("__APP_NAME__", &serde_json::to_string(&app_name).unwrap_or_else(|_| "\"\"".into()))
 }

@@ -1,8 +1,10 @@
-// Sổ tay Đảng viên — service worker. The server fills in VERSION and SHELL for each build, so
+// Sổ tay Đảng viên — service worker. The server fills in VERSION, SHELL and CHUNKS for each build, so
 // the shell cache holds exactly this build's hashed assets: old wasm never meets new HTML.
 "use strict";
 const VERSION = "__VERSION__";
 const SHELL = __SHELL__;
+// The wasm chunks of the pages kept for offline reading, kept with the shell but one by one.
+const CHUNKS = __CHUNKS__;
 const PKG = __PKG__;
 const APP_NAME = __APP_NAME__;
 const SHELL_CACHE = "sotay-shell-" + VERSION;
@@ -20,7 +22,7 @@ function keepable(path) {
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL))
+      .then((cache) => cache.addAll(SHELL).then(() => Promise.allSettled(CHUNKS.map((url) => cache.add(url)))))
       .then(() => self.skipWaiting())
   );
 });
