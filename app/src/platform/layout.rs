@@ -98,6 +98,9 @@ pub struct BuildAssets {
     pub chunks: Vec<(String, Vec<String>)>,
     /// Each chunk file's size on disk (`<stem>.wasm` → bytes), so the largest are fetched first.
     pub chunk_sizes: std::collections::HashMap<String, u64>,
+    /// wasm-bindgen's JS snippets the script imports (`snippets/<crate>/<file>.js`, relative to
+    /// the pkg folder): an offline start needs them as much as the script.
+    pub snippets: Vec<String>,
 }
 
 impl BuildAssets {
@@ -124,6 +127,7 @@ impl BuildAssets {
         };
         let files: std::collections::BTreeSet<String> = assets.chunks.iter().flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect();
         assets.chunk_sizes = files.into_iter().filter_map(|f| std::fs::metadata(pkg.join(&f)).ok().map(|m| (f, m.len()))).collect();
+        assets.snippets = Self::snippets_in(&pkg);
         // A page whose split point is named otherwise than `chunks_of` expects would still work,
         // but fetch its code only as it hydrates, and not have it offline: say so at start.
         #[cfg(feature = "ssr")]
@@ -135,6 +139,23 @@ impl BuildAssets {
             }
         }
         assets
+    }
+
+    /// The `.js` files under `pkg/snippets/`, sorted, as paths relative to `pkg`.
+    fn snippets_in(pkg: &std::path::Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let Ok(crates) = std::fs::read_dir(pkg.join("snippets")) else { return found };
+        for dir in crates.flatten() {
+            let Ok(files) = std::fs::read_dir(dir.path()) else { continue };
+            for file in files.flatten() {
+                let name = file.file_name().to_string_lossy().to_string();
+                if name.ends_with(".js") {
+                    found.push(format!("snippets/{}/{name}", dir.file_name().to_string_lossy()));
+                }
+            }
+        }
+        found.sort();
+        found
     }
 
     /// The split manifest's file name in the pkg folder, as cargo-leptos names it.
@@ -183,11 +204,12 @@ impl BuildAssets {
                 version: Some(hashes.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("-")),
                 chunks: Vec::new(),
                 chunk_sizes: Default::default(),
+                snippets: Vec::new(),
             },
             _ => {
                 // wasm-bindgen's default name, unless the build named its output (cargo-leptos does).
                 let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() { format!("{name}_bg.wasm") } else { format!("{name}.wasm") };
-                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None, chunks: Vec::new(), chunk_sizes: Default::default() }
+                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None, chunks: Vec::new(), chunk_sizes: Default::default(), snippets: Vec::new() }
             }
         }
     }
@@ -234,6 +256,18 @@ mod tests {
         a.chunk_sizes = [("chunk_3.abc.wasm", 300), ("split___meeting_route_view_99.f00.wasm", 90_000)].into_iter().map(|(f, n)| (f.to_string(), n)).collect();
         assert_eq!(a.chunks_by_size(LazyPage::Meeting), vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]);
         assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
+    }
+
+    #[test]
+    fn snippets_are_found_under_the_pkg_folder() {
+        let pkg = std::env::temp_dir().join(format!("sotay-snippets-{}", std::process::id()));
+        std::fs::create_dir_all(pkg.join("snippets/app-01")).unwrap();
+        std::fs::write(pkg.join("snippets/app-01/inline1.js"), "").unwrap();
+        std::fs::write(pkg.join("snippets/app-01/inline0.js"), "").unwrap();
+        std::fs::write(pkg.join("snippets/app-01/notes.txt"), "").unwrap();
+        assert_eq!(BuildAssets::snippets_in(&pkg), vec!["snippets/app-01/inline0.js", "snippets/app-01/inline1.js"]);
+        assert!(BuildAssets::snippets_in(&pkg.join("none")).is_empty());
+        std::fs::remove_dir_all(&pkg).unwrap();
     }
 
     #[test]

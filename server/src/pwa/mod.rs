@@ -22,8 +22,10 @@ pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>, Vec<String
     // Without hashes (development) the version changes with every start, so edits are picked up.
     let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
     let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
-    // The script imports the chunk loader, so an offline start needs it.
+    // The script imports the chunk loader and wasm-bindgen's snippets, so an offline start needs
+    // them (the snippets are revalidated by the browser, their names not being hashed).
     shell.extend(assets.split_js.iter().map(|split| format!("/{pkg}/{split}")));
+    shell.extend(assets.snippets.iter().map(|snippet| format!("/{pkg}/{snippet}")));
     shell.extend(ICONS.iter().map(|s| s.to_string()));
     // The chunks of the pages whose HTML sw.js keeps for offline reading: without its chunks a
     // kept page would show but never come alive (read aloud, answers). Kept one by one (sw.js),

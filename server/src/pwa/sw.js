@@ -75,7 +75,9 @@ async function pageNetworkFirst(request) {
 
 async function chunkCacheFirst(request, path) {
   const cache = await caches.open(SHELL_CACHE);
-  const hit = await cache.match(path);
+  // Build files come with `Vary: Accept-Encoding` (for shared caches); this cache keeps one copy
+  // per name, so the lookup ignores it (it would compare the request headers and miss).
+  const hit = await cache.match(path, { ignoreVary: true });
   if (hit) {
     return hit;
   }
@@ -97,7 +99,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (SHELL.includes(url.pathname)) {
-    event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match(url.pathname, { ignoreVary: true }).then((hit) => hit || fetch(request)));
     return;
   }
   // The wasm chunks of the lazily loaded pages: named by their hash, so kept once fetched (with
