@@ -51,8 +51,7 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     // responds. A page needs 50–250 chunks; their preload links are added 8 at a time, one
     // batch per task: all at once they made one long task of the main thread (60 ms for the
     // meeting page's 248 here, 240 ms on a slow phone), and leaving the small ones to the chunk
-    // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md). The main
-    // wasm is asked for first (the script's import would ask for it only once the script came).
+    // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md).
     #[cfg(feature = "ssr")]
     let chunks: Vec<String> = use_context::<http::request::Parts>()
         .and_then(|parts| crate::lazy_pages::lazy_page_for_path(parts.uri.path()))
@@ -69,7 +68,6 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
   }};
   var go = function () {{
     import(js).then(function (m) {{ return m.default({{ module_or_path: wasm }}).then(function () {{ m.hydrate(); }}); }});
-    chunks.unshift(wasm);
     preload(0);
   }};
   var idle = function () {{ if ("requestIdleCallback" in window) {{ window.requestIdleCallback(go, {{ timeout: 1500 }}); }} else {{ setTimeout(go, 0); }} }};
