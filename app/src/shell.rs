@@ -94,6 +94,7 @@ pub fn Page(children: Children) -> impl IntoView {
             Locale::en => Locale::vi,
         };
         i18n.set_locale(next);
+        crate::platform::layout::remember_locale(next);
     };
     let signed_in = user.is_some();
     let is_leader = user.as_ref().map(|u| u.is_leader).unwrap_or(false);

@@ -18,6 +18,29 @@ pub fn locale_cookie() -> leptos_i18n::context::CookieOptions<crate::i18n::Local
         .ssr_set_cookie(|_| ())
 }
 
+/// The language cookie's name: leptos_i18n's default, which the server reads (`locale_cookie`).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The cookie's attributes as `locale_cookie` sets them: a year, the whole site, Lax.
+pub fn locale_cookie_value(locale: crate::i18n::Locale) -> String {
+    format!("{LOCALE_COOKIE}={locale}; Max-Age=31536000; Path=/; SameSite=Lax")
+}
+
+/// Remembers the member's language for the next page load. The browser writes the cookie here
+/// rather than through leptos_i18n's cookie hook, whose `cookie` and `time` crates were about 6%
+/// of the main wasm's code; the server still reads it through leptos_i18n.
+pub fn remember_locale(locale: crate::i18n::Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(document) = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = document.set_cookie(&locale_cookie_value(locale));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
+}
+
 /// The per-request nonce that the security-header middleware puts on the request; the
 /// hydration scripts read it through `use_nonce()`.
 #[cfg(feature = "ssr")]
@@ -52,14 +75,16 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     // batch per task: all at once they made one long task of the main thread (60 ms for the
     // meeting page's 248 here, 240 ms on a slow phone), and leaving the small ones to the chunk
     // loader made its own task after the main wasm longer still (docs/BENCHMARKS.md).
+    // The list is made once per build (`BuildAssets::page_chunks_json`), not per request.
     #[cfg(feature = "ssr")]
-    let chunks: Vec<String> = use_context::<http::request::Parts>()
+    let chunks: &str = use_context::<http::request::Parts>()
         .and_then(|parts| crate::lazy_pages::lazy_page_for_path(parts.uri.path()))
-        .map(|page| assets.chunks_by_size(page).into_iter().map(|c| format!("/{pkg}/{c}")).collect())
-        .unwrap_or_default();
+        .map(|page| assets.page_chunks_json(page))
+        .unwrap_or("[]");
     #[cfg(not(feature = "ssr"))]
-    let chunks: Vec<String> = Vec::new();
-    let args = serde_json::json!([format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), chunks]);
+    let chunks: &str = "[]";
+    let url = |file: &str| serde_json::to_string(&format!("/{pkg}/{file}")).unwrap_or_default();
+    let args = format!("[{}, {}, {chunks}]", url(&assets.js), url(&assets.wasm));
     let script = format!(
         r#"(function (js, wasm, chunks) {{
   var preload = function (from) {{
@@ -89,6 +114,8 @@ pub struct BuildAssets {
     /// The loader of the lazily loaded pages' wasm chunks (`cargo leptos build --split`), which
     /// the script imports; named in `hash.txt` only when the build was split.
     pub split_js: Option<String>,
+    /// The split manifest's hash, from `hash.txt`; `None` when unhashed or not split.
+    manifest_hash: Option<String>,
     /// The hashes joined, when the files are hashed; `None` in development builds.
     pub version: Option<String>,
     /// The split build's manifest (`__wasm_split_manifest.<hash>.json`): for each split point
@@ -96,6 +123,10 @@ pub struct BuildAssets {
     pub chunks: Vec<(String, Vec<String>)>,
     /// Each chunk file's size on disk (`<stem>.wasm` → bytes), so the largest are fetched first.
     pub chunk_sizes: std::collections::HashMap<String, u64>,
+    /// Per lazily loaded page, in `LazyPage::ALL`'s order: its chunk URLs (`/pkg/<file>`), the
+    /// largest first, as the JSON array the hydration script takes. Made once by `index`, since
+    /// every page request needs one (a meeting page's is 248 names).
+    page_chunks: Vec<String>,
     /// wasm-bindgen's JS snippets the script imports (`snippets/<crate>/<file>.js`, relative to
     /// the pkg folder): an offline start needs them as much as the script.
     pub snippets: Vec<String>,
@@ -119,13 +150,14 @@ impl BuildAssets {
         let assets = Self::from_hash_file(&options.output_name, options.hash_files, &hashes);
         let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
         // No manifest when the build was not split (or in tests without a site): no chunks.
-        let mut assets = match std::fs::read_to_string(pkg.join(Self::manifest_name(options.hash_files, &hashes))) {
+        let mut assets = match std::fs::read_to_string(pkg.join(assets.manifest_name())) {
             Ok(manifest) => assets.with_manifest(&manifest),
             Err(_) => assets,
         };
         let files: std::collections::BTreeSet<String> = assets.chunks.iter().flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect();
         assets.chunk_sizes = files.into_iter().filter_map(|f| std::fs::metadata(pkg.join(&f)).ok().map(|m| (f, m.len()))).collect();
         assets.snippets = Self::snippets_in(&pkg);
+        assets.index(&options.site_pkg_dir);
         // A page whose split point is named otherwise than `chunks_of` expects would still work,
         // but fetch its code only as it hydrates, and not have it offline: say so at start.
         #[cfg(feature = "ssr")]
@@ -157,11 +189,10 @@ impl BuildAssets {
     }
 
     /// The split manifest's file name in the pkg folder, as cargo-leptos names it.
-    fn manifest_name(hashed: bool, hash_file: &str) -> String {
-        let hash = hash_file.lines().filter_map(|l| l.split_once(':')).find(|(k, _)| k.trim() == "manifest").map(|(_, v)| v.trim());
-        match (hashed, hash) {
-            (true, Some(hash)) => format!("__wasm_split_manifest.{hash}.json"),
-            _ => "__wasm_split_manifest.json".to_string(),
+    fn manifest_name(&self) -> String {
+        match &self.manifest_hash {
+            Some(hash) => format!("__wasm_split_manifest.{hash}.json"),
+            None => "__wasm_split_manifest.json".to_string(),
         }
     }
 
@@ -179,6 +210,24 @@ impl BuildAssets {
         let mut files = self.chunks_of(page);
         files.sort_by_key(|f| std::cmp::Reverse(self.chunk_sizes.get(f).copied().unwrap_or(0)));
         files
+    }
+
+    /// Makes each lazily loaded page's chunk list for the hydration script, once, once the
+    /// manifest and the sizes are known; `pkg` is the site's pkg folder.
+    pub fn index(&mut self, pkg: &str) {
+        self.page_chunks = crate::lazy_pages::LazyPage::ALL
+            .iter()
+            .map(|page| {
+                let urls: Vec<String> = self.chunks_by_size(*page).into_iter().map(|c| format!("/{pkg}/{c}")).collect();
+                serde_json::to_string(&urls).unwrap_or_else(|_| "[]".into())
+            })
+            .collect();
+    }
+
+    /// The page's chunk URLs as a JSON array, largest first (`[]` before `index`).
+    pub fn page_chunks_json(&self, page: crate::lazy_pages::LazyPage) -> &str {
+        let at = crate::lazy_pages::LazyPage::ALL.iter().position(|p| *p == page);
+        at.and_then(|i| self.page_chunks.get(i)).map(String::as_str).unwrap_or("[]")
     }
 
     /// The wasm chunk files (`<stem>.wasm`) a lazily loaded page needs. The split point of a
@@ -199,15 +248,28 @@ impl BuildAssets {
                 wasm: format!("{name}.{wasm}.wasm"),
                 css: format!("{name}.{css}.css"),
                 split_js: find("split").map(|h| format!("__wasm_split.{h}.js")),
+                manifest_hash: find("manifest").map(str::to_string),
                 version: Some(hashes.iter().map(|(_, v)| *v).collect::<Vec<_>>().join("-")),
                 chunks: Vec::new(),
                 chunk_sizes: Default::default(),
+                page_chunks: Vec::new(),
                 snippets: Vec::new(),
             },
             _ => {
                 // wasm-bindgen's default name, unless the build named its output (cargo-leptos does).
                 let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() { format!("{name}_bg.wasm") } else { format!("{name}.wasm") };
-                Self { js: format!("{name}.js"), wasm, css: format!("{name}.css"), split_js: None, version: None, chunks: Vec::new(), chunk_sizes: Default::default(), snippets: Vec::new() }
+                Self {
+                    js: format!("{name}.js"),
+                    wasm,
+                    css: format!("{name}.css"),
+                    split_js: None,
+                    manifest_hash: None,
+                    version: None,
+                    chunks: Vec::new(),
+                    chunk_sizes: Default::default(),
+                    page_chunks: Vec::new(),
+                    snippets: Vec::new(),
+                }
             }
         }
     }
@@ -253,6 +315,10 @@ mod tests {
         let mut a = a;
         a.chunk_sizes = [("chunk_3.abc.wasm", 300), ("split___meeting_route_view_99.f00.wasm", 90_000)].into_iter().map(|(f, n)| (f.to_string(), n)).collect();
         assert_eq!(a.chunks_by_size(LazyPage::Meeting), vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]);
+        let mut indexed = a.clone();
+        assert_eq!(indexed.page_chunks_json(LazyPage::Meeting), "[]");
+        indexed.index("pkg");
+        assert_eq!(indexed.page_chunks_json(LazyPage::Meeting), r#"["/pkg/split___meeting_route_view_99.f00.wasm","/pkg/chunk_3.abc.wasm"]"#);
         assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
     }
 
@@ -269,9 +335,16 @@ mod tests {
     }
 
     #[test]
+    fn the_language_cookie_is_the_one_the_server_reads() {
+        use crate::i18n::Locale;
+        assert_eq!(super::locale_cookie_value(Locale::en), "i18n_pref_locale=en; Max-Age=31536000; Path=/; SameSite=Lax");
+        assert_eq!(super::locale_cookie_value(Locale::vi), "i18n_pref_locale=vi; Max-Age=31536000; Path=/; SameSite=Lax");
+    }
+
+    #[test]
     fn manifest_and_route_names() {
-        assert_eq!(BuildAssets::manifest_name(true, "js: a\nmanifest: m1\nsplit: s\n"), "__wasm_split_manifest.m1.json");
-        assert_eq!(BuildAssets::manifest_name(false, "manifest: m1"), "__wasm_split_manifest.json");
+        assert_eq!(BuildAssets::from_hash_file("sotay", true, "js: a\nwasm: w\ncss: c\nmanifest: m1\nsplit: s\n").manifest_name(), "__wasm_split_manifest.m1.json");
+        assert_eq!(BuildAssets::from_hash_file("sotay", false, "js: a\nwasm: w\ncss: c\nmanifest: m1").manifest_name(), "__wasm_split_manifest.json");
         assert_eq!(snake_case("SignInRoute"), "sign_in_route");
         assert_eq!(snake_case("HomeRoute"), "home_route");
     }
