@@ -29,9 +29,25 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "0.3.10" ]; then
-  say "Installing cargo-leptos 0.3.10 (about 20 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
+# cargo-leptos 0.3.10 as published, but with wasm_split_cli_support 0.2.4 (rayon 1.12 with it)
+# in place of the 0.2.3 its lockfile names. 0.2.3 put the whole read-only data of the app (every
+# page's strings and vtables, 64 KB gzip) into the main wasm whenever relocating it per chunk came
+# out a few bytes longer than the input, which small, unrelated changes to the app tip either way
+# (docs/BENCHMARKS.md, "Client bundle"); 0.2.4 places data shared by several chunks once. Its
+# panic messages name the crate's folder, which is how an installed binary is recognised.
+leptos_bin=$(command -v cargo-leptos || true)
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "0.3.10" ] \
+  || ! grep -q "wasm_split_cli_support-0.2.4" "$leptos_bin" 2>/dev/null; then
+  say "Building cargo-leptos 0.3.10 with wasm_split_cli_support 0.2.4 (about 20 minutes on 2 cores, once)"
+  src=$(mktemp -d)
+  curl -sSfL https://static.crates.io/crates/cargo-leptos/0.3.10/download | tar xz -C "$src"
+  (
+    cd "$src/cargo-leptos-0.3.10"
+    cargo update -q -p rayon --precise 1.12.0
+    cargo update -q -p wasm_split_cli_support --precise 0.2.4
+    CARGO_TARGET_DIR="$src/target" cargo install --path . --locked --force --features no_downloads
+  )
+  rm -rf "$src"
 fi
 
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)

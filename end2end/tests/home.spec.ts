@@ -28,6 +28,22 @@ test('the language switch works after hydration and survives a reload', async ({
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
 });
 
+test.describe('on a phone set to English', () => {
+  test.use({ locale: 'en-US' });
+
+  test('pages stay Vietnamese until the member switches, whatever the phone\'s languages do', async ({ page }) => {
+    await page.goto('/');
+    await hydrated(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+    // The browser announces a change of its languages: the app keeps the language it rendered.
+    await page.evaluate(() => window.dispatchEvent(new Event('languagechange')));
+    // Give the reactive system time to act on it (a change that must not happen has no event to await).
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sổ tay Đảng viên');
+  });
+});
+
 test('no horizontal scroll at 320px', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto('/');

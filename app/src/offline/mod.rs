@@ -60,9 +60,11 @@ pub fn start(signed_in: bool, data_saver: bool) {
     if !signed_in || data_saver || !browser::is_online() {
         return;
     }
-    let now = js_sys::Date::now();
-    let last: f64 = browser::local_get("sotay-kept-at").parse().unwrap_or(0.0);
-    if now - last < 30.0 * 60.0 * 1000.0 {
+    // Whole milliseconds, kept as an integer: formatting and parsing an f64 would bring the
+    // float formatting and parsing code (about 20 KB) into the main wasm for this alone.
+    let now = js_sys::Date::now() as i64;
+    let last: i64 = browser::local_get("sotay-kept-at").parse().unwrap_or(0);
+    if now - last < 30 * 60 * 1000 {
         return;
     }
     leptos::task::spawn_local(async move {

@@ -4,6 +4,23 @@ use leptos_use::UseLocalesOptions;
 use crate::Locale;
 
 pub fn fetch_locale<L: Locale>(current_cookie: Option<L>, options: UseLocalesOptions) -> Memo<L> {
+    // Patched for Sổ tay Đảng viên: in the browser of a server-rendered app the locale is the
+    // one the server chose (`<html lang>`), changed only by the member's own switch. Following
+    // the browser's languages afterwards (its `languagechange` event) would switch a member's
+    // Vietnamese pages to the phone's language, and matching them takes the ICU locale code
+    // into the wasm for nothing else.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let _ = options;
+        let locale = get_locale_from_html().or(current_cookie).unwrap_or_default();
+        Memo::new(move |_| locale)
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    fetch_locale_unpatched(current_cookie, options)
+}
+
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+fn fetch_locale_unpatched<L: Locale>(current_cookie: Option<L>, options: UseLocalesOptions) -> Memo<L> {
     let accepted_locales = leptos_use::use_locales_with_options(options);
     let accepted_locale =
         Memo::new(move |_| accepted_locales.with(|accepted| L::find_locale(accepted)));
@@ -51,6 +68,7 @@ pub fn signal_maybe_once_then<T: Clone + PartialEq + Send + Sync + 'static>(
 }
 
 // ssr fetch
+#[cfg_attr(all(feature = "hydrate", not(feature = "ssr")), allow(dead_code))]
 fn fetch_locale_ssr<L: Locale>(current_cookie: Option<L>, accepted_locale: Memo<L>) -> Memo<L> {
     signal_maybe_once_then(current_cookie, accepted_locale)
 }
@@ -69,6 +87,7 @@ fn get_locale_from_html<L: Locale>() -> Option<L> {
 }
 
 // hydrate fetch
+#[cfg_attr(all(feature = "hydrate", not(feature = "ssr")), allow(dead_code))]
 fn fetch_locale_hydrate<L: Locale>(current_cookie: Option<L>, accepted_locale: Memo<L>) -> Memo<L> {
     let base_locale = get_locale_from_html().or(current_cookie);
 
@@ -76,6 +95,7 @@ fn fetch_locale_hydrate<L: Locale>(current_cookie: Option<L>, accepted_locale: M
 }
 
 // csr fetch
+#[cfg_attr(all(feature = "hydrate", not(feature = "ssr")), allow(dead_code))]
 fn fetch_locale_csr<L: Locale>(current_cookie: Option<L>, accepted_locale: Memo<L>) -> Memo<L> {
     signal_maybe_once_then(current_cookie, accepted_locale)
 }
