@@ -84,7 +84,7 @@ pub fn HydrateAfterPaint(options: leptos::config::LeptosOptions) -> impl leptos:
     #[cfg(not(feature = "ssr"))]
     let chunks: &str = "[]";
     let url = |file: &str| serde_json::to_string(&format!("/{pkg}/{file}")).unwrap_or_default();
-    let args = format!("[{}, {}, {chunks}]", url(&assets.js), url(&assets.wasm));
+    let args = format!("[{},{},{chunks}]", url(&assets.js), url(&assets.wasm));
     let script = format!(
         r#"(function (js, wasm, chunks) {{
   var preload = function (from) {{
