@@ -6,22 +6,19 @@ pub fn vietnamese_first() -> leptos_use::UseLocalesOptions {
     leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)
 }
 
-/// The language cookie is written by the browser alone, when the member switches language.
-/// The server only reads it: were every page response to set it again to the language of its
-/// request, a response still in flight at the moment of a switch (the service worker keeping
-/// pages for offline reading) would switch the member back. Kept for a year.
+/// The language cookie is written by the browser alone, when the member switches language
+/// (`remember_locale`, with its attributes: a year, the whole site, Lax). The server only reads
+/// it: were every page response to set it again to the language of its request, a response still
+/// in flight at the moment of a switch (the service worker keeping pages for offline reading)
+/// would switch the member back.
 pub fn locale_cookie() -> leptos_i18n::context::CookieOptions<crate::i18n::Locale> {
-    leptos_use::UseCookieOptions::default()
-        .max_age(365_i64 * 24 * 60 * 60 * 1000)
-        .path("/")
-        .same_site(leptos_use::SameSite::Lax)
-        .ssr_set_cookie(|_| ())
+    leptos_use::UseCookieOptions::default().ssr_set_cookie(|_| ())
 }
 
 /// The language cookie's name: leptos_i18n's default, which the server reads (`locale_cookie`).
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
-/// The cookie's attributes as `locale_cookie` sets them: a year, the whole site, Lax.
+/// The cookie as the browser writes it: a year, the whole site, Lax.
 pub fn locale_cookie_value(locale: crate::i18n::Locale) -> String {
     format!("{LOCALE_COOKIE}={locale}; Max-Age=31536000; Path=/; SameSite=Lax")
 }
