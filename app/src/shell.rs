@@ -52,13 +52,13 @@ pub fn WithSession(children: ChildrenFn) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let view = session.await.unwrap_or_default();
-                let signed_in = view.user.is_some();
+                let member = view.user.as_ref().map(|u| u.member_id);
                 let data_saver = view.prefs.data_saver;
                 let prefs = RwSignal::new(view.prefs);
                 let save = ServerAction::<SavePreferences>::new();
                 provide_context(Session { view: StoredValue::new(view), prefs, save });
                 view! {
-                    <crate::offline::pages::OfflineSync signed_in data_saver />
+                    <crate::offline::pages::OfflineSync member data_saver />
                     <Html
                         // `try_with`: during server rendering Suspense may resolve these
                         // attributes once more after this run's owner (and `prefs`) is gone.

@@ -3,7 +3,8 @@
 
 use app::platform::db::Db;
 use app::platform::layout::CspNonce;
-use app::platform::session::{cookie_value, hash_token, ClientAddr, SessionExt, SESSION_COOKIE};
+use app::domain::net::TrustedProxies;
+use app::platform::session::{hash_token, session_token, ClientAddr, SessionExt};
 use axum::extract::ConnectInfo;
 use std::net::SocketAddr;
 use axum::body::Body;
@@ -25,6 +26,8 @@ pub mod pwa;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Reverse proxies whose forwarding headers name the client (`SOTAY_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -45,6 +48,8 @@ pub struct Config {
     pub database_url: String,
     pub max_connections: Option<u32>,
     pub log_format: LogFormat,
+    /// `SOTAY_TRUSTED_PROXIES` as written (parsed by `serve`, which refuses a bad entry).
+    pub trusted_proxies: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +67,7 @@ impl Config {
                 Ok("json") => LogFormat::Json,
                 _ => LogFormat::Pretty,
             },
+            trusted_proxies: std::env::var("SOTAY_TRUSTED_PROXIES").unwrap_or_default(),
         }
     }
 }
@@ -124,6 +130,8 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        .layer(middleware::from_fn(same_site_writes))
+        .layer(middleware::from_fn(bad_arguments_are_4xx))
         .layer(middleware::from_fn_with_state(state.clone(), asset_caching))
         .layer(middleware::from_fn(security_headers))
         .layer(on_the_fly_compression())
@@ -158,13 +166,41 @@ fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
 }
 
+/// Room for the multipart framing and the small fields around a file, on top of its limit.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// The largest text field an upload form carries (an organisation id).
+const SMALL_FIELD_BYTES: usize = 64;
+
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// The multipart reader of an upload, made only once the handler has checked the user's right
+/// (an extractor in the signature would run before the handler's first line).
+async fn multipart_of(req: Request<Body>) -> Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection> {
+    use axum::extract::FromRequest;
+    axum::extract::Multipart::from_request(req, &()).await
+}
+
+/// A small text field, read up to `SMALL_FIELD_BYTES`; `None` past that or if it is not text.
+async fn small_field(mut field: axum::extract::multipart::Field<'_>) -> Option<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.ok()? {
+        if bytes.len() + chunk.len() > SMALL_FIELD_BYTES {
+            return None;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).ok()
+}
+
 /// `POST /van-ban/{id}/tep`: one file from a multipart form, read in chunks and refused as soon
 /// as it passes the largest limit; the answer is a redirect back to the document.
 async fn upload_attachment(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::Extension(session): axum::Extension<SessionExt>,
-    mut multipart: axum::extract::Multipart,
+    req: Request<Body>,
 ) -> Response {
     use app::documents::attachments;
     use app::domain::upload::MAX_PDF_BYTES;
@@ -182,6 +218,13 @@ async fn upload_attachment(
         Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return back(Some(e.key())),
     }
+    if declared_length(req.headers()).is_some_and(|n| n > MAX_PDF_BYTES as u64 + MULTIPART_OVERHEAD) {
+        return back(Some("err_upload_pdf_too_large"));
+    }
+    let mut multipart = match multipart_of(req).await {
+        Ok(m) => m,
+        Err(_) => return back(Some("err_upload_missing")),
+    };
     let mut bytes: Vec<u8> = Vec::new();
     let mut name = String::new();
     loop {
@@ -201,7 +244,8 @@ async fn upload_attachment(
                     }
                 }
             }
-            Ok(Some(_)) => continue,
+            // Nothing else belongs in this form: an unknown field is refused, not skipped.
+            Ok(Some(_)) => return back(Some("err_invalid_value")),
             Ok(None) => break,
             Err(_) => return back(Some("err_network")),
         }
@@ -222,7 +266,7 @@ async fn upload_attachment(
 async fn upload_import(
     State(state): State<AppState>,
     axum::Extension(session): axum::Extension<SessionExt>,
-    mut multipart: axum::extract::Multipart,
+    req: Request<Body>,
 ) -> Response {
     use app::domain::import::MAX_FILE_BYTES;
     use app::platform::error::AppError;
@@ -231,14 +275,25 @@ async fn upload_import(
     let Some(user) = session.0 else {
         return see_other(&format!("/dang-nhap?next={PAGE}"));
     };
+    // The right first, before a byte of the body is read: only admins import.
+    if app::domain::permission::scopes(&user.actor, app::domain::permission::Action::ImportRegister).is_empty() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    if declared_length(req.headers()).is_some_and(|n| n > MAX_FILE_BYTES as u64 + MULTIPART_OVERHEAD) {
+        return back("err_import_too_large");
+    }
+    let mut multipart = match multipart_of(req).await {
+        Ok(m) => m,
+        Err(_) => return back("err_upload_missing"),
+    };
     let mut org: i64 = 0;
     let mut bytes: Vec<u8> = Vec::new();
     let mut name = String::new();
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("don_vi") => match field.text().await {
-                Ok(t) => org = t.trim().parse().unwrap_or(0),
-                Err(_) => return back("err_network"),
+            Ok(Some(field)) if field.name() == Some("don_vi") => match small_field(field).await {
+                Some(t) => org = t.trim().parse().unwrap_or(0),
+                None => return back("err_invalid_value"),
             },
             Ok(Some(mut field)) if field.name() == Some("tep") => {
                 name = field.file_name().unwrap_or("").to_string();
@@ -255,7 +310,8 @@ async fn upload_import(
                     }
                 }
             }
-            Ok(Some(_)) => continue,
+            // Nothing else belongs in this form: an unknown field is refused, not skipped.
+            Ok(Some(_)) => return back("err_invalid_value"),
             Ok(None) => break,
             Err(_) => return back("err_network"),
         }
@@ -300,11 +356,16 @@ async fn download_attachment(
             (header::CONTENT_TYPE, stored.content_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
+            // Whatever a file holds runs nothing on this site: no script, no same-origin access.
+            (header::CONTENT_SECURITY_POLICY, ATTACHMENT_CSP.to_string()),
         ],
         bytes,
     )
         .into_response()
 }
+
+/// The policy an uploaded file is served with.
+pub const ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox";
 
 /// The monthly report for a download: the signed-in viewer's, inside their scope.
 async fn report_for(state: &AppState, session: SessionExt, query: &std::collections::HashMap<String, String>) -> Result<app::statistics::Report, Response> {
@@ -385,7 +446,8 @@ async fn healthz(State(db): State<Db>) -> Response {
 }
 
 /// Resolves the session cookie once per request into the `CurrentUser` (or nobody) and notes
-/// the client address; static assets skip the database.
+/// the client address; static assets skip the database. Signed-in HTML is never stored by a
+/// browser's or proxy's HTTP cache (the service worker keeps what a member reads offline).
 async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/pkg/")
@@ -395,32 +457,105 @@ async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, ne
         || path == "/sw.js"
         || path == "/manifest.webmanifest"
         || path.starts_with("/favicon");
-    if !is_static {
-        let addr = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_string());
-        req.extensions_mut().insert(ClientAddr(addr));
-        let token = req
-            .headers()
-            .get(header::COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|c| cookie_value(c, SESSION_COOKIE))
-            .map(str::to_string);
-        let user = match token {
-            Some(token) => match app::accounts::repo::load_current_user(&state.db, &hash_token(&token), app::platform::clock::now_unix()).await {
-                Ok(user) => user,
-                Err(e) => {
-                    tracing::error!(error = ?e, "session lookup failed");
-                    None
-                }
-            },
-            None => None,
-        };
-        req.extensions_mut().insert(SessionExt(user));
+    if is_static {
+        return next.run(req).await;
     }
-    next.run(req).await
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let addr = match peer {
+        Some(peer) => {
+            let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+            app::domain::net::client_address(peer, header("forwarded"), header("x-forwarded-for"), &state.trusted_proxies).to_string()
+        }
+        None => "unknown".to_string(),
+    };
+    req.extensions_mut().insert(ClientAddr(addr));
+    let token = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(session_token).map(str::to_string);
+    let user = match token {
+        Some(token) => match app::accounts::repo::load_current_user(&state.db, &hash_token(&token), app::platform::clock::now_unix()).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = ?e, "session lookup failed");
+                None
+            }
+        },
+        None => None,
+    };
+    let signed_in = user.is_some();
+    req.extensions_mut().insert(SessionExt(user));
+    let mut res = next.run(req).await;
+    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if signed_in && html && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// A server function whose arguments could not be read (a letter where a number belongs, a
+/// missing field) is answered by Leptos with 500 and a `Transport` error: the request never
+/// reached the function, so it is the client's error (400), and monitoring that counts 5xx as
+/// the server's faults stays true.
+async fn bad_arguments_are_4xx(req: Request<Body>, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if matches!(serde_json::from_slice::<app::platform::error::AppError>(&bytes), Ok(app::platform::error::AppError::Transport(_))) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Refuses a state-changing request that a browser says comes from another site (cross-site
+/// request forgery). `Sec-Fetch-Site` is believed when present (`same-origin` and `none` — typed
+/// or bookmarked — pass); else `Origin` must be this site's; a request with neither (an old
+/// browser, curl, a test) passes, as the session cookie is `SameSite=Lax` anyway. Same-origin
+/// forms without JavaScript send both headers and pass.
+async fn same_site_writes(req: Request<Body>, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let host = text(header::HOST);
+    let allowed = match fetch_site {
+        Some(site) => matches!(site, "same-origin" | "none"),
+        None => match text(header::ORIGIN) {
+            Some(origin) => same_origin(origin, host),
+            None => true,
+        },
+    };
+    if allowed {
+        return next.run(req).await;
+    }
+    tracing::warn!(method = %req.method(), path = %req.uri().path(), origin = ?text(header::ORIGIN), fetch_site = ?fetch_site, "cross-site write refused");
+    let body = app::platform::messages::error_text(app::i18n::Locale::vi, "err_cross_site");
+    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// Whether an `Origin` names this site: the public URL's origin when one is configured
+/// (`SOTAY_PUBLIC_URL`, behind a proxy), else the request's own `Host`.
+pub fn same_origin(origin: &str, host: Option<&str>) -> bool {
+    if origin == "null" {
+        return false;
+    }
+    if let Ok(public) = std::env::var("SOTAY_PUBLIC_URL") {
+        let public = public.trim_end_matches('/');
+        if !public.is_empty() {
+            return origin.eq_ignore_ascii_case(public);
+        }
+    }
+    let Some(host) = host else { return false };
+    let origin_host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).unwrap_or("");
+    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
 }
 
 /// Gives each request a fresh nonce (read by the shell for the hydration scripts) and sets
@@ -435,8 +570,14 @@ async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
          img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    // A handler may set a stricter policy of its own (attachments are sandboxed).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    if app::platform::session::public_url_is_https() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
@@ -493,9 +634,10 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let conf = get_configuration(None)?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
+    let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies).map_err(|entry| format!("SOTAY_TRUSTED_PROXIES: {entry:?}"))?;
     let db = Db::connect(&config.database_url, config.max_connections).await?;
     db.migrate().await?;
-    let state = AppState { leptos_options, db: db.clone() };
+    let state = AppState { leptos_options, db: db.clone(), trusted_proxies };
     spawn_meeting_scheduler(db.clone());
     spawn_notification_workers(db.clone()).await?;
     let listener = tokio::net::TcpListener::bind(&addr).await?;

@@ -34,6 +34,8 @@ pub struct RoleView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
+    /// The member's id: the phone's shared outbox sends only this member's items.
+    pub member_id: i64,
     pub full_name: String,
     pub org_name: String,
     pub roles: Vec<RoleView>,
@@ -65,12 +67,23 @@ fn user_agent() -> Option<String> {
         .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
 }
 
-/// Only same-site paths may be a `next` target (no open redirects).
+/// Only same-site paths may be a `next` target (no open redirects): a single `/` followed by a
+/// path character, nothing a browser could read as another host (`//`, `/\`, a backslash or any
+/// control character anywhere — browsers drop tabs and newlines before resolving — or their
+/// percent-encoded forms), and never the server functions. Anything else falls back to `/`.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/api/") {
-        next.to_string()
-    } else {
+    let lower = next.to_ascii_lowercase();
+    let hostile = !next.starts_with('/')
+        || next.starts_with("//")
+        || next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+        || lower[1..].starts_with("%2f")
+        || ["%5c", "%09", "%0a", "%0d", "%00"].iter().any(|e| lower.contains(e))
+        || next.starts_with("/api/")
+        || next.len() > 2000;
+    if hostile {
         "/".to_string()
+    } else {
+        next.to_string()
     }
 }
 
@@ -105,6 +118,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         Ok(SessionView {
             prefs: user.prefs,
             user: Some(UserView {
+                member_id: user.actor.member_id,
                 offer_simple_mode: crate::domain::account::offer_simple_mode(user.birth_year, user.simple_mode_offered),
                 is_leader: permission::is_leader(&user.actor),
             can_publish: !permission::scopes(&user.actor, Action::Publish).is_empty(),
@@ -147,7 +161,8 @@ pub async fn sign_in(identifier: String, password: String, next: String) -> Resu
                         AppError::Invalid(f) => f.first().map(|f| f.key.clone()).unwrap_or_default(),
                         other => other.key().to_string(),
                     };
-                    leptos_axum::redirect(&format!("/dang-nhap?loi={}&id={}&next={}", key, url_encode(&identifier), url_encode(&next)));
+                    set_cookie(crate::platform::session::typed_id_cookie(&identifier, is_https()));
+                    leptos_axum::redirect(&format!("/dang-nhap?loi={}&next={}", url_encode(&key), url_encode(&next)));
                 }
                 Err(e)
             }
@@ -257,6 +272,10 @@ pub struct JoinRequestView {
     pub phone: String,
     pub org_name: String,
     pub requested_on: String,
+    /// Other undecided requests for the same member, each with its own phone.
+    pub others_pending: i64,
+    /// The member already has an account in use.
+    pub has_active_account: bool,
 }
 
 #[server(prefix = "/api", endpoint = "join_requests")]
@@ -277,6 +296,8 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
                 phone: r.phone,
                 org_name: r.org_name,
                 requested_on: crate::platform::clock::date_from_unix(r.created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+                others_pending: r.others_pending,
+                has_active_account: r.has_active_account,
             })
             .collect())
     }
@@ -288,7 +309,7 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
 pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::decide_join_request(&db()?, &user, id, approve, Some(reason).filter(|r| !r.trim().is_empty())).await
+        service::decide_join_request(&db()?, &user, id, approve, Some(reason).filter(|r| !r.trim().is_empty()), crate::platform::session::client_addr()).await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -332,12 +353,34 @@ pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView,
     async move {
         use crate::domain::account::format_activation_code;
         let user = crate::platform::session::require_user()?;
-        let (code, expires) = service::issue_activation_code(&db()?, &user, member_id).await?;
+        let (code, expires) = service::issue_activation_code(&db()?, &user, member_id, crate::platform::session::client_addr()).await?;
         Ok(ActivationCodeView {
             member_id,
             code: format_activation_code(&code),
             expires_on: crate::platform::clock::date_from_unix(expires + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
         })
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// Proves the password again before a step that can hurt others (`err_reauth_required`).
+#[server(prefix = "/api", endpoint = "confirm_password")]
+pub async fn confirm_password(password: String) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        service::confirm_password(&db()?, &user, &password, crate::platform::session::client_addr()).await
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// An admin disables a person's account (ending every session) or enables it again.
+#[server(prefix = "/api", endpoint = "account_disabled")]
+pub async fn set_account_disabled(member_id: i64, disabled: bool) -> Result<(), AppError> {
+    async move {
+        let user = crate::platform::session::require_user()?;
+        service::set_account_disabled(&db()?, &user, member_id, disabled, crate::platform::session::client_addr()).await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -475,7 +518,7 @@ pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> 
 pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::decide_contact_change(&db()?, &user, id, approve).await
+        service::decide_contact_change(&db()?, &user, id, approve, crate::platform::session::client_addr()).await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -487,7 +530,7 @@ pub async fn set_role(member_id: i64, org_id: i64, role: String, grant: bool) ->
     async move {
         let user = crate::platform::session::require_user()?;
         let role = Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
-        service::set_role(&db()?, &user, member_id, org_id, role, grant).await
+        service::set_role(&db()?, &user, member_id, org_id, role, grant, crate::platform::session::client_addr()).await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -573,5 +616,24 @@ mod tests {
         assert_eq!(super::safe_next("/\\evil"), "/");
         assert_eq!(super::safe_next("/api/sign_out"), "/");
         assert_eq!(super::safe_next(""), "/");
+        // What browsers read as another host: tabs and newlines dropped, backslashes, encodings.
+        for hostile in ["/\tevil.example", "/\t/evil.example", "/\n/evil.example", "/%2F%2Fevil", "/%2fevil", "/%5Cevil", "/a%5cb", "/\u{0}x", " /x", "/x y"] {
+            assert_eq!(super::safe_next(hostile), "/", "{hostile:?}");
+        }
+        assert_eq!(super::safe_next("/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2"), "/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2");
+        assert_eq!(super::safe_next("/"), "/");
+    }
+
+    proptest::proptest! {
+        /// Property target of issue #17: whatever `next` holds, the answer is a path on this
+        /// site that no browser reads as another host.
+        #[test]
+        fn next_is_always_a_local_path(next in ".{0,64}") {
+            let out = super::safe_next(&next);
+            proptest::prop_assert!(out.starts_with('/'));
+            proptest::prop_assert!(!out.starts_with("//"));
+            proptest::prop_assert!(!out.contains('\\') && !out.chars().any(|c| c.is_control() || c.is_whitespace()));
+            proptest::prop_assert!(out == "/" || out == next);
+        }
     }
 }

@@ -17,7 +17,11 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next").map(|n| safe_next(&n)).unwrap_or_else(|| "/".into()));
-    let typed_id = query.with_untracked(|q| q.get("id")).unwrap_or_default();
+    // Without JavaScript, what was typed comes back in a short-lived cookie (never the URL).
+    #[cfg(feature = "ssr")]
+    let typed_id = crate::platform::session::typed_identifier().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let typed_id = String::new();
     // Without JavaScript, a failed sign-in comes back here with the error key in the URL.
     let url_error = query.with_untracked(|q| q.get("loi")).map(|key| AppError::field("form", &key));
     let action = ServerAction::<SignIn>::new();
@@ -467,6 +471,13 @@ fn JoinRequests() -> impl IntoView {
                                         <p class="item-title">{r.full_name.clone()}</p>
                                         <p>{r.org_name.clone()}" · "{r.birth_date.clone()}" · "{r.phone.clone()}</p>
                                         <p class="note">{t!(i18n, manage_requested_on, date = move || date.clone())}</p>
+                                        {(r.others_pending > 0).then(|| {
+                                            let count = r.others_pending;
+                                            view! { <p class="alert alert-warn" role="note" data-testid="join-duplicate">{t!(i18n, ac_join_other_requests, count = move || count)}</p> }
+                                        })}
+                                        {r.has_active_account.then(|| view! {
+                                            <p class="alert alert-warn" role="note" data-testid="join-has-account">{t!(i18n, ac_join_has_account)}</p>
+                                        })}
                                         <label for=reason_id.clone()>{t!(i18n, field_reject_reason)}</label>
                                         <input id=reason_id type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                                         <div class="actions">
@@ -537,7 +548,10 @@ fn IssueCodes() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let issue = ServerAction::<IssueActivationCode>::new();
-    let members = Resource::new(move || (search.get(), issue.version().get()), |(q, _)| list_member_accounts(q));
+    let disable = ServerAction::<SetAccountDisabled>::new();
+    let disable_error = action_error(disable.value());
+    let is_admin = use_session().user().is_some_and(|u| u.roles.iter().any(|r| r.role == Role::Admin));
+    let members = Resource::new(move || (search.get(), issue.version().get(), disable.version().get()), |(q, _, _)| list_member_accounts(q));
     let names = StoredValue::new(std::collections::HashMap::<i64, String>::new());
     let error = action_error(issue.value());
     view! {
@@ -549,6 +563,12 @@ fn IssueCodes() -> impl IntoView {
                 <button type="submit" class="btn btn-secondary">{t!(i18n, manage_search_submit)}</button>
             </form>
             <FormError error />
+            <ReauthPrompt error />
+            <FormError error=disable_error />
+            <ReauthPrompt error=disable_error />
+            {move || matches!(disable.value().get(), Some(Ok(()))).then(|| view! {
+                <p class="alert alert-ok" role="status" data-testid="account-disabled">{t!(i18n, account_disabled_done)}</p>
+            })}
             {move || issue.value().get().and_then(|r| r.ok()).map(|c| {
                 let name = names.with_value(|n| n.get(&c.member_id).cloned()).unwrap_or_default();
                 let (code, date) = (c.code.clone(), c.expires_on.clone());
@@ -567,6 +587,11 @@ fn IssueCodes() -> impl IntoView {
                                 names.update_value(|n| { n.insert(m.member_id, m.full_name.clone()); });
                                 let id = m.member_id;
                                 let status = m.account_status.clone();
+                                let toggle = match (is_admin, m.account_status.as_deref()) {
+                                    (true, Some("active")) => Some(true),
+                                    (true, Some("disabled")) => Some(false),
+                                    _ => None,
+                                };
                                 let status_text = move || match status.as_deref() {
                                     None => td_string!(i18n.get_locale(), account_none),
                                     Some("pending") => td_string!(i18n.get_locale(), account_pending),
@@ -583,6 +608,12 @@ fn IssueCodes() -> impl IntoView {
                                         <button type="button" class="btn btn-secondary" on:click=move |_| { issue.dispatch(IssueActivationCode { member_id: id }); }>
                                             {t!(i18n, issue_code)}
                                         </button>
+                                        {toggle.map(|disabled| view! {
+                                            <button type="button" class="btn btn-secondary" data-testid="account-toggle"
+                                                on:click=move |_| { disable.dispatch(SetAccountDisabled { member_id: id, disabled }); }>
+                                                {if disabled { t!(i18n, account_disable).into_any() } else { t!(i18n, account_enable).into_any() }}
+                                            </button>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -591,5 +622,33 @@ fn IssueCodes() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Shown where a step answered `err_reauth_required` (granting roles, issuing codes, applying an
+/// import, disabling an account): the password, confirmed in place; then the leader presses the
+/// step's button again.
+#[component]
+pub fn ReauthPrompt(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirm = ServerAction::<ConfirmPassword>::new();
+    let confirm_error = action_error(confirm.value());
+    let needed = move || error.get().is_some_and(|e| matches!(&e, AppError::Invalid(f) if f.iter().any(|f| f.key == "err_reauth_required")));
+    let done = move || matches!(confirm.value().get(), Some(Ok(())));
+    view! {
+        <Show when=needed>
+            <div class="card" role="group" aria-labelledby="reauth-heading" data-testid="reauth">
+                <h3 id="reauth-heading">{t!(i18n, reauth_title)}</h3>
+                <p>{t!(i18n, reauth_intro)}</p>
+                <FormError error=confirm_error />
+                <ActionForm action=confirm attr:class="form" attr:novalidate=true>
+                    <Field name="password" label=label!(i18n, field_password) kind="password" autocomplete="current-password" required=true error=confirm_error />
+                    <button type="submit" class="btn btn-primary" data-testid="reauth-submit">{t!(i18n, reauth_submit)}</button>
+                </ActionForm>
+                <Show when=done>
+                    <p class="alert alert-ok" role="status" data-testid="reauth-done">{t!(i18n, reauth_done)}</p>
+                </Show>
+            </div>
+        </Show>
     }
 }

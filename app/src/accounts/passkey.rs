@@ -130,6 +130,10 @@ pub async fn start_authentication(db: &Db, identifier: &str) -> Result<(String, 
     }
     let row = repo::account_for_identifier(db, &id).await?.filter(|r| r.status == "active");
     let Some(row) = row else { return Err(AppError::field("form", "err_passkey_none")) };
+    // Failed passkey assertions count against the account (`finish_authentication`).
+    if account::wait_seconds(repo::throttle_state(db, &format!("acct:{}", row.account_id)).await?, now_unix()) > 0 {
+        return Err(AppError::field("form", "err_sign_in_locked"));
+    }
     let passkeys: Vec<Passkey> = passkeys_of(db, row.account_id).await?.into_iter().map(|(_, p)| p).collect();
     if passkeys.is_empty() {
         return Err(AppError::field("form", "err_passkey_none"));
@@ -147,6 +151,11 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
     let result = match webauthn()?.finish_passkey_authentication(&credential, &state) {
         Ok(r) => r,
         Err(_) => {
+            let now = now_unix();
+            repo::count_failure(db, &format!("acct:{account_id}"), account::ThrottleKind::Identifier, now).await?;
+            if let Some(addr) = &ip {
+                repo::count_failure(db, &format!("ip:{addr}"), account::ThrottleKind::Address, now).await?;
+            }
             audit::record(&mut *db.pool().acquire().await?, AuditEntry { actor_account_id: Some(account_id), action: "sign_in_failed", detail: Some("passkey".into()), ip, ..Default::default() }).await?;
             return Err(bad_credential());
         }

@@ -1,7 +1,8 @@
 //! SQL of accounts, sessions, join requests, activation codes, role grants, sign-in throttling
 //! and contact changes. Lists filter by the caller's scopes in SQL.
 
-use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleState};
+use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleKind, ThrottleState};
+use crate::domain::permission::Subject;
 use crate::domain::org::OrgPath;
 use crate::domain::permission::{Actor, Grant, Role};
 use crate::platform::db::Db;
@@ -64,7 +65,7 @@ pub async fn member_for_identifier(db: &Db, id: &Identifier) -> Result<Option<(i
 
 pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_hash: &str, now: i64, user_agent: Option<&str>) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, user_agent) VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, user_agent, verified_at) VALUES ($1, $2, $3, $3, $4, $5, $3)",
     )
     .bind(token_hash)
     .bind(account_id)
@@ -75,6 +76,33 @@ pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_has
     .await?;
     sqlx::query("UPDATE accounts SET last_sign_in_at = $1, last_active_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// The session proved its password (or passkey) again just now.
+pub async fn mark_verified(db: &Db, token_hash: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE token_hash = $2").bind(now).bind(token_hash).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// The password hash of an account (to confirm it again).
+pub async fn password_hash(db: &Db, account_id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query("SELECT password_hash FROM accounts WHERE id = $1").bind(account_id).fetch_one(db.pool()).await?.try_get("password_hash")?)
+}
+
+/// Disables an account (or enables it again) and ends its sessions.
+pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: bool, now: i64) -> Result<u64, AppError> {
+    let changed = sqlx::query("UPDATE accounts SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+        .bind(if disabled { "disabled" } else { "active" })
+        .bind(now)
+        .bind(account_id)
+        .bind(if disabled { "active" } else { "disabled" })
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if disabled {
+        delete_sessions_of(conn, account_id).await?;
+    }
+    Ok(changed)
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
@@ -91,7 +119,7 @@ pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Re
 /// Also slides the session's expiry, at most once an hour.
 pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
     let rows = sqlx::query(
-        "SELECT s.last_seen_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
+        "SELECT s.last_seen_at, COALESCE(s.verified_at, s.created_at) AS verified_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
                 g.role AS grant_role, go.path AS grant_path,
                 sec.full_name AS sec_name, sec.phone AS sec_phone, sec.position AS sec_position
@@ -104,10 +132,11 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
              ORDER BY CASE x.position WHEN 'bi_thu' THEN 0 ELSE 1 END, x.id LIMIT 1)
          LEFT JOIN role_grants g ON g.account_id = a.id
          LEFT JOIN organizations go ON go.id = g.org_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.status = 'active'",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND a.status = 'active'",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(now - crate::platform::session::SESSION_ABSOLUTE_DAYS * 86_400)
     .fetch_all(db.pool())
     .await?;
     let Some(r) = rows.first() else {
@@ -142,6 +171,7 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
     Ok(Some(CurrentUser {
         actor: Actor { account_id, member_id: r.try_get("member_id")?, org, grants },
         token_hash: token_hash.to_string(),
+        verified_at: r.try_get("verified_at")?,
         full_name: r.try_get("full_name")?,
         birth_year: birth.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970),
         org_name: r.try_get("org_name")?,
@@ -181,18 +211,32 @@ pub async fn throttle_state(db: &Db, key: &str) -> Result<Option<ThrottleState>,
     })
 }
 
-pub async fn save_throttle(db: &Db, key: &str, s: ThrottleState) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until",
+/// Counts one failure under `key`, atomically: concurrent failures all count (a burst of 40
+/// parallel wrong attempts counts 40). A count whose window passed, with no lock holding, starts
+/// again at 1 (`domain::account::window_expired`). Returns the state after the failure, with its
+/// lock (`domain::account::lock_until`) written.
+pub async fn count_failure(db: &Db, key: &str, kind: ThrottleKind, now: i64) -> Result<ThrottleState, AppError> {
+    let r = sqlx::query(
+        "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0)
+         ON CONFLICT (key) DO UPDATE SET
+             failures = CASE WHEN sign_in_throttle.window_start <= $3 AND sign_in_throttle.locked_until <= $2
+                             THEN 1 ELSE sign_in_throttle.failures + 1 END,
+             window_start = CASE WHEN sign_in_throttle.window_start <= $3 AND sign_in_throttle.locked_until <= $2
+                                 THEN $2 ELSE sign_in_throttle.window_start END
+         RETURNING failures, window_start, locked_until",
     )
     .bind(key)
-    .bind(s.failures)
-    .bind(s.window_start)
-    .bind(s.locked_until)
-    .execute(db.pool())
+    .bind(now)
+    .bind(now - crate::domain::account::THROTTLE_WINDOW_SECS)
+    .fetch_one(db.pool())
     .await?;
-    Ok(())
+    let mut state = ThrottleState { failures: r.try_get("failures")?, window_start: r.try_get("window_start")?, locked_until: r.try_get("locked_until")? };
+    let lock = crate::domain::account::lock_until(kind, state.failures, now);
+    if lock > state.locked_until {
+        sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2 AND locked_until < $1").bind(lock).bind(key).execute(db.pool()).await?;
+        state.locked_until = lock;
+    }
+    Ok(state)
 }
 
 pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
@@ -247,27 +291,6 @@ pub async fn match_member(db: &Db, member_code: Option<&str>, cccd_and_birth: Op
     .transpose()
 }
 
-pub async fn upsert_pending_account(conn: &mut AnyConnection, member_id: i64, password_hash: &str, now: i64) -> Result<i64, AppError> {
-    let existing = sqlx::query("SELECT id FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(&mut *conn).await?;
-    if let Some(r) = existing {
-        let id: i64 = r.try_get("id")?;
-        sqlx::query("UPDATE accounts SET password_hash = $1, status = 'pending', updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(id);
-    }
-    let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, 'pending', $3, $3) RETURNING id")
-        .bind(member_id)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(r.try_get("id")?)
-}
-
 pub async fn insert_account(conn: &mut AnyConnection, member_id: i64, password_hash: Option<&str>, status: &str, now: i64) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
         .bind(member_id)
@@ -279,16 +302,40 @@ pub async fn insert_account(conn: &mut AnyConnection, member_id: i64, password_h
     Ok(r.try_get("id")?)
 }
 
-pub async fn insert_join_request(conn: &mut AnyConnection, member_id: i64, phone: &str, now: i64) -> Result<i64, AppError> {
-    // A new request replaces an older undecided one of the same member.
-    sqlx::query("DELETE FROM join_requests WHERE member_id = $1 AND status = 'pending'").bind(member_id).execute(&mut *conn).await?;
-    let r = sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at) VALUES ($1, $2, 'pending', $3) RETURNING id")
+/// Records a join request with the password its sender chose. Other pending requests of the same
+/// member stay: leadership sees them side by side and approves one.
+pub async fn insert_join_request(conn: &mut AnyConnection, member_id: i64, phone: &str, password_hash: &str, ip: Option<&str>, now: i64) -> Result<i64, AppError> {
+    let r = sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at, password_hash, ip) VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id")
         .bind(member_id)
         .bind(phone)
         .bind(now)
+        .bind(password_hash)
+        .bind(ip.map(str::to_string))
         .fetch_one(&mut *conn)
         .await?;
     Ok(r.try_get("id")?)
+}
+
+/// The newest undecided or refused join request an identifier names (sent from that phone, or
+/// for that member code), with its password hash: sign-in tells its sender "waiting" or
+/// "refused" once they prove the password they chose.
+pub async fn latest_request_for(db: &Db, id: &Identifier) -> Result<Option<(String, Option<String>)>, AppError> {
+    let (condition, value) = match id {
+        Identifier::Phone(p) => ("j.phone = $1", p.as_str().to_string()),
+        Identifier::MemberCode(c) => ("j.member_id = (SELECT m.id FROM members m WHERE m.member_code = $1)", c.clone()),
+    };
+    let r = sqlx::query(&format!(
+        "SELECT j.status, j.password_hash FROM join_requests j
+         WHERE {condition} AND j.status IN ('pending', 'rejected') AND j.password_hash IS NOT NULL
+         ORDER BY j.created_at DESC, j.id DESC LIMIT 1"
+    ))
+    .bind(value)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match r {
+        Some(r) => Some((r.try_get("status")?, r.try_get("password_hash")?)),
+        None => None,
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -303,10 +350,17 @@ pub struct JoinRequestRow {
     pub org_name: String,
     pub org_path: OrgPath,
     pub created_at: i64,
+    pub password_hash: Option<String>,
+    /// Other undecided requests for the same member (leadership is warned and approves one).
+    pub others_pending: i64,
+    /// The member already has an active account (approving would replace its password).
+    pub has_active_account: bool,
 }
 
 const JOIN_REQUEST_SELECT: &str = "SELECT j.id, j.member_id, m.full_name, m.birth_date, m.member_code, j.phone, m.org_id, o.name AS org_name,
-            o.path, j.created_at
+            o.path, j.created_at, j.password_hash,
+            (SELECT COUNT(*) FROM join_requests x WHERE x.member_id = j.member_id AND x.status = 'pending' AND x.id <> j.id) AS others_pending,
+            (SELECT COUNT(*) FROM accounts a WHERE a.member_id = j.member_id AND a.status = 'active') AS active_accounts
      FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id";
 
 fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
@@ -321,6 +375,9 @@ fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
         org_name: r.try_get("org_name")?,
         org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
         created_at: r.try_get("created_at")?,
+        password_hash: r.try_get("password_hash")?,
+        others_pending: r.try_get("others_pending")?,
+        has_active_account: r.try_get::<i64, _>("active_accounts")? > 0,
     })
 }
 
@@ -339,30 +396,53 @@ pub async fn pending_join_request(db: &Db, id: i64) -> Result<JoinRequestRow, Ap
     join_request_row(&r)
 }
 
+/// Decides one request. Approving gives the member an active account with the password chosen in
+/// that request (an older request without one keeps the account's password) and refuses the
+/// member's other pending requests; refusing touches the account only if it was left pending by
+/// an older request.
 pub async fn decide_join_request(conn: &mut AnyConnection, req: &JoinRequestRow, approve: bool, reason: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5")
+    let updated = sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND status = 'pending'")
         .bind(if approve { "approved" } else { "rejected" })
         .bind(reason)
         .bind(by)
         .bind(now)
         .bind(req.id)
         .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE accounts SET status = $1, updated_at = $2 WHERE member_id = $3")
-        .bind(if approve { "active" } else { "rejected" })
-        .bind(now)
-        .bind(req.member_id)
-        .execute(&mut *conn)
-        .await?;
-    if approve {
-        // The phone the member gave becomes the register's phone (it is how they sign in).
-        sqlx::query("UPDATE members SET phone = $1, updated_at = $2 WHERE id = $3")
-            .bind(&req.phone)
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        // Decided meanwhile (by another leader, or with another request of the member).
+        return Err(AppError::NotFound);
+    }
+    if !approve {
+        sqlx::query("UPDATE accounts SET status = 'rejected', updated_at = $1 WHERE member_id = $2 AND status = 'pending'")
             .bind(now)
             .bind(req.member_id)
             .execute(&mut *conn)
             .await?;
+        return Ok(());
     }
+    match account_of_member(conn, req.member_id).await? {
+        Some((id, _)) => {
+            sqlx::query("UPDATE accounts SET status = 'active', password_hash = COALESCE($1, password_hash), updated_at = $2 WHERE id = $3")
+                .bind(req.password_hash.as_deref())
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        None => {
+            insert_account(conn, req.member_id, req.password_hash.as_deref(), "active", now).await?;
+        }
+    }
+    sqlx::query("UPDATE join_requests SET status = 'rejected', decided_by = $1, decided_at = $2 WHERE member_id = $3 AND status = 'pending'")
+        .bind(by)
+        .bind(now)
+        .bind(req.member_id)
+        .execute(&mut *conn)
+        .await?;
+    // The phone the member gave becomes the register's phone (it is how they sign in).
+    sqlx::query("UPDATE members SET phone = $1, updated_at = $2 WHERE id = $3").bind(&req.phone).bind(now).bind(req.member_id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -409,18 +489,75 @@ pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, c
     Ok(())
 }
 
-/// Marks a valid code used and returns its id; `None` if no unexpired unused code matches.
-pub async fn consume_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
-    let r = sqlx::query("SELECT id FROM activation_codes WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL AND expires_at > $3")
+/// The account's one working code (unused, unexpired): id, argon2 hash, purpose.
+pub async fn live_activation_code(db: &Db, account_id: i64, now: i64) -> Result<Option<(i64, String, String)>, AppError> {
+    let r = sqlx::query("SELECT id, code_hash, purpose FROM activation_codes WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1")
         .bind(account_id)
-        .bind(code_hash)
         .bind(now)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(db.pool())
         .await?;
-    let Some(r) = r else { return Ok(None) };
-    let id: i64 = r.try_get("id")?;
-    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *conn).await?;
-    Ok(Some(id))
+    Ok(match r {
+        Some(r) => Some((r.try_get("id")?, r.try_get("code_hash")?, r.try_get("purpose")?)),
+        None => None,
+    })
+}
+
+/// Counts a wrong try against a code, atomically; the code is void once it reaches `max`.
+pub async fn code_failed(db: &Db, code_id: i64, max: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE activation_codes SET failed_attempts = failed_attempts + 1,
+                used_at = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE used_at END
+         WHERE id = $1",
+    )
+    .bind(code_id)
+    .bind(max)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Marks a code used; `false` if another request used it first (single use under concurrency).
+pub async fn use_activation_code(conn: &mut AnyConnection, code_id: i64, now: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL").bind(now).bind(code_id).execute(conn).await?.rows_affected() == 1)
+}
+
+/// A new password by code: passkeys registered before it go (the member registers again).
+pub async fn delete_passkeys_of(conn: &mut AnyConnection, account_id: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1").bind(account_id).execute(conn).await?.rows_affected())
+}
+
+/// Who a member is for the authority rule: their organisation, their admin / assistant /
+/// editor grants and their cell position. Also their account (id, status), if any.
+pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, Subject, Option<(i64, String)>), AppError> {
+    let rows = sqlx::query(
+        "SELECT m.org_id, o.path, m.position, a.id AS account_id, a.status, g.role, go.path AS grant_path
+         FROM members m JOIN organizations o ON o.id = m.org_id
+         LEFT JOIN accounts a ON a.member_id = m.id
+         LEFT JOIN role_grants g ON g.account_id = a.id
+         LEFT JOIN organizations go ON go.id = g.org_id
+         WHERE m.id = $1",
+    )
+    .bind(member_id)
+    .fetch_all(db.pool())
+    .await?;
+    let Some(first) = rows.first() else { return Err(AppError::NotFound) };
+    let org = OrgPath::parse(&first.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let mut grants = Vec::new();
+    if let Some(role) = first.try_get::<Option<String>, _>("position")?.as_deref().and_then(Role::from_code) {
+        grants.push(Grant { role, scope: org.clone() });
+    }
+    for r in &rows {
+        if let (Some(role), Some(path)) = (r.try_get::<Option<String>, _>("role")?, r.try_get::<Option<String>, _>("grant_path")?) {
+            let role = Role::from_code(&role).ok_or_else(|| AppError::internal(&format!("unknown role {role}")))?;
+            grants.push(Grant { role, scope: OrgPath::parse(&path).map_err(|e| AppError::internal(&e))? });
+        }
+    }
+    let account = match first.try_get::<Option<i64>, _>("account_id")? {
+        Some(id) => Some((id, first.try_get::<String, _>("status")?)),
+        None => None,
+    };
+    Ok((first.try_get("org_id")?, Subject { member_id, org, grants }, account))
 }
 
 pub async fn set_password_and_activate(conn: &mut AnyConnection, account_id: i64, hash: &str, now: i64) -> Result<(), AppError> {

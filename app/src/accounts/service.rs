@@ -86,8 +86,35 @@ fn verify_reusing_memory(password: &[u8], hash: &PasswordHash<'_>) -> bool {
     computed && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
 }
 
-/// Signs in and returns the new session token. Failures are counted per identifier and per
-/// client address; the message never says whether the number exists.
+/// Who a member is for the authority rule (`permission::may_act_on`), and their account (id,
+/// status) if any. Other features ask here rather than reading this feature's tables.
+pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, permission::Subject, Option<(i64, String)>), AppError> {
+    repo::subject_of_member(db, member_id).await
+}
+
+/// Holds the answer to an address that failed too often lately (never a refusal: many members
+/// share a carrier's address).
+pub async fn slow_down_address(db: &Db, ip_key: Option<&str>, now: i64) -> Result<(), AppError> {
+    if let Some(k) = ip_key {
+        let delay = account::address_delay_ms(repo::throttle_state(db, k).await?, now);
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
+    }
+    Ok(())
+}
+
+/// One failure against an identifier (which locks) and its address (which only slows).
+async fn count_failures(db: &Db, id_key: &str, ip_key: Option<&str>, now: i64) -> Result<(), AppError> {
+    repo::count_failure(db, id_key, ThrottleKind::Identifier, now).await?;
+    if let Some(k) = ip_key {
+        repo::count_failure(db, k, ThrottleKind::Address, now).await?;
+    }
+    Ok(())
+}
+
+/// Signs in and returns the new session token. Failures are counted per identifier (which locks)
+/// and per client address (which only slows); the message never says whether the number exists.
 pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
     let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
     if password.is_empty() {
@@ -96,22 +123,17 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     let now = now_unix();
     let id_key = id.throttle_key();
     let ip_key = ip.as_ref().map(|a| format!("ip:{a}"));
-    let id_state = repo::throttle_state(db, &id_key).await?;
-    let ip_state = match &ip_key {
-        Some(k) => repo::throttle_state(db, k).await?,
-        None => None,
-    };
-    if account::wait_seconds(id_state, now) > 0 || account::wait_seconds(ip_state, now) > 0 {
+    slow_down_address(db, ip_key.as_deref(), now).await?;
+    if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
+        // An attempt on a locked identifier is a failure too: a burst counts whole.
+        count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(form_error("err_sign_in_locked"));
     }
     let row = repo::account_for_identifier(db, &id).await?;
     let ok = verify_password(row.as_ref().and_then(|r| r.password_hash.clone()), password.to_string()).await;
     let mut conn = db.pool().acquire().await?;
     if !ok {
-        repo::save_throttle(db, &id_key, account::after_failure(ThrottleKind::Identifier, id_state, now)).await?;
-        if let Some(k) = &ip_key {
-            repo::save_throttle(db, k, account::after_failure(ThrottleKind::Address, ip_state, now)).await?;
-        }
+        count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         audit::record(&mut conn, AuditEntry {
             actor_account_id: row.as_ref().map(|r| r.account_id),
             action: "sign_in_failed",
@@ -119,6 +141,14 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
             ..Default::default()
         })
         .await?;
+        // Someone who asked to join proves the password they chose: tell them where it stands.
+        if row.is_none() {
+            if let Some((status, Some(hash))) = repo::latest_request_for(db, &id).await? {
+                if verify_password(Some(hash), password.to_string()).await {
+                    return Err(form_error(if status == "pending" { "err_account_pending" } else { "err_account_rejected" }));
+                }
+            }
+        }
         return Err(form_error("err_sign_in_failed"));
     }
     let row = row.expect("a verified password has an account");
@@ -162,22 +192,51 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
     .await
 }
 
-/// A member without an account asks to join: matched against the register by member code, or
-/// by CCCD and birth date; the password is set now and works once leadership approves.
+/// A member without an account asks to join: matched against the register by member code, or by
+/// CCCD and birth date, with the password they choose. The answer is the same whether or not the
+/// details match a member, and whether or not that member has an account, so the form reveals
+/// nothing about the register. A request never changes an existing account: it waits, with its
+/// own password, until leadership approves it; a member who already has an active account gets
+/// no request but a notice ("someone asked to join with your details"). Throttled per address
+/// (an error the sender sees) and per member (silently: the answer must not differ).
 pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_birth: Option<(String, String)>, password: &str, ip: Option<String>) -> Result<(), AppError> {
+    let now = now_unix();
+    if let Some(addr) = &ip {
+        let state = repo::count_failure(db, &format!("join:ip:{addr}"), ThrottleKind::Address, now).await?;
+        if state.failures > account::JOIN_REQUESTS_PER_ADDRESS {
+            return Err(form_error("err_join_too_many"));
+        }
+    }
+    // Hashed whatever happens next, so a match costs the same time as no match.
+    let hash = hash_password(password.to_string()).await?;
     let matched = repo::match_member(db, member_code, cccd_birth.as_ref().map(|(c, b)| (c.as_str(), b.as_str()))).await?;
     let Some(m) = matched else {
-        return Err(form_error("err_join_no_match"));
+        return Ok(());
     };
-    if matches!(m.account_status.as_deref(), Some("active")) {
-        return Err(form_error("err_join_has_account"));
+    let per_member = repo::count_failure(db, &format!("join:m:{}", m.member_id), ThrottleKind::Address, now).await?;
+    if per_member.failures > account::JOIN_REQUESTS_PER_MEMBER {
+        return Ok(());
     }
-    let hash = hash_password(password.to_string()).await?;
-    let now = now_unix();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    repo::upsert_pending_account(&mut tx, m.member_id, &hash, now).await?;
-    let id = repo::insert_join_request(&mut tx, m.member_id, phone, now).await?;
+    if matches!(m.account_status.as_deref(), Some("active")) {
+        let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details).to_string();
+        crate::notifications::repo::notify_members(&mut tx, "bao_mat", &[m.member_id], "account", m.member_id, &subject, now).await?;
+        audit::record(&mut tx, AuditEntry {
+            action: "join_requested_for_active_account",
+            target_type: Some("member"),
+            target_id: Some(m.member_id),
+            org_id: Some(m.org_id),
+            on_behalf_of: Some(m.member_id),
+            detail: Some(phone.to_string()),
+            ip,
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let id = repo::insert_join_request(&mut tx, m.member_id, phone, &hash, ip.as_deref(), now).await?;
     audit::record(&mut tx, AuditEntry {
         action: "join_requested",
         target_type: Some("join_request"),
@@ -195,9 +254,10 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
     Ok(())
 }
 
-pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: bool, reason: Option<String>) -> Result<(), AppError> {
+pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: bool, reason: Option<String>, ip: Option<String>) -> Result<(), AppError> {
     let req = repo::pending_join_request(db, id).await?;
-    if !permission::may(&user.actor, Action::DecideJoinRequest, &req.org_path) {
+    let (_, subject, _) = repo::subject_of_member(db, req.member_id).await?;
+    if !permission::may_act_on(&user.actor, Action::DecideJoinRequest, &subject) {
         return Err(AppError::Forbidden);
     }
     if !approve && reason.as_deref().map(str::trim).unwrap_or("").is_empty() {
@@ -215,25 +275,29 @@ pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: 
         target_id: Some(id),
         org_id: Some(req.org_id),
         detail: reason,
-        ..Default::default()
+        ip,
     })
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Creates the member's account if needed and issues a fresh one-time code (7 days). For an
-/// active account the code resets the password.
-pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) -> Result<(String, i64), AppError> {
-    let (org_id, org_path) = repo::member_org(db, member_id).await?;
-    if !permission::may(&user.actor, Action::IssueActivationCode, &org_path) {
+/// Creates the member's account if needed and issues a fresh one-time code (7 days), stored as
+/// an argon2id hash. For an active account the code resets the password, and the member is told
+/// at once (notification and push) who issued it. Only for a person the issuer has authority
+/// over (`permission::may_act_on`).
+pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, ip: Option<String>) -> Result<(String, i64), AppError> {
+    let (org_id, subject, _) = repo::subject_of_member(db, member_id).await?;
+    if !permission::may_act_on(&user.actor, Action::IssueActivationCode, &subject) {
         return Err(AppError::Forbidden);
     }
+    crate::platform::session::require_recent_verification(user, now_unix())?;
     let code: String = {
         use rand::Rng;
         let n: u32 = rand::rng().random_range(0..100_000_000);
         format!("{n:08}")
     };
+    let code_hash = hash_password(code.clone()).await?;
     let now = now_unix();
     let expires = now + ACTIVATION_CODE_DAYS * 86_400;
     let mut conn = db.pool().acquire().await?;
@@ -243,7 +307,11 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) 
         Some((id, _)) => (id, "activate"),
         None => (repo::insert_account(&mut tx, member_id, None, "disabled", now).await?, "activate"),
     };
-    repo::insert_activation_code(&mut tx, account_id, &hash_token(&code), purpose, expires, user.actor.account_id, now).await?;
+    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, user.actor.account_id, now).await?;
+    if purpose == "reset" {
+        let subject = format!("{}: {}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued), user.full_name);
+        crate::notifications::repo::notify_members(&mut tx, "bao_mat", &[member_id], "account", member_id, &subject, now).await?;
+    }
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
@@ -251,6 +319,7 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) 
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
+        ip,
         ..Default::default()
     })
     .await?;
@@ -258,40 +327,51 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) 
     Ok((code, expires))
 }
 
-/// A member uses a code to set their password; returns a new session token.
+/// A member uses a code to set their password; returns a new session token. Wrong codes count
+/// against the identifier (which locks) and against the code (void after a few), and the
+/// code works once. A new password ends every session and removes the account's passkeys.
 pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
     let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
     let code = account::parse_activation_code(code).map_err(|key| AppError::field("code", key))?;
     let now = now_unix();
-    // Codes are guessable only by brute force: throttle them like passwords.
     let id_key = format!("code:{}", id.throttle_key());
-    let state = repo::throttle_state(db, &id_key).await?;
-    if account::wait_seconds(state, now) > 0 {
+    let ip_key = ip.as_ref().map(|a| format!("ip:{a}"));
+    slow_down_address(db, ip_key.as_deref(), now).await?;
+    if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
+        count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(form_error("err_sign_in_locked"));
     }
-    let found = repo::member_for_identifier(db, &id).await?;
-    let mut conn = db.pool().acquire().await?;
-    let mut tx = conn.begin().await?;
-    let used = match found {
-        Some((_, Some(account_id))) => repo::consume_activation_code(&mut tx, account_id, &hash_token(&code), now).await?.map(|_| account_id),
+    let live = match repo::member_for_identifier(db, &id).await? {
+        Some((_, Some(account_id))) => repo::live_activation_code(db, account_id, now).await?.map(|c| (account_id, c)),
         _ => None,
     };
-    let Some(account_id) = used else {
-        drop(tx);
-        repo::save_throttle(db, &id_key, account::after_failure(ThrottleKind::Identifier, state, now)).await?;
+    // Verified against a decoy when there is no code, so timing says nothing.
+    let ok = verify_password(live.as_ref().map(|(_, (_, hash, _))| hash.clone()), code.clone()).await;
+    let Some((account_id, (code_id, _, purpose))) = live.clone().filter(|_| ok) else {
+        if let Some((_, (code_id, _, _))) = &live {
+            repo::code_failed(db, *code_id, account::CODE_MAX_FAILED_ATTEMPTS, now).await?;
+        }
+        count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(AppError::field("code", "err_code_invalid"));
     };
     let hash = hash_password(password.to_string()).await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    if !repo::use_activation_code(&mut tx, code_id, now).await? {
+        return Err(AppError::field("code", "err_code_invalid"));
+    }
     repo::set_password_and_activate(&mut tx, account_id, &hash, now).await?;
-    // A new password ends every other session (a lost phone keeps nothing).
+    // A new password ends every other session and every passkey (a lost phone keeps nothing).
     repo::delete_sessions_of(&mut tx, account_id).await?;
+    let passkeys = repo::delete_passkeys_of(&mut tx, account_id).await?;
     let token = new_token();
     repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(account_id),
-        action: "account_activated",
+        action: if purpose == "reset" { "password_reset" } else { "account_activated" },
         target_type: Some("account"),
         target_id: Some(account_id),
+        detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
         ip,
         ..Default::default()
     })
@@ -301,9 +381,62 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     Ok(token)
 }
 
-pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve: bool) -> Result<(), AppError> {
+/// The signed-in person proves their password again (before granting roles, issuing codes or
+/// applying an import). Wrong tries count like sign-in failures of the account.
+pub async fn confirm_password(db: &Db, user: &CurrentUser, password: &str, ip: Option<String>) -> Result<(), AppError> {
+    if password.is_empty() {
+        return Err(AppError::field("password", "err_password_empty"));
+    }
+    let now = now_unix();
+    let key = format!("acct:{}", user.actor.account_id);
+    if account::wait_seconds(repo::throttle_state(db, &key).await?, now) > 0 {
+        return Err(form_error("err_sign_in_locked"));
+    }
+    if !verify_password(repo::password_hash(db, user.actor.account_id).await?, password.to_string()).await {
+        repo::count_failure(db, &key, ThrottleKind::Identifier, now).await?;
+        return Err(AppError::field("password", "err_password_wrong"));
+    }
+    repo::clear_throttle(db, &key).await?;
+    repo::mark_verified(db, &user.token_hash, now).await?;
+    let mut conn = db.pool().acquire().await?;
+    audit::record(&mut conn, AuditEntry { actor_account_id: Some(user.actor.account_id), action: "password_confirmed", ip, ..Default::default() }).await
+}
+
+/// An admin disables a person's account (every session ends at once) or enables it again.
+pub async fn set_account_disabled(db: &Db, user: &CurrentUser, member_id: i64, disabled: bool, ip: Option<String>) -> Result<(), AppError> {
+    let (org_id, subject, account) = repo::subject_of_member(db, member_id).await?;
+    if !permission::may_act_on(&user.actor, Action::DisableAccount, &subject) {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_unix();
+    crate::platform::session::require_recent_verification(user, now)?;
+    let Some((account_id, _)) = account else {
+        return Err(AppError::field("member_id", "err_member_no_account"));
+    };
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    if repo::set_disabled(&mut tx, account_id, disabled, now).await? == 0 {
+        return Err(AppError::field("member_id", "err_invalid_value"));
+    }
+    audit::record(&mut tx, AuditEntry {
+        actor_account_id: Some(user.actor.account_id),
+        on_behalf_of: Some(member_id),
+        action: if disabled { "account_disabled" } else { "account_enabled" },
+        target_type: Some("account"),
+        target_id: Some(account_id),
+        org_id: Some(org_id),
+        ip,
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve: bool, ip: Option<String>) -> Result<(), AppError> {
     let change = repo::pending_contact_change(db, id).await?;
-    if !permission::may(&user.actor, Action::DecideContactChange, &change.org_path) {
+    let (org_id, subject, _) = repo::subject_of_member(db, change.member_id).await?;
+    if !permission::may_act_on(&user.actor, Action::DecideContactChange, &subject) {
         return Err(AppError::Forbidden);
     }
     let now = now_unix();
@@ -316,17 +449,20 @@ pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve
         action: if approve { "contact_change_approved" } else { "contact_change_rejected" },
         target_type: Some("member"),
         target_id: Some(change.member_id),
+        org_id: Some(org_id),
         detail: Some(format!("phone={:?} address={:?}", change.phone, change.address)),
-        ..Default::default()
+        ip,
     })
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Grants or revokes admin / assistant / editor over an organisation's subtree. Only an admin
-/// whose own subtree contains that organisation may do it.
-pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, role: Role, grant: bool) -> Result<(), AppError> {
+/// Grants or revokes admin / assistant / editor over an organisation's subtree. The granter needs
+/// `ManageRole` over that organisation, and authority over the person (`permission::may_act_on`:
+/// the member sits inside the granter's tree and holds nothing at or above the granter's scope,
+/// so an admin cannot revoke an admin of the same or a higher scope).
+pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, role: Role, grant: bool, ip: Option<String>) -> Result<(), AppError> {
     if !role.is_grantable() {
         return Err(AppError::field("role", "err_invalid_value"));
     }
@@ -334,12 +470,17 @@ pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, 
     if !permission::may(&user.actor, Action::ManageRole(role), &org.path) {
         return Err(AppError::Forbidden);
     }
+    let (_, subject, account) = repo::subject_of_member(db, member_id).await?;
+    if !permission::may_act_on(&user.actor, Action::ManageRole(role), &subject) {
+        return Err(AppError::Forbidden);
+    }
+    crate::platform::session::require_recent_verification(user, now_unix())?;
+    let Some((account_id, _)) = account else {
+        return Err(AppError::field("member_id", "err_member_no_account"));
+    };
     let now = now_unix();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    let Some((account_id, _)) = repo::account_of_member(&mut tx, member_id).await? else {
-        return Err(AppError::field("member_id", "err_member_no_account"));
-    };
     if grant {
         repo::insert_grant(&mut tx, account_id, org_id, role, Some(user.actor.account_id), now).await?;
     } else if repo::delete_grant(&mut tx, account_id, org_id, role).await? == 0 {
@@ -353,7 +494,7 @@ pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, 
         target_id: Some(account_id),
         org_id: Some(org_id),
         detail: Some(role.code().to_string()),
-        ..Default::default()
+        ip,
     })
     .await?;
     tx.commit().await?;

@@ -338,7 +338,7 @@ pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result
         if !may(&user.actor, Action::ManageTree, &member_org.path) {
             return Err(AppError::field("identifier", "err_org_outside_scope"));
         }
-        crate::accounts::service::set_role(&db, &user, member_id, org_id, role, true).await
+        crate::accounts::service::set_role(&db, &user, member_id, org_id, role, true, crate::platform::session::client_addr()).await
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -246,9 +246,11 @@ fn Roles(org_id: i64) -> impl IntoView {
                 })}
             </Transition>
             <FormError error=revoke_error />
+            <crate::accounts::pages::ReauthPrompt error=revoke_error />
             <details class="admin-form">
                 <summary>{t!(i18n, adm_role_grant)}</summary>
                 <FormError error />
+                <crate::accounts::pages::ReauthPrompt error />
                 <ActionForm action=grant attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="org_id" value=org_id.to_string() />
                     <Field name="identifier" label=label!(i18n, adm_role_who) hint=label!(i18n, adm_role_who_hint) error />

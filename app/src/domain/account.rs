@@ -138,10 +138,13 @@ pub fn offer_simple_mode(birth_year: i32, already_offered: bool) -> bool {
     !already_offered && birth_year < SIMPLE_MODE_OFFER_BORN_BEFORE
 }
 
-/// Sign-in throttling. Per identifier: from the 5th failure in a row each attempt waits 30 s
-/// more; from the 10th the identifier is locked for 15 minutes. Per client address the
-/// limits are looser (shared networks), 30 failures lock the address for 15 minutes.
-/// A successful sign-in clears the identifier's counter.
+/// Sign-in throttling. Per identifier (and per activation code, per passkey account): from the
+/// 5th failure in a row each attempt waits 30 s more; from the 10th the identifier is locked for
+/// 15 minutes. Per client address nothing is ever locked — behind a carrier's NAT or the reverse
+/// proxy many members share one address — but past 10 failures every answer to that address
+/// waits a little longer (`address_delay_ms`). A successful sign-in clears the identifier's
+/// counter. Counts are kept in the database and incremented atomically, so concurrent failures
+/// all count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThrottleState {
     pub failures: i64,
@@ -151,6 +154,17 @@ pub struct ThrottleState {
 
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 pub const LOCK_SECS: i64 = 15 * 60;
+/// Failures an address may have in the window before its answers are slowed.
+pub const ADDRESS_FREE_FAILURES: i64 = 10;
+/// Each failure past the free ones adds this much to every answer of the address…
+pub const ADDRESS_DELAY_STEP_MS: u64 = 100;
+/// …up to this.
+pub const ADDRESS_DELAY_MAX_MS: u64 = 3_000;
+/// Wrong tries one activation or reset code survives; then it is void (a new one is needed).
+pub const CODE_MAX_FAILED_ATTEMPTS: i64 = 5;
+/// Join requests: per address and per member in the throttle window.
+pub const JOIN_REQUESTS_PER_ADDRESS: i64 = 10;
+pub const JOIN_REQUESTS_PER_MEMBER: i64 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThrottleKind {
@@ -163,19 +177,39 @@ pub fn wait_seconds(state: Option<ThrottleState>, now: i64) -> i64 {
     state.map(|s| (s.locked_until - now).max(0)).unwrap_or(0)
 }
 
-/// The state after one more failure at `now`.
+/// Whether a stored count has run out: its window passed and no lock holds. The database's
+/// atomic increment applies the same test (`accounts::repo::count_failure`).
+pub fn window_expired(state: ThrottleState, now: i64) -> bool {
+    now - state.window_start >= THROTTLE_WINDOW_SECS && state.locked_until <= now
+}
+
+/// Until when a key with `failures` failures in its window is locked (0: not locked).
+pub fn lock_until(kind: ThrottleKind, failures: i64, now: i64) -> i64 {
+    match kind {
+        ThrottleKind::Identifier if failures >= 10 => now + LOCK_SECS,
+        ThrottleKind::Identifier if failures >= 5 => now + 30 * (failures - 4),
+        _ => 0,
+    }
+}
+
+/// How long to hold every answer to an address with this many failures in the window.
+pub fn address_delay_ms(state: Option<ThrottleState>, now: i64) -> u64 {
+    match state {
+        Some(s) if !window_expired(s, now) && s.failures > ADDRESS_FREE_FAILURES => {
+            ((s.failures - ADDRESS_FREE_FAILURES) as u64 * ADDRESS_DELAY_STEP_MS).min(ADDRESS_DELAY_MAX_MS)
+        }
+        _ => 0,
+    }
+}
+
+/// The state after one more failure at `now` (the rule the database's increment follows).
 pub fn after_failure(kind: ThrottleKind, state: Option<ThrottleState>, now: i64) -> ThrottleState {
     let mut s = match state {
-        Some(s) if now - s.window_start < THROTTLE_WINDOW_SECS || s.locked_until > now => s,
+        Some(s) if !window_expired(s, now) => s,
         _ => ThrottleState { failures: 0, window_start: now, locked_until: 0 },
     };
     s.failures += 1;
-    s.locked_until = match kind {
-        ThrottleKind::Identifier if s.failures >= 10 => now + LOCK_SECS,
-        ThrottleKind::Identifier if s.failures >= 5 => now + 30 * (s.failures - 4),
-        ThrottleKind::Address if s.failures >= 30 => now + LOCK_SECS,
-        _ => 0,
-    };
+    s.locked_until = s.locked_until.max(lock_until(kind, s.failures, now));
     s
 }
 
@@ -252,13 +286,20 @@ mod tests {
         let later = now + 100 + LOCK_SECS + THROTTLE_WINDOW_SECS;
         assert_eq!(wait_seconds(s, later), 0);
         assert_eq!(after_failure(ThrottleKind::Identifier, s, later).failures, 1);
-        // Addresses tolerate more.
+        // Addresses are never locked, only slowed, and the delay has a ceiling.
         let mut a = None;
-        for _ in 0..29 {
+        for _ in 0..ADDRESS_FREE_FAILURES {
             a = Some(after_failure(ThrottleKind::Address, a, now));
         }
-        assert_eq!(wait_seconds(a, now), 0);
+        assert_eq!(address_delay_ms(a, now), 0);
         a = Some(after_failure(ThrottleKind::Address, a, now));
-        assert_eq!(wait_seconds(a, now), LOCK_SECS);
+        assert_eq!(address_delay_ms(a, now), ADDRESS_DELAY_STEP_MS);
+        for _ in 0..1000 {
+            a = Some(after_failure(ThrottleKind::Address, a, now));
+        }
+        assert_eq!(wait_seconds(a, now), 0, "an address is never locked");
+        assert_eq!(address_delay_ms(a, now), ADDRESS_DELAY_MAX_MS);
+        assert_eq!(address_delay_ms(a, now + THROTTLE_WINDOW_SECS), 0, "the window passes");
+        assert_eq!(address_delay_ms(None, now), 0);
     }
 }

@@ -8,6 +8,8 @@ pub mod document;
 pub mod import;
 pub mod lunar;
 pub mod meeting;
+#[cfg(feature = "ssr")]
+pub mod net;
 pub mod notification;
 pub mod org;
 pub mod permission;

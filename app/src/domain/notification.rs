@@ -29,6 +29,9 @@ coded_enum!(
         ReadReminder = "nhac_doc",
         /// A join request waits for the cell's leadership.
         JoinRequest = "yeu_cau_gia_nhap",
+        /// Something happened to the member's own account that they must know of: a reset code
+        /// was issued for it, someone asked to join with their details.
+        AccountSecurity = "bao_mat",
     }
 );
 
@@ -41,6 +44,8 @@ coded_enum!(
         Tasks = "nhiem_vu",
         ReadReminders = "nhac_doc",
         JoinRequests = "gia_nhap",
+        /// Account security notices: always pushed, not a switch.
+        Security = "bao_mat",
     }
 );
 
@@ -54,6 +59,7 @@ impl NotificationKind {
             TaskAssigned | TaskDueTomorrow | TaskOverdue => PushGroup::Tasks,
             ReadReminder => PushGroup::ReadReminders,
             JoinRequest => PushGroup::JoinRequests,
+            AccountSecurity => PushGroup::Security,
         }
     }
 }

@@ -81,6 +81,8 @@ pub enum Action {
     DecideContactChange,
     /// Grant or revoke a role (the granted role is in the action).
     ManageRole(Role),
+    /// Disable a person's account (ending its sessions), or enable it again.
+    DisableAccount,
     /// Read the audit log.
     ViewAudit,
     /// Publish, edit and withdraw documents and news.
@@ -111,7 +113,7 @@ fn allows(role: Role, action: Action) -> bool {
             matches!(role, Admin | Assistant | Secretary | DeputySecretary)
         }
         ManageRole(granted) => role == Admin && granted.is_grantable(),
-        ViewAudit => role == Admin,
+        ViewAudit | DisableAccount => role == Admin,
         Publish => matches!(role, Admin | Editor),
         FollowReading => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
         RunMeeting => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
@@ -165,6 +167,33 @@ pub fn scopes(actor: &Actor, action: Action) -> Vec<OrgPath> {
 /// an admin of a ward manages what is under it, not the ward itself.
 pub fn may_change_org(actor: &Actor, target: &OrgPath) -> bool {
     scopes(actor, Action::ManageTree).iter().any(|s| s.contains(target) && s != target)
+}
+
+/// The person an action is taken on: where their member record sits and what they hold (their
+/// admin, assistant and editor grants, and their cell position scoped to their own cell).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub member_id: i64,
+    pub org: OrgPath,
+    pub grants: Vec<Grant>,
+}
+
+/// May `actor` do `action` *to a person* — issue an activation or reset code, confirm their
+/// contact change, change their roles, disable their account, record for them? Authority runs up
+/// the tree only: the actor needs a grant allowing the action over the person's organisation whose
+/// scope lies strictly above every scope the person holds. So a cell's leaders act on the plain
+/// members of their cell, a ward's admins on the cell leaders under it, the province's admins on
+/// the ward's admins; nobody on a peer, a superior, someone holding a grant in another branch, or
+/// themself (docs/SECURITY.md, "The authority rule").
+pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
+    if subject.member_id == actor.member_id {
+        return false;
+    }
+    actor.grants.iter().any(|g| {
+        allows(g.role, action)
+            && g.scope.contains(&subject.org)
+            && subject.grants.iter().all(|held| g.scope.contains(&held.scope) && g.scope != held.scope)
+    })
 }
 
 /// Whether the actor leads anything (sees the leadership parts of the app).
@@ -317,6 +346,56 @@ mod tests {
         assert!(!may_take_part(&admin, &path(CELL), false), "leaders above do not vote in a cell");
         let editor = actor(OTHER_CELL, &[(Role::Editor, PROVINCE)]);
         assert!(!may_see_meeting(&editor, &path(CELL), false));
+    }
+
+    fn subject(member_id: i64, org: &str, grants: &[(Role, &str)]) -> Subject {
+        Subject { member_id, org: path(org), grants: grants.iter().map(|(r, p)| Grant { role: *r, scope: path(p) }).collect() }
+    }
+
+    /// The authority rule as a table: (actor's grants, person's grants, action, allowed?).
+    #[test]
+    fn authority_runs_up_the_tree_only() {
+        use Action::*;
+        let cases: &[(&str, &[(Role, &str)], &str, &[(Role, &str)], Action, bool, &str)] = &[
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[], IssueActivationCode, true, "secretary resets a plain member of the cell"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "secretary cannot reset the ward admin sitting in the cell"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Editor, PROVINCE)], IssueActivationCode, false, "nor the province's editor"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Assistant, OTHER_WARD)], IssueActivationCode, false, "nor an assistant of another branch"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::DeputySecretary, CELL)], IssueActivationCode, false, "nor a peer of the cell's committee"),
+            (CELL, &[(Role::DeputySecretary, CELL)], CELL, &[(Role::Secretary, CELL)], DecideContactChange, false, "nor their own secretary"),
+            (CELL, &[(Role::Secretary, CELL)], OTHER_CELL, &[], IssueActivationCode, false, "nor anyone of another cell"),
+            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Secretary, CELL)], IssueActivationCode, true, "the ward's assistant resets a cell secretary under it"),
+            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "but not the ward's admin"),
+            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Assistant, WARD)], DecideContactChange, false, "nor a fellow assistant"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "an admin cannot reset a peer admin"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, PROVINCE)], IssueActivationCode, false, "nor one above"),
+            (WARD, &[(Role::Admin, PROVINCE)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, true, "the province's admin resets a ward admin"),
+            (WARD, &[(Role::Admin, PROVINCE)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), true, "and may revoke that grant"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), false, "an admin cannot revoke a peer admin"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, CELL)], ManageRole(Role::Editor), true, "an admin changes a grant strictly below"),
+            (CELL, &[(Role::Admin, WARD)], OTHER_CELL, &[], ManageRole(Role::Editor), false, "only inside the granter's tree"),
+            (CELL, &[(Role::Assistant, WARD)], CELL, &[], ManageRole(Role::Editor), false, "assistants grant nothing"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[], RunMeeting, true, "a secretary records for a plain member"),
+            (CELL, &[(Role::CellCommittee, CELL)], CELL, &[], IssueActivationCode, false, "a committee member issues no codes"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Secretary, CELL)], DisableAccount, true, "a ward admin disables a cell secretary's account"),
+            (CELL, &[(Role::Secretary, CELL)], CELL, &[], DisableAccount, false, "a secretary disables no account"),
+            (WARD, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], DisableAccount, false, "nor an admin a peer's"),
+            (CELL, &[(Role::Secretary, CELL), (Role::Admin, WARD)], CELL, &[(Role::DeputySecretary, CELL)], IssueActivationCode, true, "a secretary who is also the ward admin acts through the ward grant"),
+        ];
+        for (actor_org, actor_grants, subject_org, subject_grants, action, expected, why) in cases {
+            let a = actor(actor_org, actor_grants);
+            let s = subject(2, subject_org, subject_grants);
+            assert_eq!(may_act_on(&a, *action, &s), *expected, "{why}");
+        }
+    }
+
+    #[test]
+    fn nobody_acts_on_themself_through_these_paths() {
+        let admin = actor(CELL, &[(Role::Admin, PROVINCE)]);
+        let me = Subject { member_id: admin.member_id, org: path(CELL), grants: vec![] };
+        for action in [Action::IssueActivationCode, Action::DecideContactChange, Action::ManageRole(Role::Editor), Action::RunMeeting] {
+            assert!(!may_act_on(&admin, action, &me));
+        }
     }
 
     #[test]

@@ -468,6 +468,7 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
 
         <section class="card">
             <FormError error=apply_error />
+            <crate::accounts::pages::ReauthPrompt error=apply_error />
             <FormError error=discard_error />
             {if writes > 0 {
                 view! {

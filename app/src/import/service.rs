@@ -483,6 +483,7 @@ fn new_member(row: &ImportRow, org_id: i64, merged: &Held) -> NewMember {
 
 pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
+    crate::platform::session::require_recent_verification(user, now_unix())?;
     let mapping: Vec<String> = parse_json(&job.mapping).unwrap_or_default();
     let mapping = parse_mapping(&mapping.join(","), mapping.len())?;
     set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);

@@ -244,6 +244,20 @@ mod guard {
         if !repo::is_member_of(&ctx.db, on_behalf, ctx.m.org_id).await? {
             return Err(AppError::field("member", "err_not_in_cell"));
         }
+        let (_, subject, _) = crate::accounts::service::subject_of_member(&ctx.db, on_behalf).await?;
+        // In a committee meeting only the cell's committee can be recorded.
+        let on_committee = subject.grants.iter().any(|g| g.scope == ctx.m.org_path && !g.role.is_grantable());
+        if committee && !on_committee {
+            return Err(AppError::field("member", "err_not_in_committee"));
+        }
+        // Grants shield their holder from being recorded for by anyone not above them. A cell
+        // position does not (the secretary records for a committee member without a phone),
+        // because a proxy record can never replace the person's own answer (the repository's
+        // upserts keep it).
+        let shielding = crate::domain::permission::Subject { grants: subject.grants.into_iter().filter(|g| g.role.is_grantable()).collect(), ..subject };
+        if !crate::domain::permission::may_act_on(&ctx.user.actor, Action::RunMeeting, &shielding) {
+            return Err(AppError::Forbidden);
+        }
         Ok((on_behalf, Some(ctx.user.actor.member_id)))
     }
 }

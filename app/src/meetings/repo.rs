@@ -676,10 +676,11 @@ pub async fn finish(db: &Db, m: &MeetingRow, rating: MeetingRating, now: i64) ->
 
 #[allow(clippy::too_many_arguments)]
 pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
-             recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
+             recorded_by = excluded.recorded_by, updated_at = excluded.updated_at
+         WHERE excluded.recorded_by IS NULL OR meeting_attendance.rsvp IS NULL OR meeting_attendance.recorded_by IS NOT NULL",
     )
     .bind(meeting_id)
     .bind(member_id)
@@ -689,18 +690,33 @@ pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason
     .bind(now)
     .execute(db.pool())
     .await?;
+    // A proxy record never replaces the member's own answer (the upsert's condition).
+    if done.rows_affected() == 0 {
+        return Err(AppError::field("answer", "err_proxy_own_answer"));
+    }
     Ok(())
 }
 
+/// An opinion. One recorded for a member (`recorded_by`) is refused when the member has an active
+/// account and has already written an opinion on this meeting themselves.
 pub async fn comment(db: &Db, meeting_id: i64, member_id: i64, body: &str, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO meeting_comments (meeting_id, member_id, body, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(meeting_id)
-        .bind(member_id)
-        .bind(body.to_string())
-        .bind(recorded_by)
-        .bind(now)
-        .execute(db.pool())
-        .await?;
+    let done = sqlx::query(
+        "INSERT INTO meeting_comments (meeting_id, member_id, body, recorded_by, created_at)
+         SELECT $1, $2, $3, $4, $5
+         WHERE $4 IS NULL
+            OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.member_id = $2 AND a.status = 'active')
+            OR NOT EXISTS (SELECT 1 FROM meeting_comments c WHERE c.meeting_id = $1 AND c.member_id = $2 AND c.recorded_by IS NULL)",
+    )
+    .bind(meeting_id)
+    .bind(member_id)
+    .bind(body.to_string())
+    .bind(recorded_by)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::field("body", "err_proxy_own_answer"));
+    }
     Ok(())
 }
 
@@ -769,10 +785,11 @@ pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choi
         Some("mo") => {}
         Some(_) => return Err(AppError::field("choice", "err_motion_closed")),
     }
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO meeting_ballots (motion_id, member_id, choice, other_text, recorded_by, cast_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (motion_id, member_id) DO UPDATE SET choice = excluded.choice, other_text = excluded.other_text,
-             recorded_by = excluded.recorded_by, cast_at = excluded.cast_at",
+             recorded_by = excluded.recorded_by, cast_at = excluded.cast_at
+         WHERE excluded.recorded_by IS NULL OR meeting_ballots.recorded_by IS NOT NULL",
     )
     .bind(motion_id)
     .bind(member_id)
@@ -782,6 +799,10 @@ pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choi
     .bind(now)
     .execute(db.pool())
     .await?;
+    // A proxy ballot never replaces the member's own (the upsert's condition).
+    if done.rows_affected() == 0 {
+        return Err(AppError::field("choice", "err_proxy_own_answer"));
+    }
     Ok(())
 }
 

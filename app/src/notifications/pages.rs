@@ -19,6 +19,7 @@ pub fn kind_text(locale: Locale, kind: &str) -> &'static str {
         "nhiem_vu_qua_han" => td_string!(locale, nt_kind_nhiem_vu_qua_han),
         "nhac_doc" => td_string!(locale, nt_kind_nhac_doc),
         "yeu_cau_gia_nhap" => td_string!(locale, nt_kind_yeu_cau_gia_nhap),
+        "bao_mat" => td_string!(locale, nt_kind_bao_mat),
         _ => "",
     }
 }
@@ -215,6 +216,7 @@ fn SettingsForm(s: NotificationSettingsView, save: ServerAction<SaveNotification
             PushGroup::Tasks => td_string!(i18n.get_locale(), nt_group_nhiem_vu),
             PushGroup::ReadReminders => td_string!(i18n.get_locale(), nt_group_nhac_doc),
             PushGroup::JoinRequests => td_string!(i18n.get_locale(), nt_group_gia_nhap),
+            PushGroup::Security => td_string!(i18n.get_locale(), nt_group_bao_mat),
         };
         let checked = !off.iter().any(|c| c == g.code());
         view! {
@@ -224,7 +226,7 @@ fn SettingsForm(s: NotificationSettingsView, save: ServerAction<SaveNotification
             </div>
         }
     };
-    let groups: Vec<PushGroup> = PushGroup::ALL.iter().copied().filter(|g| *g != PushGroup::JoinRequests || s.is_leader).collect();
+    let groups: Vec<PushGroup> = PushGroup::ALL.iter().copied().filter(|g| *g != PushGroup::Security && (*g != PushGroup::JoinRequests || s.is_leader)).collect();
     view! {
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <fieldset class="checks">

@@ -107,6 +107,7 @@ pub fn href(ref_type: &str, ref_id: i64) -> String {
         "document" => format!("/van-ban/{ref_id}"),
         "meeting" => format!("/sinh-hoat/{ref_id}"),
         "join_request" => "/quan-tri/tai-khoan".to_string(),
+        "account" => "/ca-nhan".to_string(),
         _ => "/nhiem-vu".to_string(),
     }
 }

@@ -54,10 +54,10 @@ pub fn keepable(path: &str) -> bool {
 /// Registers the service worker, then (not under data saver, at most every 30 minutes) asks
 /// it to keep the member's offline pages. Called once, after hydration.
 #[cfg(feature = "hydrate")]
-pub fn start(signed_in: bool, data_saver: bool) {
+pub fn start(member: Option<i64>, data_saver: bool) {
     browser::sw_register();
-    outbox::use_outbox().load_and_flush();
-    if !signed_in || data_saver || !browser::is_online() {
+    outbox::use_outbox().load_and_flush(member);
+    if member.is_none() || data_saver || !browser::is_online() {
         return;
     }
     // Whole milliseconds, kept as an integer: formatting and parsing an f64 would bring the

@@ -26,6 +26,10 @@ pub struct QueuedItem {
     pub action: Queued,
     /// The server refused it (an i18n key): it stays, shown, until the member removes it.
     pub error: Option<String>,
+    /// The member who wrote it. A phone shared by two members keeps one outbox: each item is
+    /// shown and sent only under its writer's session (older items without one are dropped).
+    #[serde(default)]
+    pub owner: Option<i64>,
 }
 
 #[derive(Clone, Copy)]
@@ -35,6 +39,8 @@ pub struct Outbox {
     pub sent: RwSignal<u32>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     busy: StoredValue<bool>,
+    /// The signed-in member (set once the session is known), whose items this page shows and sends.
+    owner: StoredValue<Option<i64>>,
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -42,7 +48,7 @@ const KEY: &str = "sotay-outbox";
 
 pub fn provide_outbox() {
     // Empty on the server and at hydration (so both agree); filled from storage afterwards.
-    provide_context(Outbox { items: RwSignal::new(Vec::new()), sent: RwSignal::new(0), busy: StoredValue::new(false) });
+    provide_context(Outbox { items: RwSignal::new(Vec::new()), sent: RwSignal::new(0), busy: StoredValue::new(false), owner: StoredValue::new(None) });
 }
 
 pub fn use_outbox() -> Outbox {
@@ -56,7 +62,8 @@ pub fn is_offline_error(e: &AppError) -> bool {
 
 impl Outbox {
     pub fn for_meeting(&self, meeting_id: i64) -> Vec<QueuedItem> {
-        self.items.with(|items| items.iter().filter(|i| i.action.meeting_id() == meeting_id).cloned().collect())
+        let owner = self.owner.get_value();
+        self.items.with(|items| items.iter().filter(|i| i.action.meeting_id() == meeting_id && i.owner.is_some() && i.owner == owner).cloned().collect())
     }
 
     #[allow(unused_variables)]
@@ -73,7 +80,8 @@ impl Outbox {
         let id = js_sys::Date::now() as u64;
         #[cfg(not(feature = "hydrate"))]
         let id = 0;
-        self.items.update(|items| items.push(QueuedItem { id, action, error: None }));
+        let owner = self.owner.get_value();
+        self.items.update(|items| items.push(QueuedItem { id, action, error: None, owner }));
         self.save();
     }
 
@@ -85,9 +93,12 @@ impl Outbox {
     /// Reads what an earlier visit left, sends it when online, and sends again whenever the
     /// connection returns.
     #[cfg(feature = "hydrate")]
-    pub fn load_and_flush(&self) {
+    pub fn load_and_flush(&self, owner: Option<i64>) {
+        self.owner.set_value(owner);
         let stored = super::browser::local_get(KEY);
-        if let Ok(items) = serde_json::from_str::<Vec<QueuedItem>>(&stored) {
+        if let Ok(mut items) = serde_json::from_str::<Vec<QueuedItem>>(&stored) {
+            // Items written before outboxes had owners cannot be attributed: never sent.
+            items.retain(|i| i.owner.is_some());
             self.items.set(items);
         }
         let this = *self;
@@ -100,13 +111,14 @@ impl Outbox {
     /// Sends waiting items one by one; stops at the first that finds no connection.
     #[cfg(feature = "hydrate")]
     pub fn flush(&self) {
-        if self.busy.get_value() || !super::browser::is_online() {
+        if self.busy.get_value() || self.owner.get_value().is_none() || !super::browser::is_online() {
             return;
         }
         self.busy.set_value(true);
         let this = *self;
         leptos::task::spawn_local(async move {
-            let waiting: Vec<QueuedItem> = this.items.get_untracked().into_iter().filter(|i| i.error.is_none()).collect();
+            let owner = this.owner.get_value();
+            let waiting: Vec<QueuedItem> = this.items.get_untracked().into_iter().filter(|i| i.error.is_none() && owner.is_some() && i.owner == owner).collect();
             for item in waiting {
                 let result = match item.action.clone() {
                     Queued::Comment { meeting_id, body } => crate::meetings::comment(meeting_id, body, 0).await,

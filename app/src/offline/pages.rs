@@ -68,7 +68,8 @@ pub fn Waiting(meeting_id: i64) -> impl IntoView {
 /// Starts the service worker once per page load, and asks it to keep each document or
 /// meeting page the member opens inside the app (whole-page loads it keeps by itself).
 #[component]
-pub fn OfflineSync(signed_in: bool, data_saver: bool) -> impl IntoView {
+pub fn OfflineSync(member: Option<i64>, data_saver: bool) -> impl IntoView {
+    let signed_in = member.is_some();
     let location = leptos_router::hooks::use_location();
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
@@ -76,13 +77,13 @@ pub fn OfflineSync(signed_in: bool, data_saver: bool) -> impl IntoView {
         {
             thread_local! { static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) }; }
             if !STARTED.with(|s| s.replace(true)) {
-                super::start(signed_in, data_saver);
+                super::start(member, data_saver);
             } else if previous.as_deref() != Some(path.as_str()) && signed_in && !data_saver && super::keepable(&path) {
                 super::browser::sw_keep(&path);
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (previous, signed_in, data_saver);
+        let _ = (previous, signed_in, data_saver, member);
         path
     });
 }

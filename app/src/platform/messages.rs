@@ -32,8 +32,6 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_internal" => td_string!(locale, err_internal),
         "err_invalid" => td_string!(locale, err_invalid),
         "err_invalid_value" => td_string!(locale, err_invalid_value),
-        "err_join_has_account" => td_string!(locale, err_join_has_account),
-        "err_join_no_match" => td_string!(locale, err_join_no_match),
         "err_joined_too_young" => td_string!(locale, err_joined_too_young),
         "err_meeting_already_held" => td_string!(locale, err_meeting_already_held),
         "err_meeting_link" => td_string!(locale, err_meeting_link),
@@ -121,6 +119,13 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_import_stale" => td_string!(locale, err_import_stale),
         "err_import_stage" => td_string!(locale, err_import_stage),
         "err_import_interrupted" => td_string!(locale, err_import_interrupted),
+        "err_not_in_committee" => td_string!(locale, err_not_in_committee),
+        "err_proxy_own_answer" => td_string!(locale, err_proxy_own_answer),
+        "err_password_wrong" => td_string!(locale, err_password_wrong),
+        "err_join_too_many" => td_string!(locale, err_join_too_many),
+        "err_cross_site" => td_string!(locale, err_cross_site),
+        "err_reauth_required" => td_string!(locale, err_reauth_required),
+        "err_too_many_devices" => td_string!(locale, err_too_many_devices),
         _ => td_string!(locale, err_internal),
     }
 }

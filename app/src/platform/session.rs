@@ -14,12 +14,20 @@ pub const PREFS_COOKIE: &str = "sotay_prefs";
 pub const SESSION_DAYS: i64 = 180;
 /// `last_seen_at` is written at most this often, so reads stay reads.
 pub const TOUCH_EVERY_SECS: i64 = 3600;
+/// However active, a session ends this long after its sign-in (the member signs in again once a
+/// year; a stolen cookie does not live for ever).
+pub const SESSION_ABSOLUTE_DAYS: i64 = 365;
+/// Granting roles, issuing codes and applying an import need the password (or passkey) proven
+/// within this long.
+pub const REAUTH_SECS: i64 = 30 * 60;
 
 /// Who is asking, resolved once per request.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub actor: Actor,
     pub token_hash: String,
+    /// When this session last proved its password or passkey (sign-in or confirmation).
+    pub verified_at: i64,
     pub full_name: String,
     pub birth_year: i32,
     pub org_name: String,
@@ -66,17 +74,59 @@ pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// Behind HTTPS the session cookie carries the `__Host-` prefix: the browser then accepts it only
+/// with `Secure`, `Path=/` and no `Domain`, so no sibling subdomain can plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-sotay_session";
+
+fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 /// `Set-Cookie` for the session. `secure` when the site is served over HTTPS.
 pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session_cookie_name(secure),
         SESSION_DAYS * 86_400,
         if secure { "; Secure" } else { "" }
     )
 }
 
+/// The session token of a `Cookie` header: the `__Host-` cookie, or — only when the site is not
+/// configured as HTTPS — the plain one (under HTTPS a plain cookie could have been planted).
+pub fn session_token(cookie_header: &str) -> Option<&str> {
+    cookie_value(cookie_header, SECURE_SESSION_COOKIE).or_else(|| if public_url_is_https() { None } else { cookie_value(cookie_header, SESSION_COOKIE) })
+}
+
+/// Whether the site's public URL (`SOTAY_PUBLIC_URL`) is https: HSTS is sent and only the
+/// `__Host-` session cookie is read.
+pub fn public_url_is_https() -> bool {
+    std::env::var("SOTAY_PUBLIC_URL").map(|u| u.starts_with("https://")).unwrap_or(false)
+}
+
+/// After a failed sign-in without JavaScript, what the person typed as their identifier comes
+/// back in this short-lived cookie (only for the sign-in page), never in the URL, where a phone
+/// number would land in the history, logs and the Referer of the next site.
+pub const TYPED_ID_COOKIE: &str = "sotay_typed_id";
+
+pub fn typed_id_cookie(identifier: &str, secure: bool) -> String {
+    let kept: String = identifier.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')).take(32).collect();
+    format!("{TYPED_ID_COOKIE}={kept}; Path=/dang-nhap; HttpOnly; SameSite=Strict; Max-Age={}{}", if kept.is_empty() { 0 } else { 300 }, if secure { "; Secure" } else { "" })
+}
+
+/// The identifier kept by `typed_id_cookie`, when the sign-in page is rendered.
+pub fn typed_identifier() -> Option<String> {
+    let parts = parts()?;
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    cookie_value(header, TYPED_ID_COOKIE).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", session_cookie_name(secure), if secure { "; Secure" } else { "" })
 }
 
 /// The preferences cookie is readable by the page too (it holds nothing secret).
@@ -98,6 +148,15 @@ pub fn current_user() -> Option<CurrentUser> {
     parts()?.extensions.get::<SessionExt>()?.0.clone()
 }
 
+/// For the steps that can hurt others (roles, codes, imports): the password or passkey must have
+/// been proven in the last half hour, else the page asks for it again (`err_reauth_required`).
+pub fn require_recent_verification(user: &CurrentUser, now: i64) -> Result<(), AppError> {
+    if now - user.verified_at > REAUTH_SECS {
+        return Err(AppError::field("reauth", "err_reauth_required"));
+    }
+    Ok(())
+}
+
 /// The signed-in user, or `Unauthorized`.
 pub fn require_user() -> Result<CurrentUser, AppError> {
     current_user().ok_or(AppError::Unauthorized)
@@ -117,7 +176,7 @@ pub fn cookie_preferences() -> Option<Preferences> {
 /// Whether the request came over HTTPS: the site's public URL says so (SOTAY_PUBLIC_URL), or the
 /// request itself, or the proxy in front (X-Forwarded-Proto). Cookies then carry `Secure`.
 pub fn is_https() -> bool {
-    if std::env::var("SOTAY_PUBLIC_URL").map(|u| u.starts_with("https://")).unwrap_or(false) {
+    if public_url_is_https() {
         return true;
     }
     parts()
@@ -158,5 +217,12 @@ mod tests {
         let c = session_cookie("tok", true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("; Secure"));
         assert!(!session_cookie("tok", false).contains("Secure"));
+        assert!(c.starts_with("__Host-sotay_session=tok; Path=/;"), "{c}");
+        assert!(!c.contains("Domain"));
+        assert!(session_cookie("tok", false).starts_with("sotay_session=tok;"));
+        assert!(clear_session_cookie(true).starts_with("__Host-sotay_session=;"));
+        assert_eq!(session_token("__Host-sotay_session=a; sotay_session=b"), Some("a"));
+        let typed = typed_id_cookie("+84 900 000 001\r\n; x=1", true);
+        assert!(typed.starts_with("sotay_typed_id=+84900000001x1; Path=/dang-nhap; HttpOnly; SameSite=Strict; Max-Age=300"), "{typed}");
     }
 }

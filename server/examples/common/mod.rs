@@ -33,7 +33,7 @@ pub async fn serve(db: &Db) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-    let app = router(AppState { leptos_options, db: db.clone() });
+    let app = router(AppState { leptos_options, db: db.clone(), trusted_proxies: Default::default() });
     tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
     addr
 }

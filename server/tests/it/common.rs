@@ -105,6 +105,12 @@ impl TestApp {
 
 /// Starts the real router on an ephemeral port.
 pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with_proxies(backend, "").await
+}
+
+/// As `spawn`, believing forwarding headers from the given proxies (`SOTAY_TRUSTED_PROXIES`).
+pub async fn spawn_with_proxies(backend: Backend, trusted_proxies: &str) -> Option<TestApp> {
+    let trusted_proxies = app::domain::net::TrustedProxies::parse(trusted_proxies).expect("trusted proxies");
     let test_db = fresh_db(backend).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
@@ -115,7 +121,7 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         .site_addr(addr)
         .hash_files(false)
         .build();
-    let state = AppState { leptos_options, db: test_db.db.clone() };
+    let state = AppState { leptos_options, db: test_db.db.clone(), trusted_proxies };
     let app = router(state);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();

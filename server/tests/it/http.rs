@@ -159,7 +159,7 @@ async fn serve_site(site: &std::path::Path, hashed: bool, db: &app::platform::db
         .site_addr(addr)
         .hash_files(hashed)
         .build();
-    let app = server::router(server::AppState { leptos_options, db: db.clone() });
+    let app = server::router(server::AppState { leptos_options, db: db.clone(), trusted_proxies: Default::default() });
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
     });

@@ -15,3 +15,4 @@ mod push;
 mod register;
 mod schema;
 mod statistics;
+mod trust;
