@@ -351,21 +351,34 @@ async fn download_attachment(
     let encoded: String = stored.name.bytes().map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     let disposition = format!("{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}", if download { "attachment" } else { "inline" });
     let _ = stored.size;
+    let csp = attachment_csp(&stored.content_type);
     (
         [
             (header::CONTENT_TYPE, stored.content_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
             // Whatever a file holds runs nothing on this site: no script, no same-origin access.
-            (header::CONTENT_SECURITY_POLICY, ATTACHMENT_CSP.to_string()),
+            (header::CONTENT_SECURITY_POLICY, csp.to_string()),
         ],
         bytes,
     )
         .into_response()
 }
 
-/// The policy an uploaded file is served with.
-pub const ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; sandbox";
+/// The policy an uploaded image is served with: a sandboxed document that loads nothing.
+pub const ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox";
+/// The policy of an uploaded PDF: the same without `sandbox`, which Chromium's PDF viewer refuses
+/// to run under (the page would show "blocked"); its viewer runs a PDF's scripts in its own
+/// isolated process, the bytes were checked to be a PDF, and `nosniff` keeps them one.
+pub const PDF_ATTACHMENT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'";
+
+pub fn attachment_csp(content_type: &str) -> &'static str {
+    if content_type == "application/pdf" {
+        PDF_ATTACHMENT_CSP
+    } else {
+        ATTACHMENT_CSP
+    }
+}
 
 /// The monthly report for a download: the signed-in viewer's, inside their scope.
 async fn report_for(state: &AppState, session: SessionExt, query: &std::collections::HashMap<String, String>) -> Result<app::statistics::Report, Response> {

@@ -161,9 +161,10 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
         }
     };
     let now = now_unix();
+    let stored = passkeys_of(db, account_id).await?;
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    for (id, mut passkey) in passkeys_of(db, account_id).await? {
+    for (id, mut passkey) in stored {
         if passkey.cred_id() == result.cred_id() {
             passkey.update_credential(&result);
             sqlx::query("UPDATE passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3")

@@ -131,10 +131,11 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     }
     let row = repo::account_for_identifier(db, &id).await?;
     let ok = verify_password(row.as_ref().and_then(|r| r.password_hash.clone()), password.to_string()).await;
-    let mut conn = db.pool().acquire().await?;
+    // Never hold a pooled connection while asking the pool for another: under a burst every
+    // request would hold one and wait for a second (the pool runs dry and all of them time out).
     if !ok {
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
-        audit::record(&mut conn, AuditEntry {
+        audit::record(&mut *db.pool().acquire().await?, AuditEntry {
             actor_account_id: row.as_ref().map(|r| r.account_id),
             action: "sign_in_failed",
             ip: ip.clone(),
@@ -161,6 +162,7 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     }
     repo::clear_throttle(db, &id_key).await?;
     let token = new_token();
+    let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     repo::create_session(&mut tx, row.account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
@@ -178,11 +180,12 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
 }
 
 pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(), AppError> {
+    if !everywhere {
+        repo::delete_session(db, &user.token_hash).await?;
+    }
     let mut conn = db.pool().acquire().await?;
     if everywhere {
         repo::delete_sessions_of(&mut conn, user.actor.account_id).await?;
-    } else {
-        repo::delete_session(db, &user.token_hash).await?;
     }
     audit::record(&mut conn, AuditEntry {
         actor_account_id: Some(user.actor.account_id),

@@ -185,6 +185,10 @@ pub struct Subject {
 /// members of their cell, a ward's admins on the cell leaders under it, the province's admins on
 /// the ward's admins; nobody on a peer, a superior, someone holding a grant in another branch, or
 /// themself (docs/SECURITY.md, "The authority rule").
+///
+/// Changing roles differs in one point: an admin may revoke (or add to) the assistant and editor
+/// grants of their own scope — those are the admin's to hand out, and revoking one gives the admin
+/// no one's identity — but never an admin grant of the same or a higher scope.
 pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
     if subject.member_id == actor.member_id {
         return false;
@@ -192,7 +196,11 @@ pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
     actor.grants.iter().any(|g| {
         allows(g.role, action)
             && g.scope.contains(&subject.org)
-            && subject.grants.iter().all(|held| g.scope.contains(&held.scope) && g.scope != held.scope)
+            && subject.grants.iter().all(|held| {
+                let strictly_below = g.scope.contains(&held.scope) && g.scope != held.scope;
+                let own_scope_helper = matches!(action, Action::ManageRole(_)) && held.scope == g.scope && matches!(held.role, Role::Assistant | Role::Editor);
+                strictly_below || own_scope_helper
+            })
     })
 }
 
@@ -373,6 +381,10 @@ mod tests {
             (WARD, &[(Role::Admin, PROVINCE)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), true, "and may revoke that grant"),
             (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), false, "an admin cannot revoke a peer admin"),
             (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, CELL)], ManageRole(Role::Editor), true, "an admin changes a grant strictly below"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, WARD)], ManageRole(Role::Editor), true, "and revokes the editor they made at their own scope"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Assistant, WARD)], ManageRole(Role::Assistant), true, "or the assistant"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Assistant, WARD)], IssueActivationCode, false, "but does not reset that assistant's password"),
+            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, PROVINCE)], ManageRole(Role::Editor), false, "nor touches a grant above their scope"),
             (CELL, &[(Role::Admin, WARD)], OTHER_CELL, &[], ManageRole(Role::Editor), false, "only inside the granter's tree"),
             (CELL, &[(Role::Assistant, WARD)], CELL, &[], ManageRole(Role::Editor), false, "assistants grant nothing"),
             (CELL, &[(Role::Secretary, CELL)], CELL, &[], RunMeeting, true, "a secretary records for a plain member"),

@@ -302,6 +302,11 @@ on_both_databases!(attachments_are_checked_by_content_and_served_to_the_audience
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("inline;"));
+    // Whatever the file holds runs nothing on this site (issue #17).
+    assert_eq!(res.headers()["content-security-policy"], server::PDF_ATTACHMENT_CSP);
+    assert_eq!(server::attachment_csp("image/png"), server::ATTACHMENT_CSP);
+    assert!(server::ATTACHMENT_CSP.ends_with("sandbox") && server::PDF_ATTACHMENT_CSP.starts_with("default-src 'none'"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.bytes().await.unwrap().len(), 2048);
     let dl = member.get(app.url(&format!("/van-ban/{ward1_doc}/tep?tai=1"))).send().await.unwrap();
     assert!(dl.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));

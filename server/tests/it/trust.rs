@@ -223,7 +223,11 @@ on_both_databases!(failures_from_one_address_never_lock_out_a_correct_sign_in, |
         let app = &app;
         async move {
             let phone = format!("09000010{i:02}");
-            call(app, &client(), "sign_in", &[("identifier", &phone), ("password", "wrong-password"), ("next", "/")]).await.0
+            let (s, b) = call(app, &client(), "sign_in", &[("identifier", &phone), ("password", "wrong-password"), ("next", "/")]).await;
+            if s == 500 {
+                eprintln!("500: {b}");
+            }
+            s
         }
     });
     let statuses = futures::future::join_all(attempts).await;
