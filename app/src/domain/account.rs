@@ -21,6 +21,10 @@ impl Identifier {
             return Ok(Identifier::Phone(phone));
         }
         let code: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        // A number typed with a tab or another kind of space is still the number.
+        if let Ok(phone) = Phone::parse(&code) {
+            return Ok(Identifier::Phone(phone));
+        }
         if code.len() >= 4 && code.len() <= 20 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
             return Ok(Identifier::MemberCode(code.to_ascii_uppercase()));
         }
@@ -67,7 +71,10 @@ pub fn parse_activation_code(input: &str) -> Result<String, &'static str> {
 }
 
 pub fn format_activation_code(digits: &str) -> String {
-    format!("{} {}", &digits[..4], &digits[4..])
+    match (digits.get(..4), digits.get(4..)) {
+        (Some(head), Some(tail)) if !tail.is_empty() => format!("{head} {tail}"),
+        _ => digits.to_string(),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -226,6 +233,8 @@ mod tests {
         assert_eq!(Identifier::parse("a b"), Err("err_identifier_invalid"));
         assert_eq!(Identifier::parse("'; drop"), Err("err_identifier_invalid"));
         assert_eq!(Identifier::parse("0900000001").unwrap().throttle_key(), Identifier::parse("84900000001").unwrap().throttle_key());
+        // Issue #17's round-trip property: typed with a tab, the number became a member code.
+        assert_eq!(Identifier::parse("0900\t000 001").unwrap(), Identifier::Phone(Phone::parse("0900000001").unwrap()));
     }
 
     #[test]
@@ -245,6 +254,9 @@ mod tests {
         assert_eq!(parse_activation_code("1234567"), Err("err_code_shape"));
         assert_eq!(parse_activation_code("1234567a"), Err("err_code_shape"));
         assert_eq!(format_activation_code("12345678"), "1234 5678");
+        // Never a slice through a character or past the end (issue #17).
+        assert_eq!(format_activation_code("123"), "123");
+        assert_eq!(format_activation_code("123\u{e9}5678"), "123\u{e9}5678");
     }
 
     #[test]

@@ -76,11 +76,16 @@ impl Cccd {
     /// Whether the century/gender digit and the year digits agree with the register.
     /// A mismatch is a warning for the import (the ID or the register has a typo), not a refusal.
     pub fn agrees_with(&self, birth_year: i32, gender: Gender) -> bool {
-        let digit = (self.0.as_bytes()[3] - b'0') as i32;
+        // A `Cccd` is 12 digits when parsed, but may also come from deserialisation: no indexing.
+        let Some(digit) = self.0.as_bytes().get(3).filter(|b| b.is_ascii_digit()).map(|b| (b - b'0') as i32) else {
+            return false;
+        };
         let century = 19 + digit / 2;
         let female = digit % 2 == 1;
-        let year = century * 100 + self.0[4..6].parse::<i32>().unwrap_or(-1);
-        year == birth_year && female == (gender == Gender::Female)
+        let Some(yy) = self.0.get(4..6).and_then(|y| y.parse::<i32>().ok()) else {
+            return false;
+        };
+        century * 100 + yy == birth_year && female == (gender == Gender::Female)
     }
 }
 

@@ -288,12 +288,15 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
             }
         }
     };
+    // "-" is a blank too (as `date` reads it): a required date given as "-" is missing, not
+    // silently absent (it used to reach the `expect` below and panic the dry run).
+    let blank = |f: Field| matches!(cell(f).trim(), "" | "-");
     let birth = date(Field::BirthDate, &mut errors);
-    if birth.is_none() && cell(Field::BirthDate).trim().is_empty() {
+    if birth.is_none() && blank(Field::BirthDate) {
         errors.push(FieldError::new(Field::BirthDate.code(), "err_required"));
     }
     let joined = date(Field::JoinedDate, &mut errors);
-    if joined.is_none() && cell(Field::JoinedDate).trim().is_empty() {
+    if joined.is_none() && blank(Field::JoinedDate) {
         errors.push(FieldError::new(Field::JoinedDate.code(), "err_required"));
     }
     let official = date(Field::OfficialDate, &mut errors);
@@ -364,6 +367,10 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
     if !errors.is_empty() {
         return Err(errors);
     }
+    let Some(dates) = dates else {
+        // Unreachable while every missing date above names its error; a refused row, never a panic.
+        return Err(vec![FieldError::new(Field::BirthDate.code(), "err_date_format")]);
+    };
     Ok(ImportRow {
         org_code: org_code.unwrap_or_default(),
         member_code: member_code.unwrap_or_default(),
@@ -374,7 +381,7 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
         cccd,
         phone,
         card_number: text(cell(Field::CardNumber)),
-        dates: dates.expect("no errors means the dates parsed"),
+        dates,
         exemption_known: mapping.contains(&Some(Field::ExemptSince)),
         official_known: mapping.contains(&Some(Field::OfficialDate)),
         exempt_reason,
@@ -605,6 +612,16 @@ mod tests {
         // The CCCD's century-and-gender digit disagrees with the row.
         let k = keys(parse_row(&row(|r| r[4] = "Nữ".into()), &mapping(), today()));
         assert_eq!(k, vec![("cccd".into(), "err_cccd_mismatch".into())]);
+    }
+
+    /// Issue #17: a required date given as "-" (the exports' blank) passed as "no date and no
+    /// error", and the row then panicked at the end of `parse_row`.
+    #[test]
+    fn a_dash_for_a_required_date_is_a_missing_date_not_a_panic() {
+        let k = keys(parse_row(&row(|r| r[3] = "-".into()), &mapping(), today()));
+        assert_eq!(k, vec![("birth_date".into(), "err_required".into())]);
+        let k = keys(parse_row(&row(|r| r[8] = " - ".into()), &mapping(), today()));
+        assert_eq!(k, vec![("joined_date".into(), "err_required".into())]);
     }
 
     #[test]

@@ -287,6 +287,17 @@ impl Recurrence {
         parts.next().is_none().then_some(r)
     }
 
+    /// The rule of the schedule form (`set_schedule`): its kind (`ngay`, `thu`, `am`) and the
+    /// fields that kind uses, as typed.
+    pub fn from_form(kind: &str, day: &str, nth: &str, weekday: &str) -> Option<Recurrence> {
+        let code = match kind.trim() {
+            "thu" => format!("thu:{}:{}", nth.trim(), weekday.trim()),
+            "am" => format!("am:{}", day.trim()),
+            _ => format!("ngay:{}", day.trim()),
+        };
+        Recurrence::from_code(&code)
+    }
+
     /// The meeting day in `month`.
     pub fn date_in(self, month: Month) -> Date {
         let last = days_in_month(month.year, month.month);
@@ -402,6 +413,12 @@ mod tests {
         for bad in ["", "ngay:0", "ngay:32", "am:31", "thu:6:1", "thu:1:7", "thu:1", "ngay:5:1", "x:1"] {
             assert_eq!(Recurrence::from_code(bad), None, "{bad}");
         }
+        // The schedule form: only the fields of its kind count; a colon cannot smuggle a part in.
+        assert_eq!(Recurrence::from_form("thu", "9", " 1 ", "0"), Some(Recurrence::NthWeekday { n: 1, weekday: 0 }));
+        assert_eq!(Recurrence::from_form("am", "16", "", ""), Some(Recurrence::LunarDay(16)));
+        assert_eq!(Recurrence::from_form("", "5", "", ""), Some(Recurrence::DayOfMonth(5)));
+        assert_eq!(Recurrence::from_form("ngay", "5:1", "", ""), None);
+        assert_eq!(Recurrence::from_form("thu", "", "1:2", ""), None);
     }
 
     #[test]

@@ -19,3 +19,7 @@ pub mod statistics;
 #[cfg(feature = "ssr")]
 pub mod text;
 pub mod upload;
+
+// Issue #17's fuzz/property targets of the parsers above.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) mod properties;

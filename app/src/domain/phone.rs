@@ -39,11 +39,12 @@ impl Phone {
             return Err(PhoneError::Empty);
         }
         let mut digits = String::with_capacity(12);
-        for (i, c) in trimmed.chars().enumerate() {
+        // `i` is a byte offset: a no-break space before the `+` is two bytes, one character.
+        for (i, c) in trimmed.char_indices() {
             match c {
                 '0'..='9' => digits.push(c),
                 ' ' | '.' | '-' | '(' | ')' | '\u{a0}' => {}
-                '+' if i == 0 || trimmed[..i].chars().all(|p| p == '(') => {}
+                '+' if trimmed[..i].chars().all(|p| p == '(') => {}
                 _ => return Err(PhoneError::InvalidCharacters),
             }
         }
@@ -76,7 +77,7 @@ impl Phone {
 
     /// `tel:` link target in international form, which every dialer accepts.
     pub fn tel_uri(&self) -> String {
-        format!("tel:+84{}", &self.0[1..])
+        format!("tel:+84{}", self.0.get(1..).unwrap_or(""))
     }
 }
 
@@ -120,6 +121,14 @@ mod tests {
         assert_eq!(Phone::parse("1912345678"), Err(PhoneError::InvalidPrefix));
         assert_eq!(Phone::parse("09123456789"), Err(PhoneError::InvalidLength));
         assert_eq!(Phone::parse("0912+345678"), Err(PhoneError::InvalidCharacters));
+    }
+
+    /// A panic found with issue #17's property tests: a no-break space between the bracket and the
+    /// `+` made the character index land inside it, and slicing there panicked.
+    #[test]
+    fn a_no_break_space_before_the_plus_is_not_a_panic() {
+        assert_eq!(Phone::parse("(\u{a0}+84 912 345 678"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(Phone::parse("(+84)\u{a0}912 345 678").unwrap().as_str(), "0912345678");
     }
 
     #[test]

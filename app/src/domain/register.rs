@@ -117,11 +117,13 @@ impl Date {
         if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
             return Err(DateError);
         }
-        let n = |p: &str| p.parse::<i64>().map_err(|_| DateError);
+        // Parsed as the field's own type: `as` would wrap "2024-4294967297-01" to January.
+        let n = |p: &str| p.parse::<u32>().map_err(|_| DateError);
+        let year = |p: &str| p.parse::<i32>().map_err(|_| DateError);
         if parts[0].len() == 4 {
-            Date::new(n(parts[0])? as i32, n(parts[1])? as u32, n(parts[2])? as u32)
+            Date::new(year(parts[0])?, n(parts[1])?, n(parts[2])?)
         } else if parts[2].len() == 4 {
-            Date::new(n(parts[2])? as i32, n(parts[1])? as u32, n(parts[0])? as u32)
+            Date::new(year(parts[2])?, n(parts[1])?, n(parts[0])?)
         } else {
             Err(DateError)
         }
@@ -287,6 +289,9 @@ mod tests {
         assert!(Date::parse("2024/13/01").is_err());
         assert!(Date::parse("hôm qua").is_err());
         assert!(Date::parse("").is_err());
+        // Issue #17: a number past u32 used to wrap round to a valid month or day.
+        assert!(Date::parse("2024-4294967297-01").is_err());
+        assert!(Date::parse("4294967301/01/2024").is_err());
         assert_eq!(d("2024-03-05").to_string(), "05/03/2024");
     }
 

@@ -24,16 +24,49 @@ static STARTED_AT: LazyLock<i64> = LazyLock::new(now_unix);
 const STALE_AFTER_SECONDS: i64 = 600;
 const PREVIEW_ROWS: usize = 3;
 
+/// The progress map, even after a task panicked while holding it (the map stays usable).
+fn progress_map() -> std::sync::MutexGuard<'static, HashMap<i64, (u64, u64)>> {
+    PROGRESS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn set_progress(job: i64, done: u64, total: u64) {
-    PROGRESS.lock().expect("progress lock").insert(job, (done, total));
+    progress_map().insert(job, (done, total));
 }
 
 fn clear_progress(job: i64) {
-    PROGRESS.lock().expect("progress lock").remove(&job);
+    progress_map().remove(&job);
 }
 
 fn progress(job: i64) -> Option<(u64, u64)> {
-    PROGRESS.lock().expect("progress lock").get(&job).copied()
+    progress_map().get(&job).copied()
+}
+
+/// Runs a step to its end: its error, or a panic anywhere in it (caught as the task's
+/// `JoinError`), becomes an `AppError`, so the caller always records an end state.
+async fn guarded<F>(step: F) -> Result<(), AppError>
+where
+    F: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+{
+    match tokio::spawn(step).await {
+        Ok(outcome) => outcome,
+        Err(e) => Err(AppError::internal(&format!("import step panicked: {e}"))),
+    }
+}
+
+/// Starts a background step of job `id`. Whatever happens in it — an error, a bad row that
+/// panics — the job ends failed with a message instead of staying "running" for ever; and its
+/// progress entry goes in every case, so the page sees the step has ended.
+fn spawn_step<F>(db: &Db, id: i64, step: F)
+where
+    F: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+{
+    let db = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = guarded(step).await {
+            fail(&db, id, e).await;
+        }
+        clear_progress(id);
+    });
 }
 
 /// The job, if it is the viewer's and they may still import into its organisation.
@@ -83,13 +116,12 @@ pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &st
     let id = repo::insert_job(db, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
     LazyLock::force(&STARTED_AT);
     set_progress(id, 0, 0);
-    let db = db.clone();
-    tokio::spawn(async move {
-        if let Err(e) = read_step(&db, id, name, bytes).await {
+    let task_db = db.clone();
+    spawn_step(db, id, async move {
+        read_step(&task_db, id, name, bytes).await.map_err(|e| {
             tracing::error!(job = id, error = %e, "import: reading failed");
-            let _ = repo::set_failed(&db, id, "err_internal", None, now_unix()).await;
-        }
-        clear_progress(id);
+            AppError::internal(&e)
+        })
     });
     Ok(id)
 }
@@ -193,17 +225,10 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
         clear_progress(id);
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    let db = db.clone();
-    tokio::spawn(async move {
-        let outcome = async {
-            let plan = build_plan(&db, id, &org, &mapping).await?;
-            repo::set_checked(&db, id, &serde_json::to_string(&plan.summary).unwrap_or_default(), &plan.hash, None, now_unix()).await
-        }
-        .await;
-        if let Err(e) = outcome {
-            fail(&db, id, e).await;
-        }
-        clear_progress(id);
+    let task_db = db.clone();
+    spawn_step(db, id, async move {
+        let plan = build_plan(&task_db, id, &org, &mapping).await?;
+        repo::set_checked(&task_db, id, &serde_json::to_string(&plan.summary).unwrap_or_default(), &plan.hash, None, now_unix()).await
     });
     Ok(())
 }
@@ -492,14 +517,9 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), App
         return Err(AppError::field("stage", "err_import_stage"));
     }
     let expected = job.plan_hash.unwrap_or_default();
-    let db = db.clone();
     let account = user.actor.account_id;
-    tokio::spawn(async move {
-        if let Err(e) = apply_step(&db, id, &org, &mapping, &expected, account).await {
-            fail(&db, id, e).await;
-        }
-        clear_progress(id);
-    });
+    let task_db = db.clone();
+    spawn_step(db, id, async move { apply_step(&task_db, id, &org, &mapping, &expected, account).await });
     Ok(())
 }
 
@@ -601,4 +621,35 @@ pub async fn reconciliation(db: &Db, user: &CurrentUser, org: i64) -> Result<Rec
     }
     let parent = o.parent_id.filter(|_| &o.path != scope);
     Ok(ReconcileReport { org_id: o.id, org_name: o.name, members, counts, blocked, blocked_total, exemptions, imported_at: imported_at.map(crate::platform::clock::local_time_text), parent })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue #17: a step that panics (a bad row the rules did not foresee) ends as an error the
+    /// job is failed with, instead of leaving it "running" for ever.
+    #[tokio::test]
+    async fn a_panicking_step_ends_as_an_internal_error() {
+        let outcome = guarded(async { panic!("a row nobody foresaw") }).await;
+        assert!(matches!(outcome, Err(AppError::Internal { .. })), "{outcome:?}");
+        assert_eq!(outcome.unwrap_err().key(), "err_internal");
+        assert!(guarded(async { Ok(()) }).await.is_ok());
+        let refused = guarded(async { Err(AppError::field("file", "err_import_not_xlsx")) }).await;
+        assert!(matches!(refused, Err(AppError::Invalid(_))), "an error keeps its own message");
+    }
+
+    /// A task that panicked while holding the progress map does not break every later import.
+    #[test]
+    fn progress_survives_a_poisoned_lock() {
+        let _ = std::thread::spawn(|| {
+            let _guard = PROGRESS.lock().unwrap();
+            panic!("poison the progress lock");
+        })
+        .join();
+        set_progress(-17, 1, 2);
+        assert_eq!(progress(-17), Some((1, 2)));
+        clear_progress(-17);
+        assert_eq!(progress(-17), None);
+    }
 }

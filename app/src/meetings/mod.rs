@@ -849,12 +849,7 @@ pub async fn set_schedule(
             return Err(AppError::Forbidden);
         }
         let mut errors = Vec::new();
-        let code = match rule_kind.trim() {
-            "thu" => format!("thu:{}:{}", nth.trim(), weekday.trim()),
-            "am" => format!("am:{}", day.trim()),
-            _ => format!("ngay:{}", day.trim()),
-        };
-        let rule = Recurrence::from_code(&code);
+        let rule = Recurrence::from_form(&rule_kind, &day, &nth, &weekday);
         if rule.is_none() {
             // Day of month 1–31, lunar day 1–30.
             errors.push(crate::domain::register::FieldError::new("day", "err_rule_day"));

@@ -79,32 +79,96 @@ fn b64(input: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(t.as_bytes()).ok().or_else(|| URL_SAFE.decode(input.trim().as_bytes()).ok())
 }
 
-/// Whether plain-http endpoints are accepted (SOTAY_PUSH_ALLOW_HTTP=1; for tests on 127.0.0.1).
+/// Whether plain-http endpoints on any host are accepted (SOTAY_PUSH_ALLOW_HTTP=1; for the
+/// tests' local push service on 127.0.0.1, never in production).
 pub fn http_allowed() -> bool {
     std::env::var("SOTAY_PUSH_ALLOW_HTTP").map(|v| v == "1").unwrap_or(false)
 }
 
+/// The longest endpoint accepted (FCM's are about 200 characters, Windows' about 500).
+pub const MAX_ENDPOINT_LEN: usize = 2000;
+
+/// The most devices (browsers) of one member that receive pushes.
+pub const MAX_DEVICES_PER_MEMBER: i64 = 10;
+
+/// Whether `host` is `suffix` itself or a name under it (whole labels: `evilpush.apple.com` is
+/// not under `push.apple.com`).
+fn host_under(host: &str, suffix: &str) -> bool {
+    host == suffix || host.strip_suffix(suffix).and_then(|p| p.strip_suffix('.')).is_some_and(|p| p.split('.').all(|l| !l.is_empty()))
+}
+
+/// Whether the server may send to `endpoint`: https on a known push service's host — the
+/// browsers' own services: Google's FCM (Chrome, Android, Samsung Internet, Opera, Cốc Cốc) on
+/// its push paths, Mozilla's autopush (Firefox), Apple's (Safari) and Microsoft's WNS (Edge on
+/// Windows) — with no user name or password in it and of bounded length. Anything else would let
+/// a subscriber make the server post to an address of their choosing. With `any_host` (the test
+/// switch) http and every host are accepted, still without user info.
+pub fn endpoint_allowed(endpoint: &str, any_host: bool) -> bool {
+    if endpoint.is_empty() || endpoint.len() > MAX_ENDPOINT_LEN || !endpoint.bytes().all(|b| b.is_ascii_graphic()) {
+        return false;
+    }
+    let Ok(uri) = endpoint.parse::<http::Uri>() else {
+        return false;
+    };
+    let Some(authority) = uri.authority() else {
+        return false;
+    };
+    // Requests go out through reqwest, which reads the URL again with the WHATWG parser: both
+    // readings must name the same host, and neither may carry user info.
+    let Ok(url) = reqwest::Url::parse(endpoint) else {
+        return false;
+    };
+    if authority.as_str().contains('@') || !url.username().is_empty() || url.password().is_some() {
+        return false;
+    }
+    let host = authority.host().to_ascii_lowercase();
+    if url.host_str().map(str::to_ascii_lowercase).as_deref() != Some(host.as_str()) {
+        return false;
+    }
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if any_host => {}
+        _ => return false,
+    }
+    if any_host {
+        return true;
+    }
+    if !matches!(uri.port_u16(), None | Some(443)) || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+        return false;
+    }
+    let path = uri.path();
+    let google = host_under(&host, "googleapis.com") && ["/fcm/send/", "/wp/", "/gcm/send/"].iter().any(|p| path.starts_with(p));
+    let mozilla = host_under(&host, "push.services.mozilla.com");
+    let apple = host != "push.apple.com" && host_under(&host, "push.apple.com");
+    let microsoft = host != "notify.windows.com" && host_under(&host, "notify.windows.com");
+    google || mozilla || apple || microsoft
+}
+
 pub fn parse_subscription(endpoint: &str, p256dh: &str, auth: &str, allow_http: bool) -> Result<NewSubscription, AppError> {
     let endpoint = endpoint.trim();
-    let uri: Option<http::Uri> = endpoint.parse().ok();
-    let scheme_ok = match uri.as_ref().and_then(|u| u.scheme_str()) {
-        Some("https") => true,
-        Some("http") => allow_http,
-        _ => false,
-    };
-    if endpoint.len() > 2000 || !scheme_ok || uri.as_ref().and_then(|u| u.host()).is_none() {
+    if !endpoint_allowed(endpoint, allow_http) {
         return Err(AppError::Invalid(vec![FieldError::new("endpoint", "err_push_subscription")]));
     }
-    let key_ok = b64(p256dh).and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok()).is_some();
-    let auth_ok = b64(auth).map(|a| a.len() == 16).unwrap_or(false);
+    // A P-256 point is 87 characters in base64, the auth secret 22: anything much longer is not one.
+    let key_ok = p256dh.len() <= 200 && b64(p256dh).and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok()).is_some();
+    let auth_ok = auth.len() <= 100 && b64(auth).map(|a| a.len() == 16).unwrap_or(false);
     if !key_ok || !auth_ok {
         return Err(AppError::Invalid(vec![FieldError::new("p256dh", "err_push_subscription")]));
     }
     Ok(NewSubscription { endpoint: endpoint.to_string(), p256dh: p256dh.trim().to_string(), auth: auth.trim().to_string() })
 }
 
-/// Stores (or moves to this member and session) a device's subscription.
+/// Stores (or moves to this member and session) a device's subscription. A member keeps at
+/// most `MAX_DEVICES_PER_MEMBER` devices: an 11th replaces the one least recently used (last
+/// delivered to, or subscribed). Refusing it instead would leave the member without
+/// notifications on the phone in their hand because of phones they no longer have: a reset or
+/// replaced phone, or a browser whose data was cleared, leaves its subscription behind until a
+/// push to it is answered "gone", and members cannot see or remove old devices themselves. The
+/// least recently used device is the one most likely gone; if it is not, turning notifications
+/// on there again brings it back.
 pub async fn subscribe(db: &Db, member_id: i64, session_hash: &str, s: &NewSubscription, now: i64) -> Result<(), AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     sqlx::query(
         "INSERT INTO push_subscriptions (member_id, endpoint, p256dh, auth, session_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (endpoint) DO UPDATE SET member_id = excluded.member_id, p256dh = excluded.p256dh, auth = excluded.auth,
@@ -116,8 +180,17 @@ pub async fn subscribe(db: &Db, member_id: i64, session_hash: &str, s: &NewSubsc
     .bind(s.auth.clone())
     .bind(session_hash.to_string())
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    let beyond_limit = format!(
+        "SELECT id FROM push_subscriptions WHERE member_id = $1 AND id NOT IN (
+             SELECT id FROM push_subscriptions WHERE member_id = $1
+             ORDER BY CASE WHEN last_success_at > created_at THEN last_success_at ELSE created_at END DESC, id DESC
+             LIMIT {MAX_DEVICES_PER_MEMBER})"
+    );
+    sqlx::query(&format!("DELETE FROM push_deliveries WHERE subscription_id IN ({beyond_limit})")).bind(member_id).execute(&mut *tx).await?;
+    sqlx::query(&format!("DELETE FROM push_subscriptions WHERE id IN ({beyond_limit})")).bind(member_id).execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -288,17 +361,23 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
     let ref_id: i64 = row.try_get("ref_id")?;
     let subject: String = row.try_get("subject")?;
     let body = payload(&kind, &subject, &super::repo::href(&ref_type, ref_id), row.try_get("notification_id")?);
-    let (status, retry_after, error) = match build_request(keys, &endpoint, &row.try_get::<String, _>("p256dh")?, &row.try_get::<String, _>("auth")?, body) {
-        Err(e) => (Some(400), None, Some(e)),
-        Ok(req) => match client.execute(req).await {
-            Ok(res) => {
-                let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
-                let status = res.status().as_u16();
-                let text = if res.status().is_success() { None } else { Some(format!("{status} {}", res.text().await.unwrap_or_default().chars().take(200).collect::<String>())) };
-                (Some(status), retry_after, text)
-            }
-            Err(e) => (None, None, Some(e.to_string())),
-        },
+    // Subscriptions stored before the endpoint rule (or under the test switch) are checked
+    // again: one the rule refuses is never posted to, and goes as if its service said "gone".
+    let (status, retry_after, error) = if !endpoint_allowed(&endpoint, http_allowed()) {
+        (Some(410), None, Some("endpoint not on a known push service".to_string()))
+    } else {
+        match build_request(keys, &endpoint, &row.try_get::<String, _>("p256dh")?, &row.try_get::<String, _>("auth")?, body) {
+            Err(e) => (Some(400), None, Some(e)),
+            Ok(req) => match client.execute(req).await {
+                Ok(res) => {
+                    let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+                    let status = res.status().as_u16();
+                    let text = if res.status().is_success() { None } else { Some(format!("{status} {}", answer_start(res).await)) };
+                    (Some(status), retry_after, text)
+                }
+                Err(e) => (None, None, Some(e.to_string())),
+            },
+        }
     };
     let outcome = push_outcome(status, attempts, retry_after);
     match outcome {
@@ -327,6 +406,22 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
     Ok(Sent::Outcome(outcome))
 }
 
+/// The most of a push service's answer that is read (only its start is kept, for the log).
+const MAX_ANSWER_BYTES: usize = 4096;
+
+/// The start of an error answer's body, reading at most `MAX_ANSWER_BYTES` of it however much
+/// the service sends.
+async fn answer_start(mut res: reqwest::Response) -> String {
+    let mut body: Vec<u8> = Vec::new();
+    while body.len() < MAX_ANSWER_BYTES {
+        match res.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(MAX_ANSWER_BYTES - body.len())]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&body).chars().take(200).collect()
+}
+
 /// Only the push service's host goes to logs (the endpoint path identifies a device).
 fn endpoint_host(endpoint: &str) -> String {
     endpoint.parse::<http::Uri>().ok().and_then(|u| u.host().map(str::to_string)).unwrap_or_default()
@@ -347,13 +442,17 @@ fn build_request(keys: &PushKeys, endpoint: &str, p256dh: &str, auth: &str, body
     reqwest::Request::try_from(http::Request::from_parts(parts, body)).map_err(|e| e.to_string())
 }
 
-/// The HTTP client of the worker: short timeouts, so one slow push service does not hold the queue.
+/// The HTTP client of the worker: short timeouts, so one slow push service does not hold the
+/// queue (the whole exchange, answer included, within 30 s); and no redirects, so a push service
+/// (or whatever answers in its name) cannot send the server's request on to another address.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(std::time::Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent("sotay-push")
         .build()
+        // Building fails only when the TLS backend cannot start; then no push could go anyway.
         .unwrap_or_default()
 }
 
@@ -393,10 +492,62 @@ mod tests {
         assert!(parse_subscription("http://127.0.0.1:9/x", KEY, AUTH, false).is_err());
         assert!(parse_subscription("http://127.0.0.1:9/x", KEY, AUTH, true).is_ok());
         assert!(parse_subscription("file:///etc/passwd", KEY, AUTH, true).is_err());
-        assert!(parse_subscription("https://push.example/x", "AAAA", AUTH, false).is_err());
-        assert!(parse_subscription("https://push.example/x", KEY, "c2hvcnQ", false).is_err());
+        let fcm = "https://fcm.googleapis.com/wp/abc";
+        assert!(parse_subscription(fcm, "AAAA", AUTH, false).is_err());
+        assert!(parse_subscription(fcm, KEY, "c2hvcnQ", false).is_err());
+        assert!(parse_subscription(fcm, &format!("{KEY}{}", "A".repeat(200)), AUTH, false).is_err());
         // Padded base64url, as some browsers send it, is accepted too.
-        assert!(parse_subscription("https://push.example/x", KEY, "BTBZMqHH6r4Tts7J_aSIgg==", false).is_ok());
+        assert!(parse_subscription(fcm, KEY, "BTBZMqHH6r4Tts7J_aSIgg==", false).is_ok());
+    }
+
+    /// Issue #17: the server posts only to the browsers' push services.
+    #[test]
+    fn endpoints_only_on_known_push_services() {
+        for ok in [
+            "https://fcm.googleapis.com/fcm/send/dGVzdA:APA91bH",
+            "https://fcm.googleapis.com/wp/dGVzdA",
+            "https://android.googleapis.com/gcm/send/abc",
+            "https://FCM.googleapis.com:443/wp/abc",
+            "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk",
+            "https://updates-eu.push.services.mozilla.com/wpush/v1/abc",
+            "https://web.push.apple.com/QGuQyavXutnMH6mYrs2dgm",
+            "https://wns2-par02p.notify.windows.com/w/?token=BQYAAABPS6Pnog%2f0sal0z2V",
+            "https://db3.notify.windows.com/?token=AgUAAADCQmTg7OMlCg%2fK0K8",
+        ] {
+            assert!(endpoint_allowed(ok, false), "{ok}");
+        }
+        for bad in [
+            "",
+            "http://fcm.googleapis.com/wp/abc",
+            "https://fcm.googleapis.com/v1/projects/x/messages:send",
+            "https://storage.googleapis.com/bucket/object",
+            "https://fcm.googleapis.com.evil.example/wp/abc",
+            "https://evilfcm.googleapis.com.example/wp/abc",
+            "https://push.apple.com/abc",
+            "https://evilpush.apple.com/abc",
+            "https://notify.windows.com/abc",
+            "https://evil.example/?x=fcm.googleapis.com/wp/",
+            "https://user:pass@fcm.googleapis.com/wp/abc",
+            "https://fcm.googleapis.com@evil.example/wp/abc",
+            "https://evil.example\\@fcm.googleapis.com/wp/abc",
+            "https://fcm.googleapis.com:8443/wp/abc",
+            "https://127.0.0.1/wp/abc",
+            "https://[::1]/wp/abc",
+            "https://fcm.googleapis.com/wp/a b",
+            "https://fcm.googleapis.com/wp/\u{e9}",
+            "https://fcm.googleapis.com%2eevil.example/wp/abc",
+            "ftp://fcm.googleapis.com/wp/abc",
+            "/wp/abc",
+        ] {
+            assert!(!endpoint_allowed(bad, false), "{bad}");
+        }
+        let long = format!("https://fcm.googleapis.com/wp/{}", "a".repeat(MAX_ENDPOINT_LEN));
+        assert!(!endpoint_allowed(&long, false), "bounded length");
+        // The test switch: any host, http too, still no user info.
+        assert!(endpoint_allowed("http://127.0.0.1:40123/push/phone", true));
+        assert!(endpoint_allowed("https://push.example/x", true));
+        assert!(!endpoint_allowed("http://u:p@127.0.0.1:40123/push/phone", true));
+        assert!(!endpoint_allowed("file:///etc/passwd", true));
     }
 
     #[test]

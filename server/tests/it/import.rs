@@ -376,3 +376,40 @@ on_both_databases!(imports_and_reports_stay_inside_the_subtree, |app: TestApp| a
     assert_eq!(call(&app, &member, "import_overview", &[]).await.0, 403);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM members WHERE member_code = 'IMP-X1'").await, 0);
 });
+
+// Issue #17: a bad row ends as an invalid row of the dry run, never as a step stuck "running";
+// a workbook whose sheet claims or holds cells far beyond the limits is refused by name.
+on_both_databases!(bad_rows_and_huge_sheets_end_every_job, |app: TestApp| async move {
+    app::register::seed::seed(&app.db, 300).await.unwrap();
+    let admin = signed_in(&app, "0900000003").await;
+    let w = ward(&app).await;
+    // "-" for a required date once reached an `expect` and killed the dry run's task.
+    let file = format!(
+        "{HEADERS}\n1,IMP-D1,Lê Văn Gạch,-,Nam,Kinh,,,01/01/2005,,{c},,\n2,IMP-D2,Lê Văn Ngang,01/01/1980,Nam,Kinh,,,-,,{c},,\n3,IMP-D3,Lê Văn Tốt,01/01/1980,Nam,Kinh,,,01/01/2005,,{c},,\n",
+        c = w.cell_code
+    );
+    let id = upload(&app, &admin, w.id, "gach.csv", file.into_bytes()).await.unwrap();
+    let job = check(&app, &admin, id).await;
+    let s = &job["summary"];
+    assert_eq!((s["invalid"].as_i64(), s["new"].as_i64()), (Some(2), Some(1)), "{s}");
+    let reasons: Vec<(String, String)> = s["invalid_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["errors"][0]["field"].as_str().unwrap().to_string(), i["errors"][0]["key"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(reasons, [("birth_date".to_string(), "err_required".to_string()), ("joined_date".to_string(), "err_required".to_string())]);
+
+    // A workbook with a cell at the sheet's last column and row: refused before any grid.
+    let huge = {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Mã đảng viên").unwrap();
+        sheet.write_string(1, 0, "DV1").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let id = upload(&app, &admin, w.id, "lon.xlsx", huge).await.unwrap();
+    let job = settle(&app, &admin, id).await;
+    assert_eq!((job["stage"].as_str(), job["error_key"].as_str()), (Some("failed"), Some("err_import_too_many_columns")), "{job}");
+});

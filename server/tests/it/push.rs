@@ -311,3 +311,56 @@ on_both_databases!(a_called_off_meeting_tells_its_members_why, |app: TestApp| as
     ok(&app, &secretary, "publish_meeting", &[("id", &id)]).await;
     assert_eq!(ok(&app, &member, "meeting", &[("id", &id)]).await["meeting"]["status"], "da_cong_bo");
 });
+
+// Issue #17: a member keeps at most ten devices; the eleventh replaces the least recently used
+// (and that device's queued pushes go with it). Only known push services are accepted outside
+// the test switch, which this binary turns on for its local push service.
+on_both_databases!(a_member_keeps_at_most_ten_devices, |app: TestApp| async move {
+    allow_local_push_service();
+    app::register::seed::seed(&app.db, 300).await.unwrap();
+    let member = signed_in(&app, "0900000001").await;
+    let other = signed_in(&app, "0900000005").await;
+    let browser = Browser::new();
+    let subscribe = |c: &reqwest::Client, device: String| {
+        let form = [("endpoint".to_string(), format!("http://127.0.0.1:9/push/{device}")), ("p256dh".to_string(), browser.p256dh()), ("auth".to_string(), browser.auth())];
+        let c = c.clone();
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            ok(app, &c, "push_subscribe", &form).await
+        }
+    };
+    ok(&app, &other, "push_subscribe", &[("endpoint", "http://127.0.0.1:9/push/other"), ("p256dh", &browser.p256dh()), ("auth", &browser.auth())]).await;
+    for i in 1..=10 {
+        assert_eq!(subscribe(&member, format!("d{i}")).await, i);
+    }
+    // A push queued for the oldest device, which the eleventh replaces.
+    let oldest: i64 = scalar(&app, "SELECT id FROM push_subscriptions WHERE endpoint = 'http://127.0.0.1:9/push/d1'").await;
+    sqlx::query("INSERT INTO notifications (kind, member_id, ref_type, ref_id, subject, created_at, pushed_at) SELECT 'nhiem_vu_giao', id, 'task', 1, 'Việc', 0, 0 FROM members WHERE phone = '0900000001'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let notification: i64 = scalar(&app, "SELECT MAX(id) FROM notifications").await;
+    sqlx::query("INSERT INTO push_deliveries (notification_id, subscription_id, due_at) VALUES ($1, $2, 0)").bind(notification).bind(oldest).execute(app.db.pool()).await.unwrap();
+    // The second device was used since: it is kept over the third.
+    sqlx::query("UPDATE push_subscriptions SET created_at = created_at - 100").execute(app.db.pool()).await.unwrap();
+    sqlx::query("UPDATE push_subscriptions SET last_success_at = created_at + 50 WHERE endpoint LIKE '%/push/d2'").execute(app.db.pool()).await.unwrap();
+    assert_eq!(subscribe(&member, "d11".into()).await, 10, "still ten");
+    let kept: Vec<String> = sqlx::query_scalar("SELECT endpoint FROM push_subscriptions WHERE endpoint LIKE '%/push/d%' ORDER BY id").fetch_all(app.db.pool()).await.unwrap();
+    let kept: Vec<&str> = kept.iter().map(|e| e.rsplit('/').next().unwrap()).collect();
+    assert!(!kept.contains(&"d1"), "the least recently used goes: {kept:?}");
+    assert!(kept.contains(&"d2") && kept.contains(&"d11"), "{kept:?}");
+    assert_eq!(kept.len(), 10);
+    assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM push_deliveries WHERE subscription_id = {oldest}")).await, 0, "its queue goes with it");
+    // The next one replaces the oldest remaining (d3), not d2; subscribing a kept device again replaces nothing.
+    assert_eq!(subscribe(&member, "d12".into()).await, 10);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM push_subscriptions WHERE endpoint LIKE '%/push/d3'").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM push_subscriptions WHERE endpoint LIKE '%/push/d2'").await, 1);
+    assert_eq!(subscribe(&member, "d12".into()).await, 10);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM push_subscriptions WHERE endpoint LIKE '%/push/d4'").await, 1);
+    // Another member's devices are not counted nor touched.
+    assert_eq!(ok(&app, &other, "notification_settings", &[]).await["devices"], 1);
+    // User info in an endpoint is refused even under the test switch.
+    let (st, _) = call(&app, &member, "push_subscribe", &[("endpoint", "http://u:p@127.0.0.1:9/push/x"), ("p256dh", &browser.p256dh()), ("auth", &browser.auth())]).await;
+    assert_eq!(st, 422);
+});
