@@ -164,6 +164,7 @@ async fn upload_attachment(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::Extension(session): axum::Extension<SessionExt>,
+    addr: Option<axum::Extension<ClientAddr>>,
     mut multipart: axum::extract::Multipart,
 ) -> Response {
     use app::documents::attachments;
@@ -209,7 +210,7 @@ async fn upload_attachment(
     if bytes.is_empty() {
         return back(Some("err_upload_missing"));
     }
-    match attachments::store(&state.db, &user, id, &name, &bytes).await {
+    match attachments::store(&state.db, &user, id, &name, &bytes, addr.map(|a| a.0 .0)).await {
         Ok(()) => back(None),
         Err(AppError::Invalid(fields)) => back(Some(&fields[0].key)),
         Err(e) => back(Some(e.key())),
@@ -222,6 +223,7 @@ async fn upload_attachment(
 async fn upload_import(
     State(state): State<AppState>,
     axum::Extension(session): axum::Extension<SessionExt>,
+    addr: Option<axum::Extension<ClientAddr>>,
     mut multipart: axum::extract::Multipart,
 ) -> Response {
     use app::domain::import::MAX_FILE_BYTES;
@@ -260,7 +262,7 @@ async fn upload_import(
             Err(_) => return back("err_network"),
         }
     }
-    match app::import::service::create_job(&state.db, &user, org, &name, bytes).await {
+    match app::import::service::create_job(&state.db, &user, org, &name, bytes, addr.map(|a| a.0 .0)).await {
         Ok(id) => see_other(&format!("{PAGE}?lan={id}")),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::Invalid(fields)) => back(&fields[0].key),

@@ -5,6 +5,7 @@
 use super::repo;
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
 use crate::domain::permission::{self, Action, Role};
+use crate::domain::audit::AuditAction;
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
@@ -114,9 +115,8 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
         }
         audit::record(&mut conn, AuditEntry {
             actor_account_id: row.as_ref().map(|r| r.account_id),
-            action: "sign_in_failed",
             ip: ip.clone(),
-            ..Default::default()
+            ..AuditEntry::new(AuditAction::SignInFailed)
         })
         .await?;
         return Err(form_error("err_sign_in_failed"));
@@ -135,12 +135,11 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     repo::create_session(&mut tx, row.account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(row.account_id),
-        action: "sign_in",
         target_type: Some("account"),
         target_id: Some(row.account_id),
         org_id: Some(row.org_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(AuditAction::SignIn)
     })
     .await?;
     tx.commit().await?;
@@ -156,8 +155,7 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
     }
     audit::record(&mut conn, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
-        action: if everywhere { "sign_out_everywhere" } else { "sign_out" },
-        ..Default::default()
+        ..AuditEntry::new(if everywhere { AuditAction::SignOutEverywhere } else { AuditAction::SignOut })
     })
     .await
 }
@@ -179,13 +177,12 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
     repo::upsert_pending_account(&mut tx, m.member_id, &hash, now).await?;
     let id = repo::insert_join_request(&mut tx, m.member_id, phone, now).await?;
     audit::record(&mut tx, AuditEntry {
-        action: "join_requested",
         target_type: Some("join_request"),
         target_id: Some(id),
         org_id: Some(m.org_id),
         on_behalf_of: Some(m.member_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(AuditAction::JoinRequested)
     })
     .await?;
     // The cell's leadership hears of it at once (their notification centre, and push).
@@ -210,12 +207,11 @@ pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(req.member_id),
-        action: if approve { "join_approved" } else { "join_rejected" },
         target_type: Some("join_request"),
         target_id: Some(id),
         org_id: Some(req.org_id),
         detail: reason,
-        ..Default::default()
+        ..AuditEntry::new(if approve { AuditAction::JoinApproved } else { AuditAction::JoinRejected })
     })
     .await?;
     tx.commit().await?;
@@ -247,11 +243,10 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64) 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
-        action: if purpose == "reset" { "reset_code_issued" } else { "activation_code_issued" },
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
-        ..Default::default()
+        ..AuditEntry::new(if purpose == "reset" { AuditAction::ResetCodeIssued } else { AuditAction::ActivationCodeIssued })
     })
     .await?;
     tx.commit().await?;
@@ -289,11 +284,10 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(account_id),
-        action: "account_activated",
         target_type: Some("account"),
         target_id: Some(account_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(AuditAction::AccountActivated)
     })
     .await?;
     tx.commit().await?;
@@ -313,11 +307,10 @@ pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(change.member_id),
-        action: if approve { "contact_change_approved" } else { "contact_change_rejected" },
         target_type: Some("member"),
         target_id: Some(change.member_id),
         detail: Some(format!("phone={:?} address={:?}", change.phone, change.address)),
-        ..Default::default()
+        ..AuditEntry::new(if approve { AuditAction::ContactChangeApproved } else { AuditAction::ContactChangeRejected })
     })
     .await?;
     tx.commit().await?;
@@ -348,12 +341,11 @@ pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
-        action: if grant { "role_granted" } else { "role_revoked" },
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
         detail: Some(role.code().to_string()),
-        ..Default::default()
+        ..AuditEntry::new(if grant { AuditAction::RoleGranted } else { AuditAction::RoleRevoked })
     })
     .await?;
     tx.commit().await?;
