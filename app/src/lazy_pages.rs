@@ -12,6 +12,7 @@
 
 use crate::accounts::pages::{ActivatePage, JoinPage, ManageAccountsPage, ProfilePage, SignInPage};
 use crate::admin::pages::TreePage;
+use crate::audit::pages::AuditPage;
 use crate::documents::pages::{DocumentPage, LibraryPage, NewsPage, ProgressPage, PublishPage};
 use crate::home::pages::HomePage;
 use crate::import::pages::{ImportPage, ReconcilePage};
@@ -92,6 +93,7 @@ lazy_pages! {
     Import => ImportRoute(ImportPage),
     Reconcile => ReconcileRoute(ReconcilePage),
     ManageAccounts => ManageAccountsRoute(ManageAccountsPage),
+    Audit => AuditRoute(AuditPage),
 }
 
 /// The pages a member reads, also offline: the service worker keeps their chunks with the app's
@@ -132,6 +134,7 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
         ["quan-tri", "nhap-du-lieu"] => Some(LazyPage::Import),
         ["quan-tri", "doi-soat"] => Some(LazyPage::Reconcile),
         ["quan-tri", "tai-khoan"] => Some(LazyPage::ManageAccounts),
+        ["quan-tri", "nhat-ky"] => Some(LazyPage::Audit),
         // After the fixed paths above, as in the router: `/van-ban/:id`, `/sinh-hoat/:id`.
         ["van-ban", _] => Some(LazyPage::Document),
         ["sinh-hoat", _] => Some(LazyPage::Meeting),
@@ -174,6 +177,7 @@ mod tests {
             ("/dang-van-ban", LazyPage::Publish),
             ("/quan-tri/nhap-du-lieu", LazyPage::Import),
             ("/quan-tri/doi-soat", LazyPage::Reconcile),
+            ("/quan-tri/nhat-ky", LazyPage::Audit),
             ("/dang-ky", LazyPage::Join),
             ("/kich-hoat", LazyPage::Activate),
             ("/ca-nhan", LazyPage::Profile),

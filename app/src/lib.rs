@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod documents;
 pub mod domain;
 pub mod forms;
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/nhap-du-lieu") view={Lazy::<lazy_pages::ImportRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/doi-soat") view={Lazy::<lazy_pages::ReconcileRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/quan-tri/tai-khoan") view={Lazy::<lazy_pages::ManageAccountsRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/quan-tri/nhat-ky") view={Lazy::<lazy_pages::AuditRoute>::new()} />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -27,6 +27,3 @@ ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
 ALTER TABLE notifications DROP CONSTRAINT notifications_ref_type_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_ref_type_check
     CHECK (ref_type IN ('document', 'meeting', 'task', 'join_request', 'account'));
-
--- 5. The audit page lists an organisation's entries, newest first.
-CREATE INDEX audit_log_org ON audit_log (org_id, at);

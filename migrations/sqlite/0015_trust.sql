@@ -43,6 +43,3 @@ DROP TABLE notifications_copy;
 CREATE INDEX notifications_org ON notifications (org_id, created_at);
 CREATE INDEX notifications_member ON notifications (member_id, created_at);
 CREATE INDEX notifications_push_pending ON notifications (id) WHERE pushed_at IS NULL;
-
--- 5. The audit page lists an organisation's entries, newest first.
-CREATE INDEX audit_log_org ON audit_log (org_id, at);

@@ -120,7 +120,7 @@ async fn main() {
     ] {
         sqlx::query(sql).bind(period.clone()).execute(db.pool()).await.unwrap();
     }
-    sqlx::query("DELETE FROM audit_log WHERE action = 'meeting.publish'").execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE action IN ('meeting.create', 'meeting.publish')").execute(db.pool()).await.unwrap();
 
     // One secretary per cell (the bí thư, or else the first member), and some readers.
     let rows = sqlx::query(

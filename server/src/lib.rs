@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/thong-ke/bao-cao.csv", get(report_csv))
         .route("/thong-ke/bao-cao.xlsx", get(report_xlsx))
+        .route("/quan-tri/nhat-ky.csv", get(audit_csv))
         // Uploads are counted and capped by the handler itself (so an oversized file gets a
         // Vietnamese message, not a bare 413), hence no default body limit here.
         .route(
@@ -200,6 +201,7 @@ async fn upload_attachment(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     axum::Extension(session): axum::Extension<SessionExt>,
+    addr: Option<axum::Extension<ClientAddr>>,
     req: Request<Body>,
 ) -> Response {
     use app::documents::attachments;
@@ -253,7 +255,7 @@ async fn upload_attachment(
     if bytes.is_empty() {
         return back(Some("err_upload_missing"));
     }
-    match attachments::store(&state.db, &user, id, &name, &bytes).await {
+    match attachments::store(&state.db, &user, id, &name, &bytes, addr.map(|a| a.0 .0)).await {
         Ok(()) => back(None),
         Err(AppError::Invalid(fields)) => back(Some(&fields[0].key)),
         Err(e) => back(Some(e.key())),
@@ -266,6 +268,7 @@ async fn upload_attachment(
 async fn upload_import(
     State(state): State<AppState>,
     axum::Extension(session): axum::Extension<SessionExt>,
+    addr: Option<axum::Extension<ClientAddr>>,
     req: Request<Body>,
 ) -> Response {
     use app::domain::import::MAX_FILE_BYTES;
@@ -316,7 +319,7 @@ async fn upload_import(
             Err(_) => return back("err_network"),
         }
     }
-    match app::import::service::create_job(&state.db, &user, org, &name, bytes).await {
+    match app::import::service::create_job(&state.db, &user, org, &name, bytes, addr.map(|a| a.0 .0)).await {
         Ok(id) => see_other(&format!("{PAGE}?lan={id}")),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::Invalid(fields)) => back(&fields[0].key),
@@ -437,6 +440,40 @@ async fn report_xlsx(
             }
         },
         Err(res) => res,
+    }
+}
+
+/// `GET /quan-tri/nhat-ky.csv?nguoi=…&hanh_dong=…&tu_ngay=…&den_ngay=…`: the audit page's list
+/// as a file (at most `app::audit::EXPORT_LIMIT` entries). Who asks and their right are checked
+/// before the query is read; a filter the page would refuse sends the admin back to the page,
+/// which names the field.
+async fn audit_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<SessionExt>,
+    uri: axum::http::Uri,
+) -> Response {
+    use app::domain::permission::{scopes, Action};
+    use app::platform::error::AppError;
+    let Some(user) = session.0 else {
+        return see_other("/dang-nhap?next=/quan-tri/nhat-ky");
+    };
+    if scopes(&user.actor, Action::ViewAudit).is_empty() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let query: std::collections::HashMap<String, String> = match axum::extract::Query::try_from_uri(&uri) {
+        Ok(axum::extract::Query(q)) => q,
+        Err(_) => return see_other("/quan-tri/nhat-ky"),
+    };
+    let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
+    let values = [get("nguoi"), get("hanh_dong"), get("tu_ngay"), get("den_ngay"), get("truoc")];
+    match app::audit::entries_for(&state.db, &user, values, app::audit::EXPORT_LIMIT).await {
+        Ok((entries, _)) => {
+            let rows: Vec<app::audit::AuditRow> = entries.into_iter().map(|e| e.row).collect();
+            let name = format!("nhat-ky-{}.csv", app::platform::clock::today_vn().iso());
+            download(app::audit::csv(&rows, app::i18n::Locale::vi), "text/csv; charset=utf-8", name)
+        }
+        Err(AppError::Invalid(_)) => see_other(&format!("/quan-tri/nhat-ky?{}", uri.query().unwrap_or_default())),
+        Err(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
     }
 }
 

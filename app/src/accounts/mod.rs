@@ -474,10 +474,9 @@ pub async fn request_contact_change(phone: String, address: String) -> Result<()
         let id = repo::insert_contact_change(&mut tx, user.actor.member_id, phone.as_ref().map(|p| p.as_str()), address.as_deref(), crate::platform::clock::now_unix()).await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action: "contact_change_requested",
             target_type: Some("contact_change"),
             target_id: Some(id),
-            ..Default::default()
+            ..crate::platform::audit::AuditEntry::new(crate::domain::audit::AuditAction::ContactChangeRequested)
         })
         .await?;
         tx.commit().await?;

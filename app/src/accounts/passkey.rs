@@ -4,6 +4,7 @@
 
 use super::repo;
 use crate::domain::account::{self, Identifier};
+use crate::domain::audit::AuditAction;
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
@@ -115,7 +116,7 @@ pub async fn finish_registration(db: &Db, user: &CurrentUser, challenge: &str, c
         .bind(now_unix())
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), action: "passkey_added", target_type: Some("account"), target_id: Some(account_id), ..Default::default() }).await?;
+    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), target_type: Some("account"), target_id: Some(account_id), ..AuditEntry::new(AuditAction::PasskeyAdded) }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -156,7 +157,7 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
             if let Some(addr) = &ip {
                 repo::count_failure(db, &format!("ip:{addr}"), account::ThrottleKind::Address, now).await?;
             }
-            audit::record(&mut *db.pool().acquire().await?, AuditEntry { actor_account_id: Some(account_id), action: "sign_in_failed", detail: Some("passkey".into()), ip, ..Default::default() }).await?;
+            audit::record(&mut *db.pool().acquire().await?, AuditEntry { actor_account_id: Some(account_id), detail: Some("passkey".into()), ip, ..AuditEntry::new(AuditAction::SignInFailed) }).await?;
             return Err(bad_credential());
         }
     };
@@ -177,7 +178,7 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
     }
     let token = new_token();
     repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), action: "sign_in", detail: Some("passkey".into()), target_type: Some("account"), target_id: Some(account_id), ip, ..Default::default() }).await?;
+    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), detail: Some("passkey".into()), target_type: Some("account"), target_id: Some(account_id), ip, ..AuditEntry::new(AuditAction::SignIn) }).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -190,7 +191,7 @@ pub async fn remove_all(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     sqlx::query("DELETE FROM passkeys WHERE account_id = $1").bind(user.actor.account_id).execute(&mut *tx).await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(user.actor.account_id), action: "passkeys_removed", ..Default::default() }).await?;
+    audit::record(&mut tx, AuditEntry { actor_account_id: Some(user.actor.account_id), ..AuditEntry::new(AuditAction::PasskeysRemoved) }).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 use super::repo;
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
 use crate::domain::permission::{self, Action, Role};
+use crate::domain::audit::AuditAction;
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
@@ -137,9 +138,8 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         audit::record(&mut *db.pool().acquire().await?, AuditEntry {
             actor_account_id: row.as_ref().map(|r| r.account_id),
-            action: "sign_in_failed",
             ip: ip.clone(),
-            ..Default::default()
+            ..AuditEntry::new(AuditAction::SignInFailed)
         })
         .await?;
         // Someone who asked to join proves the password they chose: tell them where it stands.
@@ -167,12 +167,11 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     repo::create_session(&mut tx, row.account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(row.account_id),
-        action: "sign_in",
         target_type: Some("account"),
         target_id: Some(row.account_id),
         org_id: Some(row.org_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(AuditAction::SignIn)
     })
     .await?;
     tx.commit().await?;
@@ -189,8 +188,7 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
     }
     audit::record(&mut conn, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
-        action: if everywhere { "sign_out_everywhere" } else { "sign_out" },
-        ..Default::default()
+        ..AuditEntry::new(if everywhere { AuditAction::SignOutEverywhere } else { AuditAction::SignOut })
     })
     .await
 }
@@ -226,14 +224,13 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
         let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details).to_string();
         crate::notifications::repo::notify_members(&mut tx, "bao_mat", &[m.member_id], "account", m.member_id, &subject, now).await?;
         audit::record(&mut tx, AuditEntry {
-            action: "join_requested_for_active_account",
             target_type: Some("member"),
             target_id: Some(m.member_id),
             org_id: Some(m.org_id),
             on_behalf_of: Some(m.member_id),
             detail: Some(phone.to_string()),
             ip,
-            ..Default::default()
+            ..AuditEntry::new(AuditAction::JoinRequestedForActiveAccount)
         })
         .await?;
         tx.commit().await?;
@@ -241,13 +238,12 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
     }
     let id = repo::insert_join_request(&mut tx, m.member_id, phone, &hash, ip.as_deref(), now).await?;
     audit::record(&mut tx, AuditEntry {
-        action: "join_requested",
         target_type: Some("join_request"),
         target_id: Some(id),
         org_id: Some(m.org_id),
         on_behalf_of: Some(m.member_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(AuditAction::JoinRequested)
     })
     .await?;
     // The cell's leadership hears of it at once (their notification centre, and push).
@@ -273,12 +269,12 @@ pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(req.member_id),
-        action: if approve { "join_approved" } else { "join_rejected" },
         target_type: Some("join_request"),
         target_id: Some(id),
         org_id: Some(req.org_id),
         detail: reason,
         ip,
+        ..AuditEntry::new(if approve { AuditAction::JoinApproved } else { AuditAction::JoinRejected })
     })
     .await?;
     tx.commit().await?;
@@ -318,12 +314,11 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
-        action: if purpose == "reset" { "reset_code_issued" } else { "activation_code_issued" },
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(if purpose == "reset" { AuditAction::ResetCodeIssued } else { AuditAction::ActivationCodeIssued })
     })
     .await?;
     tx.commit().await?;
@@ -371,12 +366,11 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(account_id),
-        action: if purpose == "reset" { "password_reset" } else { "account_activated" },
         target_type: Some("account"),
         target_id: Some(account_id),
         detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(if purpose == "reset" { AuditAction::PasswordReset } else { AuditAction::AccountActivated })
     })
     .await?;
     tx.commit().await?;
@@ -402,7 +396,7 @@ pub async fn confirm_password(db: &Db, user: &CurrentUser, password: &str, ip: O
     repo::clear_throttle(db, &key).await?;
     repo::mark_verified(db, &user.token_hash, now).await?;
     let mut conn = db.pool().acquire().await?;
-    audit::record(&mut conn, AuditEntry { actor_account_id: Some(user.actor.account_id), action: "password_confirmed", ip, ..Default::default() }).await
+    audit::record(&mut conn, AuditEntry { actor_account_id: Some(user.actor.account_id), ip, ..AuditEntry::new(AuditAction::PasswordConfirmed) }).await
 }
 
 /// An admin disables a person's account (every session ends at once) or enables it again.
@@ -424,12 +418,11 @@ pub async fn set_account_disabled(db: &Db, user: &CurrentUser, member_id: i64, d
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
-        action: if disabled { "account_disabled" } else { "account_enabled" },
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
         ip,
-        ..Default::default()
+        ..AuditEntry::new(if disabled { AuditAction::AccountDisabled } else { AuditAction::AccountEnabled })
     })
     .await?;
     tx.commit().await?;
@@ -449,12 +442,12 @@ pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(change.member_id),
-        action: if approve { "contact_change_approved" } else { "contact_change_rejected" },
         target_type: Some("member"),
         target_id: Some(change.member_id),
         org_id: Some(org_id),
         detail: Some(format!("phone={:?} address={:?}", change.phone, change.address)),
         ip,
+        ..AuditEntry::new(if approve { AuditAction::ContactChangeApproved } else { AuditAction::ContactChangeRejected })
     })
     .await?;
     tx.commit().await?;
@@ -492,12 +485,12 @@ pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, 
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),
         on_behalf_of: Some(member_id),
-        action: if grant { "role_granted" } else { "role_revoked" },
         target_type: Some("account"),
         target_id: Some(account_id),
         org_id: Some(org_id),
         detail: Some(role.code().to_string()),
         ip,
+        ..AuditEntry::new(if grant { AuditAction::RoleGranted } else { AuditAction::RoleRevoked })
     })
     .await?;
     tx.commit().await?;

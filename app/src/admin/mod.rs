@@ -8,6 +8,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -93,19 +95,25 @@ mod guard {
     }
 }
 
+/// The audit entry of a change to the tree, written in the change's transaction.
 #[cfg(feature = "ssr")]
-async fn audit(db: &crate::platform::db::Db, user: &crate::platform::session::CurrentUser, action: &'static str, org_id: i64, detail: String) -> Result<(), AppError> {
-    let mut conn = db.pool().acquire().await?;
+async fn audit(
+    conn: &mut sqlx::AnyConnection,
+    user: &crate::platform::session::CurrentUser,
+    action: crate::domain::audit::AuditAction,
+    org_id: i64,
+    detail: String,
+) -> Result<(), AppError> {
     crate::platform::audit::record(
-        &mut conn,
+        conn,
         crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action,
             target_type: Some("organization"),
             target_id: Some(org_id),
             org_id: Some(org_id),
             detail: Some(detail),
-            ..Default::default()
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(action)
         },
     )
     .await
@@ -187,8 +195,8 @@ pub async fn create_org(parent_id: i64, kind: String, name: String, code: String
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let org = crate::register::repo::insert_org(&mut tx, Some(&parent), &NewOrg { kind, name: name.clone(), code: code.clone(), source: Source::Manual }).await?;
+        audit(&mut tx, &user, AuditAction::OrgCreate, org.id, format!("{name} ({code}) under {}", parent.code)).await?;
         tx.commit().await?;
-        audit(&db, &user, "org.create", org.id, format!("{name} ({code}) under {}", parent.code)).await?;
         Ok(org.id)
     }
     .await
@@ -202,9 +210,11 @@ pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
         let db = crate::platform::db::from_context()?;
         let org = guard::changeable(&db, &user, id).await?;
         let name = parse_name(&name)?;
-        let mut conn = db.pool().acquire().await?;
-        repo::rename(&mut conn, id, &name, crate::platform::clock::now_unix()).await?;
-        audit(&db, &user, "org.rename", id, format!("{} → {name}", org.name)).await
+        let mut tx = db.pool().begin().await?;
+        repo::rename(&mut tx, id, &name, crate::platform::clock::now_unix()).await?;
+        audit(&mut tx, &user, AuditAction::OrgRename, id, format!("{} → {name}", org.name)).await?;
+        tx.commit().await?;
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -225,8 +235,9 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let moved = repo::move_subtree(&mut tx, &org.path, org.id, &new_path, parent.id, crate::platform::clock::now_unix()).await?;
+        audit(&mut tx, &user, AuditAction::OrgMove, id, format!("{} → {} ({moved} organisations)", org.path.as_str(), new_path.as_str())).await?;
         tx.commit().await?;
-        audit(&db, &user, "org.move", id, format!("{} → {} ({moved} organisations)", org.path.as_str(), new_path.as_str())).await
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -257,8 +268,9 @@ pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
             repo::move_subtree(&mut tx, &c.path, c.id, &new_path, into.id, now).await?;
         }
         repo::dissolve(&mut tx, org.id, Some(into.id), now).await?;
+        audit(&mut tx, &user, AuditAction::OrgMerge, id, format!("{} ({}) → {} ({}), {members} members", org.name, org.code, into.name, into.code)).await?;
         tx.commit().await?;
-        audit(&db, &user, "org.merge", id, format!("{} ({}) → {} ({}), {members} members", org.name, org.code, into.name, into.code)).await
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -278,8 +290,9 @@ pub async fn dissolve_org(id: i64) -> Result<(), AppError> {
             return Err(AppError::field("id", "err_org_not_empty"));
         }
         repo::dissolve(&mut tx, id, None, crate::platform::clock::now_unix()).await?;
+        audit(&mut tx, &user, AuditAction::OrgDissolve, id, format!("{} ({})", org.name, org.code)).await?;
         tx.commit().await?;
-        audit(&db, &user, "org.dissolve", id, format!("{} ({})", org.name, org.code)).await
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)

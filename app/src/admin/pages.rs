@@ -48,7 +48,11 @@ pub fn TreePage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match data.await {
                             Err(e) => view! { <div class="alert alert-error" role="alert"><p>{error_text(i18n.get_locale_untracked(), e.key())}</p></div> }.into_any(),
-                            Ok(v) => view! { <TreeBody v version hydrated /> }.into_any(),
+                            // Only admins get the tree, and only admins read the audit log.
+                            Ok(v) => view! {
+                                <p class="actions"><a class="btn btn-secondary" href="/quan-tri/nhat-ky" data-testid="audit-link">{t!(i18n, adm_audit_link)}</a></p>
+                                <TreeBody v version hydrated />
+                            }.into_any(),
                         }
                     })}
                 </Transition>

@@ -1,6 +1,7 @@
 //! Attachments: a PDF for a document, an image for news. Stored on disk under UPLOAD_DIR with a
 //! key shaped like an object-store key; served only to members inside the document's audience.
 
+use crate::domain::audit::AuditAction;
 use crate::domain::permission::{may, may_read_document, Action};
 use crate::domain::upload::{clean_file_name, FileKind};
 use crate::platform::audit::{self, AuditEntry};
@@ -24,17 +25,23 @@ pub struct Stored {
 
 /// Checks the caller may publish to the document's audience (before any bytes are read).
 pub async fn may_attach(db: &Db, user: &CurrentUser, document_id: i64) -> Result<(), AppError> {
+    audience_to_attach(db, user, document_id).await.map(|_| ())
+}
+
+/// The document's audience, if the caller may publish to it.
+async fn audience_to_attach(db: &Db, user: &CurrentUser, document_id: i64) -> Result<crate::domain::org::OrgPath, AppError> {
     let row = super::repo::document(db, document_id).await?;
     if may(&user.actor, Action::Publish, &row.audience_path) {
-        Ok(())
+        Ok(row.audience_path)
     } else {
         Err(AppError::Forbidden)
     }
 }
 
-/// Stores an uploaded file after checking what it is by content and its size.
-pub async fn store(db: &Db, user: &CurrentUser, document_id: i64, original_name: &str, bytes: &[u8]) -> Result<(), AppError> {
-    may_attach(db, user, document_id).await?;
+/// Stores an uploaded file after checking what it is by content and its size. `ip` is the
+/// uploader's address (this runs in a plain HTTP handler, outside any server function).
+pub async fn store(db: &Db, user: &CurrentUser, document_id: i64, original_name: &str, bytes: &[u8], ip: Option<String>) -> Result<(), AppError> {
+    let audience = audience_to_attach(db, user, document_id).await?;
     let kind = FileKind::sniff(&bytes[..bytes.len().min(16)]).ok_or_else(|| AppError::field("file", "err_upload_type"))?;
     if bytes.len() > kind.max_bytes() {
         return Err(AppError::field("file", if kind == FileKind::Pdf { "err_upload_pdf_too_large" } else { "err_upload_image_too_large" }));
@@ -46,39 +53,45 @@ pub async fn store(db: &Db, user: &CurrentUser, document_id: i64, original_name:
     }
     tokio::fs::write(&path, bytes).await.map_err(|e| AppError::internal(&e))?;
     let name = clean_file_name(original_name, kind);
-    let mut conn = db.pool().acquire().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO attachments (document_id, storage_key, content_type, size, original_name, uploaded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(document_id)
-    .bind(&key)
-    .bind(kind.content_type())
-    .bind(bytes.len() as i64)
-    .bind(&name)
-    .bind(user.actor.account_id)
-    .bind(now_unix())
-    .execute(&mut *conn)
-    .await;
-    if let Err(e) = inserted {
-        // Nothing half-stored: the file goes if its row could not be written.
-        let _ = tokio::fs::remove_file(&path).await;
-        return Err(e.into());
-    }
-    if kind == FileKind::Pdf {
-        if let Some(text) = pdf_text(bytes.to_vec()).await {
-            super::repo::add_extracted_text(&mut conn, document_id, &text, now_unix()).await?;
+    // Read before the transaction: extraction may take seconds on a large PDF.
+    let text = if kind == FileKind::Pdf { pdf_text(bytes.to_vec()).await } else { None };
+    let saved = async {
+        let mut tx = db.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO attachments (document_id, storage_key, content_type, size, original_name, uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(document_id)
+        .bind(&key)
+        .bind(kind.content_type())
+        .bind(bytes.len() as i64)
+        .bind(&name)
+        .bind(user.actor.account_id)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+        if let Some(text) = &text {
+            super::repo::add_extracted_text(&mut tx, document_id, text, now_unix()).await?;
         }
+        audit::record(&mut tx, AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            target_type: Some("document"),
+            target_id: Some(document_id),
+            org_id: Some(audience.id()),
+            detail: Some(format!("{} {} bytes", kind.content_type(), bytes.len())),
+            ip,
+            ..AuditEntry::new(AuditAction::AttachmentUploaded)
+        })
+        .await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
     }
-    audit::record(&mut conn, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        action: "attachment_uploaded",
-        target_type: Some("document"),
-        target_id: Some(document_id),
-        detail: Some(format!("{} {} bytes", kind.content_type(), bytes.len())),
-        ..Default::default()
-    })
-    .await
+    .await;
+    if saved.is_err() {
+        // Nothing half-stored: the file goes if its row, text and audit entry were not written.
+        let _ = tokio::fs::remove_file(&path).await;
+    }
+    saved
 }
 
 /// The text of a PDF, for search and as the reading text when the publisher gave none. PDF

@@ -12,6 +12,8 @@ pub mod tts_js;
 #[cfg(feature = "ssr")]
 pub mod seed;
 
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -318,11 +320,13 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         crate::notifications::repo::notify_members(&mut tx, "nhac_doc", &targets, "document", id, &row.summary.title, now).await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action: "reading_reminder",
             target_type: Some("document"),
             target_id: Some(id),
+            // Where the reminder went: the audience, or the caller's part of it.
+            org_id: scopes.first().map(|s| if s.contains(&row.audience_path) { row.audience_path.id() } else { s.id() }),
             detail: Some(format!("{sent} members")),
-            ..Default::default()
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::ReadingReminder)
         })
         .await?;
         tx.commit().await?;
@@ -462,11 +466,11 @@ pub async fn publish_document(
         .await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action: "document_published",
             target_type: Some("document"),
             target_id: Some(id),
             org_id: Some(org.id),
-            ..Default::default()
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentPublished)
         })
         .await?;
         // One row for the whole audience (fan-out on read), in the same transaction.
@@ -483,16 +487,17 @@ pub async fn publish_document(
 pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
     async move {
         use sqlx::Connection;
-        let (user, db, _row) = publishable(id).await?;
+        let (user, db, row) = publishable(id).await?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         repo::withdraw(&mut tx, id, crate::platform::clock::now_unix()).await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action: "document_withdrawn",
             target_type: Some("document"),
             target_id: Some(id),
-            ..Default::default()
+            org_id: Some(row.audience_path.id()),
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentWithdrawn)
         })
         .await?;
         tx.commit().await?;
@@ -514,7 +519,7 @@ pub struct VersionView {
 pub async fn edit_document(id: i64, title: String, summary: String, body: String) -> Result<i64, AppError> {
     async move {
         use sqlx::Connection;
-        let (user, db, _row) = publishable(id).await?;
+        let (user, db, row) = publishable(id).await?;
         let title = title.trim();
         if title.is_empty() {
             return Err(AppError::field("title", "err_title_required"));
@@ -530,11 +535,12 @@ pub async fn edit_document(id: i64, title: String, summary: String, body: String
         let version = repo::edit(&mut tx, id, title, summary.as_deref(), body.as_deref(), user.actor.account_id, now).await?;
         crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            action: "document_edited",
             target_type: Some("document"),
             target_id: Some(id),
+            org_id: Some(row.audience_path.id()),
             detail: Some(format!("version {version}")),
-            ..Default::default()
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentEdited)
         })
         .await?;
         tx.commit().await?;
@@ -568,7 +574,7 @@ pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
 pub async fn add_question(id: i64, question: String, option_a: String, option_b: String, option_c: String, correct: String) -> Result<(), AppError> {
     async move {
         use crate::domain::register::FieldError;
-        let (_user, db, _row) = publishable(id).await?;
+        let (user, db, row) = publishable(id).await?;
         let mut errors = Vec::new();
         for (field, value) in [("question", &question), ("option_a", &option_a), ("option_b", &option_b), ("option_c", &option_c)] {
             if value.trim().is_empty() {
@@ -583,7 +589,21 @@ pub async fn add_question(id: i64, question: String, option_a: String, option_b:
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        repo::add_question(&db, id, question.trim(), [option_a.trim(), option_b.trim(), option_c.trim()], &correct, crate::platform::clock::now_unix()).await
+        let mut tx = db.pool().begin().await?;
+        let question = question.trim();
+        repo::add_question(&mut tx, id, question, [option_a.trim(), option_b.trim(), option_c.trim()], &correct, crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            target_type: Some("document"),
+            target_id: Some(id),
+            org_id: Some(row.audience_path.id()),
+            detail: Some(question.to_string()),
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::QuestionAdded)
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -406,8 +406,8 @@ pub async fn questions(db: &Db, document_id: i64) -> Result<Vec<(i64, String, [S
         .map_err(AppError::from)
 }
 
-pub async fn add_question(db: &Db, document_id: i64, question: &str, options: [&str; 3], correct: &str, now: i64) -> Result<(), AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1").bind(document_id).fetch_one(db.pool()).await?.try_get("n")?;
+pub async fn add_question(conn: &mut AnyConnection, document_id: i64, question: &str, options: [&str; 3], correct: &str, now: i64) -> Result<(), AppError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1").bind(document_id).fetch_one(&mut *conn).await?.try_get("n")?;
     if n >= MAX_QUESTIONS {
         return Err(AppError::field("question", "err_questions_full"));
     }
@@ -419,7 +419,7 @@ pub async fn add_question(db: &Db, document_id: i64, question: &str, options: [&
         .bind(crate::domain::text::nfc(options[2]))
         .bind(correct)
         .bind(now)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! Every error here names an i18n key (see `app/locales/*.json`), never a sentence.
 
 pub mod account;
+pub mod audit;
 pub mod cccd;
 pub mod document;
 #[cfg(feature = "ssr")]

@@ -31,9 +31,8 @@ pub struct JobRow {
     pub updated_at: i64,
 }
 
-pub async fn insert_job(db: &Db, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+/// The job and its file, in the caller's transaction.
+pub async fn insert_job(conn: &mut AnyConnection, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_jobs (account_id, root_org_id, file_name, file_size, stage, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'reading', $5, $5) RETURNING id",
@@ -43,10 +42,9 @@ pub async fn insert_job(db: &Db, account_id: i64, root_org_id: i64, file_name: &
     .bind(file_name.to_string())
     .bind(bytes.len() as i64)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)").bind(id).bind(bytes.to_vec()).execute(&mut *tx).await?;
-    tx.commit().await?;
+    sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)").bind(id).bind(bytes.to_vec()).execute(&mut *conn).await?;
     Ok(id)
 }
 
@@ -110,25 +108,15 @@ pub async fn file(db: &Db, id: i64) -> Result<Vec<u8>, AppError> {
     Ok(sqlx::query_scalar("SELECT content FROM import_files WHERE job_id = $1").bind(id).fetch_one(db.pool()).await?)
 }
 
-pub async fn set_stage(db: &Db, id: i64, stage: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3")
-        .bind(stage.to_string())
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
 /// Moves the job from one stage to the next only if it is still in the first (two requests
 /// racing to start the same step: one wins).
-pub async fn advance(db: &Db, id: i64, from: &[&str], to: &str, now: i64) -> Result<bool, AppError> {
+pub async fn advance(conn: &mut AnyConnection, id: i64, from: &[&str], to: &str, now: i64) -> Result<bool, AppError> {
     let list = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
     let done = sqlx::query(&format!("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3 AND stage IN ({list})"))
         .bind(to.to_string())
         .bind(now)
         .bind(id)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -162,8 +150,8 @@ pub async fn set_read(db: &Db, id: i64, encoding: &str, headers: &str, preview: 
     Ok(())
 }
 
-pub async fn set_mapping(db: &Db, id: i64, mapping: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE import_jobs SET mapping = $1, updated_at = $2 WHERE id = $3").bind(mapping.to_string()).bind(now).bind(id).execute(db.pool()).await?;
+pub async fn set_mapping(conn: &mut AnyConnection, id: i64, mapping: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET mapping = $1, updated_at = $2 WHERE id = $3").bind(mapping.to_string()).bind(now).bind(id).execute(conn).await?;
     Ok(())
 }
 
@@ -191,9 +179,15 @@ pub async fn finish(conn: &mut AnyConnection, id: i64, result: &str, now: i64) -
     Ok(())
 }
 
-pub async fn discard(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
-    set_stage(db, id, super::STAGE_DISCARDED, now).await?;
-    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(db.pool()).await?;
+/// Ends the job unapplied and drops its file, in the caller's transaction.
+pub async fn discard(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3")
+        .bind(super::STAGE_DISCARDED)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(conn).await?;
     Ok(())
 }
 

@@ -4,14 +4,16 @@
 
 use super::repo::{self, HeldMember, OrgInfo};
 use super::{ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, Overview, InvalidItem, JobView, ReconcileReport, RowItem, LIST_LIMIT};
+use crate::domain::audit::AuditAction;
 use crate::domain::import::{changes, check_mapping, exemption_change, guess_mapping, merged, parse_row, ExemptionChange, Field, Held, ImportRow, Mapping, MAX_FILE_BYTES};
 use crate::domain::org::OrgKind;
 use crate::domain::permission::{may, scopes, Action};
 use crate::domain::register::FieldError;
+use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::{now_unix, today_vn};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use crate::platform::session::CurrentUser;
+use crate::platform::session::{client_addr, CurrentUser};
 use crate::register::{NewMember, Org, Source};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -95,8 +97,14 @@ pub async fn overview(db: &Db, user: &CurrentUser) -> Result<Overview, AppError>
     Ok(Overview { orgs, jobs: repo::recent_jobs(db, user.actor.account_id).await? })
 }
 
+/// The audit entry of an import step on job `id` by `account`, from `ip`.
+fn audit_entry(action: AuditAction, account: i64, id: i64, org_id: i64, detail: Option<String>, ip: Option<String>) -> AuditEntry<'static> {
+    AuditEntry { actor_account_id: Some(account), target_type: Some("import_job"), target_id: Some(id), org_id: Some(org_id), detail, ip, ..AuditEntry::new(action) }
+}
+
 /// A file arrives: the job is recorded with the bytes and reading starts in the background.
-pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &str, bytes: Vec<u8>) -> Result<i64, AppError> {
+/// `ip` is the uploader's address (the upload is a plain HTTP handler, not a server function).
+pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &str, bytes: Vec<u8>, ip: Option<String>) -> Result<i64, AppError> {
     let org = match crate::register::repo::org_by_id(db, org_id).await {
         Ok(o) => o,
         Err(AppError::NotFound) => return Err(AppError::Forbidden),
@@ -113,7 +121,11 @@ pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &st
     }
     let name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let name = if name.trim().is_empty() { "tep".to_string() } else { name };
-    let id = repo::insert_job(db, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
+    let mut tx = db.pool().begin().await?;
+    let id = repo::insert_job(&mut tx, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
+    let detail = format!("{name} ({} bytes)", bytes.len());
+    audit::record(&mut tx, audit_entry(AuditAction::ImportUploaded, user.actor.account_id, id, org.id, Some(detail), ip)).await?;
+    tx.commit().await?;
     LazyLock::force(&STARTED_AT);
     set_progress(id, 0, 0);
     let task_db = db.clone();
@@ -218,12 +230,19 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
     }
     let mapping = parse_mapping(raw_mapping, headers.len())?;
     let codes: Vec<&str> = mapping.iter().map(|f| f.map(Field::code).unwrap_or("")).collect();
-    repo::set_mapping(db, id, &serde_json::to_string(&codes).unwrap_or_default(), now_unix()).await?;
-    // Progress first: a poll between the two must not take the step for a dead one.
-    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
-    if !repo::advance(db, id, &[super::STAGE_MAPPING, super::STAGE_CHECKED], super::STAGE_CHECKING, now_unix()).await? {
-        clear_progress(id);
+    let codes = serde_json::to_string(&codes).unwrap_or_default();
+    let mut tx = db.pool().begin().await?;
+    repo::set_mapping(&mut tx, id, &codes, now_unix()).await?;
+    if !repo::advance(&mut tx, id, &[super::STAGE_MAPPING, super::STAGE_CHECKED], super::STAGE_CHECKING, now_unix()).await? {
         return Err(AppError::field("stage", "err_import_stage"));
+    }
+    audit::record(&mut tx, audit_entry(AuditAction::ImportChecked, user.actor.account_id, id, org.id, Some(codes), client_addr())).await?;
+    // Progress before the new stage is visible: a poll between the two must not take the step
+    // for a dead one.
+    set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
+    if let Err(e) = tx.commit().await {
+        clear_progress(id);
+        return Err(e.into());
     }
     let task_db = db.clone();
     spawn_step(db, id, async move {
@@ -512,20 +531,21 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), App
     let mapping: Vec<String> = parse_json(&job.mapping).unwrap_or_default();
     let mapping = parse_mapping(&mapping.join(","), mapping.len())?;
     set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
-    if !repo::advance(db, id, &[super::STAGE_CHECKED], super::STAGE_APPLYING, now_unix()).await? {
+    if !repo::advance(&mut *db.pool().acquire().await?, id, &[super::STAGE_CHECKED], super::STAGE_APPLYING, now_unix()).await? {
         clear_progress(id);
         return Err(AppError::field("stage", "err_import_stage"));
     }
     let expected = job.plan_hash.unwrap_or_default();
-    let account = user.actor.account_id;
+    // The background step has no request: it is audited with this one's account and address.
+    let (account, ip) = (user.actor.account_id, client_addr());
     let task_db = db.clone();
-    spawn_step(db, id, async move { apply_step(&task_db, id, &org, &mapping, &expected, account).await });
+    spawn_step(db, id, async move { apply_step(&task_db, id, &org, &mapping, &expected, account, ip).await });
     Ok(())
 }
 
 /// Applies in one transaction exactly what the dry run showed; when the register changed in
 /// between, nothing is written and the new dry run is shown instead.
-async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &str, account: i64) -> Result<(), AppError> {
+async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &str, account: i64, ip: Option<String>) -> Result<(), AppError> {
     let plan = build_plan(db, id, org, mapping).await?;
     let now = now_unix();
     if plan.hash != expected {
@@ -555,29 +575,22 @@ async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &s
     repo::insert_org_counts(&mut tx, id, &plan.org_counts).await?;
     let result = ApplyResult { inserted: plan.inserts.len() as u32, updated: plan.updates.len() as u32, moved, unchanged: plan.unchanged, skipped: plan.invalid };
     repo::finish(&mut tx, id, &serde_json::to_string(&result).unwrap_or_default(), now).await?;
-    crate::platform::audit::record(
-        &mut tx,
-        crate::platform::audit::AuditEntry {
-            actor_account_id: Some(account),
-            action: "register.import",
-            target_type: Some("import_job"),
-            target_id: Some(id),
-            org_id: Some(org.id),
-            detail: Some(format!("inserted {}, updated {}, moved {}, unchanged {}, skipped {}", result.inserted, result.updated, result.moved, result.unchanged, result.skipped)),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let detail = format!("inserted {}, updated {}, moved {}, unchanged {}, skipped {}", result.inserted, result.updated, result.moved, result.unchanged, result.skipped);
+    audit::record(&mut tx, audit_entry(AuditAction::ImportApplied, account, id, org.id, Some(detail), ip)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn discard(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let (job, _) = own_job(db, user, id).await?;
+    let (job, org) = own_job(db, user, id).await?;
     if super::is_running(&job.stage) || job.stage == super::STAGE_APPLIED {
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    repo::discard(db, id, now_unix()).await
+    let mut tx = db.pool().begin().await?;
+    repo::discard(&mut tx, id, now_unix()).await?;
+    audit::record(&mut tx, audit_entry(AuditAction::ImportDiscarded, user.actor.account_id, id, org.id, None, client_addr())).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn reconciliation(db: &Db, user: &CurrentUser, org: i64) -> Result<ReconcileReport, AppError> {

@@ -13,6 +13,8 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod seed;
 
+#[cfg(feature = "ssr")]
+use crate::domain::audit::AuditAction;
 use crate::domain::meeting::Tally;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
@@ -283,18 +285,33 @@ fn date_field(input: &str, field: &str) -> Result<crate::domain::register::Date,
     Ok(d)
 }
 
+/// The audit entry of a leadership step on the meeting (or a record for a member), from the
+/// caller's address. Written in the transaction of the change.
 #[cfg(feature = "ssr")]
-fn audit_entry<'a>(ctx: &guard::Ctx, action: &'a str, on_behalf: Option<i64>, detail: Option<String>) -> crate::platform::audit::AuditEntry<'a> {
+fn audit_entry(ctx: &guard::Ctx, action: crate::domain::audit::AuditAction, on_behalf: Option<i64>, detail: Option<String>) -> crate::platform::audit::AuditEntry<'static> {
     crate::platform::audit::AuditEntry {
+        action,
         actor_account_id: Some(ctx.user.actor.account_id),
         on_behalf_of: on_behalf,
-        action,
         target_type: Some("meeting"),
         target_id: Some(ctx.m.id),
         org_id: Some(ctx.m.org_id),
         detail,
-        ip: None,
+        ip: crate::platform::session::client_addr(),
     }
+}
+
+/// A change and its audit entry in one transaction: the change runs on the transaction, then
+/// the entry is written and both commit together.
+#[cfg(feature = "ssr")]
+macro_rules! audited {
+    ($db:expr, $entry:expr, |$tx:ident| $change:expr) => {{
+        let mut $tx = $db.pool().begin().await?;
+        let out = $change;
+        crate::platform::audit::record(&mut $tx, $entry).await?;
+        $tx.commit().await?;
+        out
+    }};
 }
 
 /// Tells the meeting's members: one row for the cell (fan-out on read), or for a committee
@@ -413,7 +430,19 @@ pub async fn create_meeting(
         }
         let (kind, date, time, venue) = (kind.unwrap(), date?, time.unwrap(), venue.map_err(AppError::Invalid)?);
         let now = crate::platform::clock::now_unix();
-        let id = repo::create(&db, org.id, kind, title.as_deref().unwrap_or(""), date, &time, &venue, user.actor.member_id, now).await?;
+        let mut tx = db.pool().begin().await?;
+        let id = repo::create(&mut tx, org.id, kind, title.as_deref().unwrap_or(""), date, &time, &venue, user.actor.member_id, now).await?;
+        let entry = crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            target_type: Some("meeting"),
+            target_id: Some(id),
+            org_id: Some(org.id),
+            detail: Some(format!("{} {} {time}", kind.code(), date.iso())),
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::MeetingCreate)
+        };
+        crate::platform::audit::record(&mut tx, entry).await?;
+        tx.commit().await?;
         Ok(id)
     }
     .await
@@ -450,13 +479,16 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        repo::update(&ctx.db, id, title.as_deref().unwrap_or(""), date?, &time.unwrap(), &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await?;
-        // Members already told of the meeting hear of the change.
-        if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
-            let changed = repo::meeting(&ctx.db, id).await?;
-            let mut conn = ctx.db.pool().acquire().await?;
-            notify_meeting(&ctx.db, &mut conn, &changed, "hop_thay_doi").await?;
-        }
+        let (date, time) = (date?, time.unwrap());
+        let entry = audit_entry(&ctx, AuditAction::MeetingUpdate, None, Some(format!("{} {time}", date.iso())));
+        audited!(ctx.db, entry, |tx| {
+            repo::update(&mut tx, &ctx.m, title.as_deref().unwrap_or(""), date, &time, &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await?;
+            // Members already told of the meeting hear of the change (in the same transaction).
+            if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
+                let changed = repo::meeting_in(&mut tx, id).await?;
+                notify_meeting(&ctx.db, &mut tx, &changed, "hop_thay_doi").await?;
+            }
+        });
         Ok(())
     }
     .await
@@ -469,7 +501,9 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
-        repo::add_agenda_item(&ctx.db, id, &title, note.as_deref()).await
+        let entry = audit_entry(&ctx, AuditAction::AgendaAdd, None, Some(title.clone()));
+        audited!(ctx.db, entry, |tx| repo::add_agenda_item(&mut tx, id, &title, note.as_deref()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -479,7 +513,9 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
 pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
-        repo::remove_agenda_item(&ctx.db, id, item_id).await
+        let entry = audit_entry(&ctx, AuditAction::AgendaRemove, None, Some(item_id.to_string()));
+        audited!(ctx.db, entry, |tx| repo::remove_agenda_item(&mut tx, id, item_id).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -505,7 +541,9 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
         if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
             return Err(AppError::field("document_id", "err_document_not_for_cell"));
         }
-        repo::attach_document(&ctx.db, id, document_id, crate::platform::clock::now_unix()).await
+        let entry = audit_entry(&ctx, AuditAction::MaterialAttach, None, Some(document_id.to_string()));
+        audited!(ctx.db, entry, |tx| repo::attach_document(&mut tx, id, document_id, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -515,7 +553,9 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
 pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
-        repo::detach_document(&ctx.db, id, document_id).await
+        let entry = audit_entry(&ctx, AuditAction::MaterialDetach, None, Some(document_id.to_string()));
+        audited!(ctx.db, entry, |tx| repo::detach_document(&mut tx, id, document_id).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -533,7 +573,7 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
         notify_meeting(&ctx.db, &mut tx, &ctx.m, "hop_cong_bo").await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, "meeting.publish", None, None)).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingPublish, None, None)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -557,7 +597,7 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
         notify_meeting_with(&ctx.db, &mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, "meeting.cancel", None, Some(reason))).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingCancel, None, Some(reason))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -571,9 +611,9 @@ pub async fn start_meeting(id: i64) -> Result<(), AppError> {
     async move {
         use crate::domain::meeting::MeetingStep;
         let ctx = guard::running(id, MeetingStep::Start).await?;
-        repo::start(&ctx.db, &ctx.m, crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.start", None, None)).await
+        let entry = audit_entry(&ctx, AuditAction::MeetingStart, None, None);
+        audited!(ctx.db, entry, |tx| repo::start(&mut tx, &ctx.m, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -587,9 +627,9 @@ pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
         use crate::domain::meeting::{MeetingRating, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Finish).await?;
         let rating = MeetingRating::from_code(rating.trim()).ok_or_else(|| AppError::field("rating", "err_required"))?;
-        repo::finish(&ctx.db, &ctx.m, rating, crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.finish", None, Some(rating.code().into()))).await
+        let entry = audit_entry(&ctx, AuditAction::MeetingFinish, None, Some(rating.code().into()));
+        audited!(ctx.db, entry, |tx| repo::finish(&mut tx, &ctx.m, rating, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -610,10 +650,12 @@ pub async fn rsvp(id: i64, answer: String, reason: String, #[server(default)] on
             Rsvp::Excused => Some(text(&reason, "reason", 500, true)?.unwrap_or_default()),
             Rsvp::Attending => None,
         };
-        repo::rsvp(&ctx.db, id, member, answer, reason.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        let now = crate::platform::clock::now_unix();
         if recorded_by.is_some() {
-            let mut conn = ctx.db.pool().acquire().await?;
-            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.rsvp", Some(member), Some(answer.code().into()))).await?;
+            let entry = audit_entry(&ctx, AuditAction::Rsvp, Some(member), Some(answer.code().into()));
+            audited!(ctx.db, entry, |tx| repo::rsvp(&mut tx, id, member, answer, reason.as_deref(), recorded_by, now).await?);
+        } else {
+            repo::rsvp(&mut *ctx.db.pool().acquire().await?, id, member, answer, reason.as_deref(), None, now).await?;
         }
         Ok(())
     }
@@ -631,10 +673,12 @@ pub async fn comment(id: i64, body: String, #[server(default)] on_behalf: i64) -
             return Err(AppError::field("body", "err_meeting_state"));
         }
         let body = text(&body, "body", 4000, true)?.unwrap_or_default();
-        repo::comment(&ctx.db, id, member, &crate::domain::text::nfc(&body), recorded_by, crate::platform::clock::now_unix()).await?;
+        let (body, now) = (crate::domain::text::nfc(&body), crate::platform::clock::now_unix());
         if recorded_by.is_some() {
-            let mut conn = ctx.db.pool().acquire().await?;
-            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.comment", Some(member), None)).await?;
+            let entry = audit_entry(&ctx, AuditAction::Comment, Some(member), None);
+            audited!(ctx.db, entry, |tx| repo::comment(&mut tx, id, member, &body, recorded_by, now).await?);
+        } else {
+            repo::comment(&mut *ctx.db.pool().acquire().await?, id, member, &body, None, now).await?;
         }
         Ok(())
     }
@@ -652,9 +696,9 @@ pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<()
         if !repo::is_member_of(&ctx.db, member_id, ctx.m.org_id).await? {
             return Err(AppError::field("member", "err_not_in_cell"));
         }
-        repo::set_attendance(&ctx.db, id, member_id, state, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.attendance", Some(member_id), Some(state.code().into()))).await
+        let entry = audit_entry(&ctx, AuditAction::Attendance, Some(member_id), Some(state.code().into()));
+        audited!(ctx.db, entry, |tx| repo::set_attendance(&mut tx, id, member_id, state, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -664,9 +708,10 @@ pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<()
 pub async fn all_present(id: i64) -> Result<i64, AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
-        let n = repo::all_present(&ctx.db, &ctx.m, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.all_present", None, Some(n.to_string()))).await?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let n = repo::all_present(&mut tx, &ctx.m, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::AllPresent, None, Some(n.to_string()))).await?;
+        tx.commit().await?;
         Ok(n)
     }
     .await
@@ -679,7 +724,11 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let question = text(&question, "question", 500, true)?.unwrap_or_default();
-        repo::open_motion(&ctx.db, id, &question, crate::platform::clock::now_unix()).await
+        let mut tx = ctx.db.pool().begin().await?;
+        let motion = repo::open_motion(&mut tx, id, &question, crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MotionOpen, None, Some(format!("{motion}: {question}")))).await?;
+        tx.commit().await?;
+        Ok(motion)
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -689,9 +738,9 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
 pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
-        repo::close_motion(&ctx.db, id, motion_id, crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.close_motion", None, Some(motion_id.to_string()))).await
+        let entry = audit_entry(&ctx, AuditAction::MotionClose, None, Some(motion_id.to_string()));
+        audited!(ctx.db, entry, |tx| repo::close_motion(&mut tx, id, motion_id, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -707,10 +756,12 @@ pub async fn vote(id: i64, motion_id: i64, choice: String, #[server(default)] ot
             return Err(AppError::field("choice", "err_meeting_state"));
         }
         let (choice, other) = crate::domain::meeting::parse_vote(&choice, &other).map_err(|e| AppError::Invalid(vec![e]))?;
-        repo::vote(&ctx.db, id, motion_id, member, choice, other.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        let now = crate::platform::clock::now_unix();
         if recorded_by.is_some() {
-            let mut conn = ctx.db.pool().acquire().await?;
-            crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.vote", Some(member), Some(format!("{motion_id}:{}", choice.code())))).await?;
+            let entry = audit_entry(&ctx, AuditAction::Vote, Some(member), Some(format!("{motion_id}:{}", choice.code())));
+            audited!(ctx.db, entry, |tx| repo::vote(&mut tx, id, motion_id, member, choice, other.as_deref(), recorded_by, now).await?);
+        } else {
+            repo::vote(&mut *ctx.db.pool().acquire().await?, id, motion_id, member, choice, other.as_deref(), None, now).await?;
         }
         Ok(())
     }
@@ -725,9 +776,9 @@ pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Resul
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let minutes = text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
         let resolution = text(&resolution, "resolution", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
-        repo::save_minutes(&ctx.db, id, minutes.as_deref(), resolution.as_deref(), crate::platform::clock::now_unix()).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "meeting.minutes", None, None)).await
+        let entry = audit_entry(&ctx, AuditAction::Minutes, None, None);
+        audited!(ctx.db, entry, |tx| repo::save_minutes(&mut tx, id, minutes.as_deref(), resolution.as_deref(), crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -761,10 +812,11 @@ pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date
         }
         let title = title.unwrap_or_default();
         let now = crate::platform::clock::now_unix();
-        let id = repo::assign_task(&ctx.db, &ctx.m, assignee_id, &title, due?, ctx.user.actor.member_id, now).await?;
-        let mut conn = ctx.db.pool().acquire().await?;
-        crate::notifications::repo::notify_members(&mut conn, "nhiem_vu_giao", &[assignee_id], "task", id, &title, now).await?;
-        crate::platform::audit::record(&mut conn, audit_entry(&ctx, "task.assign", Some(assignee_id), Some(id.to_string()))).await?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let id = repo::assign_task(&mut tx, &ctx.m, assignee_id, &title, due?, ctx.user.actor.member_id, now).await?;
+        crate::notifications::repo::notify_members(&mut tx, "nhiem_vu_giao", &[assignee_id], "task", id, &title, now).await?;
+        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::TaskAssign, Some(assignee_id), Some(id.to_string()))).await?;
+        tx.commit().await?;
         Ok(id)
     }
     .await
@@ -805,23 +857,23 @@ pub async fn report_task(task_id: i64, progress: String, note: String, #[server(
         };
         let note = text(&note, "note", 2000, false)?;
         let recorded_by = (!own).then_some(user.actor.member_id);
-        repo::report_task(&db, task_id, assignee, progress, note.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        let mut tx = db.pool().begin().await?;
+        repo::report_task(&mut tx, task_id, assignee, progress, note.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        // A leader's report for the assignee is audited with it.
         if !own {
-            let mut conn = db.pool().acquire().await?;
-            crate::platform::audit::record(
-                &mut conn,
-                crate::platform::audit::AuditEntry {
-                    actor_account_id: Some(user.actor.account_id),
-                    on_behalf_of: Some(assignee),
-                    action: "task.report",
-                    target_type: Some("task"),
-                    target_id: Some(task_id),
-                    detail: Some(progress.to_string()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let entry = crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                on_behalf_of: Some(assignee),
+                target_type: Some("task"),
+                target_id: Some(task_id),
+                org_id: Some(org_path.id()),
+                detail: Some(progress.to_string()),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::TaskReport)
+            };
+            crate::platform::audit::record(&mut tx, entry).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
     .await
@@ -861,8 +913,18 @@ pub async fn set_schedule(
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let place = text(&place, "place", 300, false)?;
-        repo::set_schedule(&db, org_id, rule.unwrap(), &time.unwrap(), place.as_deref(), user.actor.member_id, crate::platform::clock::now_unix()).await
+        let (place, rule, time) = (text(&place, "place", 300, false)?, rule.unwrap(), time.unwrap());
+        let entry = crate::platform::audit::AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            target_type: Some("organization"),
+            target_id: Some(org_id),
+            org_id: Some(org_id),
+            detail: Some(format!("{} {time}", rule.code())),
+            ip: crate::platform::session::client_addr(),
+            ..crate::platform::audit::AuditEntry::new(AuditAction::ScheduleSet)
+        };
+        audited!(db, entry, |tx| repo::set_schedule(&mut tx, org_id, rule, &time, place.as_deref(), user.actor.member_id, crate::platform::clock::now_unix()).await?);
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)

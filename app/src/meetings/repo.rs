@@ -33,15 +33,20 @@ fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::internal(&e)
 }
 
+const MEETING_SELECT: &str = "SELECT m.id, m.org_id, o.path, o.name AS org_name, m.kind, m.status, m.period, m.title, m.meeting_date, m.start_time,
+        m.format, m.place, m.link, m.minutes, m.resolution, m.rating
+ FROM meetings m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1";
+
 pub async fn meeting(db: &Db, id: i64) -> Result<MeetingRow, AppError> {
-    let r = sqlx::query(
-        "SELECT m.id, m.org_id, o.path, o.name AS org_name, m.kind, m.status, m.period, m.title, m.meeting_date, m.start_time,
-                m.format, m.place, m.link, m.minutes, m.resolution, m.rating
-         FROM meetings m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1",
-    )
-    .bind(id)
-    .fetch_one(db.pool())
-    .await?;
+    meeting_row(&sqlx::query(MEETING_SELECT).bind(id).fetch_one(db.pool()).await?)
+}
+
+/// The meeting as the caller's transaction sees it (after a change, before the commit).
+pub async fn meeting_in(conn: &mut AnyConnection, id: i64) -> Result<MeetingRow, AppError> {
+    meeting_row(&sqlx::query(MEETING_SELECT).bind(id).fetch_one(conn).await?)
+}
+
+fn meeting_row(r: &sqlx::any::AnyRow) -> Result<MeetingRow, AppError> {
     Ok(MeetingRow {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
@@ -506,7 +511,7 @@ pub async fn task_owner(db: &Db, task_id: i64) -> Result<(i64, OrgPath), AppErro
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn create(db: &Db, org_id: i64, kind: MeetingKind, title: &str, date: Date, time: &str, venue: &Venue, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn create(conn: &mut AnyConnection, org_id: i64, kind: MeetingKind, title: &str, date: Date, time: &str, venue: &Venue, by: i64, now: i64) -> Result<i64, AppError> {
     let period = (kind == MeetingKind::Periodic).then(|| Month::of(date).code());
     // A periodic meeting is one per cell and month: creating it again (the monthly opening did,
     // or another leader did) updates the one there while it is still being prepared.
@@ -530,7 +535,7 @@ pub async fn create(db: &Db, org_id: i64, kind: MeetingKind, title: &str, date: 
     .bind(venue.link.clone())
     .bind(by)
     .bind(now)
-    .fetch_optional(db.pool())
+    .fetch_optional(conn)
     .await?;
     match row {
         Some(r) => Ok(r.try_get("id")?),
@@ -538,10 +543,9 @@ pub async fn create(db: &Db, org_id: i64, kind: MeetingKind, title: &str, date: 
     }
 }
 
-pub async fn update(db: &Db, id: i64, title: &str, date: Date, time: &str, venue: &Venue, now: i64) -> Result<(), AppError> {
+pub async fn update(conn: &mut AnyConnection, m: &MeetingRow, title: &str, date: Date, time: &str, venue: &Venue, now: i64) -> Result<(), AppError> {
     // The month of a periodic meeting stays its period; moving it to another month would
     // leave that month without one, so the date must stay in the period.
-    let m = meeting(db, id).await?;
     if let Some(p) = &m.period {
         if Month::of(date).code() != *p {
             return Err(AppError::field("date", "err_meeting_other_month"));
@@ -551,7 +555,7 @@ pub async fn update(db: &Db, id: i64, title: &str, date: Date, time: &str, venue
         "UPDATE meetings SET title = $2, meeting_date = $3, start_time = $4, format = $5, place = $6, link = $7, updated_at = $8
          WHERE id = $1 AND status IN ('du_thao', 'da_cong_bo')",
     )
-    .bind(id)
+    .bind(m.id)
     .bind(title.to_string())
     .bind(date.iso())
     .bind(time.to_string())
@@ -559,12 +563,12 @@ pub async fn update(db: &Db, id: i64, title: &str, date: Date, time: &str, venue
     .bind(venue.place.clone())
     .bind(venue.link.clone())
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn add_agenda_item(db: &Db, meeting_id: i64, title: &str, note: Option<&str>) -> Result<(), AppError> {
+pub async fn add_agenda_item(conn: &mut AnyConnection, meeting_id: i64, title: &str, note: Option<&str>) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_agenda (meeting_id, position, title, note)
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1), $2, $3)",
@@ -572,31 +576,31 @@ pub async fn add_agenda_item(db: &Db, meeting_id: i64, title: &str, note: Option
     .bind(meeting_id)
     .bind(crate::domain::text::nfc(title))
     .bind(note.map(crate::domain::text::nfc))
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn remove_agenda_item(db: &Db, meeting_id: i64, item_id: i64) -> Result<(), AppError> {
-    let r = sqlx::query("DELETE FROM meeting_agenda WHERE id = $1 AND meeting_id = $2").bind(item_id).bind(meeting_id).execute(db.pool()).await?;
+pub async fn remove_agenda_item(conn: &mut AnyConnection, meeting_id: i64, item_id: i64) -> Result<(), AppError> {
+    let r = sqlx::query("DELETE FROM meeting_agenda WHERE id = $1 AND meeting_id = $2").bind(item_id).bind(meeting_id).execute(conn).await?;
     if r.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
-pub async fn attach_document(db: &Db, meeting_id: i64, document_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn attach_document(conn: &mut AnyConnection, meeting_id: i64, document_id: i64, now: i64) -> Result<(), AppError> {
     sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (meeting_id, document_id) DO NOTHING")
         .bind(meeting_id)
         .bind(document_id)
         .bind(now)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn detach_document(db: &Db, meeting_id: i64, document_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM meeting_documents WHERE meeting_id = $1 AND document_id = $2").bind(meeting_id).bind(document_id).execute(db.pool()).await?;
+pub async fn detach_document(conn: &mut AnyConnection, meeting_id: i64, document_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM meeting_documents WHERE meeting_id = $1 AND document_id = $2").bind(meeting_id).bind(document_id).execute(conn).await?;
     Ok(())
 }
 
@@ -622,15 +626,15 @@ pub async fn set_status(conn: &mut AnyConnection, id: i64, from: MeetingStatus, 
     Ok(())
 }
 
-pub async fn start(db: &Db, m: &MeetingRow, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+/// Opens the meeting, in the caller's transaction.
+pub async fn start(conn: &mut AnyConnection, m: &MeetingRow, now: i64) -> Result<(), AppError> {
     let r = sqlx::query(
         "UPDATE meetings SET status = 'dang_hop', started_at = $2, updated_at = $2, published_at = COALESCE(published_at, $2)
          WHERE id = $1 AND status IN ('du_thao', 'da_cong_bo')",
     )
     .bind(m.id)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::field("status", "err_meeting_state"));
@@ -642,13 +646,12 @@ pub async fn start(db: &Db, m: &MeetingRow, now: i64) -> Result<(), AppError> {
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = 'mien', updated_at = excluded.updated_at",
         expected_clause(m.kind)
     );
-    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *tx).await?;
-    tx.commit().await?;
+    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *conn).await?;
     Ok(())
 }
 
-pub async fn finish(db: &Db, m: &MeetingRow, rating: MeetingRating, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+/// Closes the meeting, in the caller's transaction.
+pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRating, now: i64) -> Result<(), AppError> {
     // Whoever was not marked: excused if they had asked to be, otherwise unexcused.
     let sql = format!(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, updated_at)
@@ -659,23 +662,22 @@ pub async fn finish(db: &Db, m: &MeetingRow, rating: MeetingRating, now: i64) ->
          WHERE meeting_attendance.state IS NULL",
         expected_clause(m.kind)
     );
-    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *tx).await?;
-    sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $2 WHERE meeting_id = $1 AND status = 'mo'").bind(m.id).bind(now).execute(&mut *tx).await?;
+    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *conn).await?;
+    sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $2 WHERE meeting_id = $1 AND status = 'mo'").bind(m.id).bind(now).execute(&mut *conn).await?;
     let r = sqlx::query("UPDATE meetings SET status = 'da_hop', rating = $2, held_at = $3, updated_at = $3 WHERE id = $1 AND status = 'dang_hop'")
         .bind(m.id)
         .bind(rating.code())
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::field("status", "err_meeting_state"));
     }
-    tx.commit().await?;
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn rsvp(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
     let done = sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
@@ -688,7 +690,7 @@ pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason
     .bind(reason.map(str::to_string))
     .bind(recorded_by)
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     // A proxy record never replaces the member's own answer (the upsert's condition).
     if done.rows_affected() == 0 {
@@ -699,7 +701,7 @@ pub async fn rsvp(db: &Db, meeting_id: i64, member_id: i64, answer: Rsvp, reason
 
 /// An opinion. One recorded for a member (`recorded_by`) is refused when the member has an active
 /// account and has already written an opinion on this meeting themselves.
-pub async fn comment(db: &Db, meeting_id: i64, member_id: i64, body: &str, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn comment(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, body: &str, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
     let done = sqlx::query(
         "INSERT INTO meeting_comments (meeting_id, member_id, body, recorded_by, created_at)
          SELECT $1, $2, $3, $4, $5
@@ -712,7 +714,7 @@ pub async fn comment(db: &Db, meeting_id: i64, member_id: i64, body: &str, recor
     .bind(body.to_string())
     .bind(recorded_by)
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::field("body", "err_proxy_own_answer"));
@@ -720,7 +722,7 @@ pub async fn comment(db: &Db, meeting_id: i64, member_id: i64, body: &str, recor
     Ok(())
 }
 
-pub async fn set_attendance(db: &Db, meeting_id: i64, member_id: i64, state: Attendance, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn set_attendance(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, state: Attendance, by: i64, now: i64) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = excluded.state, recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
@@ -730,13 +732,13 @@ pub async fn set_attendance(db: &Db, meeting_id: i64, member_id: i64, state: Att
     .bind(state.code())
     .bind(by)
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Marks present everyone expected who is not exempt and not yet marked; returns how many.
-pub async fn all_present(db: &Db, m: &MeetingRow, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn all_present(conn: &mut AnyConnection, m: &MeetingRow, by: i64, now: i64) -> Result<i64, AppError> {
     let sql = format!(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at)
          SELECT $2, mb.id, 'co_mat', $3, $4 FROM members mb WHERE {} AND mb.exempt_since IS NULL
@@ -744,26 +746,26 @@ pub async fn all_present(db: &Db, m: &MeetingRow, by: i64, now: i64) -> Result<i
          WHERE meeting_attendance.state IS NULL",
         expected_clause(m.kind)
     );
-    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(by).bind(now).execute(db.pool()).await?;
+    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(by).bind(now).execute(conn).await?;
     Ok(r.rows_affected() as i64)
 }
 
-pub async fn open_motion(db: &Db, meeting_id: i64, question: &str, now: i64) -> Result<i64, AppError> {
+pub async fn open_motion(conn: &mut AnyConnection, meeting_id: i64, question: &str, now: i64) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO meeting_motions (meeting_id, question, status, opened_at) VALUES ($1, $2, 'mo', $3) RETURNING id")
         .bind(meeting_id)
         .bind(crate::domain::text::nfc(question))
         .bind(now)
-        .fetch_one(db.pool())
+        .fetch_one(conn)
         .await?;
     Ok(r.try_get("id")?)
 }
 
-pub async fn close_motion(db: &Db, meeting_id: i64, motion_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn close_motion(conn: &mut AnyConnection, meeting_id: i64, motion_id: i64, now: i64) -> Result<(), AppError> {
     let r = sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $3 WHERE id = $1 AND meeting_id = $2 AND status = 'mo'")
         .bind(motion_id)
         .bind(meeting_id)
         .bind(now)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::field("motion", "err_motion_closed"));
@@ -772,11 +774,11 @@ pub async fn close_motion(db: &Db, meeting_id: i64, motion_id: i64, now: i64) ->
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choice: VoteChoice, other: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn vote(conn: &mut AnyConnection, meeting_id: i64, motion_id: i64, member_id: i64, choice: VoteChoice, other: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
     let open: Option<String> = sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
         .bind(motion_id)
         .bind(meeting_id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?
         .map(|r| r.try_get("status"))
         .transpose()?;
@@ -797,7 +799,7 @@ pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choi
     .bind(other.map(|s| crate::domain::text::nfc(s)))
     .bind(recorded_by)
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     // A proxy ballot never replaces the member's own (the upsert's condition).
     if done.rows_affected() == 0 {
@@ -806,18 +808,18 @@ pub async fn vote(db: &Db, meeting_id: i64, motion_id: i64, member_id: i64, choi
     Ok(())
 }
 
-pub async fn save_minutes(db: &Db, id: i64, minutes: Option<&str>, resolution: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn save_minutes(conn: &mut AnyConnection, id: i64, minutes: Option<&str>, resolution: Option<&str>, now: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE meetings SET minutes = $2, resolution = $3, updated_at = $4 WHERE id = $1")
         .bind(id)
         .bind(minutes.map(str::to_string))
         .bind(resolution.map(str::to_string))
         .bind(now)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }
 
-pub async fn assign_task(db: &Db, m: &MeetingRow, assignee: i64, title: &str, due: Date, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn assign_task(conn: &mut AnyConnection, m: &MeetingRow, assignee: i64, title: &str, due: Date, by: i64, now: i64) -> Result<i64, AppError> {
     let r = sqlx::query(
         "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, assigned_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'dang_lam', 0, $6, $7, $7) RETURNING id",
@@ -829,14 +831,15 @@ pub async fn assign_task(db: &Db, m: &MeetingRow, assignee: i64, title: &str, du
     .bind(due.iso())
     .bind(by)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await?;
     Ok(r.try_get("id")?)
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn report_task(db: &Db, task_id: i64, member_id: i64, progress: i64, note: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+/// A progress report and the task's new state; two statements, so the caller passes a
+/// transaction.
+pub async fn report_task(conn: &mut AnyConnection, task_id: i64, member_id: i64, progress: i64, note: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
     sqlx::query("INSERT INTO task_reports (task_id, member_id, progress, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(task_id)
         .bind(member_id)
@@ -844,7 +847,7 @@ pub async fn report_task(db: &Db, task_id: i64, member_id: i64, progress: i64, n
         .bind(note.map(crate::domain::text::nfc))
         .bind(recorded_by)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let done = progress >= 100;
     sqlx::query(
@@ -854,14 +857,13 @@ pub async fn report_task(db: &Db, task_id: i64, member_id: i64, progress: i64, n
     .bind(progress)
     .bind(if done { "hoan_thanh" } else { "dang_lam" })
     .bind(now)
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn set_schedule(db: &Db, org_id: i64, rule: Recurrence, time: &str, place: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn set_schedule(conn: &mut AnyConnection, org_id: i64, rule: Recurrence, time: &str, place: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_schedules (org_id, rule, start_time, place, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (org_id) DO UPDATE SET rule = excluded.rule, start_time = excluded.start_time, place = excluded.place,
@@ -873,7 +875,7 @@ pub async fn set_schedule(db: &Db, org_id: i64, rule: Recurrence, time: &str, pl
     .bind(place.map(str::to_string))
     .bind(by)
     .bind(now)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -49,3 +49,20 @@ pub fn local_time_text(t: i64) -> String {
     let secs = local.rem_euclid(86_400);
     format!("{:02}:{:02} {}", secs / 3600, (secs % 3600) / 60, date_from_unix(local))
 }
+
+/// "22/11/2026 14:05", Vietnam time (the audit page's order: date first).
+pub fn local_date_time_text(t: i64) -> String {
+    let local = t + VIETNAM_UTC_OFFSET_SECONDS;
+    let secs = local.rem_euclid(86_400);
+    format!("{} {:02}:{:02}", date_from_unix(local), secs / 3600, (secs % 3600) / 60)
+}
+
+#[cfg(test)]
+mod local_text_tests {
+    #[test]
+    fn date_then_time_in_vietnam() {
+        // 2026-11-21T17:30:00Z is half past midnight on the 22nd in Vietnam.
+        assert_eq!(super::local_date_time_text(1_795_282_200), "22/11/2026 00:30");
+        assert_eq!(super::local_time_text(1_795_282_200), "00:30 22/11/2026");
+    }
+}

@@ -18,6 +18,7 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_contact_change_empty" => td_string!(locale, err_contact_change_empty),
         "err_date" => td_string!(locale, err_date),
         "err_date_format" => td_string!(locale, err_date_format),
+        "err_date_range" => td_string!(locale, err_date_range),
         "err_date_future" => td_string!(locale, err_date_future),
         "err_doc_number" => td_string!(locale, err_doc_number),
         "err_document_not_for_cell" => td_string!(locale, err_document_not_for_cell),

@@ -57,7 +57,8 @@ pub fn defuse(s: &str) -> String {
     }
 }
 
-fn csv_field(s: &str) -> String {
+/// One CSV cell: defused, and quoted when it holds a separator, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
     let s = defuse(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -294,6 +294,13 @@ on_both_databases!(attachments_are_checked_by_content_and_served_to_the_audience
     assert_eq!(upload(&app, &secretary, &ward1_doc, "x.pdf", pdf(100)).await, "403");
 
     assert_eq!(upload(&app, &admin, &ward1_doc, "Công văn 273.pdf", pdf(2048)).await, format!("/van-ban/{ward1_doc}?tep=ok"));
+    let audited: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'attachment_uploaded' AND target_id = {ward1_doc} AND ip IS NOT NULL AND org_id IS NOT NULL"))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(audited, 1, "the upload is audited with the address and the audience");
     let member = signed_in(&app, "0900000001").await;
     let (_, doc) = call(&app, &member, "document", &[("id", &ward1_doc)]).await;
     assert_eq!(doc["attachment"]["name"], "Công văn 273.pdf");

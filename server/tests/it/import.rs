@@ -220,6 +220,11 @@ on_both_databases!(an_import_is_dry_run_applied_and_idempotent, |app: TestApp| a
         assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM members WHERE member_code = '{m}'")).await, 1, "missing members are kept");
     }
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'register.import'").await, 1);
+    // Every step is audited with the admin's address and the subtree's organisation.
+    for step in ["register.import_upload", "register.import_check", "register.import"] {
+        let n = scalar(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{step}' AND target_id = {id} AND ip IS NOT NULL AND org_id = {}", w.id)).await;
+        assert_eq!(n, 1, "{step}");
+    }
     assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM import_files WHERE job_id = {id}")).await, 0, "the upload is not kept once applied");
     let (st, _) = call(&app, &admin, "apply_import", &[("id", &id.to_string())]).await;
     assert_eq!(st, 422, "an applied import is not applied twice");

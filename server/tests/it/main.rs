@@ -5,6 +5,7 @@
 mod common;
 mod accounts;
 mod admin;
+mod audit;
 mod cli;
 mod documents;
 mod http;
