@@ -51,7 +51,12 @@ test('a member signs in, sees home and profile, changes text size, and signs out
   await expect(page).toHaveURL(/\/ca-nhan$/);
   await expect(page.getByTestId('member-card')).toContainText('Nguyễn Văn An');
   await expectAccessible(page);
-  await page.getByTestId('text-size-xlarge').click();
+  // The change is saved by a server call; reload only once it has answered (a reload that
+  // cancels it in flight leaves the old size, as it should).
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/preferences') && r.request().method() === 'POST'),
+    page.getByTestId('text-size-xlarge').click(),
+  ]);
   await expect(page.locator('html')).toHaveAttribute('data-text-size', 'xlarge');
   await page.reload();
   await hydrated(page);

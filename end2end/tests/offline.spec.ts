@@ -182,4 +182,39 @@ test.describe('offline', () => {
     await hydrated(page);
     await expect(page.getByTestId('comment').filter({ hasText: opinion })).toHaveCount(1);
   });
+
+  test("a queued opinion leaves only under its writer's session, never the next person's", async ({ page, context }) => {
+    test.info().annotations.push({ type: 'issue', description: '#17: the shared outbox of a phone belongs to the member who wrote it' });
+    // 0900000001 writes an opinion offline and closes the app before the connection returns.
+    await signIn(page, '0900000001', '/sinh-hoat');
+    await page.getByTestId('meeting-card').filter({ hasText: 'Đã công bố' }).first().getByRole('link').click();
+    await page.waitForURL(/\/sinh-hoat\/\d+$/);
+    await hydrated(page);
+    const meeting = new URL(page.url()).pathname;
+    const opinion = `Ý kiến viết khi mất sóng ${Date.now()}`;
+    // The request never leaves the phone (Chromium's offline emulation let some through).
+    await page.route('**/api/comment', (route) => route.abort('internetdisconnected'));
+    await page.getByLabel('Ý kiến góp ý của đồng chí').fill(opinion);
+    await page.getByTestId('comment-submit').click();
+    await expect(page.getByTestId('waiting-item')).toContainText(opinion);
+    await page.close();
+    await context.clearCookies();
+
+    // Another member of the same cell signs in on this phone: the opinion is neither shown to
+    // them nor sent under their session.
+    const next = await context.newPage();
+    await signIn(next, '0900000006', meeting);
+    await expect(next.getByTestId('waiting')).toHaveCount(0);
+    await next.waitForTimeout(3000);
+    await next.reload();
+    await hydrated(next);
+    await expect(next.getByTestId('comment').filter({ hasText: opinion })).toHaveCount(0);
+    expect(await next.evaluate(() => localStorage.getItem('sotay-outbox'))).toContain(opinion);
+
+    // Its writer signs in again: it leaves, under their name.
+    await context.clearCookies();
+    await signIn(next, '0900000001', meeting);
+    await expect(next.getByTestId('comment').filter({ hasText: opinion })).toHaveCount(1, { timeout: 15_000 });
+    await expect(next.getByTestId('comment').filter({ hasText: opinion })).toContainText('Nguyễn Văn An');
+  });
 });
