@@ -150,6 +150,9 @@ pub async fn sign_in(identifier: String, password: String, next: String) -> Resu
                     repo::delete_session(&db, &previous.token_hash).await?;
                 }
                 set_cookie(session_cookie(&token, is_https()));
+                // What was typed after a failure is not left for the next person on this phone
+                // (the cookie is scoped to the sign-in page, so this request cannot see it).
+                set_cookie(crate::platform::session::typed_id_cookie("", is_https()));
                 if is_plain_form_post() {
                     leptos_axum::redirect(&next);
                 }

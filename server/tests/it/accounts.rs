@@ -171,6 +171,15 @@ on_both_databases!(without_javascript_sign_in_redirects, |app: TestApp| async mo
     let page = tab.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("mật khẩu chưa đúng"));
     assert!(page.contains("value=\"0900000001\""));
+    // Signing in correctly forgets it, so the next person on this phone does not see it.
+    let good = tab
+        .post(app.url("/api/sign_in"))
+        .header("accept", "text/html")
+        .form(&[("identifier", "0900000001"), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert!(good.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("sotay_typed_id=; Path=/dang-nhap") && v.to_str().unwrap().contains("Max-Age=0")));
     // Signed-in pages render for the cookie alone (no JavaScript needed).
     let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("Nguyễn Văn An"));
