@@ -27,3 +27,12 @@ ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
 ALTER TABLE notifications DROP CONSTRAINT notifications_ref_type_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_ref_type_check
     CHECK (ref_type IN ('document', 'meeting', 'task', 'join_request', 'account'));
+
+-- 5. Who recorded a member's answer before the meeting, apart from who marked attendance (a
+--    leader marking attendance must not make the member's own answer look like a proxy's).
+ALTER TABLE meeting_attendance ADD COLUMN rsvp_recorded_by BIGINT;
+UPDATE meeting_attendance SET rsvp_recorded_by = recorded_by WHERE rsvp IS NOT NULL;
+
+-- 6. An account an admin disabled (who did it): codes, activation and join approvals refuse it
+--    until an admin enables it again; a never-activated account is merely 'disabled'.
+ALTER TABLE accounts ADD COLUMN blocked_by BIGINT;

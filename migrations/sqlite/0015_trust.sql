@@ -43,3 +43,12 @@ DROP TABLE notifications_copy;
 CREATE INDEX notifications_org ON notifications (org_id, created_at);
 CREATE INDEX notifications_member ON notifications (member_id, created_at);
 CREATE INDEX notifications_push_pending ON notifications (id) WHERE pushed_at IS NULL;
+
+-- 5. Who recorded a member's answer before the meeting, apart from who marked attendance (a
+--    leader marking attendance must not make the member's own answer look like a proxy's).
+ALTER TABLE meeting_attendance ADD COLUMN rsvp_recorded_by INTEGER;
+UPDATE meeting_attendance SET rsvp_recorded_by = recorded_by WHERE rsvp IS NOT NULL;
+
+-- 6. An account an admin disabled (who did it): codes, activation and join approvals refuse it
+--    until an admin enables it again; a never-activated account is merely 'disabled'.
+ALTER TABLE accounts ADD COLUMN blocked_by INTEGER;

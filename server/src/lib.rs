@@ -513,8 +513,10 @@ async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, ne
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let addr = match peer {
         Some(peer) => {
-            let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-            app::domain::net::client_address(peer, header("forwarded"), header("x-forwarded-for"), &state.trusted_proxies).to_string()
+            // Every line of the header: a client can send its own line ahead of the proxy's.
+            let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
+            app::domain::net::client_address(peer, forwarded.as_deref(), &state.trusted_proxies).to_string()
         }
         None => "unknown".to_string(),
     };
@@ -597,15 +599,31 @@ pub fn same_origin(origin: &str, host: Option<&str>) -> bool {
     if origin == "null" {
         return false;
     }
+    let Some(origin) = normalized_origin(origin) else { return false };
     if let Ok(public) = std::env::var("SOTAY_PUBLIC_URL") {
-        let public = public.trim_end_matches('/');
-        if !public.is_empty() {
-            return origin.eq_ignore_ascii_case(public);
+        if let Some(public) = normalized_origin(&public) {
+            return origin == public;
         }
     }
     let Some(host) = host else { return false };
-    let origin_host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).unwrap_or("");
-    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+    // Without a public URL: the same host and port, by either scheme (behind a proxy the scheme
+    // the browser used is not this server's).
+    let own = |scheme: &str| normalized_origin(&format!("{scheme}://{host}"));
+    own("http").as_deref() == Some(origin.as_str()) || own("https").as_deref() == Some(origin.as_str())
+}
+
+/// `scheme://host[:port]` in lower case, without a path and without the scheme's default port.
+fn normalized_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    let authority = authority.strip_suffix(default_port).unwrap_or(&authority);
+    (!authority.is_empty() && !authority.contains('@')).then(|| format!("{scheme}://{authority}"))
 }
 
 /// Gives each request a fresh nonce (read by the shell for the hydration scripts) and sets
@@ -799,6 +817,20 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(super::redact("postgres://sotay:secret@db:5432/sotay"), "postgres://sotay:***@db:5432/sotay");
         assert_eq!(super::redact("sqlite://data/sotay.db"), "sqlite://data/sotay.db");
+    }
+
+    #[test]
+    fn origins_compare_by_scheme_host_and_port() {
+        use super::same_origin;
+        assert!(same_origin("http://127.0.0.1:3000", Some("127.0.0.1:3000")));
+        assert!(same_origin("https://sotay.example.vn", Some("sotay.example.vn")));
+        assert!(same_origin("HTTP://Sotay.Example.VN:80", Some("sotay.example.vn")));
+        assert!(!same_origin("http://evil.example", Some("sotay.example.vn")));
+        assert!(!same_origin("http://sotay.example.vn.evil.example", Some("sotay.example.vn")));
+        assert!(!same_origin("null", Some("sotay.example.vn")));
+        assert!(!same_origin("http://a@sotay.example.vn", Some("sotay.example.vn")));
+        assert!(!same_origin("http://sotay.example.vn", None));
+        assert_eq!(super::normalized_origin("https://sotay.example.vn:443/app/"), Some("https://sotay.example.vn".into()));
     }
 
     #[test]

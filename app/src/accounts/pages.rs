@@ -589,7 +589,7 @@ fn IssueCodes() -> impl IntoView {
                                 let status = m.account_status.clone();
                                 let toggle = match (is_admin, m.account_status.as_deref()) {
                                     (true, Some("active")) => Some(true),
-                                    (true, Some("disabled")) => Some(false),
+                                    (true, Some("blocked")) => Some(false),
                                     _ => None,
                                 };
                                 let status_text = move || match status.as_deref() {

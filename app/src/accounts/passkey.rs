@@ -155,7 +155,7 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
             let now = now_unix();
             repo::count_failure(db, &format!("acct:{account_id}"), account::ThrottleKind::Identifier, now).await?;
             if let Some(addr) = &ip {
-                repo::count_failure(db, &format!("ip:{addr}"), account::ThrottleKind::Address, now).await?;
+                repo::count_failure(db, &format!("ip:{}", crate::domain::net::throttle_address(addr)), account::ThrottleKind::Address, now).await?;
             }
             audit::record(&mut *db.pool().acquire().await?, AuditEntry { actor_account_id: Some(account_id), detail: Some("passkey".into()), ip, ..AuditEntry::new(AuditAction::SignInFailed) }).await?;
             return Err(bad_credential());

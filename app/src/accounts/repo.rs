@@ -89,18 +89,28 @@ pub async fn password_hash(db: &Db, account_id: i64) -> Result<Option<String>, A
     Ok(sqlx::query("SELECT password_hash FROM accounts WHERE id = $1").bind(account_id).fetch_one(db.pool()).await?.try_get("password_hash")?)
 }
 
-/// Disables an account (or enables it again) and ends its sessions.
-pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: bool, now: i64) -> Result<u64, AppError> {
-    let changed = sqlx::query("UPDATE accounts SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-        .bind(if disabled { "disabled" } else { "active" })
-        .bind(now)
-        .bind(account_id)
-        .bind(if disabled { "active" } else { "disabled" })
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if disabled {
+/// An admin disables an account (`blocked_by`: codes, activation and join approvals refuse it;
+/// its sessions and live codes end) or enables one they or another admin disabled.
+pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: bool, by: i64, now: i64) -> Result<u64, AppError> {
+    let changed = if disabled {
+        sqlx::query("UPDATE accounts SET status = 'disabled', blocked_by = $1, updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
+            .bind(by)
+            .bind(now)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    } else {
+        sqlx::query("UPDATE accounts SET status = 'active', blocked_by = NULL, updated_at = $1 WHERE id = $2 AND blocked_by IS NOT NULL")
+            .bind(now)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    };
+    if disabled && changed > 0 {
         delete_sessions_of(conn, account_id).await?;
+        sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL").bind(now).bind(account_id).execute(&mut *conn).await?;
     }
     Ok(changed)
 }
@@ -316,28 +326,6 @@ pub async fn insert_join_request(conn: &mut AnyConnection, member_id: i64, phone
     Ok(r.try_get("id")?)
 }
 
-/// The newest undecided or refused join request an identifier names (sent from that phone, or
-/// for that member code), with its password hash: sign-in tells its sender "waiting" or
-/// "refused" once they prove the password they chose.
-pub async fn latest_request_for(db: &Db, id: &Identifier) -> Result<Option<(String, Option<String>)>, AppError> {
-    let (condition, value) = match id {
-        Identifier::Phone(p) => ("j.phone = $1", p.as_str().to_string()),
-        Identifier::MemberCode(c) => ("j.member_id = (SELECT m.id FROM members m WHERE m.member_code = $1)", c.clone()),
-    };
-    let r = sqlx::query(&format!(
-        "SELECT j.status, j.password_hash FROM join_requests j
-         WHERE {condition} AND j.status IN ('pending', 'rejected') AND j.password_hash IS NOT NULL
-         ORDER BY j.created_at DESC, j.id DESC LIMIT 1"
-    ))
-    .bind(value)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("status")?, r.try_get("password_hash")?)),
-        None => None,
-    })
-}
-
 #[derive(Clone, Debug)]
 pub struct JoinRequestRow {
     pub id: i64,
@@ -360,7 +348,7 @@ pub struct JoinRequestRow {
 const JOIN_REQUEST_SELECT: &str = "SELECT j.id, j.member_id, m.full_name, m.birth_date, m.member_code, j.phone, m.org_id, o.name AS org_name,
             o.path, j.created_at, j.password_hash,
             (SELECT COUNT(*) FROM join_requests x WHERE x.member_id = j.member_id AND x.status = 'pending' AND x.id <> j.id) AS others_pending,
-            (SELECT COUNT(*) FROM accounts a WHERE a.member_id = j.member_id AND a.status = 'active') AS active_accounts
+            (SELECT COUNT(*) FROM accounts a WHERE a.member_id = j.member_id AND (a.status = 'active' OR a.blocked_by IS NOT NULL)) AS active_accounts
      FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id";
 
 fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
@@ -467,7 +455,7 @@ pub async fn member_org(db: &Db, member_id: i64) -> Result<(i64, OrgPath), AppEr
 }
 
 pub async fn account_of_member(conn: &mut AnyConnection, member_id: i64) -> Result<Option<(i64, String)>, AppError> {
-    let r = sqlx::query("SELECT id, status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
+    let r = sqlx::query("SELECT id, CASE WHEN blocked_by IS NOT NULL THEN 'blocked' ELSE status END AS status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
     Ok(match r {
         Some(r) => Some((r.try_get("id")?, r.try_get("status")?)),
         None => None,
@@ -531,7 +519,7 @@ pub async fn delete_passkeys_of(conn: &mut AnyConnection, account_id: i64) -> Re
 /// editor grants and their cell position. Also their account (id, status), if any.
 pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, Subject, Option<(i64, String)>), AppError> {
     let rows = sqlx::query(
-        "SELECT m.org_id, o.path, m.position, a.id AS account_id, a.status, g.role, go.path AS grant_path
+        "SELECT m.org_id, o.path, m.position, a.id AS account_id, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status, g.role, go.path AS grant_path
          FROM members m JOIN organizations o ON o.id = m.org_id
          LEFT JOIN accounts a ON a.member_id = m.id
          LEFT JOIN role_grants g ON g.account_id = a.id
@@ -560,14 +548,26 @@ pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, Subject,
     Ok((first.try_get("org_id")?, Subject { member_id, org, grants }, account))
 }
 
-pub async fn set_password_and_activate(conn: &mut AnyConnection, account_id: i64, hash: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE accounts SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3")
+/// Sets the password and activates; `false` for an account an admin disabled (it stays so).
+/// The member's undecided join requests are refused with it: approving one later would replace
+/// the password just set.
+pub async fn set_password_and_activate(conn: &mut AnyConnection, account_id: i64, hash: &str, now: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE accounts SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
         .bind(hash)
         .bind(now)
         .bind(account_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1;
+    if done {
+        sqlx::query("UPDATE join_requests SET status = 'rejected', decided_at = $1 WHERE status = 'pending' AND member_id = (SELECT member_id FROM accounts WHERE id = $2)")
+            .bind(now)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(done)
 }
 
 #[derive(Clone, Debug)]
@@ -583,7 +583,7 @@ pub struct ScopedMemberRow {
 pub async fn members_in_scopes(db: &Db, scopes: &[OrgPath], name_query: Option<&str>) -> Result<Vec<ScopedMemberRow>, AppError> {
     let (clause, mut binds) = scope_clause("o.path", scopes, 1);
     let mut sql = format!(
-        "SELECT m.id, m.full_name, o.name AS org_name, m.phone, a.status FROM members m
+        "SELECT m.id, m.full_name, o.name AS org_name, m.phone, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status FROM members m
          JOIN organizations o ON o.id = m.org_id LEFT JOIN accounts a ON a.member_id = m.id WHERE {clause}"
     );
     if let Some(q) = name_query.filter(|q| !q.trim().is_empty()) {

@@ -123,7 +123,7 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     }
     let now = now_unix();
     let id_key = id.throttle_key();
-    let ip_key = ip.as_ref().map(|a| format!("ip:{a}"));
+    let ip_key = ip.as_ref().map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
     slow_down_address(db, ip_key.as_deref(), now).await?;
     if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
         // An attempt on a locked identifier is a failure too: a burst counts whole.
@@ -142,14 +142,6 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
             ..AuditEntry::new(AuditAction::SignInFailed)
         })
         .await?;
-        // Someone who asked to join proves the password they chose: tell them where it stands.
-        if row.is_none() {
-            if let Some((status, Some(hash))) = repo::latest_request_for(db, &id).await? {
-                if verify_password(Some(hash), password.to_string()).await {
-                    return Err(form_error(if status == "pending" { "err_account_pending" } else { "err_account_rejected" }));
-                }
-            }
-        }
         return Err(form_error("err_sign_in_failed"));
     }
     let row = row.expect("a verified password has an account");
@@ -203,7 +195,7 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
 pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_birth: Option<(String, String)>, password: &str, ip: Option<String>) -> Result<(), AppError> {
     let now = now_unix();
     if let Some(addr) = &ip {
-        let state = repo::count_failure(db, &format!("join:ip:{addr}"), ThrottleKind::Address, now).await?;
+        let state = repo::count_failure(db, &format!("join:ip:{}", crate::domain::net::throttle_address(addr)), ThrottleKind::Address, now).await?;
         if state.failures > account::JOIN_REQUESTS_PER_ADDRESS {
             return Err(form_error("err_join_too_many"));
         }
@@ -255,9 +247,18 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
 
 pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: bool, reason: Option<String>, ip: Option<String>) -> Result<(), AppError> {
     let req = repo::pending_join_request(db, id).await?;
-    let (_, subject, _) = repo::subject_of_member(db, req.member_id).await?;
+    let (_, subject, account) = repo::subject_of_member(db, req.member_id).await?;
     if !permission::may_act_on(&user.actor, Action::DecideJoinRequest, &subject) {
         return Err(AppError::Forbidden);
+    }
+    // A request never replaces the password of an account in use (or one an admin disabled):
+    // the member asks their secretary for a reset code instead.
+    if approve {
+        match account.as_ref().map(|(_, s)| s.as_str()) {
+            Some("active") => return Err(form_error("err_join_account_active")),
+            Some("blocked") => return Err(form_error("err_account_blocked")),
+            _ => {}
+        }
     }
     if !approve && reason.as_deref().map(str::trim).unwrap_or("").is_empty() {
         return Err(AppError::field("reason", "err_reason_required"));
@@ -302,6 +303,8 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let (account_id, purpose) = match repo::account_of_member(&mut tx, member_id).await? {
+        // Disabled by an admin: only an admin enables it again, no code reopens it.
+        Some((_, status)) if status == "blocked" => return Err(AppError::field("member_id", "err_account_blocked")),
         Some((id, status)) if status == "active" => (id, "reset"),
         Some((id, _)) => (id, "activate"),
         None => (repo::insert_account(&mut tx, member_id, None, "disabled", now).await?, "activate"),
@@ -333,7 +336,7 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     let code = account::parse_activation_code(code).map_err(|key| AppError::field("code", key))?;
     let now = now_unix();
     let id_key = format!("code:{}", id.throttle_key());
-    let ip_key = ip.as_ref().map(|a| format!("ip:{a}"));
+    let ip_key = ip.as_ref().map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
     slow_down_address(db, ip_key.as_deref(), now).await?;
     if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
@@ -358,7 +361,9 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     if !repo::use_activation_code(&mut tx, code_id, now).await? {
         return Err(AppError::field("code", "err_code_invalid"));
     }
-    repo::set_password_and_activate(&mut tx, account_id, &hash, now).await?;
+    if !repo::set_password_and_activate(&mut tx, account_id, &hash, now).await? {
+        return Err(AppError::field("code", "err_code_invalid"));
+    }
     // A new password ends every other session and every passkey (a lost phone keeps nothing).
     repo::delete_sessions_of(&mut tx, account_id).await?;
     let passkeys = repo::delete_passkeys_of(&mut tx, account_id).await?;
@@ -412,7 +417,7 @@ pub async fn set_account_disabled(db: &Db, user: &CurrentUser, member_id: i64, d
     };
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    if repo::set_disabled(&mut tx, account_id, disabled, now).await? == 0 {
+    if repo::set_disabled(&mut tx, account_id, disabled, user.actor.account_id, now).await? == 0 {
         return Err(AppError::field("member_id", "err_invalid_value"));
     }
     audit::record(&mut tx, AuditEntry {

@@ -1,5 +1,5 @@
 //! Who is on the other end of a request. Behind the reverse proxy the README requires, the
-//! connection comes from the proxy; the member's address is in `Forwarded` or `X-Forwarded-For`,
+//! connection comes from the proxy; the member's address is in `X-Forwarded-For`,
 //! which anyone can also write. So those headers are believed only when the connection comes
 //! from a configured trusted proxy (`SOTAY_TRUSTED_PROXIES`), and then only up to the first hop
 //! that is not itself trusted (reading the chain from the right, as RFC 7239 §7.4 advises).
@@ -64,35 +64,22 @@ fn parse_node(raw: &str) -> Option<IpAddr> {
     host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
 }
 
-/// The hops a `Forwarded` header lists, oldest first (`None` for one that is not an address).
-fn forwarded_chain(header: &str) -> Vec<Option<IpAddr>> {
-    header
-        .split(',')
-        .map(|element| {
-            element.split(';').find_map(|pair| {
-                let (k, v) = pair.split_once('=')?;
-                k.trim().eq_ignore_ascii_case("for").then(|| parse_node(v))
-            })
-            .flatten()
-        })
-        .collect()
-}
-
 fn x_forwarded_chain(header: &str) -> Vec<Option<IpAddr>> {
     header.split(',').map(parse_node).collect()
 }
 
 /// The client's address: the connection's own unless it comes from a trusted proxy; then the
-/// nearest hop of the forwarding chain that is not a trusted proxy. A malformed or unreadable
-/// hop ends the walk at the last trusted hop (what is left of it cannot be believed).
-pub fn client_address(peer: IpAddr, forwarded: Option<&str>, x_forwarded_for: Option<&str>, trusted: &TrustedProxies) -> IpAddr {
+/// nearest hop of `X-Forwarded-For` (every line of it, joined) that is not a trusted proxy. A
+/// malformed hop ends the walk at the last trusted hop (what is left of it cannot be believed).
+/// Only `X-Forwarded-For` is read: it is what the documented proxies set, appending the real
+/// peer last; a `Forwarded` header they pass through unchanged is the client's own writing.
+pub fn client_address(peer: IpAddr, x_forwarded_for: Option<&str>, trusted: &TrustedProxies) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.trusts(peer) {
         return peer;
     }
-    let chain = match (forwarded, x_forwarded_for) {
-        (Some(f), _) if !f.trim().is_empty() => forwarded_chain(f),
-        (_, Some(x)) if !x.trim().is_empty() => x_forwarded_chain(x),
+    let chain = match x_forwarded_for {
+        Some(x) if !x.trim().is_empty() => x_forwarded_chain(x),
         _ => return peer,
     };
     let mut client = peer;
@@ -108,6 +95,19 @@ pub fn client_address(peer: IpAddr, forwarded: Option<&str>, x_forwarded_for: Op
         }
     }
     client
+}
+
+/// The key an address is throttled under: IPv4 addresses as they are, IPv6 by their /64 (one
+/// subscriber holds a whole /64 and could rotate through it).
+pub fn throttle_address(addr: &str) -> String {
+    match addr.parse::<IpAddr>().map(canonical) {
+        Ok(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(v4) => v4.to_string(),
+        Err(_) => addr.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -134,22 +134,30 @@ mod tests {
         let none = TrustedProxies::default();
         let proxy = TrustedProxies::parse("10.0.0.2").unwrap();
         // A client writing the header itself gains nothing.
-        assert_eq!(client_address(ip("203.0.113.9"), None, Some("1.2.3.4"), &none), ip("203.0.113.9"));
-        assert_eq!(client_address(ip("203.0.113.9"), None, Some("1.2.3.4"), &proxy), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &none), ip("203.0.113.9"));
+        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &proxy), ip("203.0.113.9"));
         // Through the proxy: the address it appended.
-        assert_eq!(client_address(ip("10.0.0.2"), None, Some("1.2.3.4"), &proxy), ip("1.2.3.4"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("1.2.3.4"), &proxy), ip("1.2.3.4"));
         // A forged left part is ignored: the proxy appended the real one last.
-        assert_eq!(client_address(ip("10.0.0.2"), None, Some("6.6.6.6, 1.2.3.4"), &proxy), ip("1.2.3.4"));
-        // Two trusted proxies in a row.
+        assert_eq!(client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4"), &proxy), ip("1.2.3.4"));
+        // Two trusted proxies in a row; ports and brackets.
         let two = TrustedProxies::parse("10.0.0.0/24").unwrap();
-        assert_eq!(client_address(ip("10.0.0.2"), None, Some("6.6.6.6, 1.2.3.4, 10.0.0.7"), &two), ip("1.2.3.4"));
-        // RFC 7239, with quotes, ports and brackets; it wins over X-Forwarded-For.
-        assert_eq!(client_address(ip("10.0.0.2"), Some(r#"for="[2001:db8::7]:4711";proto=https"#), Some("9.9.9.9"), &proxy), ip("2001:db8::7"));
-        assert_eq!(client_address(ip("10.0.0.2"), Some("for=192.0.2.60:8080;by=10.0.0.2"), None, &proxy), ip("192.0.2.60"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4, 10.0.0.7"), &two), ip("1.2.3.4"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("192.0.2.60:8080"), &proxy), ip("192.0.2.60"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("[2001:db8::7]:4711"), &proxy), ip("2001:db8::7"));
         // Unreadable hops: the nearest believable address.
-        assert_eq!(client_address(ip("10.0.0.2"), Some("for=unknown"), None, &proxy), ip("10.0.0.2"));
-        assert_eq!(client_address(ip("10.0.0.2"), None, Some("garbage"), &proxy), ip("10.0.0.2"));
-        assert_eq!(client_address(ip("10.0.0.2"), None, None, &proxy), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("unknown"), &proxy), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), Some("garbage"), &proxy), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), None, &proxy), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn ipv6_clients_are_throttled_by_their_64() {
+        assert_eq!(throttle_address("2001:db8:1:2:aaaa::1"), throttle_address("2001:db8:1:2:bbbb::9"));
+        assert_ne!(throttle_address("2001:db8:1:2::1"), throttle_address("2001:db8:1:3::1"));
+        assert_eq!(throttle_address("203.0.113.7"), "203.0.113.7");
+        assert_eq!(throttle_address("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(throttle_address("unknown"), "unknown");
     }
 
     proptest! {
@@ -157,8 +165,9 @@ mod tests {
         fn any_header_gives_an_answer_and_never_one_from_an_untrusted_peer(f in ".{0,200}", x in ".{0,200}", last in 0u8..=255) {
             let proxy = TrustedProxies::parse("10.0.0.2").unwrap();
             let peer = IpAddr::from([198, 51, 100, last]);
-            prop_assert_eq!(client_address(peer, Some(&f), Some(&x), &proxy), peer);
-            let _ = client_address(ip("10.0.0.2"), Some(&f), Some(&x), &proxy);
+            prop_assert_eq!(client_address(peer, Some(&x), &proxy), peer);
+            let _ = client_address(ip("10.0.0.2"), Some(&f), &proxy);
+            let _ = throttle_address(&x);
             let _ = TrustedProxies::parse(&f);
         }
     }

@@ -317,8 +317,8 @@ macro_rules! audited {
 /// Tells the meeting's members: one row for the cell (fan-out on read), or for a committee
 /// meeting one row per leader of the cell.
 #[cfg(feature = "ssr")]
-async fn notify_meeting(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
-    notify_meeting_with(db, conn, m, kind, None).await
+async fn notify_meeting(conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
+    notify_meeting_with(conn, m, kind, None).await
 }
 
 /// A meeting notice's subject: title (if any), date and time, and a note (why it was called off).
@@ -335,11 +335,13 @@ fn meeting_subject(m: &repo::MeetingRow, note: Option<&str>) -> String {
 /// As `notify_meeting`, with a note after the subject (why it was called off). Written on `conn`
 /// (the caller's transaction, so the notice lands with the change it announces).
 #[cfg(feature = "ssr")]
-async fn notify_meeting_with(db: &crate::platform::db::Db, conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
+async fn notify_meeting_with(conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
     let subject = meeting_subject(m, note);
     let now = crate::platform::clock::now_unix();
     if m.kind == crate::domain::meeting::MeetingKind::Committee {
-        let leaders = repo::cell_leaders(db, m.org_id).await?;
+        // On the caller's transaction: asking the pool for a second connection while holding
+        // one can run it dry under load.
+        let leaders = repo::cell_leaders(&mut *conn, m.org_id).await?;
         crate::notifications::repo::notify_members(conn, kind, &leaders, "meeting", m.id, &subject, now).await
     } else {
         crate::notifications::repo::notify_org(conn, kind, m.org_id, "meeting", m.id, &subject, now).await
@@ -486,7 +488,7 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
             // Members already told of the meeting hear of the change (in the same transaction).
             if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
                 let changed = repo::meeting_in(&mut tx, id).await?;
-                notify_meeting(&ctx.db, &mut tx, &changed, "hop_thay_doi").await?;
+                notify_meeting(&mut tx, &changed, "hop_thay_doi").await?;
             }
         });
         Ok(())
@@ -572,7 +574,7 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         // (and cost one commit — it matters in the monthly burst).
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
-        notify_meeting(&ctx.db, &mut tx, &ctx.m, "hop_cong_bo").await?;
+        notify_meeting(&mut tx, &ctx.m, "hop_cong_bo").await?;
         crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingPublish, None, None)).await?;
         tx.commit().await?;
         Ok(())
@@ -596,7 +598,7 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
         let now = crate::platform::clock::now_unix();
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
-        notify_meeting_with(&ctx.db, &mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
+        notify_meeting_with(&mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
         crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingCancel, None, Some(reason))).await?;
         tx.commit().await?;
         Ok(())
@@ -849,6 +851,14 @@ pub async fn report_task(task_id: i64, progress: String, note: String, #[server(
         let own = assignee == user.actor.member_id;
         if !own && !may(&user.actor, Action::RunMeeting, &org_path) {
             return Err(AppError::NotFound);
+        }
+        if !own {
+            // As in a meeting: grants shield their holder from a record made by someone not above them.
+            let (_, subject, _) = crate::accounts::service::subject_of_member(&db, assignee).await?;
+            let shielding = crate::domain::permission::Subject { grants: subject.grants.into_iter().filter(|g| g.role.is_grantable()).collect(), ..subject };
+            if !crate::domain::permission::may_act_on(&user.actor, Action::RunMeeting, &shielding) {
+                return Err(AppError::Forbidden);
+            }
         }
         let progress: i64 = if done {
             100

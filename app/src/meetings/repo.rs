@@ -116,10 +116,10 @@ pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, 
 }
 
 /// Members holding a position (bí thư, phó bí thư, chi ủy viên) in the cell.
-pub async fn cell_leaders(db: &Db, org_id: i64) -> Result<Vec<i64>, AppError> {
+pub async fn cell_leaders(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i64>, AppError> {
     sqlx::query("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL")
         .bind(org_id)
-        .fetch_all(db.pool())
+        .fetch_all(conn)
         .await?
         .iter()
         .map(|r| r.try_get(0))
@@ -679,10 +679,10 @@ pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRat
 #[allow(clippy::too_many_arguments)]
 pub async fn rsvp(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
     let done = sqlx::query(
-        "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, rsvp_recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $6)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
-             recorded_by = excluded.recorded_by, updated_at = excluded.updated_at
-         WHERE excluded.recorded_by IS NULL OR meeting_attendance.rsvp IS NULL OR meeting_attendance.recorded_by IS NOT NULL",
+             recorded_by = excluded.recorded_by, rsvp_recorded_by = excluded.rsvp_recorded_by, updated_at = excluded.updated_at
+         WHERE excluded.rsvp_recorded_by IS NULL OR meeting_attendance.rsvp IS NULL OR meeting_attendance.rsvp_recorded_by IS NOT NULL",
     )
     .bind(meeting_id)
     .bind(member_id)

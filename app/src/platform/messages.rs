@@ -123,6 +123,8 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_not_in_committee" => td_string!(locale, err_not_in_committee),
         "err_proxy_own_answer" => td_string!(locale, err_proxy_own_answer),
         "err_password_wrong" => td_string!(locale, err_password_wrong),
+        "err_account_blocked" => td_string!(locale, err_account_blocked),
+        "err_join_account_active" => td_string!(locale, err_join_account_active),
         "err_join_too_many" => td_string!(locale, err_join_too_many),
         "err_cross_site" => td_string!(locale, err_cross_site),
         "err_reauth_required" => td_string!(locale, err_reauth_required),

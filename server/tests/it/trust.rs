@@ -187,6 +187,10 @@ on_both_databases!(proxy_capture_never_replaces_a_members_own_answer, |app: Test
     assert_eq!(s, 422);
 
     assert_eq!(call(&app, &secretary, "start_meeting", &[("id", &id)]).await.0, 200);
+    // Marking attendance does not make the member's own answer look like a proxy's.
+    assert_eq!(call(&app, &secretary, "set_attendance", &[("id", &id), ("member_id", &me), ("state", "co_mat")]).await.0, 200);
+    let (s, b) = call(&app, &secretary, "rsvp", &[("id", &id), ("answer", "xin_vang"), ("reason", "Ốm"), ("on_behalf", &me)]).await;
+    assert_eq!((s, error_key(&b)), (422, "err_proxy_own_answer".to_string()));
     let (_, motion) = call(&app, &secretary, "open_motion", &[("id", &id), ("question", "Thông qua nghị quyết")]).await;
     let motion = motion.as_i64().unwrap().to_string();
     assert_eq!(call(&app, &member, "vote", &[("id", &id), ("motion_id", &motion), ("choice", "khong_dong_y"), ("other", "")]).await.0, 200);
@@ -296,6 +300,20 @@ on_both_databases!(asking_to_join_reveals_nothing_and_changes_no_account, |app: 
     assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM join_requests j JOIN members m ON m.id = j.member_id WHERE m.member_code = '{no_account}' AND j.status = 'pending'")).await, 0);
     let (s, _) = call(&app, &client(), "sign_in", &[("identifier", &no_account), ("password", "ke-gian-2026"), ("next", "/")]).await;
     assert_eq!(s, 200);
+    // A request is never approved over an account in use: that would replace its password.
+    let member_of_code = scalar(&app, &format!("SELECT id FROM members WHERE member_code = '{no_account}'")).await;
+    let now = app::platform::clock::now_unix();
+    sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at, password_hash) VALUES ($1, '0988000099', 'pending', $2, 'x')")
+        .bind(member_of_code)
+        .bind(now)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (_, list) = call(&app, &secretary, "join_requests", &[]).await;
+    let late = list.as_array().unwrap().iter().find(|r| r["phone"] == "0988000099").expect("the late request").clone();
+    assert_eq!(late["has_active_account"], true);
+    let (s, b) = call(&app, &secretary, "decide_join", &[("id", &late["id"].as_i64().unwrap().to_string()), ("approve", "true"), ("reason", "")]).await;
+    assert_eq!((s, error_key(&b)), (422, "err_join_account_active".to_string()));
     // Throttled per address: past ten requests in the window the sender is told to wait.
     let mut last = (200, Value::Null);
     for _ in 0..8 {
@@ -411,6 +429,10 @@ on_both_databases!(admins_disable_accounts_below_them_and_the_sessions_end, |app
     assert!(call(&app, &member, "session", &[]).await.1["user"].is_null(), "its sessions ended");
     let (s, b) = call(&app, &client(), "sign_in", &[("identifier", "0900000001"), ("password", DEMO_PASSWORD), ("next", "/")]).await;
     assert_eq!((s, error_key(&b)), (422, "err_account_disabled".to_string()));
+    // Nobody below the admin reopens it: no code for it, no activation with an older one.
+    let (s, b) = call(&app, &secretary, "activation_code", &[("member_id", &target)]).await;
+    assert_eq!((s, error_key(&b)), (422, "err_account_blocked".to_string()));
+    assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM activation_codes c JOIN accounts a ON a.id = c.account_id WHERE a.member_id = {target} AND c.used_at IS NULL")).await, 0);
     assert_eq!(call(&app, &admin, "account_disabled", &[("member_id", &target), ("disabled", "false")]).await.0, 200);
     signed_in(&app, "0900000001").await;
     // An admin cannot disable their own account or a peer's.
