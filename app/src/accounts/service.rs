@@ -214,7 +214,7 @@ pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_
     let mut tx = conn.begin().await?;
     if matches!(m.account_status.as_deref(), Some("active")) {
         let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details).to_string();
-        crate::notifications::repo::notify_members(&mut tx, "bao_mat", &[m.member_id], "account", m.member_id, &subject, now).await?;
+        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[m.member_id], "account", m.member_id, &subject, now).await?;
         audit::record(&mut tx, AuditEntry {
             target_type: Some("member"),
             target_id: Some(m.member_id),
@@ -312,7 +312,7 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
     repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, user.actor.account_id, now).await?;
     if purpose == "reset" {
         let subject = format!("{}: {}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued), user.full_name);
-        crate::notifications::repo::notify_members(&mut tx, "bao_mat", &[member_id], "account", member_id, &subject, now).await?;
+        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[member_id], "account", member_id, &subject, now).await?;
     }
     audit::record(&mut tx, AuditEntry {
         actor_account_id: Some(user.actor.account_id),

@@ -24,16 +24,6 @@ pub fn doc_type_name(locale: Locale, code: &str) -> &'static str {
     }
 }
 
-/// Percent-encodes a query value (UTF-8 bytes), for links built from the current filters.
-fn js_free_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// dd/mm/yyyy from an ISO date.
 fn vn_date(iso: &str) -> String {
     crate::domain::register::Date::parse(iso).map(|d| d.to_string()).unwrap_or_else(|_| iso.to_string())
@@ -88,7 +78,7 @@ fn Library(kind: &'static str) -> impl IntoView {
         for k in ["q", "loai", "nam", "cap", "luu"] {
             let v = get(k);
             if !v.is_empty() {
-                parts.push(format!("{k}={}", js_free_encode(&v)));
+                parts.push(format!("{k}={}", crate::domain::url::encode_query_value(&v)));
             }
         }
         parts.push(format!("tu={}", offset() + PAGE_SIZE));

@@ -129,18 +129,10 @@ fn parse_cursor(s: &str) -> Option<(i64, i64)> {
 /// The filter's part of the page's query string (`nguoi=…&hanh_dong=…&tu_ngay=…&den_ngay=…`,
 /// empty values left out, percent-encoded), for the "older" and download links.
 pub fn query_string(person: &str, action: &str, from: &str, to: &str) -> String {
-    fn encode(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
     [("nguoi", person), ("hanh_dong", action), ("tu_ngay", from), ("den_ngay", to)]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v.trim())))
+        .map(|(k, v)| format!("{k}={}", super::url::encode_query_value(v.trim())))
         .collect::<Vec<_>>()
         .join("&")
 }

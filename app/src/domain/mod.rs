@@ -20,6 +20,7 @@ pub mod statistics;
 #[cfg(feature = "ssr")]
 pub mod text;
 pub mod upload;
+pub mod url;
 
 // Issue #17's fuzz/property targets of the parsers above.
 #[cfg(all(test, feature = "ssr"))]

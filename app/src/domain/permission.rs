@@ -204,6 +204,15 @@ pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
     })
 }
 
+/// May `actor` record for `subject` (an answer, opinion, vote or task report made for a member
+/// without a phone)? The authority rule with only grants shielding: a cell position does not, so
+/// the secretary records for a committee member without a phone; a proxy record never replaces
+/// the person's own answer (the meetings repository's upserts keep it).
+pub fn may_record_for(actor: &Actor, subject: &Subject) -> bool {
+    let shielding = Subject { grants: subject.grants.iter().filter(|g| g.role.is_grantable()).cloned().collect(), ..subject.clone() };
+    may_act_on(actor, Action::RunMeeting, &shielding)
+}
+
 /// Whether the actor leads anything (sees the leadership parts of the app).
 pub fn is_leader(actor: &Actor) -> bool {
     actor.grants.iter().any(|g| allows(g.role, Action::DecideJoinRequest))
@@ -399,6 +408,15 @@ mod tests {
             let s = subject(2, subject_org, subject_grants);
             assert_eq!(may_act_on(&a, *action, &s), *expected, "{why}");
         }
+    }
+
+    #[test]
+    fn records_for_a_member_are_shielded_by_grants_only() {
+        let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        assert!(may_record_for(&secretary, &subject(2, CELL, &[(Role::CellCommittee, CELL)])), "a committee member without a phone");
+        assert!(!may_record_for(&secretary, &subject(2, CELL, &[(Role::Admin, WARD)])), "not the ward admin");
+        assert!(!may_record_for(&secretary, &subject(2, OTHER_CELL, &[])), "not another cell");
+        assert!(!may_record_for(&secretary, &subject(secretary.member_id, CELL, &[])), "not themself");
     }
 
     #[test]

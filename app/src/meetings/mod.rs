@@ -252,12 +252,7 @@ mod guard {
         if committee && !on_committee {
             return Err(AppError::field("member", "err_not_in_committee"));
         }
-        // Grants shield their holder from being recorded for by anyone not above them. A cell
-        // position does not (the secretary records for a committee member without a phone),
-        // because a proxy record can never replace the person's own answer (the repository's
-        // upserts keep it).
-        let shielding = crate::domain::permission::Subject { grants: subject.grants.into_iter().filter(|g| g.role.is_grantable()).collect(), ..subject };
-        if !crate::domain::permission::may_act_on(&ctx.user.actor, Action::RunMeeting, &shielding) {
+        if !crate::domain::permission::may_record_for(&ctx.user.actor, &subject) {
             return Err(AppError::Forbidden);
         }
         Ok((on_behalf, Some(ctx.user.actor.member_id)))
@@ -853,10 +848,8 @@ pub async fn report_task(task_id: i64, progress: String, note: String, #[server(
             return Err(AppError::NotFound);
         }
         if !own {
-            // As in a meeting: grants shield their holder from a record made by someone not above them.
             let (_, subject, _) = crate::accounts::service::subject_of_member(&db, assignee).await?;
-            let shielding = crate::domain::permission::Subject { grants: subject.grants.into_iter().filter(|g| g.role.is_grantable()).collect(), ..subject };
-            if !crate::domain::permission::may_act_on(&user.actor, Action::RunMeeting, &shielding) {
+            if !crate::domain::permission::may_record_for(&user.actor, &subject) {
                 return Err(AppError::Forbidden);
             }
         }

@@ -2,7 +2,7 @@
 //! codes, contact changes, roles — and for every server function, the refusal of a member of
 //! another chi bộ (demo 0900000005).
 use crate::common;
-use common::{call, client, signed_in, TestApp};
+use common::{call, error_key, client, signed_in, TestApp};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -10,17 +10,6 @@ const PASSWORD: &str = "sotay2026";
 
 
 
-/// The i18n key of the first field error (or the variant name) in an error body.
-fn error_key(body: &Value) -> String {
-    if let Some(fields) = body.get("Invalid").and_then(|v| v.as_array()) {
-        return fields[0]["key"].as_str().unwrap_or_default().to_string();
-    }
-    match body {
-        Value::String(s) => s.clone(),
-        Value::Object(o) => o.keys().next().cloned().unwrap_or_default(),
-        _ => String::new(),
-    }
-}
 
 
 async fn session(app: &TestApp, c: &reqwest::Client) -> Value {

@@ -187,3 +187,16 @@ pub async fn signed_in(app: &TestApp, identifier: &str) -> reqwest::Client {
     assert_eq!(status, 200, "sign in {identifier}: {body}");
     c
 }
+
+/// The i18n key of the first field error (or the variant name) in an error body.
+pub fn error_key(body: &serde_json::Value) -> String {
+    use serde_json::Value;
+    if let Some(fields) = body.get("Invalid").and_then(|v| v.as_array()) {
+        return fields[0]["key"].as_str().unwrap_or_default().to_string();
+    }
+    match body {
+        Value::String(s) => s.clone(),
+        Value::Object(o) => o.keys().next().cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}

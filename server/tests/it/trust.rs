@@ -3,7 +3,7 @@
 //! that is no oracle, cross-site writes refused, safe redirects, uploads refused before their
 //! body, hostile input answered with 4xx, sessions that leaders confirm and admins can end.
 use crate::common;
-use common::{call, client, signed_in, TestApp, DEMO_PASSWORD};
+use common::{call, error_key, client, signed_in, TestApp, DEMO_PASSWORD};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -19,16 +19,6 @@ async fn member_id(app: &TestApp, phone: &str) -> i64 {
     scalar(app, &format!("SELECT id FROM members WHERE phone = '{phone}'")).await
 }
 
-fn error_key(body: &Value) -> String {
-    if let Some(fields) = body.get("Invalid").and_then(|v| v.as_array()) {
-        return fields[0]["key"].as_str().unwrap_or_default().to_string();
-    }
-    match body {
-        Value::String(s) => s.clone(),
-        Value::Object(o) => o.keys().next().cloned().unwrap_or_default(),
-        _ => String::new(),
-    }
-}
 
 /// Gives a generated member an active account with the demo password and a phone to sign in
 /// with; returns that phone.
