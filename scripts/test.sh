@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command 2 of README: install what is missing, then run every test — unit, integration on
-# SQLite and PostgreSQL, the wasm build, the Playwright suite in Chromium, and the client budgets.
+# SQLite and PostgreSQL, a backup restored on both, the wasm build, the Playwright suite in
+# Chromium, and the client budgets.
 # PostgreSQL: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); outside
 # CI its tests skip with a message when it is unreachable, under CI=true they must run.
 set -euo pipefail
@@ -41,6 +42,11 @@ if [ "$status" = 124 ]; then
 elif [ "$status" != 0 ]; then
   exit "$status"
 fi
+
+say "Backup and restore on SQLite and PostgreSQL (scripts/check-backup.sh)"
+# The restore docs/OPERATIONS.md tells operators to rely on, done for real with the debug binary:
+# seed, back up, restore into fresh databases, compare every table's row count.
+bash scripts/check-backup.sh 2>&1 | tee "$logs/backup.log"
 
 say "End-to-end tests in Chromium (Playwright, 360x740)"
 (cd end2end && npx playwright test 2>&1) | tee "$logs/e2e.log"
