@@ -17,6 +17,8 @@ pub mod offline;
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod register;
+#[cfg(feature = "ssr")]
+pub mod setup;
 pub mod shell;
 pub mod statistics;
 

@@ -19,6 +19,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+pub mod check;
 pub mod pwa;
 
 /// Shared state of every request (as in Leptos' `session_auth_axum` example).

@@ -1,4 +1,4 @@
-//! `sotay`: serve (default), migrate, seed, open-meetings. Help is in Vietnamese and English; messages follow
+//! `sotay`: serve (default), migrate, seed, open-meetings, init, check. Help is in Vietnamese and English; messages follow
 //! SOTAY_LANG (vi by default).
 
 use app::platform::cli_text::{bilingual, cli_text, operator_locale, CliText};
@@ -37,6 +37,33 @@ enum Command {
         #[arg(long)]
         month: Option<String>,
     },
+    Init {
+        #[arg(long)]
+        org_name: Option<String>,
+        #[arg(long)]
+        org_code: Option<String>,
+        #[arg(long)]
+        org_kind: Option<String>,
+        #[arg(long)]
+        admin_name: Option<String>,
+        #[arg(long)]
+        admin_phone: Option<String>,
+        #[arg(long)]
+        admin_member_code: Option<String>,
+        #[arg(long)]
+        admin_birth_date: Option<String>,
+        #[arg(long)]
+        admin_gender: Option<String>,
+        #[arg(long)]
+        admin_joined_date: Option<String>,
+        #[arg(long)]
+        admin_official_date: Option<String>,
+        #[arg(long)]
+        admin_ethnicity: Option<String>,
+        #[arg(long)]
+        new_code: bool,
+    },
+    Check,
 }
 
 fn command() -> clap::Command {
@@ -54,6 +81,22 @@ fn command() -> clap::Command {
                 .mut_arg("force", |a| a.help(bilingual(CliText::SeedForce)))
         })
         .mut_subcommand("open-meetings", |c| c.about(bilingual(CliText::OpenMeetings)).mut_arg("month", |a| a.help(bilingual(CliText::OpenMeetingsMonth))))
+        .mut_subcommand("init", |c| {
+            c.about(bilingual(CliText::Init))
+                .mut_arg("org_name", |a| a.help(bilingual(CliText::InitOrgName)))
+                .mut_arg("org_code", |a| a.help(bilingual(CliText::InitOrgCode)))
+                .mut_arg("org_kind", |a| a.help(bilingual(CliText::InitOrgKind)))
+                .mut_arg("admin_name", |a| a.help(bilingual(CliText::InitAdminName)))
+                .mut_arg("admin_phone", |a| a.help(bilingual(CliText::InitAdminPhone)))
+                .mut_arg("admin_member_code", |a| a.help(bilingual(CliText::InitAdminMemberCode)))
+                .mut_arg("admin_birth_date", |a| a.help(bilingual(CliText::InitAdminBirthDate)))
+                .mut_arg("admin_gender", |a| a.help(bilingual(CliText::InitAdminGender)))
+                .mut_arg("admin_joined_date", |a| a.help(bilingual(CliText::InitAdminJoinedDate)))
+                .mut_arg("admin_official_date", |a| a.help(bilingual(CliText::InitAdminOfficialDate)))
+                .mut_arg("admin_ethnicity", |a| a.help(bilingual(CliText::InitAdminEthnicity)))
+                .mut_arg("new_code", |a| a.help(bilingual(CliText::InitNewCode)))
+        })
+        .mut_subcommand("check", |c| c.about(bilingual(CliText::Check)))
 }
 
 #[tokio::main]
@@ -70,6 +113,15 @@ async fn main() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::Seed { members, documents, if_empty, replace, force } => run_seed(&config, members, documents, if_empty, replace, force).await,
         Command::OpenMeetings { month } => open_meetings(&config, month).await,
+        Command::Init { org_name, org_code, org_kind, admin_name, admin_phone, admin_member_code, admin_birth_date, admin_gender, admin_joined_date, admin_official_date, admin_ethnicity, new_code } => {
+            let input = app::setup::InitInput { org_name, org_code, org_kind, admin_name, admin_phone, admin_member_code, admin_birth_date, admin_gender, admin_joined_date, admin_official_date, admin_ethnicity };
+            init(&config, input, new_code).await
+        }
+        Command::Check => {
+            let report = server::check::run(&config).await;
+            print!("{}", report.render(operator_locale()));
+            return if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,6 +198,42 @@ async fn open_meetings(config: &Config, month: Option<String>) -> Result<(), Box
     let created = app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix()).await.map_err(describe)?;
     println!("{} {}: {created} — {:.1} s", cli_text(CliText::OpenMeetingsDone, locale), month.code(), started.elapsed().as_secs_f64());
     db.close().await;
+    Ok(())
+}
+
+/// Who runs a console command and where, for the audit log: `console user@host`.
+fn operator() -> String {
+    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "?".to_string());
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "?".to_string());
+    format!("console {user}@{host}")
+}
+
+/// `sotay init`: the root organisation and its first admin on an empty database, or with
+/// `--new-code` a fresh code for a root admin.
+async fn init(config: &Config, input: app::setup::InitInput, new_code: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let locale = operator_locale();
+    let db = connect(config).await?;
+    let done = if new_code {
+        let phone = input.admin_phone.unwrap_or_default();
+        app::setup::new_code(&db, &phone, &operator()).await.map_err(describe)?
+    } else {
+        // Refused before the options are read: on a database in use, nothing else matters.
+        if !app::setup::is_empty(&db).await.map_err(describe)? {
+            return Err(describe(app::platform::error::AppError::field("database", "err_init_not_empty")).into());
+        }
+        let plan = app::setup::parse(&input, app::setup::today()).map_err(|e| describe(app::platform::error::AppError::Invalid(e)))?;
+        app::setup::init(&db, plan, &operator()).await.map_err(describe)?
+    };
+    db.close().await;
+    let expires = app::platform::clock::local_time_text(done.expires);
+    if !new_code {
+        println!("{}: {}", cli_text(CliText::InitDone, locale), done.org_name);
+    }
+    println!("{}: {} ({})", cli_text(CliText::InitAdmin, locale), done.admin_name, done.phone);
+    println!("{}: {}", cli_text(CliText::InitCode, locale), done.code);
+    println!("{}: {expires}", cli_text(CliText::InitExpires, locale));
+    let url = std::env::var("SOTAY_PUBLIC_URL").unwrap_or_default();
+    println!("{} {}/kich-hoat", cli_text(CliText::InitNext, locale), url.trim_end_matches('/'));
     Ok(())
 }
 

@@ -462,7 +462,7 @@ pub async fn account_of_member(conn: &mut AnyConnection, member_id: i64) -> Resu
     })
 }
 
-pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, purpose: &str, expires_at: i64, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, purpose: &str, expires_at: i64, by: Option<i64>, now: i64) -> Result<(), AppError> {
     // Only the newest code of an account works.
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL").bind(now).bind(account_id).execute(&mut *conn).await?;
     sqlx::query("INSERT INTO activation_codes (account_id, code_hash, purpose, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")

@@ -282,6 +282,60 @@ pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: 
     Ok(())
 }
 
+/// A one-time code: eight random digits, read out over the phone as easily as typed.
+fn fresh_code() -> String {
+    use rand::Rng;
+    let n: u32 = rand::rng().random_range(0..100_000_000);
+    format!("{n:08}")
+}
+
+/// The first admin of a new deployment (`sotay init`): an account for `member_id` waiting for
+/// its password, an admin grant over `org_id`, and a one-time activation code, all in the
+/// caller's transaction. There is no issuer: the operator at the server's console.
+/// Returns the account id, the code and when it expires.
+pub async fn bootstrap_admin(conn: &mut sqlx::AnyConnection, member_id: i64, org_id: i64, now: i64) -> Result<(i64, String, i64), AppError> {
+    let code = fresh_code();
+    let code_hash = hash_password(code.clone()).await?;
+    let expires = now + ACTIVATION_CODE_DAYS * 86_400;
+    let account_id = repo::insert_account(conn, member_id, None, "disabled", now).await?;
+    repo::insert_grant(conn, account_id, org_id, Role::Admin, None, now).await?;
+    repo::insert_activation_code(conn, account_id, &code_hash, "activate", expires, None, now).await?;
+    Ok((account_id, code, expires))
+}
+
+/// A fresh code for an account from the server's console (`sotay init --new-code`): as
+/// `issue_activation_code`, with the operator (`who`, console user and host) in place of an
+/// issuer. Returns the code and when it expires.
+pub async fn console_code(db: &Db, account_id: i64, member_id: i64, org_id: i64, who: &str, now: i64) -> Result<(String, i64), AppError> {
+    let code = fresh_code();
+    let code_hash = hash_password(code.clone()).await?;
+    let expires = now + ACTIVATION_CODE_DAYS * 86_400;
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    let purpose = match repo::account_of_member(&mut tx, member_id).await? {
+        Some((_, status)) if status == "blocked" => return Err(AppError::field("admin-phone", "err_account_blocked")),
+        Some((_, status)) if status == "active" => "reset",
+        _ => "activate",
+    };
+    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, None, now).await?;
+    if purpose == "reset" {
+        let subject = format!("{}: {who}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued));
+        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[member_id], "account", member_id, &subject, now).await?;
+    }
+    audit::record(&mut tx, AuditEntry {
+        on_behalf_of: Some(member_id),
+        target_type: Some("account"),
+        target_id: Some(account_id),
+        org_id: Some(org_id),
+        detail: Some("console".to_string()),
+        ip: Some(who.to_string()),
+        ..AuditEntry::new(if purpose == "reset" { AuditAction::ResetCodeIssued } else { AuditAction::ActivationCodeIssued })
+    })
+    .await?;
+    tx.commit().await?;
+    Ok((code, expires))
+}
+
 /// Creates the member's account if needed and issues a fresh one-time code (7 days), stored as
 /// an argon2id hash. For an active account the code resets the password, and the member is told
 /// at once (notification and push) who issued it. Only for a person the issuer has authority
@@ -292,11 +346,7 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
         return Err(AppError::Forbidden);
     }
     crate::platform::session::require_recent_verification(user, now_unix())?;
-    let code: String = {
-        use rand::Rng;
-        let n: u32 = rand::rng().random_range(0..100_000_000);
-        format!("{n:08}")
-    };
+    let code = fresh_code();
     let code_hash = hash_password(code.clone()).await?;
     let now = now_unix();
     let expires = now + ACTIVATION_CODE_DAYS * 86_400;
@@ -309,7 +359,7 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
         Some((id, _)) => (id, "activate"),
         None => (repo::insert_account(&mut tx, member_id, None, "disabled", now).await?, "activate"),
     };
-    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, user.actor.account_id, now).await?;
+    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, Some(user.actor.account_id), now).await?;
     if purpose == "reset" {
         let subject = format!("{}: {}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued), user.full_name);
         crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[member_id], "account", member_id, &subject, now).await?;

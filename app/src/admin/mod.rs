@@ -121,14 +121,7 @@ async fn audit(
 
 #[cfg(feature = "ssr")]
 fn parse_name(name: &str) -> Result<String, AppError> {
-    let name = crate::domain::text::nfc(name.trim());
-    if name.is_empty() {
-        return Err(AppError::field("name", "err_required"));
-    }
-    if name.chars().count() > 200 {
-        return Err(AppError::field("name", "err_too_long"));
-    }
-    Ok(name)
+    crate::domain::org::parse_org_name(name).map_err(|key| AppError::field("name", key))
 }
 
 /// One organisation of the viewer's tree and the live ones directly under it. `org` 0 = the
@@ -185,11 +178,8 @@ pub async fn create_org(parent_id: i64, kind: String, name: String, code: String
             errors.push(crate::domain::register::FieldError::new("kind", "err_org_kind"));
         }
         let name = parse_name(&name).map_err(|e| if let AppError::Invalid(f) = e { errors.extend(f) }).ok();
-        let code = code.trim().to_string();
-        if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
-            errors.push(crate::domain::register::FieldError::new("code", "err_org_code"));
-        }
-        let (Some(kind), Some(name), true) = (kind, name, errors.is_empty()) else {
+        let code = crate::domain::org::parse_org_code(&code).map_err(|_| errors.push(crate::domain::register::FieldError::new("code", "err_org_code"))).ok();
+        let (Some(kind), Some(name), Some(code), true) = (kind, name, code, errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
         let mut conn = db.pool().acquire().await?;

@@ -43,6 +43,8 @@ coded_enum!(
         AttachmentUploaded = "attachment_uploaded",
         QuestionAdded = "document_question_added",
         ReadingReminder = "reading_reminder",
+        /// `sotay init`: the root organisation and its first admin created from the console.
+        Initialized = "system.init",
         OrgCreate = "org.create",
         OrgRename = "org.rename",
         OrgMove = "org.move",
@@ -55,6 +57,8 @@ coded_enum!(
         /// The register written from the file.
         ImportApplied = "register.import",
         ImportDiscarded = "register.import_discard",
+        /// The organisation tree written from a file (created, renamed, moved, dissolved).
+        OrgImportApplied = "org.import",
         MeetingCreate = "meeting.create",
         MeetingUpdate = "meeting.update",
         MeetingPublish = "meeting.publish",

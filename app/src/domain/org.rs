@@ -64,6 +64,35 @@ impl OrgKind {
     }
 }
 
+/// The longest organisation code accepted (the national database's are short).
+pub const MAX_ORG_CODE_CHARS: usize = 40;
+pub const MAX_ORG_NAME_CHARS: usize = 200;
+
+/// An organisation's code as typed or exported: ASCII letters, digits, `-`, `_` and `.`, at
+/// most `MAX_ORG_CODE_CHARS`; surrounding spaces dropped. The error is an i18n key.
+pub fn parse_org_code(raw: &str) -> Result<String, &'static str> {
+    let code = raw.trim();
+    if code.is_empty() {
+        return Err("err_required");
+    }
+    if code.len() > MAX_ORG_CODE_CHARS || !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err("err_org_code");
+    }
+    Ok(code.to_string())
+}
+
+/// An organisation's name: NFC, trimmed, required, at most `MAX_ORG_NAME_CHARS`.
+pub fn parse_org_name(raw: &str) -> Result<String, &'static str> {
+    let name = super::text::nfc(raw.trim());
+    if name.is_empty() {
+        return Err("err_required");
+    }
+    if name.chars().count() > MAX_ORG_NAME_CHARS {
+        return Err("err_too_long");
+    }
+    Ok(name)
+}
+
 /// The path of an organisation in the tree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OrgPath(String);
@@ -176,6 +205,17 @@ mod tests {
         let own_child = OrgPath::parse("/1/7/42/").unwrap();
         assert_eq!(ward.moved_under(&own_child), Err(OrgPathError::IntoOwnSubtree));
         assert_eq!(ward.moved_under(&ward), Err(OrgPathError::IntoOwnSubtree));
+    }
+
+    #[test]
+    fn codes_and_names() {
+        assert_eq!(parse_org_code("  T01.X-2_a "), Ok("T01.X-2_a".to_string()));
+        assert_eq!(parse_org_code(" "), Err("err_required"));
+        assert_eq!(parse_org_code("Mã 1"), Err("err_org_code"));
+        assert_eq!(parse_org_code(&"A".repeat(41)), Err("err_org_code"));
+        assert_eq!(parse_org_name("  Chi bộ 1 "), Ok("Chi bộ 1".to_string()));
+        assert_eq!(parse_org_name(""), Err("err_required"));
+        assert_eq!(parse_org_name(&"x".repeat(201)), Err("err_too_long"));
     }
 
     #[test]

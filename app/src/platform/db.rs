@@ -106,6 +106,32 @@ impl Db {
         Ok(())
     }
 
+    /// How the database's applied migrations compare with this binary's, without running any
+    /// (`sotay check`).
+    pub async fn migration_state(&self) -> Result<MigrationState, sqlx::Error> {
+        use sqlx::Row;
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        // No table yet: nothing applied.
+        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await {
+            Ok(rows) => rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?,
+            Err(sqlx::Error::Database(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let mut state = MigrationState::default();
+        for m in migrator.iter() {
+            match applied.iter().find(|(v, _)| *v == m.version) {
+                None => state.pending.push(m.version),
+                Some((_, sum)) if sum.as_slice() != &*m.checksum => state.modified.push(m.version),
+                Some(_) => {}
+            }
+        }
+        state.unknown = applied.iter().map(|(v, _)| *v).filter(|v| !migrator.iter().any(|m| m.version == *v)).collect();
+        Ok(state)
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -122,6 +148,22 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Migrations of this binary not yet applied, applied ones whose file changed since, and
+/// applied ones this binary does not know (a newer version ran against the database).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationState {
+    pub pending: Vec<i64>,
+    pub modified: Vec<i64>,
+    pub unknown: Vec<i64>,
+}
+
+/// The file of a `sqlite:` URL, `None` for any other.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty()).then(|| std::path::PathBuf::from(path))
 }
 
 /// Whether a pooled connection is checked before use (see `Db::connect`).

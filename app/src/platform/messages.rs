@@ -30,6 +30,8 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_forbidden" => td_string!(locale, err_forbidden),
         "err_identifier_empty" => td_string!(locale, err_identifier_empty),
         "err_identifier_invalid" => td_string!(locale, err_identifier_invalid),
+        "err_init_not_empty" => td_string!(locale, err_init_not_empty),
+        "err_init_no_root_admin" => td_string!(locale, err_init_no_root_admin),
         "err_internal" => td_string!(locale, err_internal),
         "err_invalid" => td_string!(locale, err_invalid),
         "err_invalid_value" => td_string!(locale, err_invalid_value),
