@@ -263,7 +263,8 @@ async fn upload_attachment(
     }
 }
 
-/// `POST /quan-tri/nhap-du-lieu/tep`: a register file for import (multipart: `don_vi`, `tep`),
+/// `POST /quan-tri/nhap-du-lieu/tep`: a file for import (multipart: `don_vi`, `loai` —
+/// `to_chuc` for the organisation tree, `dang_vien` (default) for members — and `tep`),
 /// read in chunks and refused past the cap; the answer is a redirect to the job's page, where
 /// reading goes on in the background.
 async fn upload_import(
@@ -291,6 +292,7 @@ async fn upload_import(
         Err(_) => return back("err_upload_missing"),
     };
     let mut org: i64 = 0;
+    let mut kind = app::import::ImportKind::Members;
     let mut bytes: Vec<u8> = Vec::new();
     let mut name = String::new();
     loop {
@@ -298,6 +300,12 @@ async fn upload_import(
             Ok(Some(field)) if field.name() == Some("don_vi") => match small_field(field).await {
                 Some(t) => org = t.trim().parse().unwrap_or(0),
                 None => return back("err_invalid_value"),
+            },
+            // What the file holds: the organisation tree or (by default) the members.
+            Ok(Some(field)) if field.name() == Some("loai") => match small_field(field).await.as_deref().map(str::trim) {
+                Some("to_chuc") => kind = app::import::ImportKind::Orgs,
+                Some("dang_vien") => kind = app::import::ImportKind::Members,
+                _ => return back("err_invalid_value"),
             },
             Ok(Some(mut field)) if field.name() == Some("tep") => {
                 name = field.file_name().unwrap_or("").to_string();
@@ -320,7 +328,7 @@ async fn upload_import(
             Err(_) => return back("err_network"),
         }
     }
-    match app::import::service::create_job(&state.db, &user, org, &name, bytes, addr.map(|a| a.0 .0)).await {
+    match app::import::service::create_job(&state.db, &user, org, kind, &name, bytes, addr.map(|a| a.0 .0)).await {
         Ok(id) => see_other(&format!("{PAGE}?lan={id}")),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::Invalid(fields)) => back(&fields[0].key),

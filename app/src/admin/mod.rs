@@ -224,7 +224,7 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
         let new_path = org.path.moved_under(&parent.path).map_err(|e| AppError::field("new_parent_code", &e.to_string()))?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let moved = repo::move_subtree(&mut tx, &org.path, org.id, &new_path, parent.id, crate::platform::clock::now_unix()).await?;
+        let moved = crate::register::repo::move_subtree_in(&mut tx, &org.path, org.id, &new_path, parent.id, crate::platform::clock::now_unix()).await?;
         audit(&mut tx, &user, AuditAction::OrgMove, id, format!("{} → {} ({moved} organisations)", org.path.as_str(), new_path.as_str())).await?;
         tx.commit().await?;
         Ok(())
@@ -255,7 +255,7 @@ pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
         for child in repo::child_paths(&mut tx, org.id).await? {
             let c = crate::register::repo::org_by_id(&db, child).await?;
             let new_path = c.path.moved_under(&into.path).map_err(|e| AppError::field("into_code", &e.to_string()))?;
-            repo::move_subtree(&mut tx, &c.path, c.id, &new_path, into.id, now).await?;
+            crate::register::repo::move_subtree_in(&mut tx, &c.path, c.id, &new_path, into.id, now).await?;
         }
         repo::dissolve(&mut tx, org.id, Some(into.id), now).await?;
         audit(&mut tx, &user, AuditAction::OrgMerge, id, format!("{} ({}) → {} ({}), {members} members", org.name, org.code, into.name, into.code)).await?;

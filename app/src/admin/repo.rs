@@ -1,7 +1,6 @@
 //! SQL of the organisation tree's changes (creating and moving use the register's own
 //! `insert_org` and `move_subtree`). Everything here runs in the caller's transaction.
 
-use crate::domain::org::OrgPath;
 use crate::platform::error::AppError;
 use sqlx::{AnyConnection, Row};
 
@@ -79,31 +78,6 @@ pub async fn child_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, 
         .map(|r| r.try_get(0))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
-}
-
-/// Moves a subtree under a new parent inside the caller's transaction (the register's
-/// `move_subtree` does the same on its own connection).
-pub async fn move_subtree(conn: &mut AnyConnection, org: &OrgPath, org_id: i64, new_path: &OrgPath, new_parent: i64, now: i64) -> Result<u64, AppError> {
-    let depth_change = new_path.depth() as i64 - org.depth() as i64;
-    Ok(sqlx::query(
-        "UPDATE organizations
-         SET path = $1 || substr(path, CAST($2 AS INTEGER)),
-             depth = depth + $3,
-             parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END,
-             updated_at = $6
-         WHERE path >= $7 AND path < $8",
-    )
-    .bind(new_path.as_str().to_string())
-    .bind(org.as_str().len() as i64 + 1)
-    .bind(depth_change)
-    .bind(org_id)
-    .bind(new_parent)
-    .bind(now)
-    .bind(org.as_str().to_string())
-    .bind(org.subtree_upper())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
 }
 
 /// Where the member was before (merges), newest first: (organisation name, until).

@@ -13,6 +13,8 @@ pub mod meeting;
 pub mod net;
 pub mod notification;
 pub mod org;
+#[cfg(feature = "ssr")]
+pub mod org_import;
 pub mod permission;
 pub mod phone;
 pub mod register;

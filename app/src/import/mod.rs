@@ -1,5 +1,6 @@
 //! Register import (`/quan-tri/nhap-du-lieu`) and the reconciliation report
-//! (`/quan-tri/doi-soat`). An admin uploads an export of the national member database; the
+//! (`/quan-tri/doi-soat`). An admin uploads an export of the national database — the
+//! organisation tree first (`ImportKind::Orgs`), then the members; the
 //! file is read in the background (`file`), its columns mapped (guessed from the Vietnamese
 //! headers), and a dry run lists new members, changes old → new, members missing from the file,
 //! rows that fail and exemption changes — before anything is written. Applying runs one
@@ -18,6 +19,14 @@ use crate::domain::register::{Change, FieldError};
 use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+crate::domain::meeting::coded_enum!(
+    /// What an import file holds: the member register or the organisation tree.
+    ImportKind {
+        Members = "members",
+        Orgs = "orgs",
+    }
+);
 
 /// The stages of one import, in order (`failed` and `discarded` end it early).
 pub const STAGE_READING: &str = "reading";
@@ -101,6 +110,12 @@ pub struct CheckSummary {
     pub invalid_list: Vec<InvalidItem>,
     pub missing_list: Vec<RowItem>,
     pub exemption_list: Vec<ExemptionItem>,
+    /// Tree files: organisations moved under another parent (counted in `changed`), and the
+    /// missing ones that could be dissolved on request (empty, nothing left under them).
+    #[serde(default)]
+    pub moved: u32,
+    #[serde(default)]
+    pub dissolvable: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,11 +125,15 @@ pub struct ApplyResult {
     pub moved: u32,
     pub unchanged: u32,
     pub skipped: u32,
+    /// Tree files: missing organisations dissolved on request.
+    #[serde(default)]
+    pub dissolved: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobView {
     pub id: i64,
+    pub kind: ImportKind,
     pub org_id: i64,
     pub org_name: String,
     pub file_name: String,
@@ -135,6 +154,7 @@ pub struct JobView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobListItem {
     pub id: i64,
+    pub kind: ImportKind,
     pub file_name: String,
     pub org_name: String,
     pub stage: String,
@@ -224,12 +244,14 @@ pub async fn check_import(id: i64, mapping: String) -> Result<(), AppError> {
     .map_err(crate::platform::error::with_status)
 }
 
+/// Applies the dry run; for a tree file, `dissolve_missing` also dissolves the organisations
+/// the file no longer names that are empty (never deleted).
 #[server(prefix = "/api", endpoint = "apply_import")]
-pub async fn apply_import(id: i64) -> Result<(), AppError> {
+pub async fn apply_import(id: i64, #[server(default)] dissolve_missing: bool) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        service::start_apply(&db, &user, id).await
+        service::start_apply(&db, &user, id, dissolve_missing).await
     }
     .await
     .map_err(crate::platform::error::with_status)

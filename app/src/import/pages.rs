@@ -30,7 +30,20 @@ pub fn field_name(l: Locale, code: &str) -> &'static str {
         "exempt_reason" => td_string!(l, imp_field_exempt_reason),
         "position" => td_string!(l, imp_field_position),
         "address" => td_string!(l, imp_field_address),
+        "org_name" => td_string!(l, imp_field_org_name),
+        "org_kind" => td_string!(l, imp_field_org_kind),
+        "parent_code" => td_string!(l, imp_field_parent_code),
         _ => td_string!(l, imp_field_row),
+    }
+}
+
+/// The columns of a tree file, in the order the mapping step offers them.
+const ORG_FIELD_CODES: [&str; 4] = ["org_code", "org_name", "org_kind", "parent_code"];
+
+fn kind_label(l: Locale, kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Members => td_string!(l, imp_kind_members),
+        ImportKind::Orgs => td_string!(l, imp_kind_orgs),
     }
 }
 
@@ -104,6 +117,9 @@ fn show_value(l: Locale, field: &str, v: &str) -> String {
     if v.is_empty() {
         return td_string!(l, imp_empty_value).to_string();
     }
+    if field == "org_kind" {
+        return crate::admin::pages::kind_name(l, v).to_string();
+    }
     // ISO dates read as Vietnamese dates.
     if field.ends_with("_date") || field == "exempt_since" {
         if let Ok(d) = crate::domain::register::Date::parse(v) {
@@ -155,6 +171,12 @@ fn UploadPanel() -> impl IntoView {
                                         {o.orgs.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
                                     </select>
                                 </div>
+                                <fieldset class="field">
+                                    <legend>{t!(i18n, imp_kind)}</legend>
+                                    <label class="choice"><input type="radio" name="loai" value="to_chuc" data-testid="import-kind-orgs" />" "{t!(i18n, imp_kind_orgs)}</label>
+                                    <label class="choice"><input type="radio" name="loai" value="dang_vien" checked data-testid="import-kind-members" />" "{t!(i18n, imp_kind_members)}</label>
+                                    <p class="hint">{t!(i18n, imp_kind_hint)}</p>
+                                </fieldset>
                                 <div class="field">
                                     <label for="f-imp-file">{t!(i18n, imp_file)}</label>
                                     <p class="hint" id="f-imp-file-hint">{t!(i18n, imp_file_hint)}</p>
@@ -175,7 +197,7 @@ fn UploadPanel() -> impl IntoView {
                                         {o.jobs.iter().map(|j| view! {
                                             <li class="item">
                                                 <a class="item-title" href=format!("/quan-tri/nhap-du-lieu?lan={}", j.id)>{j.file_name.clone()}</a>
-                                                <p class="note">{j.org_name.clone()}" · "{j.created.clone()}" · "{stage_name(l, &j.stage)}</p>
+                                                <p class="note">{kind_label(l, j.kind)}" · "{j.org_name.clone()}" · "{j.created.clone()}" · "{stage_name(l, &j.stage)}</p>
                                             </li>
                                         }).collect_view()}
                                     </ul>
@@ -223,7 +245,7 @@ fn JobBody(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
         <section class="card" aria-labelledby="imp-job">
             <h2 id="imp-job" data-testid="import-file">{j.file_name.clone()}</h2>
             <p class="meta">
-                {j.org_name.clone()}" · "{j.created.clone()}
+                <span data-testid="import-kind">{kind_label(l, j.kind)}</span>" · "{j.org_name.clone()}" · "{j.created.clone()}
                 {j.encoding.clone().map(|e| view! { " · "{t!(i18n, imp_read_as)}" "<span data-testid="import-encoding">{encoding_name(l, &e)}</span> })}
             </p>
             <p data-testid="import-stage" class="status-line">{stage_name(l, &stage)}</p>
@@ -250,19 +272,30 @@ fn JobBody(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
         STAGE_CHECKED => view! { <Checked j=j.clone() tick /> }.into_any(),
         STAGE_APPLIED => {
             let r = j.result.clone().unwrap_or_default();
+            let orgs = j.kind == ImportKind::Orgs;
             view! {
                 <section class="card" aria-labelledby="imp-applied">
                     <h2 id="imp-applied">{t!(i18n, imp_applied)}</h2>
                     <dl class="figures" data-testid="import-result">
                         <div><dt>{t!(i18n, imp_inserted)}</dt><dd data-testid="result-inserted">{r.inserted}</dd></div>
                         <div><dt>{t!(i18n, imp_updated)}</dt><dd data-testid="result-updated">{r.updated}</dd></div>
-                        <div><dt>{t!(i18n, imp_moved)}</dt><dd>{r.moved}</dd></div>
+                        <div><dt>{if orgs { td_string!(l, imp_moved_orgs) } else { td_string!(l, imp_moved) }}</dt><dd>{r.moved}</dd></div>
                         <div><dt>{t!(i18n, imp_unchanged)}</dt><dd>{r.unchanged}</dd></div>
                         <div><dt>{t!(i18n, imp_skipped)}</dt><dd>{r.skipped}</dd></div>
+                        {orgs.then(|| view! { <div><dt>{t!(i18n, imp_dissolved)}</dt><dd data-testid="result-dissolved">{r.dissolved}</dd></div> })}
                     </dl>
                     <p class="actions">
-                        <a class="btn btn-primary" href=format!("/quan-tri/doi-soat?don_vi={}", j.org_id) data-testid="import-reconcile">{t!(i18n, imp_reconcile)}</a>
-                        <a class="btn btn-secondary" href="/quan-tri/nhap-du-lieu" rel="external">{t!(i18n, imp_new_file)}</a>
+                        {if orgs {
+                            view! {
+                                <a class="btn btn-primary" href="/quan-tri/nhap-du-lieu" rel="external" data-testid="import-then-members">{t!(i18n, imp_then_members)}</a>
+                                <a class="btn btn-secondary" href="/quan-tri">{t!(i18n, imp_see_tree)}</a>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <a class="btn btn-primary" href=format!("/quan-tri/doi-soat?don_vi={}", j.org_id) data-testid="import-reconcile">{t!(i18n, imp_reconcile)}</a>
+                                <a class="btn btn-secondary" href="/quan-tri/nhap-du-lieu" rel="external">{t!(i18n, imp_new_file)}</a>
+                            }.into_any()
+                        }}
                     </p>
                 </section>
             }
@@ -293,6 +326,7 @@ fn MappingForm(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let id = j.id;
     let choices: Vec<RwSignal<String>> = j.columns.iter().map(|c| RwSignal::new(c.field.clone().unwrap_or_default())).collect();
+    let fields: &'static [&'static str] = if j.kind == ImportKind::Orgs { &ORG_FIELD_CODES } else { &FIELD_CODES };
     let action = ServerAction::<CheckImport>::new();
     let error = action_error(action.value());
     Effect::new(move |_| {
@@ -348,7 +382,7 @@ fn MappingForm(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
                                 prop:value=move || choice.get()
                                 on:change=move |ev| choice.set(event_target_value(&ev))>
                                 <option value="">{t!(i18n, imp_not_used)}</option>
-                                {FIELD_CODES.iter().map(|f| view! { <option value=*f selected=c.field.as_deref() == Some(*f)>{field_name(l, f)}</option> }).collect_view()}
+                                {fields.iter().map(|f| view! { <option value=*f selected=c.field.as_deref() == Some(*f)>{field_name(l, f)}</option> }).collect_view()}
                             </select>
                         </div>
                     }
@@ -375,6 +409,9 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
             tick.update(|n| *n += 1);
         }
     });
+    let orgs = j.kind == ImportKind::Orgs;
+    let dissolve = RwSignal::new(false);
+    let dissolvable = s.dissolvable;
     let writes = s.new + s.changed;
     let more = |n: u32, shown: usize| (n as usize > shown).then(|| view! { <p class="note">{t!(i18n, imp_list_more)}</p> });
     let j2 = j.clone();
@@ -389,10 +426,16 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
                 <div><dt>{t!(i18n, imp_unchanged)}</dt><dd data-testid="sum-unchanged">{s.unchanged}</dd></div>
                 <div><dt>{t!(i18n, imp_invalid)}</dt><dd data-testid="sum-invalid">{s.invalid}</dd></div>
                 <div><dt>{t!(i18n, imp_missing)}</dt><dd data-testid="sum-missing">{s.missing}</dd></div>
-                <div><dt>{t!(i18n, imp_exempt_starts)}</dt><dd>{s.exempt_starts}</dd></div>
-                <div><dt>{t!(i18n, imp_exempt_ends)}</dt><dd>{s.exempt_ends}</dd></div>
+                {if orgs {
+                    view! { <div><dt>{t!(i18n, imp_moved_orgs)}</dt><dd data-testid="sum-moved">{s.moved}</dd></div> }.into_any()
+                } else {
+                    view! {
+                        <div><dt>{t!(i18n, imp_exempt_starts)}</dt><dd>{s.exempt_starts}</dd></div>
+                        <div><dt>{t!(i18n, imp_exempt_ends)}</dt><dd>{s.exempt_ends}</dd></div>
+                    }.into_any()
+                }}
             </dl>
-            <p class="note" data-testid="exempt-counts">{t!(i18n, imp_exempt_counts)}" "{s.file_exempt}" · "{t!(i18n, imp_exempt_app)}" "{s.app_exempt}</p>
+            {(!orgs).then(|| view! { <p class="note" data-testid="exempt-counts">{t!(i18n, imp_exempt_counts)}" "{s.file_exempt}" · "{t!(i18n, imp_exempt_app)}" "{s.app_exempt}</p> })}
         </section>
 
         {(!s.invalid_list.is_empty()).then(|| view! {
@@ -437,7 +480,11 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
             <section class="card" aria-labelledby="imp-new">
                 <h2 id="imp-new">{t!(i18n, imp_new)}" ("{s.new}")"</h2>
                 <ul class="plain-list" data-testid="new-list">
-                    {s.new_list.iter().map(|r| view! { <li>{r.code.clone()}" "{r.name.clone()}" — "{r.org.clone()}</li> }).collect_view()}
+                    {s.new_list.iter().map(|r| {
+                        // A new organisation shows the code of the one it goes under.
+                        let under = if orgs { format!("{} {}", td_string!(l, imp_under), r.org) } else { r.org.clone() };
+                        view! { <li>{r.code.clone()}" "{r.name.clone()}" — "{under}</li> }
+                    }).collect_view()}
                 </ul>
                 {more(s.new, s.new_list.len())}
             </section>
@@ -458,7 +505,7 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
         {(!s.missing_list.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="imp-missing">
                 <h2 id="imp-missing">{t!(i18n, imp_missing)}" ("{s.missing}")"</h2>
-                <p class="hint">{t!(i18n, imp_missing_hint)}</p>
+                <p class="hint">{if orgs { td_string!(l, imp_missing_orgs_hint) } else { td_string!(l, imp_missing_hint) }}</p>
                 <ul class="plain-list" data-testid="missing-list">
                     {s.missing_list.iter().map(|r| view! { <li>{r.code.clone()}" "{r.name.clone()}" — "{r.org.clone()}</li> }).collect_view()}
                 </ul>
@@ -470,12 +517,21 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
             <FormError error=apply_error />
             <crate::accounts::pages::ReauthPrompt error=apply_error />
             <FormError error=discard_error />
-            {if writes > 0 {
+            {(orgs && dissolvable > 0).then(|| view! {
+                <div class="field">
+                    <label class="choice">
+                        <input type="checkbox" data-testid="import-dissolve" prop:checked=move || dissolve.get() on:change=move |ev| dissolve.set(event_target_checked(&ev)) />
+                        " "{t!(i18n, imp_dissolve)}" ("{dissolvable}")"
+                    </label>
+                    <p class="hint">{t!(i18n, imp_dissolve_hint)}</p>
+                </div>
+            })}
+            {if writes > 0 || (orgs && dissolvable > 0) {
                 view! {
                     <p class="hint">{t!(i18n, imp_apply_hint)}</p>
                     <button type="button" class="btn btn-primary btn-wide" data-testid="import-apply"
                         disabled=move || apply.pending().get()
-                        on:click=move |_| { apply.dispatch(ApplyImport { id }); }>
+                        on:click=move |_| { apply.dispatch(ApplyImport { id, dissolve_missing: dissolve.get_untracked() }); }>
                         {t!(i18n, imp_apply)}
                     </button>
                 }.into_any()

@@ -27,21 +27,24 @@ pub struct JobRow {
     pub summary: Option<String>,
     pub plan_hash: Option<String>,
     pub result: Option<String>,
+    /// `ImportKind` code.
+    pub kind: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 /// The job and its file, in the caller's transaction.
-pub async fn insert_job(conn: &mut AnyConnection, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
+pub async fn insert_job(conn: &mut AnyConnection, kind: super::ImportKind, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO import_jobs (account_id, root_org_id, file_name, file_size, stage, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'reading', $5, $5) RETURNING id",
+        "INSERT INTO import_jobs (account_id, root_org_id, file_name, file_size, stage, created_at, updated_at, kind)
+         VALUES ($1, $2, $3, $4, 'reading', $5, $5, $6) RETURNING id",
     )
     .bind(account_id)
     .bind(root_org_id)
     .bind(file_name.to_string())
     .bind(bytes.len() as i64)
     .bind(now)
+    .bind(kind.code())
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)").bind(id).bind(bytes.to_vec()).execute(&mut *conn).await?;
@@ -52,7 +55,7 @@ pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
     let r = sqlx::query(
         "SELECT j.id, j.account_id, j.root_org_id, o.name AS org_name, j.file_name, j.file_size, j.stage, j.encoding,
                 j.error_key, j.error_line, j.headers, j.preview, j.row_count, j.mapping, j.summary, j.plan_hash,
-                j.result, j.created_at, j.updated_at
+                j.result, j.kind, j.created_at, j.updated_at
          FROM import_jobs j JOIN organizations o ON o.id = j.root_org_id WHERE j.id = $1",
     )
     .bind(id)
@@ -76,6 +79,7 @@ pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
         summary: r.try_get("summary")?,
         plan_hash: r.try_get("plan_hash")?,
         result: r.try_get("result")?,
+        kind: r.try_get("kind")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -83,7 +87,7 @@ pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
 
 pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListItem>, AppError> {
     let rows = sqlx::query(
-        "SELECT j.id, j.file_name, o.name AS org_name, j.stage, j.created_at
+        "SELECT j.id, j.file_name, o.name AS org_name, j.stage, j.kind, j.created_at
          FROM import_jobs j JOIN organizations o ON o.id = j.root_org_id
          WHERE j.account_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT 20",
     )
@@ -97,6 +101,7 @@ pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListI
                 file_name: r.try_get("file_name")?,
                 org_name: r.try_get("org_name")?,
                 stage: r.try_get("stage")?,
+                kind: super::ImportKind::from_code(&r.try_get::<String, _>("kind")?).unwrap_or(super::ImportKind::Members),
                 created: crate::platform::clock::local_time_text(r.try_get("created_at")?),
             })
         })
@@ -448,4 +453,68 @@ pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i6
     .fetch_one(db.pool())
     .await?;
     Ok(Some((r.try_get("n")?, r.try_get("exempt")?, at)))
+}
+
+/// The subtree as the tree import compares it: every organisation (dissolved ones too, so a row
+/// naming one is refused with its reason) with its parent and the members directly in it.
+pub async fn held_orgs(db: &Db, root: &OrgPath) -> Result<Vec<crate::domain::org_import::HeldOrg>, AppError> {
+    use crate::domain::org::OrgKind;
+    let rows = sqlx::query(
+        "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.dissolved_at,
+                (SELECT COUNT(*) FROM members m WHERE m.org_id = o.id) AS members
+         FROM organizations o WHERE o.path >= $1 AND o.path < $2",
+    )
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let kind: String = r.try_get("kind")?;
+            Ok(crate::domain::org_import::HeldOrg {
+                id,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                kind: OrgKind::from_code(&kind).ok_or_else(|| AppError::internal(&format!("organization {id} has bad kind")))?,
+                parent_id: r.try_get("parent_id")?,
+                live: r.try_get::<Option<i64>, _>("dissolved_at")?.is_none(),
+                members: r.try_get("members")?,
+            })
+        })
+        .collect()
+}
+
+/// An organisation as the tree import writes it, read inside the import's transaction (where
+/// earlier steps have moved it).
+pub async fn org_in_tx(conn: &mut AnyConnection, code: &str) -> Result<crate::register::Org, AppError> {
+    use crate::domain::org::{OrgKind, OrgPath};
+    let r = sqlx::query("SELECT id, parent_id, kind, name, code, path, depth FROM organizations WHERE code = $1").bind(code.to_string()).fetch_one(&mut *conn).await?;
+    let id: i64 = r.try_get("id")?;
+    let bad = |what: &str| AppError::internal(&format!("organization {id} has bad {what}"));
+    Ok(crate::register::Org {
+        id,
+        parent_id: r.try_get("parent_id")?,
+        kind: OrgKind::from_code(&r.try_get::<String, _>("kind")?).ok_or_else(|| bad("kind"))?,
+        name: r.try_get("name")?,
+        code: r.try_get("code")?,
+        path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|_| bad("path"))?,
+        depth: r.try_get("depth")?,
+    })
+}
+
+pub async fn rename_org(conn: &mut AnyConnection, id: i64, name: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3").bind(name.to_string()).bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn set_org_kind(conn: &mut AnyConnection, id: i64, kind: crate::domain::org::OrgKind, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET kind = $1, updated_at = $2 WHERE id = $3").bind(kind.code()).bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Dissolves an organisation the file no longer names (its row stays: history names it).
+pub async fn dissolve_org(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET dissolved_at = $1, updated_at = $1 WHERE id = $2 AND dissolved_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
 }

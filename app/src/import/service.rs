@@ -3,10 +3,12 @@
 //! this process's memory, their outcome in `import_jobs`.
 
 use super::repo::{self, HeldMember, OrgInfo};
-use super::{ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, Overview, InvalidItem, JobView, ReconcileReport, RowItem, LIST_LIMIT};
+use super::{ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, ImportKind, InvalidItem, JobView, Overview, ReconcileReport, RowItem, LIST_LIMIT};
 use crate::domain::audit::AuditAction;
 use crate::domain::import::{changes, check_mapping, exemption_change, guess_mapping, merged, parse_row, ExemptionChange, Field, Held, ImportRow, Mapping, MAX_FILE_BYTES};
 use crate::domain::org::OrgKind;
+use crate::domain::org_import::{self, OrgField, OrgMapping, Placement, TreePlan};
+use crate::domain::register::Change;
 use crate::domain::permission::{may, scopes, Action};
 use crate::domain::register::FieldError;
 use crate::platform::audit::{self, AuditEntry};
@@ -71,6 +73,19 @@ where
     });
 }
 
+/// The right a file of this kind needs: members come into the register, organisations change
+/// the tree.
+fn action_of(kind: ImportKind) -> Action {
+    match kind {
+        ImportKind::Members => Action::ImportRegister,
+        ImportKind::Orgs => Action::ManageTree,
+    }
+}
+
+fn kind_of(job: &repo::JobRow) -> ImportKind {
+    ImportKind::from_code(&job.kind).unwrap_or(ImportKind::Members)
+}
+
 /// The job, if it is the viewer's and they may still import into its organisation.
 async fn own_job(db: &Db, user: &CurrentUser, id: i64) -> Result<(repo::JobRow, Org), AppError> {
     let job = repo::job(db, id).await?;
@@ -78,7 +93,7 @@ async fn own_job(db: &Db, user: &CurrentUser, id: i64) -> Result<(repo::JobRow, 
         return Err(AppError::NotFound);
     }
     let org = crate::register::repo::org_by_id(db, job.root_org_id).await?;
-    if !may(&user.actor, Action::ImportRegister, &org.path) {
+    if !may(&user.actor, action_of(kind_of(&job)), &org.path) {
         return Err(AppError::Forbidden);
     }
     Ok((job, org))
@@ -104,13 +119,13 @@ fn audit_entry(action: AuditAction, account: i64, id: i64, org_id: i64, detail: 
 
 /// A file arrives: the job is recorded with the bytes and reading starts in the background.
 /// `ip` is the uploader's address (the upload is a plain HTTP handler, not a server function).
-pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &str, bytes: Vec<u8>, ip: Option<String>) -> Result<i64, AppError> {
+pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, kind: ImportKind, file_name: &str, bytes: Vec<u8>, ip: Option<String>) -> Result<i64, AppError> {
     let org = match crate::register::repo::org_by_id(db, org_id).await {
         Ok(o) => o,
         Err(AppError::NotFound) => return Err(AppError::Forbidden),
         Err(e) => return Err(e),
     };
-    if !may(&user.actor, Action::ImportRegister, &org.path) {
+    if !may(&user.actor, action_of(kind), &org.path) {
         return Err(AppError::Forbidden);
     }
     if bytes.is_empty() {
@@ -122,15 +137,15 @@ pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &st
     let name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
     let name = if name.trim().is_empty() { "tep".to_string() } else { name };
     let mut tx = db.pool().begin().await?;
-    let id = repo::insert_job(&mut tx, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
-    let detail = format!("{name} ({} bytes)", bytes.len());
+    let id = repo::insert_job(&mut tx, kind, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
+    let detail = format!("{name} ({} bytes, {})", bytes.len(), kind.code());
     audit::record(&mut tx, audit_entry(AuditAction::ImportUploaded, user.actor.account_id, id, org.id, Some(detail), ip)).await?;
     tx.commit().await?;
     LazyLock::force(&STARTED_AT);
     set_progress(id, 0, 0);
     let task_db = db.clone();
     spawn_step(db, id, async move {
-        read_step(&task_db, id, name, bytes).await.map_err(|e| {
+        read_step(&task_db, id, kind, name, bytes).await.map_err(|e| {
             tracing::error!(job = id, error = %e, "import: reading failed");
             AppError::internal(&e)
         })
@@ -138,14 +153,17 @@ pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, file_name: &st
     Ok(id)
 }
 
-async fn read_step(db: &Db, id: i64, name: String, bytes: Vec<u8>) -> Result<(), AppError> {
+async fn read_step(db: &Db, id: i64, kind: ImportKind, name: String, bytes: Vec<u8>) -> Result<(), AppError> {
     let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name)).await.map_err(|e| AppError::internal(&e))?;
     let table = match table {
         Ok(t) => t,
         Err(e) => return repo::set_failed(db, id, e.key, e.line, now_unix()).await,
     };
     let preview: Vec<&Vec<String>> = table.rows.iter().take(PREVIEW_ROWS).map(|(_, r)| r).collect();
-    let mapping: Vec<&str> = guess_mapping(&table.headers).iter().map(|f| f.map(Field::code).unwrap_or("")).collect();
+    let mapping: Vec<&str> = match kind {
+        ImportKind::Members => guess_mapping(&table.headers).iter().map(|f| f.map(Field::code).unwrap_or("")).collect(),
+        ImportKind::Orgs => org_import::guess_mapping(&table.headers).iter().map(|f| f.map(OrgField::code).unwrap_or("")).collect(),
+    };
     let json = |v: &dyn erased::Json| v.to_json();
     repo::set_read(db, id, table.encoding.code(), &json(&table.headers), &json(&preview), table.rows.len() as i64, &json(&mapping), now_unix()).await
 }
@@ -189,6 +207,7 @@ pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, A
         .collect();
     Ok(JobView {
         id: job.id,
+        kind: kind_of(&job),
         org_id: job.root_org_id,
         org_name: job.org_name,
         file_name: job.file_name,
@@ -222,14 +241,57 @@ fn parse_mapping(raw: &str, columns: usize) -> Result<Mapping, AppError> {
     Ok(mapping)
 }
 
+/// As `parse_mapping`, for a tree file.
+fn parse_org_mapping(raw: &str, columns: usize) -> Result<OrgMapping, AppError> {
+    let mut mapping: OrgMapping = Vec::with_capacity(columns);
+    for code in raw.split(',').take(columns) {
+        let code = code.trim();
+        mapping.push(if code.is_empty() { None } else { Some(OrgField::from_code(code).ok_or_else(|| AppError::field("mapping", "err_invalid_value"))?) });
+    }
+    mapping.resize(columns, None);
+    org_import::check_mapping(&mapping).map_err(AppError::Invalid)?;
+    Ok(mapping)
+}
+
+/// A checked mapping of either kind of file.
+#[derive(Clone)]
+enum AnyMapping {
+    Members(Mapping),
+    Orgs(OrgMapping),
+}
+
+impl AnyMapping {
+    fn parse(kind: ImportKind, raw: &str, columns: usize) -> Result<AnyMapping, AppError> {
+        Ok(match kind {
+            ImportKind::Members => AnyMapping::Members(parse_mapping(raw, columns)?),
+            ImportKind::Orgs => AnyMapping::Orgs(parse_org_mapping(raw, columns)?),
+        })
+    }
+
+    fn codes(&self) -> Vec<&'static str> {
+        match self {
+            AnyMapping::Members(m) => m.iter().map(|f| f.map(Field::code).unwrap_or("")).collect(),
+            AnyMapping::Orgs(m) => m.iter().map(|f| f.map(OrgField::code).unwrap_or("")).collect(),
+        }
+    }
+}
+
+/// The dry run of either kind: its summary and fingerprint.
+async fn check_any(db: &Db, id: i64, org: &Org, mapping: &AnyMapping) -> Result<(CheckSummary, String), AppError> {
+    match mapping {
+        AnyMapping::Members(m) => build_plan(db, id, org, m).await.map(|p| (p.summary, p.hash)),
+        AnyMapping::Orgs(m) => build_tree_plan(db, id, org, m).await.map(|p| (p.summary, p.hash)),
+    }
+}
+
 pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
     let headers: Vec<String> = parse_json(&job.headers).unwrap_or_default();
     if !matches!(job.stage.as_str(), super::STAGE_MAPPING | super::STAGE_CHECKED) {
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    let mapping = parse_mapping(raw_mapping, headers.len())?;
-    let codes: Vec<&str> = mapping.iter().map(|f| f.map(Field::code).unwrap_or("")).collect();
+    let mapping = AnyMapping::parse(kind_of(&job), raw_mapping, headers.len())?;
+    let codes = mapping.codes();
     let codes = serde_json::to_string(&codes).unwrap_or_default();
     let mut tx = db.pool().begin().await?;
     repo::set_mapping(&mut tx, id, &codes, now_unix()).await?;
@@ -246,8 +308,8 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
     }
     let task_db = db.clone();
     spawn_step(db, id, async move {
-        let plan = build_plan(&task_db, id, &org, &mapping).await?;
-        repo::set_checked(&task_db, id, &serde_json::to_string(&plan.summary).unwrap_or_default(), &plan.hash, None, now_unix()).await
+        let (summary, hash) = check_any(&task_db, id, &org, &mapping).await?;
+        repo::set_checked(&task_db, id, &serde_json::to_string(&summary).unwrap_or_default(), &hash, None, now_unix()).await
     });
     Ok(())
 }
@@ -525,11 +587,11 @@ fn new_member(row: &ImportRow, org_id: i64, merged: &Held) -> NewMember {
     }
 }
 
-pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
+pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64, dissolve_missing: bool) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
     crate::platform::session::require_recent_verification(user, now_unix())?;
     let mapping: Vec<String> = parse_json(&job.mapping).unwrap_or_default();
-    let mapping = parse_mapping(&mapping.join(","), mapping.len())?;
+    let mapping = AnyMapping::parse(kind_of(&job), &mapping.join(","), mapping.len())?;
     set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
     if !repo::advance(&mut *db.pool().acquire().await?, id, &[super::STAGE_CHECKED], super::STAGE_APPLYING, now_unix()).await? {
         clear_progress(id);
@@ -539,7 +601,12 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64) -> Result<(), App
     // The background step has no request: it is audited with this one's account and address.
     let (account, ip) = (user.actor.account_id, client_addr());
     let task_db = db.clone();
-    spawn_step(db, id, async move { apply_step(&task_db, id, &org, &mapping, &expected, account, ip).await });
+    spawn_step(db, id, async move {
+        match mapping {
+            AnyMapping::Members(m) => apply_step(&task_db, id, &org, &m, &expected, account, ip).await,
+            AnyMapping::Orgs(m) => apply_tree_step(&task_db, id, &org, &m, &expected, dissolve_missing, account, ip).await,
+        }
+    });
     Ok(())
 }
 
@@ -573,10 +640,175 @@ async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &s
         }
     }
     repo::insert_org_counts(&mut tx, id, &plan.org_counts).await?;
-    let result = ApplyResult { inserted: plan.inserts.len() as u32, updated: plan.updates.len() as u32, moved, unchanged: plan.unchanged, skipped: plan.invalid };
+    let result = ApplyResult { inserted: plan.inserts.len() as u32, updated: plan.updates.len() as u32, moved, unchanged: plan.unchanged, skipped: plan.invalid, dissolved: 0 };
     repo::finish(&mut tx, id, &serde_json::to_string(&result).unwrap_or_default(), now).await?;
     let detail = format!("inserted {}, updated {}, moved {}, unchanged {}, skipped {}", result.inserted, result.updated, result.moved, result.unchanged, result.skipped);
     audit::record(&mut tx, audit_entry(AuditAction::ImportApplied, account, id, org.id, Some(detail), ip)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A tree file's dry run: the plan, its summary and fingerprint.
+struct TreeCheck {
+    plan: TreePlan,
+    summary: CheckSummary,
+    hash: String,
+}
+
+/// The tree file against the subtree held (`domain::org_import::plan_tree`).
+async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping) -> Result<TreeCheck, AppError> {
+    let bytes = repo::file(db, job_id).await?;
+    let name = repo::job(db, job_id).await?.file_name;
+    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name)).await.map_err(|e| AppError::internal(&e))?;
+    let table = table.map_err(|e| AppError::field("file", e.key))?;
+    let total = table.rows.len() as u64;
+    let held = repo::held_orgs(db, &root.path).await?;
+    let cell = |row: &[String], f: OrgField| mapping.iter().position(|m| *m == Some(f)).and_then(|i| row.get(i)).map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut unparsed: Vec<InvalidItem> = Vec::new();
+    let mut named: HashSet<String> = HashSet::new();
+    for (n, (line, cells)) in table.rows.iter().enumerate() {
+        if n % 2_000 == 0 {
+            set_progress(job_id, n as u64, total);
+        }
+        let code = cell(cells, OrgField::Code);
+        if !code.is_empty() {
+            named.insert(code.clone());
+        }
+        match org_import::parse_row(cells, mapping) {
+            Ok(r) => rows.push((*line, r)),
+            Err(errors) => unparsed.push(InvalidItem { line: *line, code, name: cell(cells, OrgField::Name), errors, other_line: None }),
+        }
+    }
+    // Codes of the file (and parents it names) that are not in the subtree: elsewhere, or nowhere.
+    let held_codes: HashSet<&str> = held.iter().map(|h| h.code.as_str()).collect();
+    let foreign: Vec<String> = rows
+        .iter()
+        .flat_map(|(_, r)| std::iter::once(r.code.clone()).chain(r.parent_code.clone()))
+        .filter(|c| !held_codes.contains(c.as_str()))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let elsewhere: HashSet<String> = repo::known_org_codes(db, &foreign).await?.into_iter().collect();
+    let plan = org_import::plan_tree(root.id, &held, rows, &named, &elsewhere);
+    let name_of: HashMap<&str, &str> = held.iter().map(|h| (h.code.as_str(), h.name.as_str())).collect();
+
+    let mut s = CheckSummary { rows: table.rows.len() as u32, ..CheckSummary::default() };
+    let mut hasher = Sha256::new();
+    for p in &plan.placements {
+        hasher.update(format!("{p:?}\n").as_bytes());
+        if let Placement::Insert { line, code, name, parent_code, .. } = p {
+            s.new += 1;
+            if s.new_list.len() < LIST_LIMIT {
+                s.new_list.push(RowItem { line: *line, code: code.clone(), name: name.clone(), org: parent_code.clone() });
+            }
+        }
+    }
+    // One entry per organisation that changes, with each change old → new.
+    let mut changed: std::collections::BTreeMap<u32, ChangedItem> = std::collections::BTreeMap::new();
+    let mut change = |line: u32, code: &str, field: &str, old: &str, new: &str| {
+        let item = changed.entry(line).or_insert_with(|| ChangedItem { line, code: code.to_string(), name: name_of.get(code).unwrap_or(&"").to_string(), changes: Vec::new() });
+        item.changes.push(Change { field: field.to_string(), old: old.to_string(), new: new.to_string() });
+    };
+    for u in &plan.renames {
+        hasher.update(format!("{u:?}\n").as_bytes());
+        change(u.line, &u.code, "org_name", &u.old, &u.new);
+    }
+    for u in &plan.kind_changes {
+        hasher.update(format!("kind {u:?}\n").as_bytes());
+        change(u.line, &u.code, "org_kind", &u.old, &u.new);
+    }
+    for p in &plan.placements {
+        if let Placement::Move { line, code, parent_code, old_parent_code, .. } = p {
+            s.moved += 1;
+            change(*line, code, "parent_code", old_parent_code, parent_code);
+        }
+    }
+    hasher.update(format!("dissolvable {:?}\n", plan.dissolvable).as_bytes());
+    s.changed = changed.len() as u32;
+    s.changed_list = changed.into_values().take(LIST_LIMIT).collect();
+    s.unchanged = plan.unchanged;
+    let mut invalid: Vec<InvalidItem> = unparsed;
+    invalid.extend(plan.invalid.iter().map(|r| InvalidItem { line: r.line, code: r.code.clone(), name: r.name.clone(), errors: r.errors.clone(), other_line: r.other_line }));
+    invalid.sort_by_key(|i| i.line);
+    s.invalid = invalid.len() as u32;
+    s.invalid_list = invalid.into_iter().take(LIST_LIMIT).collect();
+    s.missing = plan.missing.len() as u32;
+    s.missing_list = plan.missing.iter().take(LIST_LIMIT).map(|(_, code, name)| RowItem { line: 0, code: code.clone(), name: name.clone(), org: String::new() }).collect();
+    s.dissolvable = plan.dissolvable.len() as u32;
+    set_progress(job_id, total, total);
+    Ok(TreeCheck { plan, summary: s, hash: format!("{:x}", hasher.finalize()) })
+}
+
+/// Applies a tree file in one transaction, exactly as its dry run showed (else nothing, and
+/// the new dry run is shown): kinds, names, then new and moved organisations parents first,
+/// then — only when asked — the missing empty ones dissolved.
+#[allow(clippy::too_many_arguments)]
+async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, expected: &str, dissolve_missing: bool, account: i64, ip: Option<String>) -> Result<(), AppError> {
+    let check = build_tree_plan(db, id, root, mapping).await?;
+    let now = now_unix();
+    if check.hash != expected {
+        return repo::set_checked(db, id, &serde_json::to_string(&check.summary).unwrap_or_default(), &check.hash, Some("err_import_stale"), now).await;
+    }
+    let plan = check.plan;
+    let total = (plan.placements.len() + plan.renames.len() + plan.kind_changes.len()) as u64;
+    set_progress(id, 0, total);
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    for u in &plan.kind_changes {
+        let kind = OrgKind::from_code(&u.new).ok_or_else(|| AppError::internal(&"planned kind"))?;
+        repo::set_org_kind(&mut tx, u.id, kind, now).await?;
+    }
+    for u in &plan.renames {
+        repo::rename_org(&mut tx, u.id, &u.new, now).await?;
+    }
+    // Parents by code: new ones are added as they are made; a move changes paths below it, so
+    // the cache is dropped after each.
+    let mut parents: HashMap<String, Org> = HashMap::new();
+    let (mut inserted, mut moved) = (0u32, 0u32);
+    for (n, p) in plan.placements.iter().enumerate() {
+        if n % 500 == 0 {
+            set_progress(id, (plan.kind_changes.len() + plan.renames.len() + n) as u64, total);
+        }
+        match p {
+            Placement::Insert { code, name, kind, parent_code, .. } => {
+                let parent = match parents.get(parent_code) {
+                    Some(o) => o.clone(),
+                    None => repo::org_in_tx(&mut tx, parent_code).await?,
+                };
+                let org = crate::register::repo::insert_org(&mut tx, Some(&parent), &crate::register::NewOrg { kind: *kind, name: name.clone(), code: code.clone(), source: crate::register::Source::Import }).await?;
+                parents.insert(parent_code.clone(), parent);
+                parents.insert(code.clone(), org);
+                inserted += 1;
+            }
+            Placement::Move { id: org_id, code, parent_code, .. } => {
+                let org = repo::org_in_tx(&mut tx, code).await?;
+                let parent = repo::org_in_tx(&mut tx, parent_code).await?;
+                let new_path = org.path.moved_under(&parent.path).map_err(|e| AppError::internal(&e))?;
+                crate::register::repo::move_subtree_in(&mut tx, &org.path, *org_id, &new_path, parent.id, now).await?;
+                parents.clear();
+                moved += 1;
+            }
+        }
+    }
+    let mut dissolved = 0u32;
+    if dissolve_missing {
+        for org_id in &plan.dissolvable {
+            repo::dissolve_org(&mut tx, *org_id, now).await?;
+            dissolved += 1;
+        }
+    }
+    let updated = check.summary.changed;
+    let result = ApplyResult { inserted, updated, moved, unchanged: plan.unchanged, skipped: check.summary.invalid, dissolved };
+    repo::finish(&mut tx, id, &serde_json::to_string(&result).unwrap_or_default(), now).await?;
+    let detail = format!(
+        "inserted {inserted}, renamed {}, kind changed {}, moved {moved}, dissolved {dissolved}, unchanged {}, skipped {}",
+        plan.renames.len(),
+        plan.kind_changes.len(),
+        result.unchanged,
+        result.skipped
+    );
+    audit::record(&mut tx, audit_entry(AuditAction::OrgImportApplied, account, id, root.id, Some(detail), ip)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -162,6 +162,31 @@ pub async fn move_subtree(db: &Db, org: &Org, new_parent: &Org) -> Result<u64, A
     Ok(result.rows_affected())
 }
 
+/// Moves a subtree under a new parent inside the caller's transaction (`move_subtree` does
+/// the same on its own connection).
+pub async fn move_subtree_in(conn: &mut AnyConnection, org: &OrgPath, org_id: i64, new_path: &OrgPath, new_parent: i64, now: i64) -> Result<u64, AppError> {
+    let depth_change = new_path.depth() as i64 - org.depth() as i64;
+    Ok(sqlx::query(
+        "UPDATE organizations
+         SET path = $1 || substr(path, CAST($2 AS INTEGER)),
+             depth = depth + $3,
+             parent_id = CASE WHEN id = $4 THEN $5 ELSE parent_id END,
+             updated_at = $6
+         WHERE path >= $7 AND path < $8",
+    )
+    .bind(new_path.as_str().to_string())
+    .bind(org.as_str().len() as i64 + 1)
+    .bind(depth_change)
+    .bind(org_id)
+    .bind(new_parent)
+    .bind(now)
+    .bind(org.as_str().to_string())
+    .bind(org.subtree_upper())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
 /// Members registered anywhere in the subtree: (all, exempt).
 pub async fn count_members_in_subtree(db: &Db, root: &OrgPath) -> Result<(i64, i64), AppError> {
     let row = sqlx::query(
