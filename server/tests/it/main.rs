@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod cli;
 mod documents;
+mod first_day;
 mod http;
 mod import;
 mod meetings;
