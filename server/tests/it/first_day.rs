@@ -340,3 +340,50 @@ async fn check_names_each_misconfiguration() {
     let out = Command::new(env!("CARGO_BIN_EXE_sotay")).arg("check").env("DATABASE_URL", &test_db.url).env_remove("SOTAY_LANG").env_remove("SOTAY_PUBLIC_URL").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Chưa đặt SOTAY_PUBLIC_URL"));
 }
+
+on_both_databases!(a_later_tree_file_renames_moves_and_dissolves_only_on_request, |app: TestApp| async move {
+    let url = app.test_db.url.clone();
+    let out = sotay(&url, &init_args(), None);
+    let admin = activate(&app, ADMIN_PHONE, &printed_code(&String::from_utf8_lossy(&out.stdout)), "mat-khau-quan-tri-1").await;
+    let root = org_id(&app, "T99").await;
+    let first = format!("{TREE}8,T99.P1.C3,Chi bộ khu phố 3,Chi bộ,T99.P1\n");
+    let job = dry_run(&app, &admin, root, "to_chuc", "to-chuc.csv", &first).await;
+    apply(&app, &admin, &job).await;
+    let one = format!("{MEMBERS_HEADER}\n1,99000009,Đảng Viên Khoa Nội,01/01/1980,Nam,Kinh,0912000009,01/06/2010,01/06/2011,T99.P1.BV.K,\n");
+    let job = dry_run(&app, &admin, root, "dang_vien", "mot.csv", &one).await;
+    apply(&app, &admin, &job).await;
+
+    // The next export: C1 renamed, C2 moved under the hospital's committee, C3 and Khoa Nội
+    // gone, and a line that would put a cell under a cell.
+    let next = "Mã tổ chức;Tên tổ chức;Loại tổ chức;Mã tổ chức cấp trên
+T99.P1;Đảng bộ phường Hoà Bình;Đảng bộ phường;T99
+T99.P1.C1;Chi bộ khu phố 1 (mới);Chi bộ;T99.P1
+T99.P1.C2;Chi bộ khu phố 2;Chi bộ;T99.P1.BV
+T99.P1.BV;Đảng bộ Bệnh viện phường;Đảng bộ cơ sở;T99.P1
+T99.CQ;Chi bộ Văn phòng Tỉnh ủy;Chi bộ cơ sở;T99
+T99.X;Chi bộ lạc;Chi bộ;T99.P1.C1
+";
+    let job = dry_run(&app, &admin, root, "to_chuc", "to-chuc-2.csv", next).await;
+    let s = &job["summary"];
+    assert_eq!((s["new"].as_u64(), s["changed"].as_u64(), s["moved"].as_u64(), s["invalid"].as_u64(), s["missing"].as_u64(), s["dissolvable"].as_u64()), (Some(0), Some(2), Some(1), Some(1), Some(2), Some(1)), "{s}");
+    assert_eq!(s["invalid_list"][0]["errors"][0]["key"], "err_org_import_kind_parent");
+    let changes: Vec<String> = s["changed_list"].as_array().unwrap().iter().flat_map(|c| c["changes"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap().to_string())).collect();
+    assert_eq!(changes, vec!["org_name", "parent_code"]);
+    let id = job["id"].as_i64().unwrap().to_string();
+    let (s, b) = call(&app, &admin, "apply_import", &[("id", &id), ("dissolve_missing", "true")]).await;
+    assert_eq!(s, 200, "{b}");
+    let done = settle(&app, &admin, job["id"].as_i64().unwrap()).await;
+    assert_eq!(done["result"]["dissolved"], 1, "{done}");
+    let moved_path: String = sqlx::query_scalar("SELECT path FROM organizations WHERE code = 'T99.P1.C2'").fetch_one(app.db.pool()).await.unwrap();
+    let bv = org_id(&app, "T99.P1.BV").await;
+    assert!(moved_path.ends_with(&format!("/{bv}/{}/", org_id(&app, "T99.P1.C2").await)), "{moved_path}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM organizations WHERE code = 'T99.P1.C3' AND dissolved_at IS NOT NULL").await, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM organizations WHERE code = 'T99.P1.BV.K' AND dissolved_at IS NULL").await, 1, "a member is still there");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM organizations WHERE code = 'T99.X'").await, 0);
+    let name: String = sqlx::query_scalar("SELECT name FROM organizations WHERE code = 'T99.P1.C1'").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(name, "Chi bộ khu phố 1 (mới)");
+
+    // Only an admin imports a tree, and only inside their own subtree.
+    let (s, _) = call(&app, &client(), "import_job", &[("id", &id)]).await;
+    assert!(s == 401 || s == 403, "{s}");
+});
