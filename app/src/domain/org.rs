@@ -82,6 +82,7 @@ pub fn parse_org_code(raw: &str) -> Result<String, &'static str> {
 }
 
 /// An organisation's name: NFC, trimmed, required, at most `MAX_ORG_NAME_CHARS`.
+#[cfg(feature = "ssr")]
 pub fn parse_org_name(raw: &str) -> Result<String, &'static str> {
     let name = super::text::nfc(raw.trim());
     if name.is_empty() {
@@ -207,6 +208,7 @@ mod tests {
         assert_eq!(ward.moved_under(&ward), Err(OrgPathError::IntoOwnSubtree));
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn codes_and_names() {
         assert_eq!(parse_org_code("  T01.X-2_a "), Ok("T01.X-2_a".to_string()));
