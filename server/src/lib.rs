@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
             get(download_attachment).post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/quan-tri/nhap-du-lieu/tep", axum::routing::post(upload_import).layer(axum::extract::DefaultBodyLimit::disable()))
+        .route("/sms/tra-loi", axum::routing::post(sms_inbound).layer(axum::extract::DefaultBodyLimit::max(16 * 1024)))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -333,6 +334,42 @@ async fn upload_import(
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::Invalid(fields)) => back(&fields[0].key),
         Err(e) => back(e.key()),
+    }
+}
+
+/// `POST /sms/tra-loi`: the SMS provider's webhook for replies, JSON `{"id", "from", "text"}`,
+/// signed: `X-Sotay-Timestamp` (unix seconds) and `X-Sotay-Signature` (hex HMAC-SHA256 of
+/// `"<timestamp>.<body>"` with `SOTAY_SMS_INBOUND_SECRET`). A wrong or stale signature is 401 and
+/// changes nothing; a replayed message id is answered 200 and changes nothing either.
+async fn sms_inbound(State(state): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
+    use app::sms::service::Received;
+    let Some(secret) = app::sms::provider::SmsConfig::from_env().ok().and_then(|c| c.inbound_secret) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let now = app::platform::clock::now_unix();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Err(e) = app::domain::sms::verify(&secret, header("x-sotay-timestamp"), &body, header("x-sotay-signature"), now) {
+        tracing::warn!(error = ?e, "sms reply refused");
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let msg: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let field = |k: &str| msg.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let (Some(id), Some(from), Some(text)) = (field("id"), field("from"), field("text")) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match app::sms::service::receive(&state.db, &id, &from, &text, now).await {
+        Ok(outcome) => {
+            let code = match outcome {
+                Received::Recorded(_) => "recorded",
+                Received::Unmatched => "unmatched",
+                Received::Replayed => "replayed",
+            };
+            axum::Json(serde_json::json!({ "outcome": code })).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "sms reply not stored");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 
@@ -717,6 +754,8 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState { leptos_options, db: db.clone(), trusted_proxies };
     spawn_meeting_scheduler(db.clone());
     spawn_notification_workers(db.clone()).await?;
+    let sms = app::sms::provider::SmsConfig::from_env().map_err(|setting| format!("{setting}: docs/OPERATIONS.md, SMS"))?;
+    spawn_sms_worker(db.clone(), sms);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!(%addr, database = %redact(&config.database_url), "listening on http://{addr}");
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
@@ -725,6 +764,26 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sends queued SMS every 30 seconds (in the day; each message once, whatever other servers do).
+fn spawn_sms_worker(db: Db, config: app::sms::provider::SmsConfig) {
+    if config.provider == app::sms::provider::Provider::Off {
+        return;
+    }
+    tokio::spawn(async move {
+        let client = app::sms::provider::http_client();
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::sms::service::send_due(&db, &config, &client, app::platform::clock::now_unix(), 200).await {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(sent = r.sent, failed = r.failed, over_cap = r.over_cap, expired = r.expired, "sms"),
+                Err(e) => tracing::warn!(error = ?e, "sms worker failed"),
+            }
+        }
+    });
 }
 
 /// The scheduled job of the meetings feature: every hour, make sure every cell has this

@@ -52,6 +52,7 @@ fn label_of(l: Locale, a: AuditAction) -> &'static str {
         QuestionAdded => td_string!(l, audit_action_document_question_added),
         ReadingReminder => td_string!(l, audit_action_reading_reminder),
         Initialized => td_string!(l, audit_action_system_init),
+        NoSmartphoneSet => td_string!(l, audit_action_member_no_smartphone),
         OrgCreate => td_string!(l, audit_action_org_create),
         OrgRename => td_string!(l, audit_action_org_rename),
         OrgMove => td_string!(l, audit_action_org_move),

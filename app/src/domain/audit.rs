@@ -43,6 +43,8 @@ coded_enum!(
         AttachmentUploaded = "attachment_uploaded",
         QuestionAdded = "document_question_added",
         ReadingReminder = "reading_reminder",
+        /// A member marked as having (or not having) a smartphone: SMS reaches them.
+        NoSmartphoneSet = "member.no_smartphone",
         /// `sotay init`: the root organisation and its first admin created from the console.
         Initialized = "system.init",
         OrgCreate = "org.create",

@@ -18,6 +18,8 @@ pub mod org_import;
 pub mod permission;
 pub mod phone;
 pub mod register;
+#[cfg(feature = "ssr")]
+pub mod sms;
 pub mod statistics;
 #[cfg(feature = "ssr")]
 pub mod text;

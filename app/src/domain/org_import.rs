@@ -370,6 +370,8 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
             }
             newly.extend(on_cycle.into_iter().map(|c| (c, "parent_code", "err_org_import_cycle")));
         }
+        // The same reason for a row on every run, whatever order the map gave.
+        newly.sort();
         for (code, field, key) in newly {
             refused.entry(code).or_insert((field, key));
         }
@@ -451,6 +453,11 @@ fn build_steps(
         if let Some(p) = node.parent.as_deref() {
             children.entry(p).or_default().push(code.as_str());
         }
+    }
+    // A map's order changes from one run to the next; the plan (and its fingerprint, which the
+    // apply step compares with the dry run's) must not.
+    for list in children.values_mut() {
+        list.sort_unstable();
     }
     fn dissolvable<'a>(code: &'a str, ctx: &DissolveCtx<'a>, memo: &mut HashMap<&'a str, bool>, out: &mut Vec<i64>) -> bool {
         if let Some(v) = memo.get(code) {
@@ -660,6 +667,24 @@ mod tests {
         assert!(matches!(&plan.placements[..], [Placement::Insert { code: k, .. }, Placement::Move { code: b, old_parent_code, .. }] if k == "K" && b == "B" && old_parent_code == "A"));
         assert_eq!(plan.unchanged, 1);
         assert_eq!(plan.dissolvable, vec![2], "A is empty once B leaves it");
+    }
+
+    #[test]
+    fn the_plan_is_the_same_on_every_run() {
+        // Empty sibling branches: their dissolving order must not depend on hash-map order.
+        let mut h = vec![held(1, "T", OrgKind::Province, None, 0)];
+        for w in 0..4 {
+            let ward = 10 + w;
+            h.push(held(ward, &format!("X{w}"), OrgKind::Committee, Some(1), 0));
+            for c in 0..5 {
+                h.push(held(100 + ward * 10 + c, &format!("C{w}{c}"), OrgKind::Cell, Some(ward), 0));
+            }
+        }
+        let first = plan(1, &h, vec![], &HashSet::new());
+        assert_eq!(first.dissolvable.len(), 24);
+        for _ in 0..20 {
+            assert_eq!(plan(1, &h, vec![], &HashSet::new()), first);
+        }
     }
 
     #[test]

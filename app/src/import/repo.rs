@@ -519,13 +519,27 @@ pub async fn rename_org(conn: &mut AnyConnection, id: i64, name: &str, now: i64)
     Ok(())
 }
 
-pub async fn set_org_kind(conn: &mut AnyConnection, id: i64, kind: crate::domain::org::OrgKind, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organizations SET kind = $1, updated_at = $2 WHERE id = $3").bind(kind.code()).bind(now).bind(id).execute(&mut *conn).await?;
-    Ok(())
+/// Changes an organisation's kind; a kind that is not a cell only while no member is registered
+/// in it (checked here, in the transaction: members may have arrived since the dry run). False
+/// when refused.
+pub async fn set_org_kind(conn: &mut AnyConnection, id: i64, kind: crate::domain::org::OrgKind, now: i64) -> Result<bool, AppError> {
+    let guard = if kind.is_cell() { "" } else { " AND NOT EXISTS (SELECT 1 FROM members WHERE org_id = $3)" };
+    let done = sqlx::query(&format!("UPDATE organizations SET kind = $1, updated_at = $2 WHERE id = $3{guard}")).bind(kind.code()).bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
 }
 
-/// Dissolves an organisation the file no longer names (its row stays: history names it).
-pub async fn dissolve_org(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organizations SET dissolved_at = $1, updated_at = $1 WHERE id = $2 AND dissolved_at IS NULL").bind(now).bind(id).execute(&mut *conn).await?;
-    Ok(())
+/// Dissolves an organisation the file no longer names (its row stays: history names it), only
+/// while it is still empty — no member, no live organisation under it — checked in the
+/// transaction. False when it is not (any more).
+pub async fn dissolve_org(conn: &mut AnyConnection, id: i64, now: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE organizations SET dissolved_at = $1, updated_at = $1 WHERE id = $2 AND dissolved_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM members WHERE org_id = $2)
+           AND NOT EXISTS (SELECT 1 FROM organizations c WHERE c.parent_id = $2 AND c.dissolved_at IS NULL)",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

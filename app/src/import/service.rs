@@ -757,7 +757,11 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     for u in &plan.kind_changes {
         let kind = OrgKind::from_code(&u.new).ok_or_else(|| AppError::internal(&"planned kind"))?;
-        repo::set_org_kind(&mut tx, u.id, kind, now).await?;
+        // Members arrived since the dry run: nothing is written, the new dry run is shown.
+        if !repo::set_org_kind(&mut tx, u.id, kind, now).await? {
+            drop(tx);
+            return repo::set_checked(db, id, &serde_json::to_string(&check.summary).unwrap_or_default(), "", Some("err_import_stale"), now).await;
+        }
     }
     for u in &plan.renames {
         repo::rename_org(&mut tx, u.id, &u.new, now).await?;
@@ -794,8 +798,10 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
     let mut dissolved = 0u32;
     if dissolve_missing {
         for org_id in &plan.dissolvable {
-            repo::dissolve_org(&mut tx, *org_id, now).await?;
-            dissolved += 1;
+            // One that is no longer empty (members imported meanwhile) stays.
+            if repo::dissolve_org(&mut tx, *org_id, now).await? {
+                dissolved += 1;
+            }
         }
     }
     let updated = check.summary.changed;

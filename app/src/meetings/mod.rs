@@ -570,6 +570,8 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         let mut tx = ctx.db.pool().begin().await?;
         repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
         notify_meeting(&mut tx, &ctx.m, "hop_cong_bo").await?;
+        // Members without a smartphone get the notice by SMS (queued with it, once).
+        crate::sms::service::enqueue_meeting(&mut tx, id, false, None, now).await?;
         crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingPublish, None, None)).await?;
         tx.commit().await?;
         Ok(())
@@ -812,6 +814,7 @@ pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date
         let mut tx = ctx.db.pool().begin().await?;
         let id = repo::assign_task(&mut tx, &ctx.m, assignee_id, &title, due?, ctx.user.actor.member_id, now).await?;
         crate::notifications::repo::notify_members(&mut tx, "nhiem_vu_giao", &[assignee_id], "task", id, &title, now).await?;
+        crate::sms::service::enqueue_task(&mut tx, id, now).await?;
         crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::TaskAssign, Some(assignee_id), Some(id.to_string()))).await?;
         tx.commit().await?;
         Ok(id)

@@ -76,6 +76,10 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
         );
         let members: Vec<i64> = sqlx::query(&sql).bind(org_id).bind(id).fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
         crate::notifications::repo::notify_members(&mut tx, "nhac_hop", &members, "meeting", id, &subject, now).await?;
+        // The day before, by SMS too, to those without a smartphone who have not answered.
+        if reminder == Reminder::MeetingDayBefore {
+            crate::sms::service::enqueue_meeting(&mut tx, id, true, Some(&members), now).await?;
+        }
         tx.commit().await?;
         sent += members.len();
     }

@@ -678,10 +678,17 @@ pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRat
 
 #[allow(clippy::too_many_arguments)]
 pub async fn rsvp(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+    rsvp_via(conn, meeting_id, member_id, answer, reason, recorded_by, None, now).await
+}
+
+/// As `rsvp`, saying how the member's own answer came (`Some("sms")`: a reply to the notice).
+#[allow(clippy::too_many_arguments)]
+pub async fn rsvp_via(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, channel: Option<&str>, now: i64) -> Result<(), AppError> {
     let done = sqlx::query(
-        "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, rsvp_recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $6)
+        "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, rsvp_recorded_by, updated_at, rsvp_channel) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
-             recorded_by = excluded.recorded_by, rsvp_recorded_by = excluded.rsvp_recorded_by, updated_at = excluded.updated_at
+             recorded_by = excluded.recorded_by, rsvp_recorded_by = excluded.rsvp_recorded_by, updated_at = excluded.updated_at,
+             rsvp_channel = excluded.rsvp_channel
          WHERE excluded.rsvp_recorded_by IS NULL OR meeting_attendance.rsvp IS NULL OR meeting_attendance.rsvp_recorded_by IS NOT NULL",
     )
     .bind(meeting_id)
@@ -690,6 +697,7 @@ pub async fn rsvp(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, ans
     .bind(reason.map(str::to_string))
     .bind(recorded_by)
     .bind(now)
+    .bind(channel.map(str::to_string))
     .execute(conn)
     .await?;
     // A proxy record never replaces the member's own answer (the upsert's condition).

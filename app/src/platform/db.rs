@@ -117,7 +117,7 @@ impl Db {
         // No table yet: nothing applied.
         let applied: Vec<(i64, Vec<u8>)> = match sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await {
             Ok(rows) => rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?,
-            Err(sqlx::Error::Database(_)) => Vec::new(),
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") || e.message().contains("no such table") => Vec::new(),
             Err(e) => return Err(e),
         };
         let mut state = MigrationState::default();

@@ -166,6 +166,10 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
     let now = now_unix();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
+    // Two inits at once on PostgreSQL would both see an empty table (SQLite serialises writers).
+    if db.dialect() == crate::platform::db::Dialect::Postgres {
+        sqlx::query("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+    }
     let existing: i64 = sqlx::query("SELECT COUNT(*) FROM organizations").fetch_one(&mut *tx).await?.try_get(0)?;
     if existing > 0 {
         return Err(AppError::field("database", "err_init_not_empty"));

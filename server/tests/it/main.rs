@@ -16,5 +16,6 @@ mod notifications;
 mod push;
 mod register;
 mod schema;
+mod sms;
 mod statistics;
 mod trust;
