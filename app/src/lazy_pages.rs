@@ -18,6 +18,7 @@ use crate::home::pages::HomePage;
 use crate::import::pages::{ImportPage, ReconcilePage};
 use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage, TasksPage};
 use crate::notifications::pages::NotificationsPage;
+use crate::sms::pages::PhonelessPage;
 use crate::shell::WithSession;
 use crate::statistics::pages::{ReportPage, StatisticsPage};
 use leptos::prelude::*;
@@ -94,6 +95,7 @@ lazy_pages! {
     Reconcile => ReconcileRoute(ReconcilePage),
     ManageAccounts => ManageAccountsRoute(ManageAccountsPage),
     Audit => AuditRoute(AuditPage),
+    Phoneless => PhonelessRoute(PhonelessPage),
 }
 
 /// The pages a member reads, also offline: the service worker keeps their chunks with the app's
@@ -127,6 +129,7 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
         ["van-ban", _, "tinh-hinh"] => Some(LazyPage::Progress),
         ["dang-van-ban"] => Some(LazyPage::Publish),
         ["sinh-hoat", "thong-ke"] => Some(LazyPage::Overview),
+        ["sinh-hoat", "khong-dien-thoai"] => Some(LazyPage::Phoneless),
         ["sinh-hoat", _, "in"] => Some(LazyPage::Print),
         ["thong-ke"] => Some(LazyPage::Statistics),
         ["thong-ke", "bao-cao"] => Some(LazyPage::Report),
@@ -167,6 +170,7 @@ mod tests {
             ("/sinh-hoat/12", LazyPage::Meeting),
             ("/sinh-hoat/12/in", LazyPage::Print),
             ("/sinh-hoat/thong-ke", LazyPage::Overview),
+            ("/sinh-hoat/khong-dien-thoai", LazyPage::Phoneless),
             ("/thong-bao", LazyPage::Notifications),
             ("/nhiem-vu", LazyPage::Tasks),
             ("/quan-tri", LazyPage::Tree),

@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/tin-tuc") view={Lazy::<lazy_pages::NewsRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat") view={Lazy::<lazy_pages::MeetingsRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/thong-ke") view={Lazy::<lazy_pages::OverviewRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/sinh-hoat/khong-dien-thoai") view={Lazy::<lazy_pages::PhonelessRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id") view={Lazy::<lazy_pages::MeetingRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/sinh-hoat/:id/in") view={Lazy::<lazy_pages::PrintRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/thong-bao") view={Lazy::<lazy_pages::NotificationsRoute>::new()} />

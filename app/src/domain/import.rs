@@ -39,10 +39,12 @@ pub enum Field {
     ExemptReason,
     Position,
     Address,
+    /// The member does not use a smartphone (reached by SMS): "x", "có", "1" or empty.
+    NoSmartphone,
 }
 
 impl Field {
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 18] = [
         Field::OrgCode,
         Field::MemberCode,
         Field::FullName,
@@ -60,6 +62,7 @@ impl Field {
         Field::ExemptReason,
         Field::Position,
         Field::Address,
+        Field::NoSmartphone,
     ];
 
     /// Fields without which a row cannot be a member.
@@ -85,6 +88,7 @@ impl Field {
             Field::ExemptReason => "exempt_reason",
             Field::Position => "position",
             Field::Address => "address",
+            Field::NoSmartphone => "no_smartphone",
         }
     }
 
@@ -113,6 +117,15 @@ impl Field {
             Field::ExemptReason => &["ly do mien sinh hoat", "ly do mien", "ly do mien shd", "exempt reason", "exempt_reason"],
             Field::Position => &["chuc vu", "chuc vu dang", "chuc vu trong chi bo", "position"],
             Field::Address => &["dia chi", "noi o hien nay", "noi o", "dia chi thuong tru", "address"],
+            Field::NoSmartphone => &[
+                "khong dung dien thoai thong minh",
+                "khong co dien thoai thong minh",
+                "khong dung smartphone",
+                "khong co smartphone",
+                "nhan tin sms",
+                "no smartphone",
+                "no_smartphone",
+            ],
         }
     }
 }
@@ -178,6 +191,8 @@ pub struct ImportRow {
     pub exempt_reason: Option<String>,
     pub position: Option<Position>,
     pub address: Option<String>,
+    /// None when the cell is empty or the column absent: the app keeps its mark.
+    pub no_smartphone: Option<bool>,
 }
 
 /// Spreadsheet programs run a cell that starts like a formula; such text has no place in a
@@ -364,6 +379,15 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
             errors.push(FieldError::new(Field::Cccd.code(), "err_cccd_mismatch"));
         }
     }
+    let no_smartphone = match fold(cell(Field::NoSmartphone)).trim() {
+        "" | "-" => None,
+        "x" | "co" | "1" | "true" | "yes" | "khong dung" | "khong co" => Some(true),
+        "khong" | "0" | "false" | "no" | "co dung" => Some(false),
+        _ => {
+            errors.push(FieldError::new(Field::NoSmartphone.code(), "err_import_yes_no"));
+            None
+        }
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -387,6 +411,7 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
         exempt_reason,
         position,
         address: text(cell(Field::Address)),
+        no_smartphone,
     })
 }
 
@@ -408,6 +433,7 @@ pub struct Held {
     pub exempt_reason: Option<String>,
     pub position: Option<String>,
     pub address: Option<String>,
+    pub no_smartphone: bool,
 }
 
 /// The values a row gives each field, as stored (codes and ISO dates). An optional field left
@@ -437,6 +463,7 @@ pub fn merged(held: &Held, row: &ImportRow) -> Held {
         // Positions are the cell's own business once set in the app; the file fills a blank.
         position: keep(row.position.map(|p| p.code().to_string()), &held.position),
         address: keep(row.address.clone(), &held.address),
+        no_smartphone: row.no_smartphone.unwrap_or(held.no_smartphone),
     }
 }
 
@@ -463,6 +490,8 @@ pub fn changes(old: &Held, new: &Held) -> Vec<Change> {
     cmp(Field::ExemptReason, old.exempt_reason.as_deref(), new.exempt_reason.as_deref());
     cmp(Field::Position, old.position.as_deref(), new.position.as_deref());
     cmp(Field::Address, old.address.as_deref(), new.address.as_deref());
+    let mark = |b: bool| b.then_some("1");
+    cmp(Field::NoSmartphone, mark(old.no_smartphone), mark(new.no_smartphone));
     out
 }
 
@@ -653,6 +682,27 @@ mod tests {
             address: Some("Số 5 Hàng Bài".into()),
             ..Held::default()
         }
+    }
+
+    #[test]
+    fn the_no_smartphone_mark_comes_from_the_file_and_a_blank_keeps_it() {
+        let headers: Vec<String> = ["Mã đảng viên", "Không dùng điện thoại thông minh"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(guess_mapping(&headers), vec![Some(Field::MemberCode), Some(Field::NoSmartphone)]);
+        let mut m = mapping();
+        m.push(Some(Field::NoSmartphone));
+        let with = |v: &str| {
+            let mut r = row(|_| {});
+            r.push(v.to_string());
+            parse_row(&r, &m, today())
+        };
+        assert_eq!(with("x").unwrap().no_smartphone, Some(true));
+        assert_eq!(with("Có").unwrap().no_smartphone, Some(true));
+        assert_eq!(with("").unwrap().no_smartphone, None);
+        assert_eq!(with("không").unwrap().no_smartphone, Some(false));
+        assert_eq!(with("có lẽ").unwrap_err()[0].key, "err_import_yes_no");
+        let marked = Held { no_smartphone: true, ..held() };
+        assert!(changes(&marked, &merged(&marked, &with("").unwrap())).is_empty(), "a blank keeps the mark");
+        assert_eq!(changes(&held(), &merged(&held(), &with("x").unwrap()))[0].field, "no_smartphone");
     }
 
     #[test]

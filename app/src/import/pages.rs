@@ -30,6 +30,7 @@ pub fn field_name(l: Locale, code: &str) -> &'static str {
         "exempt_reason" => td_string!(l, imp_field_exempt_reason),
         "position" => td_string!(l, imp_field_position),
         "address" => td_string!(l, imp_field_address),
+        "no_smartphone" => td_string!(l, imp_field_no_smartphone),
         "org_name" => td_string!(l, imp_field_org_name),
         "org_kind" => td_string!(l, imp_field_org_kind),
         "parent_code" => td_string!(l, imp_field_parent_code),
@@ -48,7 +49,7 @@ fn kind_label(l: Locale, kind: ImportKind) -> &'static str {
 }
 
 /// The fields in the order the mapping step offers them.
-const FIELD_CODES: [&str; 17] = [
+const FIELD_CODES: [&str; 18] = [
     "org_code",
     "member_code",
     "full_name",
@@ -66,6 +67,7 @@ const FIELD_CODES: [&str; 17] = [
     "exempt_reason",
     "position",
     "address",
+    "no_smartphone",
 ];
 
 fn stage_name(l: Locale, stage: &str) -> &'static str {
@@ -116,6 +118,9 @@ fn reason_long(l: Locale, reason: &str) -> &'static str {
 fn show_value(l: Locale, field: &str, v: &str) -> String {
     if v.is_empty() {
         return td_string!(l, imp_empty_value).to_string();
+    }
+    if field == "no_smartphone" {
+        return td_string!(l, imp_yes).to_string();
     }
     if field == "org_kind" {
         return crate::admin::pages::kind_name(l, v).to_string();

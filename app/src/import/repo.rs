@@ -238,7 +238,7 @@ pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, Ap
     let rows = sqlx::query(
         "SELECT m.id, m.org_id, m.member_code, o.code AS org_code, m.full_name, m.birth_date, m.gender, m.ethnicity,
                 m.hometown, m.cccd, m.phone, m.card_number, m.joined_date, m.official_date, m.exempt_since,
-                m.exempt_reason, m.position, m.address
+                m.exempt_reason, m.position, m.address, m.no_smartphone
          FROM members m JOIN organizations o ON o.id = m.org_id
          WHERE o.path >= $1 AND o.path < $2",
     )
@@ -268,6 +268,7 @@ pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, Ap
                     exempt_reason: r.try_get("exempt_reason")?,
                     position: r.try_get("position")?,
                     address: r.try_get("address")?,
+                    no_smartphone: r.try_get::<i64, _>("no_smartphone")? == 1,
                 },
             })
         })
@@ -329,7 +330,8 @@ pub async fn update_member(conn: &mut AnyConnection, id: i64, org_id: i64, m: &H
         "UPDATE members SET org_id = $1, full_name = $2, name_folded = $3, birth_date = $4, gender = $5, ethnicity = $6,
                 hometown = $7, cccd = $8, phone = $9, card_number = $10, joined_date = $11, official_date = $12,
                 status = $13, exempt_since = $14, exempt_reason = $15, position = $16, address = $17,
-                source = CASE WHEN source = 'manual' THEN 'manual' ELSE 'import' END, updated_at = $18
+                source = CASE WHEN source = 'manual' THEN 'manual' ELSE 'import' END, updated_at = $18,
+                no_smartphone = $20
          WHERE id = $19",
     )
     .bind(org_id)
@@ -351,8 +353,22 @@ pub async fn update_member(conn: &mut AnyConnection, id: i64, org_id: i64, m: &H
     .bind(m.address.clone())
     .bind(now)
     .bind(id)
+    .bind(m.no_smartphone as i64)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Marks new members the file says have no smartphone (inserted without the mark).
+pub async fn mark_no_smartphone(conn: &mut AnyConnection, member_codes: &[String]) -> Result<(), AppError> {
+    for chunk in member_codes.chunks(IN_CHUNK) {
+        let sql = format!("UPDATE members SET no_smartphone = 1 WHERE member_code IN ({})", placeholders(chunk.len()));
+        let mut q = sqlx::query::<Any>(&sql);
+        for c in chunk {
+            q = q.bind(c.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -327,6 +327,8 @@ async fn fail(db: &Db, id: i64, e: AppError) {
 /// What applying would write, and the dry run that describes it.
 struct Plan {
     inserts: Vec<NewMember>,
+    /// Codes of new members the file marks as having no smartphone.
+    marked_new: Vec<String>,
     /// (member id, old org id, new org id, merged values)
     updates: Vec<(i64, i64, i64, Held)>,
     unchanged: u32,
@@ -439,7 +441,7 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
     }
 
     // Pass 2: compare with what is held.
-    let mut plan = Plan { inserts: Vec::new(), updates: Vec::new(), unchanged: 0, invalid: 0, org_counts: Vec::new(), summary: CheckSummary::default(), hash: String::new() };
+    let mut plan = Plan { inserts: Vec::new(), marked_new: Vec::new(), updates: Vec::new(), unchanged: 0, invalid: 0, org_counts: Vec::new(), summary: CheckSummary::default(), hash: String::new() };
     let mut s = CheckSummary { rows: table.rows.len() as u32, ..CheckSummary::default() };
     let mut hasher = Sha256::new();
     let rows_done = table.rows.len() as u64;
@@ -508,7 +510,10 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
                     s.new_list.push(RowItem { line, code: row.member_code.clone(), name: row.full_name.clone(), org: org_name });
                 }
                 let member = new_member(&row, org_id, &new);
-                hasher.update(format!("+{member:?}\n").as_bytes());
+                hasher.update(format!("+{member:?} {}\n", new.no_smartphone).as_bytes());
+                if new.no_smartphone {
+                    plan.marked_new.push(member.member_code.clone());
+                }
                 plan.inserts.push(member);
             }
             Some(m) => {
@@ -628,6 +633,7 @@ async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &s
         done += chunk.len() as u64;
         set_progress(id, done, total);
     }
+    repo::mark_no_smartphone(&mut tx, &plan.marked_new).await?;
     let mut moved = 0;
     for (i, (member, old_org, new_org, values)) in plan.updates.iter().enumerate() {
         repo::update_member(&mut tx, *member, *new_org, values, now).await?;

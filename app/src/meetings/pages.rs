@@ -171,7 +171,11 @@ pub fn MeetingsPage() -> impl IntoView {
                                     <Show when=move || follows_cells>
                                         <p><a class="btn btn-secondary btn-wide" href="/sinh-hoat/thong-ke">{t!(i18n, mt_overview_title)}</a></p>
                                     </Show>
-                                    {(!run_cells.is_empty()).then(|| view! { <CreateMeetingForm cells=run_cells.clone() /> <ScheduleRule cells=run_cells /> })}
+                                    {(!run_cells.is_empty()).then(|| view! {
+                                        <p><a class="btn btn-secondary btn-wide" href="/sinh-hoat/khong-dien-thoai" data-testid="phoneless-link">{t!(i18n, sms_page_title)}</a></p>
+                                        <CreateMeetingForm cells=run_cells.clone() />
+                                        <ScheduleRule cells=run_cells />
+                                    })}
                                     <section aria-labelledby="mt-past">
                                         <h2 id="mt-past">{t!(i18n, mt_past)}</h2>
                                         {if past.is_empty() {

@@ -43,6 +43,7 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
         "err_org_import_kind_members" => td_string!(locale, err_org_import_kind_members),
         "err_org_import_cycle" => td_string!(locale, err_org_import_cycle),
         "err_org_import_duplicate_code" => td_string!(locale, err_org_import_duplicate_code),
+        "err_import_yes_no" => td_string!(locale, err_import_yes_no),
         "err_internal" => td_string!(locale, err_internal),
         "err_invalid" => td_string!(locale, err_invalid),
         "err_invalid_value" => td_string!(locale, err_invalid_value),

@@ -4,6 +4,7 @@
 //! secretary's list. Members with no phone at all are on the secretary's list of people to visit
 //! or call. Sending is capped per organisation and month.
 
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod provider;
 #[cfg(feature = "ssr")]
@@ -25,12 +26,13 @@ pub struct SmsReply {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PhonelessMember {
+pub struct CellMemberPhone {
     pub id: i64,
     pub name: String,
-    /// Reached by SMS when there is a number; otherwise visited.
+    /// With no smartphone: reached by SMS when there is a number, otherwise visited.
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub no_smartphone: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,9 +119,10 @@ pub async fn sms_reply_handled(id: i64) -> Result<(), AppError> {
     .map_err(crate::platform::error::with_status)
 }
 
-/// The cell's members marked without a smartphone: whom SMS reaches, and whom to visit.
-#[server(prefix = "/api", endpoint = "phoneless_members")]
-pub async fn phoneless_members(org_id: i64) -> Result<Vec<PhonelessMember>, AppError> {
+/// The cell's members (not exempt) with their phone and mark: whom the app reaches, whom SMS
+/// reaches, and whom to visit.
+#[server(prefix = "/api", endpoint = "cell_phones")]
+pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> {
     async move {
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
@@ -128,7 +131,7 @@ pub async fn phoneless_members(org_id: i64) -> Result<Vec<PhonelessMember>, AppE
         if !may(&user.actor, Action::RunMeeting, &org.path) {
             return Err(AppError::Forbidden);
         }
-        Ok(repo::phoneless(&db, org.id).await?.into_iter().map(|r| PhonelessMember { id: r.id, name: r.name, phone: r.phone, address: r.address }).collect())
+        Ok(repo::cell_phones(&db, org.id).await?.into_iter().map(|r| CellMemberPhone { id: r.id, name: r.name, phone: r.phone, address: r.address, no_smartphone: r.no_smartphone }).collect())
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -203,21 +203,22 @@ pub async fn set_no_smartphone(conn: &mut AnyConnection, member_id: i64, value: 
 }
 
 #[derive(Clone, Debug)]
-pub struct PhonelessRow {
+pub struct PhoneRow {
     pub id: i64,
     pub name: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    pub no_smartphone: bool,
 }
 
-/// Members of the cell marked without a smartphone, by name.
-pub async fn phoneless(db: &Db, org_id: i64) -> Result<Vec<PhonelessRow>, AppError> {
-    sqlx::query("SELECT id, full_name, phone, address FROM members WHERE org_id = $1 AND no_smartphone = 1 AND exempt_since IS NULL ORDER BY name_folded")
+/// The cell's members who take part in meetings, by name, with their mark.
+pub async fn cell_phones(db: &Db, org_id: i64) -> Result<Vec<PhoneRow>, AppError> {
+    sqlx::query("SELECT id, full_name, phone, address, no_smartphone FROM members WHERE org_id = $1 AND exempt_since IS NULL ORDER BY name_folded")
         .bind(org_id)
         .fetch_all(db.pool())
         .await?
         .iter()
-        .map(|r| Ok(PhonelessRow { id: r.try_get(0)?, name: r.try_get(1)?, phone: r.try_get(2)?, address: r.try_get(3)? }))
+        .map(|r| Ok(PhoneRow { id: r.try_get(0)?, name: r.try_get(1)?, phone: r.try_get(2)?, address: r.try_get(3)?, no_smartphone: r.try_get::<i64, _>(4)? == 1 }))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }

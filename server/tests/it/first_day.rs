@@ -65,17 +65,17 @@ const TREE: &str = "STT,Mã tổ chức,Tên tổ chức,Loại tổ chức,Mã 
 7,T99.CQ,Chi bộ Văn phòng Tỉnh ủy,Chi bộ cơ sở,T99
 ";
 
-const MEMBERS_HEADER: &str = "STT,Mã đảng viên,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Số điện thoại,Ngày vào Đảng,Ngày chính thức,Mã tổ chức đảng,Chức vụ";
+const MEMBERS_HEADER: &str = "STT,Mã đảng viên,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Số điện thoại,Ngày vào Đảng,Ngày chính thức,Mã tổ chức đảng,Chức vụ,Không dùng điện thoại thông minh";
 
 fn members_file() -> String {
     let mut out = format!("{MEMBERS_HEADER}\n");
     // The admin (created by init) is recognised by member code and moved into her cell.
-    out.push_str(&format!("1,99000001,Lê Thị Quản Trị,04/03/1980,Nữ,Kinh,{ADMIN_PHONE},19/05/2005,19/05/2006,T99.CQ,\n"));
-    out.push_str("2,99000002,Trần Văn Phường,10/10/1975,Nam,Kinh,0912000002,03/02/2000,03/02/2001,T99.P1.C2,\n");
-    out.push_str("3,99000003,Nguyễn Văn Bí Thư,01/01/1970,Nam,Tày,0912000003,03/02/1995,03/02/1996,T99.P1.C1,Bí thư\n");
+    out.push_str(&format!("1,99000001,Lê Thị Quản Trị,04/03/1980,Nữ,Kinh,{ADMIN_PHONE},19/05/2005,19/05/2006,T99.CQ,,\n"));
+    out.push_str("2,99000002,Trần Văn Phường,10/10/1975,Nam,Kinh,0912000002,03/02/2000,03/02/2001,T99.P1.C2,,\n");
+    out.push_str("3,99000003,Nguyễn Văn Bí Thư,01/01/1970,Nam,Tày,0912000003,03/02/1995,03/02/1996,T99.P1.C1,Bí thư,\n");
     for i in 4..=20 {
         let cell = ["T99.P1.C1", "T99.P1.C2", "T99.P1.BV.K", "T99.CQ"][i % 4];
-        out.push_str(&format!("{i},990000{i:02},Đảng Viên Số {i},0{}/0{}/19{},Nam,Kinh,09120000{i:02},01/06/2010,01/06/2011,{cell},\n", 1 + i % 9, 1 + i % 8, 60 + i));
+        out.push_str(&format!("{i},990000{i:02},Đảng Viên Số {i},0{}/0{}/19{},Nam,Kinh,09120000{i:02},01/06/2010,01/06/2011,{cell},,{}\n", 1 + i % 9, 1 + i % 8, 60 + i, if i == 5 { "x" } else { "" }));
     }
     out
 }
@@ -186,6 +186,8 @@ on_both_databases!(the_whole_first_day, |app: TestApp| async move {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM members").await, 20);
     let admin_cell: String = sqlx::query_scalar("SELECT o.code FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.phone = $1").bind(ADMIN_PHONE).fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(admin_cell, "T99.CQ");
+    // The register's "no smartphone" column marks the member for SMS.
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM members WHERE no_smartphone = 1 AND member_code = '99000005'").await, 1);
 
     // The same files again change nothing.
     let tree_again = dry_run(&app, &admin, root, "to_chuc", "to-chuc.csv", TREE).await;
@@ -349,7 +351,7 @@ on_both_databases!(a_later_tree_file_renames_moves_and_dissolves_only_on_request
     let first = format!("{TREE}8,T99.P1.C3,Chi bộ khu phố 3,Chi bộ,T99.P1\n");
     let job = dry_run(&app, &admin, root, "to_chuc", "to-chuc.csv", &first).await;
     apply(&app, &admin, &job).await;
-    let one = format!("{MEMBERS_HEADER}\n1,99000009,Đảng Viên Khoa Nội,01/01/1980,Nam,Kinh,0912000009,01/06/2010,01/06/2011,T99.P1.BV.K,\n");
+    let one = format!("{MEMBERS_HEADER}\n1,99000009,Đảng Viên Khoa Nội,01/01/1980,Nam,Kinh,0912000009,01/06/2010,01/06/2011,T99.P1.BV.K,,\n");
     let job = dry_run(&app, &admin, root, "dang_vien", "mot.csv", &one).await;
     apply(&app, &admin, &job).await;
 
