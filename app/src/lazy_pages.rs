@@ -14,7 +14,7 @@ use crate::accounts::pages::{ActivatePage, JoinPage, ManageAccountsPage, Profile
 use crate::admin::pages::TreePage;
 use crate::audit::pages::AuditPage;
 use crate::documents::pages::{DocumentPage, LibraryPage, NewsPage, ProgressPage, PublishPage};
-use crate::home::pages::HomePage;
+use crate::home::pages::{GuidePage, HomePage};
 use crate::import::pages::{ImportPage, ReconcilePage};
 use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage, TasksPage};
 use crate::notifications::pages::NotificationsPage;
@@ -96,6 +96,7 @@ lazy_pages! {
     ManageAccounts => ManageAccountsRoute(ManageAccountsPage),
     Audit => AuditRoute(AuditPage),
     Phoneless => PhonelessRoute(PhonelessPage),
+    Guide => GuideRoute(GuidePage),
 }
 
 /// The pages a member reads, also offline: the service worker keeps their chunks with the app's
@@ -130,6 +131,7 @@ pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
         ["dang-van-ban"] => Some(LazyPage::Publish),
         ["sinh-hoat", "thong-ke"] => Some(LazyPage::Overview),
         ["sinh-hoat", "khong-dien-thoai"] => Some(LazyPage::Phoneless),
+        ["huong-dan"] => Some(LazyPage::Guide),
         ["sinh-hoat", _, "in"] => Some(LazyPage::Print),
         ["thong-ke"] => Some(LazyPage::Statistics),
         ["thong-ke", "bao-cao"] => Some(LazyPage::Report),
@@ -171,6 +173,7 @@ mod tests {
             ("/sinh-hoat/12/in", LazyPage::Print),
             ("/sinh-hoat/thong-ke", LazyPage::Overview),
             ("/sinh-hoat/khong-dien-thoai", LazyPage::Phoneless),
+            ("/huong-dan", LazyPage::Guide),
             ("/thong-bao", LazyPage::Notifications),
             ("/nhiem-vu", LazyPage::Tasks),
             ("/quan-tri", LazyPage::Tree),

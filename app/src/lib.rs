@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/dang-ky") view={Lazy::<lazy_pages::JoinRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/kich-hoat") view={Lazy::<lazy_pages::ActivateRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/ca-nhan") view={Lazy::<lazy_pages::ProfileRoute>::new()} />
+                    <Route ssr=SsrMode::Async path=path!("/huong-dan") view={Lazy::<lazy_pages::GuideRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/tro-giup") view=|| view! { <shell::WithSession><accounts::pages::HelpPage /></shell::WithSession> } />
                     <Route ssr=SsrMode::Async path=path!("/van-ban") view={Lazy::<lazy_pages::LibraryRoute>::new()} />
                     <Route ssr=SsrMode::Async path=path!("/van-ban/:id") view={Lazy::<lazy_pages::DocumentRoute>::new()} />

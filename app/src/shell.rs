@@ -83,11 +83,12 @@ fn flag(on: Option<bool>) -> &'static str {
     }
 }
 
+/// Switches between Vietnamese and English (remembered in a cookie). In the header only for
+/// visitors who are not signed in; members find it in "Cá nhân", so the header's first control
+/// is help and nobody switches the app to English by accident.
 #[component]
-pub fn Page(children: Children) -> impl IntoView {
+pub fn LanguageSwitch(#[prop(optional)] class: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let user = session.user();
     let switch = move |_| {
         let next = match i18n.get_locale() {
             Locale::vi => Locale::en,
@@ -96,30 +97,46 @@ pub fn Page(children: Children) -> impl IntoView {
         i18n.set_locale(next);
         crate::platform::layout::remember_locale(next);
     };
+    view! {
+        <button
+            type="button"
+            class=format!("btn lang-switch {class}")
+            data-testid="lang-switch"
+            // The button names the other language in that language.
+            lang=move || match i18n.get_locale() {
+                Locale::vi => "en",
+                Locale::en => "vi",
+            }
+            on:click=switch
+        >
+            {t!(i18n, lang_switch)}
+        </button>
+    }
+}
+
+#[component]
+pub fn Page(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let user = session.user();
     let signed_in = user.is_some();
-    let is_leader = user.as_ref().map(|u| u.is_leader).unwrap_or(false);
     let unread = user.as_ref().map(|u| u.unread_notifications).unwrap_or(0);
+    let secretary = user.as_ref().and_then(|u| u.secretary.clone());
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="app-header">
             <a class="brand" href="/">{t!(i18n, app_name)}</a>
             <div class="header-actions">
-                <button
-                    type="button"
-                    class="btn btn-quiet lang-switch"
-                    data-testid="lang-switch"
-                    // The button names the other language in that language.
-                    lang=move || match i18n.get_locale() {
-                        Locale::vi => "en",
-                        Locale::en => "vi",
-                    }
-                    on:click=switch
-                >
-                    {t!(i18n, lang_switch)}
-                </button>
-                <a class="btn btn-quiet" href="/tro-giup">{t!(i18n, nav_help)}</a>
+                <a class="btn btn-quiet header-btn" href="/tro-giup" data-testid="header-help"><Icon name="help" /><span>{t!(i18n, nav_help)}</span></a>
+                // The member's way to their secretary, from the top of every page.
+                {secretary.map(|s| view! {
+                    <a class="btn btn-quiet header-btn" href=s.tel.clone() data-testid="header-call">
+                        <Icon name="phone" /><span>{t!(i18n, nav_call_secretary)}</span>
+                    </a>
+                })}
                 <Show when=move || !signed_in>
-                    <a class="btn btn-quiet" href="/dang-nhap">{t!(i18n, sign_in_button)}</a>
+                    <LanguageSwitch class="btn-quiet header-btn" />
+                    <a class="btn btn-quiet header-btn" href="/dang-nhap"><Icon name="person" /><span>{t!(i18n, sign_in_button)}</span></a>
                 </Show>
             </div>
         </header>
@@ -130,13 +147,14 @@ pub fn Page(children: Children) -> impl IntoView {
             <p>{t!(i18n, footer_text)}</p>
         </footer>
         <Show when=move || signed_in>
-            <BottomNav is_leader unread />
+            <BottomNav unread />
         </Show>
     }
 }
 
+/// Five labelled places, the same for everyone; leaders reach management from the home page.
 #[component]
-fn BottomNav(is_leader: bool, unread: i64) -> impl IntoView {
+fn BottomNav(unread: i64) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let current = move |path: &'static str| {
@@ -166,12 +184,6 @@ fn BottomNav(is_leader: bool, unread: i64) -> impl IntoView {
                 <span>{t!(i18n, nav_notifications)}</span>
                 {(unread > 0).then(|| view! { <span class="visually-hidden">", "{unread}" "{t!(i18n, nt_unread_short)}</span> })}
             </a>
-            <Show when=move || is_leader>
-                <a href="/quan-tri/tai-khoan" aria-current=move || current("/quan-tri")>
-                    <Icon name="manage" />
-                    <span>{t!(i18n, nav_manage)}</span>
-                </a>
-            </Show>
             <a href="/ca-nhan" aria-current=move || current("/ca-nhan")>
                 <Icon name="person" />
                 <span>{t!(i18n, nav_profile)}</span>
@@ -183,7 +195,17 @@ fn BottomNav(is_leader: bool, unread: i64) -> impl IntoView {
 /// Simple line icons, decorative (the word beside them carries the meaning).
 #[component]
 pub fn Icon(name: &'static str) -> impl IntoView {
-    let d = match name {
+    let d = icon_path(name);
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=d />
+        </svg>
+    }
+}
+
+/// The outline of an icon, on a 24×24 grid.
+pub fn icon_path(name: &'static str) -> &'static str {
+    match name {
         "home" => "M3 11l9-8 9 8v10a1 1 0 0 1-1 1h-5v-7H9v7H4a1 1 0 0 1-1-1z",
         "person" => "M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm-9 10a9 9 0 0 1 18 0",
         "help" => "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.7v1M12 18h.01",
@@ -193,13 +215,12 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "document" => "M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8zM14 3v5h5M9 13h6M9 17h6",
         "bell" => "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
         "meeting" => "M4 5h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zM3 10h18M8 3v4M16 3v4",
+        "check" => "M5 12l5 5 9-10",
+        "away" => "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8.5 8.5l7 7M15.5 8.5l-7 7",
+        "speak" => "M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9l-5 4v-4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zM8 9h8M8 12h5",
+        "listen" => "M4 9h4l5-4v14l-5-4H4zM16.5 9a4 4 0 0 1 0 6M19.5 6a8 8 0 0 1 0 12",
         "task" => "M9 5H5v16h14V5h-4M9 3h6v4H9zM8 13l3 3 5-6",
         _ => "M4 12h16",
-    };
-    view! {
-        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d=d />
-        </svg>
     }
 }
 

@@ -5,7 +5,11 @@ test('a member finds a resolution without diacritics, reads, saves and studies i
   await signIn(page, '0900000001', '/van-ban');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Văn bản');
   await expect(page.getByTestId('doc-item').first()).toBeVisible();
+  // The first screen shows documents, each saying whether it has been read; search waits behind one button.
+  await expect(page.getByTestId('not-read').first()).toBeVisible();
+  await expect(page.getByLabel(/Tìm văn bản/)).toBeHidden();
   await expectAccessible(page);
+  await page.getByTestId('library-search-open').click();
   await page.getByLabel(/Tìm văn bản/).fill('nghi quyet 57 dot pha');
   await page.getByTestId('library-search').click();
   await page.waitForURL(/q=nghi\+quyet\+57/);
@@ -40,6 +44,7 @@ test('a member finds a resolution without diacritics, reads, saves and studies i
 test.describe('outside the audience', () => {
   test('a member of another ward cannot open the ward document', async ({ page }) => {
     await signIn(page, '0900000002', '/van-ban');
+    await page.getByTestId('library-search-open').click();
     await page.getByLabel(/Tìm văn bản/).fill('chuan bi sinh hoat chi bo thang 11');
     await page.getByTestId('library-search').click();
     await page.waitForURL(/q=/);

@@ -125,8 +125,8 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
 
 test('a member sees the next meeting on the home page, with its agenda and materials', async ({ page }) => {
   await signIn(page, '0900000001', '/');
-  await expect(page.getByTestId('home-meetings')).toBeVisible();
-  await page.getByTestId('home-meetings').getByRole('link').first().click();
+  await expect(page.getByTestId('next-meeting')).toBeVisible();
+  await page.getByTestId('next-meeting').getByRole('heading').getByRole('link').click();
   await page.waitForURL(/\/sinh-hoat\/\d+$/);
   await hydrated(page);
   await expect(page.getByTestId('agenda-item')).toHaveCount(3);

@@ -10,6 +10,9 @@ test('a ward admin reads usage statistics and the monthly report on a phone', as
   await expect(page.getByTestId('stats-child').first()).toBeVisible();
   await expect(page.getByTestId('stats-low-cell').first()).toBeVisible();
   await expect(page.getByTestId('stats-chart')).toBeVisible();
+  // The month's SMS for members without a smartphone, against the monthly limit per cell.
+  await expect(page.getByTestId('sms-usage')).toContainText('300 tin nhắn mỗi chi bộ mỗi tháng');
+  await expect(page.getByTestId('sms-sent')).toHaveText(/^\d{1,3}(\.\d{3})*$/);
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
 

@@ -44,6 +44,8 @@ pub struct UserView {
     pub can_publish: bool,
     pub secretary: Option<Contact>,
     pub offer_simple_mode: bool,
+    /// Offer the first-use guide (not yet finished or skipped).
+    pub offer_guide: bool,
     pub pending_join_requests: i64,
     /// Unread notifications (the bottom bar's badge).
     pub unread_notifications: i64,
@@ -120,6 +122,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
             user: Some(UserView {
                 member_id: user.actor.member_id,
                 offer_simple_mode: crate::domain::account::offer_simple_mode(user.birth_year, user.simple_mode_offered),
+                offer_guide: !user.guide_seen,
                 is_leader: permission::is_leader(&user.actor),
             can_publish: !permission::scopes(&user.actor, Action::Publish).is_empty(),
                 full_name: user.full_name,
@@ -215,6 +218,27 @@ pub async fn save_preferences(text_size: String, simple_mode: bool, #[server(def
         }
         set_cookie(prefs_cookie(prefs, is_https()));
         Ok(prefs)
+    }
+    .await
+    .map_err(crate::platform::error::with_status)
+}
+
+/// The member finished or skipped the first-use guide: it is not offered again (help replays it).
+#[server(prefix = "/api", endpoint = "guide_seen")]
+pub async fn finish_guide() -> Result<(), AppError> {
+    async move {
+        // A visitor who is not signed in may read the guide too; only a member's answer is kept.
+        if let Some(user) = crate::platform::session::current_user() {
+            repo::set_guide_seen(
+                &db()?,
+                user.actor.account_id,
+                crate::platform::clock::now_unix(),
+            )
+            .await?;
+        }
+        // Without JavaScript the form's answer is the home page.
+        leptos_axum::redirect("/");
+        Ok(())
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -276,6 +276,10 @@ pub fn ProfilePage() -> impl IntoView {
                     <h2 id="settings-heading">{t!(i18n, settings_title)}</h2>
                     <TextSizeChoice />
                     <SimpleModeSwitch />
+                    <div class="field">
+                        <p>{t!(i18n, settings_language)}</p>
+                        <crate::shell::LanguageSwitch class="btn-secondary" />
+                    </div>
                     <crate::shell::DataSaverSwitch />
                 </section>
                 <crate::notifications::pages::NotificationSettings />
@@ -413,6 +417,7 @@ pub fn HelpPage() -> impl IntoView {
                 <h2>{t!(i18n, help_text_q)}</h2>
                 <p>{t!(i18n, help_text_a)}</p>
             </section>
+            <p><a class="btn btn-secondary btn-wide" href="/huong-dan" data-testid="help-guide">{t!(i18n, help_guide)}</a></p>
         </Page>
     }
 }

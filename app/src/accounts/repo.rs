@@ -129,7 +129,7 @@ pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Re
 /// Also slides the session's expiry, at most once an hour.
 pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
     let rows = sqlx::query(
-        "SELECT s.last_seen_at, COALESCE(s.verified_at, s.created_at) AS verified_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered,
+        "SELECT s.last_seen_at, COALESCE(s.verified_at, s.created_at) AS verified_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered, a.guide_seen,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
                 g.role AS grant_role, go.path AS grant_path,
                 sec.full_name AS sec_name, sec.phone AS sec_phone, sec.position AS sec_position
@@ -191,11 +191,18 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
             data_saver: r.try_get::<i64, _>("data_saver")? == 1,
         },
         simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
+        guide_seen: r.try_get::<i64, _>("guide_seen")? == 1,
         secretary: match r.try_get::<Option<String>, _>("sec_name")? {
             Some(name) => Some(CellContact { name, phone: r.try_get("sec_phone")?, position: r.try_get("sec_position")? }),
             None => None,
         },
     }))
+}
+
+/// The member finished or skipped the first-use guide.
+pub async fn set_guide_seen(db: &Db, account_id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE accounts SET guide_seen = 1, updated_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(db.pool()).await?;
+    Ok(())
 }
 
 pub async fn save_preferences(db: &Db, account_id: i64, prefs: Preferences, now: i64) -> Result<(), AppError> {

@@ -47,6 +47,9 @@ pub struct DocSummary {
     pub audience: String,
     pub bookmarked: bool,
     pub studied: bool,
+    /// The member has opened it (read, or at least begun).
+    #[serde(default)]
+    pub opened: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,7 +164,7 @@ pub async fn open_document(id: i64) -> Result<DocView, AppError> {
         });
         let body = row.body.clone().or_else(|| row.summary.summary.clone()).unwrap_or_default();
         Ok(DocView {
-            doc: DocSummary { bookmarked, studied, ..row.summary },
+            doc: DocSummary { bookmarked, studied, opened: true, ..row.summary },
             paragraphs: body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
             tags: row.tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect(),
             reflection,

@@ -5,7 +5,7 @@ use crate::platform::messages::error_text;
 use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::label;
 use crate::platform::messages::field_message;
-use crate::shell::{use_session, CallSecretary, Page, RequireUser};
+use crate::shell::{use_session, CallSecretary, Icon, Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -86,13 +86,43 @@ fn Library(kind: &'static str) -> impl IntoView {
     };
     let action = if kind == "tin_tuc" { "/tin-tuc" } else { "/van-ban" };
     let years: Vec<i32> = (2020..=2026).rev().collect();
+    // Before any search the page shows what it is for — the documents, saved ones first — and the
+    // search waits behind one large button; the filters come with a search.
+    let searched = move || {
+        ["q", "loai", "nam", "cap", "luu", "tu"]
+            .iter()
+            .any(|k| !get(k).is_empty())
+    };
+    let saved = Resource::new(
+        searched,
+        move |searched| async move {
+            if searched {
+                return Ok(LibraryPage {
+                    items: Vec::new(),
+                    has_more: false,
+                });
+            }
+            library(
+                kind.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                true,
+                0,
+            )
+            .await
+        },
+    );
     view! {
+        <details class="search-toggle" open=searched data-testid="library-search-toggle">
+        <summary class="btn btn-huge" data-testid="library-search-open">{t!(i18n, library_find)}</summary>
         <form method="get" action=action class="form search-form" role="search">
             <div class="field">
                 <label for="q">{t!(i18n, library_search_label)}</label>
                 <input id="q" name="q" type="search" value=get("q") />
             </div>
-            <Show when=move || kind == "van_ban">
+            <Show when=move || kind == "van_ban" && searched()>
                 <div class="field">
                     <label for="loai">{t!(i18n, library_type_label)}</label>
                     <select id="loai" name="loai">
@@ -129,6 +159,23 @@ fn Library(kind: &'static str) -> impl IntoView {
             </label>
             <button type="submit" class="btn btn-primary btn-wide" data-testid="library-search">{t!(i18n, library_search_submit)}</button>
         </form>
+        </details>
+        <Transition fallback=move || ()>
+            {move || Suspend::new(async move {
+                match saved.await {
+                    Ok(p) if !p.items.is_empty() => view! {
+                        <section aria-labelledby="lib-saved">
+                            <h2 id="lib-saved">{t!(i18n, library_saved_first)}</h2>
+                            <ul class="doc-list" data-testid="library-saved">
+                                {p.items.into_iter().map(|d| view! { <DocItem d /> }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+        {move || (!searched()).then(|| view! { <h2>{t!(i18n, library_newest)}</h2> })}
         <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -166,7 +213,13 @@ fn DocItem(d: DocSummary) -> impl IntoView {
             </a>
             <p class="note">{t!(i18n, library_addressed_to, org = move || audience.clone())}</p>
             <p class="badges">
-                {d.studied.then(|| view! { <span class="badge badge-ok">{t!(i18n, library_studied)}</span> })}
+                {if d.studied {
+                    view! { <span class="badge badge-ok">{t!(i18n, library_studied)}</span> }.into_any()
+                } else if d.opened {
+                    view! { <span class="badge">{t!(i18n, library_read)}</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge-new" data-testid="not-read">{t!(i18n, library_not_read)}</span> }.into_any()
+                }}
                 {d.bookmarked.then(|| view! { <span class="badge">{t!(i18n, library_saved)}</span> })}
             </p>
         </li>
@@ -226,6 +279,11 @@ fn Reading(v: DocView) -> impl IntoView {
     let edit_text = StoredValue::new((v.doc.title.clone(), v.doc.summary.clone().unwrap_or_default(), v.paragraphs.join("\n")));
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| super::tts_js::keep_reading_position(&format!("/van-ban/{id}")));
+    let study = ServerAction::<MarkStudied>::new();
+    let studied = v.doc.studied;
+    let done = Signal::derive(move || studied || matches!(study.value().get(), Some(Ok(()))));
     view! {
         <article class="reading" data-testid="reading">
             <header>
@@ -239,6 +297,18 @@ fn Reading(v: DocView) -> impl IntoView {
                     {v.doc.issued_on.clone().map(|date| { let date = vn_date(&date); view! { " · " {t!(i18n, doc_issued, date = move || date.clone())} } })}
                 </p>
             </header>
+            // The two things a member does with a document come before its text, large.
+            <ReadAloud text=spoken>
+                <Show when=move || !done.get() fallback=move || view! {
+                    <p class="studied-top" role="status" data-testid="studied-top"><Icon name="check" /><span>{t!(i18n, library_studied)}</span></p>
+                }>
+                    <button type="button" class="btn btn-huge btn-huge-quiet btn-half" data-testid="done-studying"
+                        disabled=move || study.pending().get()
+                        on:click=move |_| { study.dispatch(MarkStudied { id, reflection: String::new() }); }>
+                        <Icon name="check" /><span>{t!(i18n, doc_done_studying)}</span>
+                    </button>
+                </Show>
+            </ReadAloud>
             <p class="alert" data-testid="recorded-notice">{t!(i18n, doc_recorded_notice)}</p>
             <div class="actions">
                 <button type="button" class="btn btn-secondary" data-testid="bookmark"
@@ -278,7 +348,6 @@ fn Reading(v: DocView) -> impl IntoView {
                     </p>
                 }
             })}
-            <ReadAloud text=spoken />
             {v.doc.summary.clone().map(|s| view! { <p class="lead">{s}</p> })}
             <div class="doc-body">
                 {v.paragraphs.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
@@ -286,7 +355,7 @@ fn Reading(v: DocView) -> impl IntoView {
             <Show when={let has = !v.questions.is_empty(); move || has}>
                 <Quiz id questions=v.questions.clone() />
             </Show>
-            <Study id studied=v.doc.studied reflection=v.reflection.clone() />
+            <Study id action=study done reflection=v.reflection.clone() />
             <Show when=move || leader>
                 <p><a class="btn btn-secondary btn-wide" href=format!("/van-ban/{id}/tinh-hinh") data-testid="progress-link">{t!(i18n, progress_link)}</a></p>
             </Show>
@@ -307,15 +376,18 @@ fn Reading(v: DocView) -> impl IntoView {
 }
 
 #[component]
-fn Study(id: i64, studied: bool, reflection: Option<String>) -> impl IntoView {
+fn Study(
+    id: i64,
+    action: ServerAction<MarkStudied>,
+    done: Signal<bool>,
+    reflection: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<MarkStudied>::new();
-    let done = move || studied || matches!(action.value().get(), Some(Ok(())));
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section class="card" aria-labelledby="study-heading">
             <h2 id="study-heading">{t!(i18n, doc_study_title)}</h2>
-            <Show when=done fallback=move || view! {
+            <Show when=move || done.get() fallback=move || view! {
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.get_locale_untracked(), &match &e { AppError::Invalid(f) => f[0].key.clone(), o => o.key().to_string() })}</p> })}
                 <leptos::form::ActionForm action attr:class="form">
                     <input type="hidden" name="id" value=id />
@@ -334,7 +406,9 @@ fn Study(id: i64, studied: bool, reflection: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ReadAloud(text: String) -> impl IntoView {
+/// "Nghe đọc", large, beside `children` (the document's other main action), and the quieter
+/// controls below.
+fn ReadAloud(text: String, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let no_voice = RwSignal::new(false);
     let speaking = RwSignal::new(false);
@@ -375,8 +449,11 @@ fn ReadAloud(text: String) -> impl IntoView {
     view! {
         <section class="read-aloud" aria-labelledby="tts-heading">
             <h2 id="tts-heading" class="visually-hidden">{t!(i18n, tts_title)}</h2>
+            <div class="doc-actions">
+                <button type="button" class="btn btn-huge btn-half" data-testid="tts-play" on:click=move |_| speak(1.0)><Icon name="listen" /><span>{t!(i18n, doc_listen)}</span></button>
+                {children()}
+            </div>
             <div class="actions">
-                <button type="button" class="btn btn-secondary" data-testid="tts-play" on:click=move |_| speak(1.0)>{t!(i18n, tts_play)}</button>
                 <button type="button" class="btn btn-secondary" data-testid="tts-slow" on:click=move |_| speak(0.75)>{t!(i18n, tts_slow)}</button>
                 <Show when=move || speaking.get()>
                     <button type="button" class="btn btn-secondary" on:click=pause_resume>

@@ -62,7 +62,8 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
     let mut sql: String = String::from(
         "SELECT d.id, d.kind, d.doc_type, d.number, d.issuing_body, d.issued_on, d.title, d.summary, o.name AS audience,
                 (SELECT COUNT(*) FROM bookmarks b WHERE b.document_id = d.id AND b.member_id = $1) AS bookmarked,
-                (SELECT COUNT(*) FROM document_reads r WHERE r.document_id = d.id AND r.member_id = $1 AND r.studied_at IS NOT NULL) AS studied
+                (SELECT COUNT(*) FROM document_reads r WHERE r.document_id = d.id AND r.member_id = $1 AND r.studied_at IS NOT NULL) AS studied,
+                (SELECT COUNT(*) FROM document_reads r WHERE r.document_id = d.id AND r.member_id = $1) AS opened
          FROM documents d JOIN organizations o ON o.id = d.org_id
          WHERE d.status = 'published' AND d.kind = $2",
     );
@@ -124,7 +125,7 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
     }
     let rows = q.fetch_all(db.pool()).await?;
     rows.iter()
-        .map(|r| doc_summary(r, r.try_get::<i64, _>("bookmarked")? > 0, r.try_get::<i64, _>("studied")? > 0))
+        .map(|r| Ok(DocSummary { opened: r.try_get::<i64, _>("opened")? > 0, ..doc_summary(r, r.try_get::<i64, _>("bookmarked")? > 0, r.try_get::<i64, _>("studied")? > 0)? }))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
@@ -143,6 +144,7 @@ fn doc_summary(r: &sqlx::any::AnyRow, bookmarked: bool, studied: bool) -> Result
         audience: r.try_get("audience")?,
         bookmarked,
         studied,
+        opened: false,
     })
 }
 

@@ -2,7 +2,7 @@ use crate::accounts::UserView;
 use crate::domain::account::{Preferences, TextSize};
 use crate::domain::permission::Role;
 use crate::i18n::*;
-use crate::shell::{use_session, CallSecretary, Icon, Page};
+use crate::shell::{icon_path, use_session, CallSecretary, Icon, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -75,6 +75,7 @@ fn MemberHome(user: UserView) -> impl IntoView {
         <h1>{t!(i18n, home_greeting, name = move || name.clone())}</h1>
         <p class="lead">{t!(i18n, home_your_cell, org = move || org.clone())}</p>
         <OfferSimpleMode offer=user.offer_simple_mode />
+        <OfferGuide offer=user.offer_guide && !user.offer_simple_mode />
         <crate::meetings::pages::UpcomingMeetings />
         <ReadingReminders />
         <section class="card" aria-labelledby="call-heading">
@@ -113,6 +114,7 @@ fn SimpleHome(user: UserView) -> impl IntoView {
     view! {
         <h1 class="simple-title">{t!(i18n, home_greeting, name = move || name.clone())}</h1>
         <OfferSimpleMode offer=user.offer_simple_mode />
+        <OfferGuide offer=user.offer_guide && !user.offer_simple_mode />
         <nav class="simple-grid" aria-label=move || td_string!(i18n.get_locale(), nav_label).to_string()>
             <a class="btn btn-huge" href="/van-ban"><Icon name="document" /><span>{t!(i18n, nav_documents)}</span></a>
             <a class="btn btn-huge" href="/sinh-hoat"><Icon name="meeting" /><span>{t!(i18n, simple_meetings)}</span></a>
@@ -198,5 +200,106 @@ fn ReadingReminders() -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// Offered on the home page until the member finishes or skips the guide (help replays it).
+#[component]
+fn OfferGuide(offer: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    offer.then(|| {
+        view! {
+            <section class="card card-offer" aria-labelledby="guide-offer-heading" data-testid="guide-offer">
+                <h2 id="guide-offer-heading">{t!(i18n, guide_offer_title)}</h2>
+                <p>{t!(i18n, guide_offer_text)}</p>
+                <div class="actions">
+                    <a class="btn btn-primary btn-wide" href="/huong-dan" data-testid="guide-open">{t!(i18n, guide_offer_open)}</a>
+                    <SkipGuide />
+                </div>
+            </section>
+        }
+    })
+}
+
+/// Finishes or skips the guide. A plain form: the answer is a full load of the home page, which
+/// then no longer offers the guide, with or without JavaScript.
+#[component]
+fn SkipGuide(#[prop(optional)] finish: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = <crate::accounts::FinishGuide as leptos::server_fn::ServerFn>::url();
+    view! {
+        <form method="post" action=url class="inline-form">
+            {if finish {
+                view! { <button type="submit" class="btn btn-huge" data-testid="guide-finish"><Icon name="check" /><span>{t!(i18n, guide_finish)}</span></button> }.into_any()
+            } else {
+                view! { <button type="submit" class="btn btn-secondary btn-wide" data-testid="guide-skip">{t!(i18n, guide_skip)}</button> }.into_any()
+            }}
+        </form>
+    }
+}
+
+/// `/huong-dan`: three screens with a large picture each — documents, the meeting, the
+/// secretary — that a secretary can walk a member through. `?buoc=` picks the screen, so it
+/// works as plain links.
+#[component]
+pub fn GuidePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let step = move || {
+        query
+            .with(|q| q.get("buoc").and_then(|s| s.parse::<u32>().ok()))
+            .unwrap_or(1)
+            .clamp(1, GUIDE_STEPS)
+    };
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), guide_title) />
+        <Page>
+            <h1>{t!(i18n, guide_title)}</h1>
+            {move || {
+                let n = step();
+                let l = i18n.get_locale();
+                let (icon, button, title, text) = match n {
+                    1 => ("document", td_string!(l, nav_documents), td_string!(l, guide_1_title), td_string!(l, guide_1_text)),
+                    2 => ("meeting", td_string!(l, simple_meetings), td_string!(l, guide_2_title), td_string!(l, guide_2_text)),
+                    _ => ("phone", td_string!(l, call_secretary), td_string!(l, guide_3_title), td_string!(l, guide_3_text)),
+                };
+                view! {
+                    <p class="note" data-testid="guide-step">{td_string!(l, guide_step, n = n, total = GUIDE_STEPS)}</p>
+                    <GuidePicture icon button />
+                    <h2>{title}</h2>
+                    <p class="lead">{text}</p>
+                    <div class="guide-actions">
+                        {if n < GUIDE_STEPS {
+                            view! {
+                                <a class="btn btn-huge" href=format!("/huong-dan?buoc={}", n + 1) data-testid="guide-next">
+                                    <span>{t!(i18n, guide_next)}</span>
+                                </a>
+                            }.into_any()
+                        } else {
+                            view! { <SkipGuide finish=true /> }.into_any()
+                        }}
+                        {(n > 1).then(|| view! { <a class="btn btn-secondary btn-wide" href=format!("/huong-dan?buoc={}", n - 1)>{t!(i18n, guide_back)}</a> })}
+                        {(n < GUIDE_STEPS).then(|| view! { <SkipGuide /> })}
+                    </div>
+                }
+            }}
+        </Page>
+    }
+}
+
+const GUIDE_STEPS: u32 = 3;
+
+/// A phone with one large button on its screen: the button the step is about.
+#[component]
+fn GuidePicture(icon: &'static str, button: &'static str) -> impl IntoView {
+    view! {
+        <svg class="guide-picture" viewBox="0 0 200 240" aria-hidden="true" focusable="false">
+            <rect class="phone" x="40" y="6" width="120" height="228" rx="16" />
+            <rect class="screen" x="50" y="26" width="100" height="188" rx="4" />
+            <rect class="button" x="52" y="108" width="96" height="64" rx="8" />
+            <g transform="translate(76 36) scale(2)"><path class="glyph" d=icon_path(icon) /></g>
+            <text x="100" y="146" text-anchor="middle">{button}</text>
+            <circle class="finger" cx="128" cy="164" r="14" />
+        </svg>
     }
 }

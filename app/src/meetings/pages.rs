@@ -9,7 +9,7 @@ use crate::i18n::*;
 use crate::label;
 use crate::offline::outbox::{is_offline_error, use_outbox, Queued};
 use crate::platform::messages::{error_text, field_message};
-use crate::shell::{Page, RequireUser};
+use crate::shell::{Icon, Page, RequireUser};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -89,25 +89,13 @@ fn vote_name(locale: Locale, code: &str) -> &'static str {
     }
 }
 
-fn weekday_name(locale: Locale, w: u32) -> &'static str {
-    match w {
-        0 => td_string!(locale, mt_weekday_0),
-        1 => td_string!(locale, mt_weekday_1),
-        2 => td_string!(locale, mt_weekday_2),
-        3 => td_string!(locale, mt_weekday_3),
-        4 => td_string!(locale, mt_weekday_4),
-        5 => td_string!(locale, mt_weekday_5),
-        _ => td_string!(locale, mt_weekday_6),
-    }
-}
-
 fn rule_text(locale: Locale, code: &str) -> String {
     match Recurrence::from_code(code) {
         Some(Recurrence::DayOfMonth(n)) => format!("{} {n}", td_string!(locale, mt_rule_day_of_month)),
         Some(Recurrence::LunarDay(n)) => format!("{} {n}", td_string!(locale, mt_rule_lunar_day)),
         Some(Recurrence::NthWeekday { n, weekday }) => {
             let nth = if n == 5 { td_string!(locale, mt_rule_last).to_string() } else { format!("{} {n}", td_string!(locale, mt_rule_nth)) };
-            format!("{} {} {nth}", td_string!(locale, mt_rule_weekday_prefix), weekday_name(locale, weekday))
+            format!("{} {} {nth}", td_string!(locale, mt_rule_weekday_prefix), crate::platform::words::weekday_word(locale, weekday))
         }
         None => code.to_string(),
     }
@@ -143,15 +131,97 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
     }
 }
 
+/// The member's next meeting as one card: when, in words; where; and the three things a member
+/// does before it, each one large button.
+#[component]
+pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let id = m.id;
+    let title = meeting_title(l, &m);
+    let (date, time) = (m.date.clone(), m.start_time.clone());
+    let where_ = m
+        .place
+        .clone()
+        .unwrap_or_else(|| format_name(l, &m.format).to_string());
+    let answering =
+        MeetingStatus::from_code(&m.status).is_some_and(crate::domain::meeting::members_may_answer);
+    let answer = RwSignal::new(m.my_rsvp.clone());
+    let attending = move || answer.with(|a| a.as_deref() == Some("se_den"));
+    let excused = move || answer.with(|a| a.as_deref() == Some("xin_vang"));
+    let action = send_or_queue(
+        |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
+        |r: &Rsvp| {
+            Some(Queued::Rsvp {
+                meeting_id: r.id,
+                answer: r.answer.clone(),
+                reason: r.reason.clone(),
+            })
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            answer.set(Some("se_den".to_string()));
+        }
+    });
+    let error = action_error(action.value());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(input) = <Rsvp as leptos::form::FromFormData>::from_event(&ev) {
+            action.dispatch(input);
+        }
+    };
+    let url = <Rsvp as leptos::server_fn::ServerFn>::url();
+    let (heading, heading_ref) = (format!("next-meeting-{id}"), format!("next-meeting-{id}"));
+    view! {
+        <section class="card next-meeting" aria-labelledby=heading_ref data-testid="next-meeting">
+            <h2 id=heading><a href=format!("/sinh-hoat/{id}")>{title}</a></h2>
+            <p class="when" data-testid="next-when">{move || crate::platform::words::when_in_words(i18n.get_locale(), &date, &time, false)}</p>
+            <p>{where_}</p>
+            // The answer shows on its own button (nothing is added above the buttons, which keeps
+            // all three on the first screen); the status region tells screen readers.
+            <p class="visually-hidden" role="status" data-testid="next-answer">
+                {move || answer.get().map(|r| {
+                    let l = i18n.get_locale();
+                    if r == "xin_vang" { td_string!(l, mt_my_rsvp_excused) } else { td_string!(l, mt_my_rsvp_attending) }
+                })}
+            </p>
+            {answering.then(|| view! {
+                <FormError error />
+                <div class="next-actions">
+                    <form method="post" action=url on:submit=submit class="next-attend">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="answer" value="se_den" />
+                        <input type="hidden" name="reason" value="" />
+                        <button type="submit" class="btn btn-huge" data-testid="next-attend" aria-pressed=move || if attending() { "true" } else { "false" }>
+                            <Icon name="check" />
+                            <span>{move || if attending() { td_string!(i18n.get_locale(), mt_action_attending) } else { td_string!(i18n.get_locale(), mt_action_attend) }}</span>
+                        </button>
+                    </form>
+                    <a class="btn btn-huge btn-huge-quiet btn-half" href=format!("/sinh-hoat/{id}#tra-loi") data-testid="next-excuse"><Icon name="away" /><span>{move || if excused() { td_string!(i18n.get_locale(), mt_my_rsvp_excused) } else { td_string!(i18n.get_locale(), mt_action_excuse) }}</span></a>
+                    <a class="btn btn-huge btn-huge-quiet btn-half" href=format!("/sinh-hoat/{id}#gop-y") data-testid="next-opinion"><Icon name="speak" /><span>{t!(i18n, mt_action_opinion)}</span></a>
+                </div>
+            })}
+        </section>
+    }
+}
+
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| meetings());
+    let next = Resource::new(|| (), |_| next_meetings());
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), mt_title) />
         <Page>
             <RequireUser>
                 <h1>{t!(i18n, mt_title)}</h1>
+                // What the page is for comes first: the member's next meeting and what to do.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        next.await.ok().and_then(|l| l.into_iter().next()).map(|m| view! { <NextMeetingCard m /> })
+                    })}
+                </Transition>
                 <p><a class="btn btn-secondary" href="/nhiem-vu">{t!(i18n, task_title)}</a></p>
                 <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                     {move || Suspend::new(async move {
@@ -313,7 +383,7 @@ fn ScheduleRule(cells: Vec<CellChoice>) -> impl IntoView {
                 <div class="field">
                     <label for="f-weekday">{t!(i18n, mt_rule_weekday_label)}</label>
                     <select id="f-weekday" name="weekday">
-                        {(0..7u32).map(|w| view! { <option value=w.to_string() selected=w == weekday>{move || weekday_name(i18n.get_locale(), w)}</option> }).collect_view()}
+                        {(0..7u32).map(|w| view! { <option value=w.to_string() selected=w == weekday>{move || crate::platform::words::weekday_word(i18n.get_locale(), w)}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -386,9 +456,12 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
     let running = status == MeetingStatus::InProgress;
     let preparing = crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare);
     let me = v.me.clone();
-    let present_rate = crate::domain::meeting::attendance_rate(v.present, v.expected, v.exempt);
+    let held = status == MeetingStatus::Held;
+    reveal_hash_target();
     view! {
         <h1 data-testid="meeting-title">{title}</h1>
+        // After the meeting, what was decided comes first.
+        {held.then(|| view! { <Decided v=v.clone() /> })}
         <section class="card" aria-labelledby="mt-when">
             <h2 id="mt-when" class="visually-hidden">{t!(i18n, mt_when_where)}</h2>
             <p class="meta">{m.org_name.clone()}" · "{move || kind_name(i18n.get_locale(), &m.kind)}</p>
@@ -460,9 +533,52 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {(answering && me.is_some()).then(|| view! { <CommentForm id on_behalf=0 /> })}
         </section>
 
+        {(!held).then(|| view! { <Decided v=v.clone() /> })}
+    }
+}
+
+/// A link to `#gop-y` or `#tra-loi` (the next-meeting card's "Góp ý", "Xin vắng") navigates
+/// before the meeting has loaded, so the browser finds no target: once the meeting is on the
+/// page, bring that part into view, and put the cursor in the opinion's text box.
+fn reveal_hash_target() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // After this render is in the document and after the router's own scrolling.
+        set_timeout(
+            || {
+                use wasm_bindgen::JsCast;
+                let Some(w) = web_sys::window() else { return };
+                let hash = w.location().hash().unwrap_or_default();
+                let id = hash.trim_start_matches('#');
+                if id.is_empty() {
+                    return;
+                }
+                if let Some(el) = w.document().and_then(|d| d.get_element_by_id(id)) {
+                    el.scroll_into_view();
+                    if let Ok(Some(field)) = el.query_selector("textarea, input:not([type=hidden])")
+                    {
+                        if let Some(field) = field.dyn_ref::<web_sys::HtmlElement>() {
+                            let _ = field.focus();
+                        }
+                    }
+                }
+            },
+            std::time::Duration::from_millis(50),
+        );
+    });
+}
+
+/// What the meeting decided (minutes, resolution, rating, attendance) and the tasks it gave.
+#[component]
+fn Decided(v: MeetingView) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = v.meeting.clone();
+    let status = MeetingStatus::from_code(&m.status).unwrap_or(MeetingStatus::Held);
+    let present_rate = crate::domain::meeting::attendance_rate(v.present, v.expected, v.exempt);
+    view! {
         {(v.minutes.is_some() || v.resolution.is_some() || status == MeetingStatus::Held).then(|| view! {
             <section class="card" aria-labelledby="mt-minutes">
-                <h2 id="mt-minutes">{t!(i18n, mt_minutes)}</h2>
+                <h2 id="mt-minutes">{if status == MeetingStatus::Held { t!(i18n, mt_decided).into_any() } else { t!(i18n, mt_minutes).into_any() }}</h2>
                 {v.minutes.clone().map(|t| view! { <div class="prose" data-testid="minutes">{t.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div> })}
                 {v.resolution.clone().map(|t| view! {
                     <h3>{t!(i18n, mt_resolution)}</h3>
@@ -550,7 +666,7 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     };
     let url = <Rsvp as leptos::server_fn::ServerFn>::url();
     view! {
-        <section class="card" aria-labelledby="mt-answer">
+        <section class="card" aria-labelledby="mt-answer" id="tra-loi">
             <h2 id="mt-answer">{t!(i18n, mt_answer_title)}</h2>
             {current.map(|r| {
                 let text = if r == "xin_vang" { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_excused) } else { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_attending) };
@@ -596,7 +712,7 @@ fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
     let url = <Comment as leptos::server_fn::ServerFn>::url();
     view! {
         <FormError error />
-        <form method="post" action=url class="form" novalidate=true on:submit=submit node_ref=form>
+        <form method="post" action=url class="form" novalidate=true on:submit=submit node_ref=form id=(on_behalf == 0).then_some("gop-y")>
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="on_behalf" value=on_behalf.to_string() />
             <div class="field">
@@ -1133,7 +1249,7 @@ fn TaskItem(t: TaskView, can_report: bool) -> impl IntoView {
         <li class="card task" data-testid="task">
             <h3>{t.title.clone()}</h3>
             <p class="meta">{t.assignee.clone()}" · "{t.org_name.clone()}</p>
-            <p>{t!(i18n, task_due)}": "<strong>{vn_date(&t.due_date)}</strong></p>
+            <p>{t!(i18n, task_due)}": "<strong>{let due = t.due_date.clone(); move || crate::platform::words::date_in_words(i18n.get_locale(), &due, true)}</strong></p>
             <p>
                 <span class=if done { "badge badge-ok" } else { "badge" } data-testid="task-status">
                     {if done { t!(i18n, task_done).into_any() } else { t!(i18n, task_open).into_any() }}
@@ -1339,11 +1455,18 @@ pub fn UpcomingMeetings() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = next.await.unwrap_or_default();
-                (!list.is_empty()).then(|| view! {
-                    <section class="card" aria-labelledby="home-meetings" data-testid="home-meetings">
-                        <h2 id="home-meetings">{t!(i18n, mt_home_title)}</h2>
-                        <ul class="plain-list">{list.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul>
-                    </section>
+                let mut list = list.into_iter();
+                list.next().map(|first| view! {
+                    <NextMeetingCard m=first />
+                    {
+                        let rest: Vec<_> = list.collect();
+                        (!rest.is_empty()).then(|| view! {
+                            <section class="card" aria-labelledby="home-meetings" data-testid="home-meetings">
+                                <h2 id="home-meetings">{t!(i18n, mt_home_title)}</h2>
+                                <ul class="plain-list">{rest.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul>
+                            </section>
+                        })
+                    }
                 })
             })}
         </Transition>

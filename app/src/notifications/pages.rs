@@ -7,20 +7,37 @@ use crate::shell::{Page, RequireUser};
 use leptos_meta::Title;
 
 pub fn kind_text(locale: Locale, kind: &str) -> &'static str {
-    match kind {
-        "van_ban_moi" => td_string!(locale, nt_kind_van_ban_moi),
-        "tin_tuc_moi" => td_string!(locale, nt_kind_tin_tuc_moi),
-        "hop_cong_bo" => td_string!(locale, nt_kind_hop_cong_bo),
-        "hop_thay_doi" => td_string!(locale, nt_kind_hop_thay_doi),
-        "hop_huy" => td_string!(locale, nt_kind_hop_huy),
-        "nhac_hop" => td_string!(locale, nt_kind_nhac_hop),
-        "nhiem_vu_giao" => td_string!(locale, nt_kind_nhiem_vu_giao),
-        "nhiem_vu_sap_han" => td_string!(locale, nt_kind_nhiem_vu_sap_han),
-        "nhiem_vu_qua_han" => td_string!(locale, nt_kind_nhiem_vu_qua_han),
-        "nhac_doc" => td_string!(locale, nt_kind_nhac_doc),
-        "yeu_cau_gia_nhap" => td_string!(locale, nt_kind_yeu_cau_gia_nhap),
-        "bao_mat" => td_string!(locale, nt_kind_bao_mat),
-        _ => "",
+    use crate::domain::notification::NotificationKind as K;
+    match K::from_code(kind) {
+        Some(K::NewDocument) => td_string!(locale, nt_kind_van_ban_moi),
+        Some(K::NewNews) => td_string!(locale, nt_kind_tin_tuc_moi),
+        Some(K::MeetingPublished) => td_string!(locale, nt_kind_hop_cong_bo),
+        Some(K::MeetingChanged) => td_string!(locale, nt_kind_hop_thay_doi),
+        Some(K::MeetingCancelled) => td_string!(locale, nt_kind_hop_huy),
+        Some(K::MeetingReminder) => td_string!(locale, nt_kind_nhac_hop),
+        Some(K::TaskAssigned) => td_string!(locale, nt_kind_nhiem_vu_giao),
+        Some(K::TaskDueTomorrow) => td_string!(locale, nt_kind_nhiem_vu_sap_han),
+        Some(K::TaskOverdue) => td_string!(locale, nt_kind_nhiem_vu_qua_han),
+        Some(K::ReadReminder) => td_string!(locale, nt_kind_nhac_doc),
+        Some(K::JoinRequest) => td_string!(locale, nt_kind_yeu_cau_gia_nhap),
+        Some(K::AccountSecurity) => td_string!(locale, nt_kind_bao_mat),
+        None => "",
+    }
+}
+
+/// What the card's button does, in the member's words.
+fn action_text(locale: Locale, kind: &str) -> &'static str {
+    use crate::domain::notification::NotificationKind as K;
+    match K::from_code(kind) {
+        Some(K::NewDocument | K::ReadReminder) => td_string!(locale, nt_action_read),
+        Some(K::NewNews) => td_string!(locale, nt_action_news),
+        Some(
+            K::MeetingPublished | K::MeetingChanged | K::MeetingCancelled | K::MeetingReminder,
+        ) => td_string!(locale, nt_action_meeting),
+        Some(K::TaskAssigned | K::TaskDueTomorrow | K::TaskOverdue) => {
+            td_string!(locale, nt_action_task)
+        }
+        Some(K::JoinRequest | K::AccountSecurity) | None => td_string!(locale, nt_action_open),
     }
 }
 
@@ -57,17 +74,20 @@ pub fn NotificationsPage() -> impl IntoView {
                                                     let read = n.read;
                                                     let kind = n.kind.clone();
                                                     view! {
-                                                        <li class=if read { "notification" } else { "notification unread" } data-testid="notification">
-                                                            <a href=n.href.clone() on:click=move |_| {
+                                                        <li class=if read { "card notification" } else { "card notification unread" } data-testid="notification">
+                                                            <p>
+                                                                <span class="kind">{let kind = kind.clone(); move || kind_text(i18n.get_locale(), &kind)}</span>
+                                                                {(!read).then(|| view! { " " <span class="badge badge-new">{t!(i18n, nt_new)}</span> })}
+                                                            </p>
+                                                            <p><strong>{n.subject.clone()}</strong></p>
+                                                            <p class="note">{n.when.clone()}</p>
+                                                            // The action is on the card, one large button.
+                                                            <a class="btn btn-primary btn-wide" href=n.href.clone() on:click=move |_| {
                                                                 // Not tied to this page: the request outlives the navigation it starts.
                                                                 if !read { leptos::task::spawn_local(async move { let _ = mark_read(id).await; }); }
                                                             }>
-                                                                <span class="kind">{move || kind_text(i18n.get_locale(), &kind)}</span>
-                                                                {(!read).then(|| view! { " " <span class="badge badge-new">{t!(i18n, nt_new)}</span> })}
-                                                                <br />
-                                                                <strong>{n.subject.clone()}</strong>
+                                                                {move || action_text(i18n.get_locale(), &kind)}
                                                             </a>
-                                                            <p class="note">{n.when.clone()}</p>
                                                         </li>
                                                     }
                                                 }).collect_view()}

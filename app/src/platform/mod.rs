@@ -14,3 +14,4 @@ pub mod layout;
 pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod words;

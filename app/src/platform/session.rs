@@ -33,6 +33,8 @@ pub struct CurrentUser {
     pub org_name: String,
     pub prefs: Preferences,
     pub simple_mode_offered: bool,
+    /// The first-use guide was finished or skipped.
+    pub guide_seen: bool,
     /// Whom the member calls when stuck: their cell's bí thư, else its phó bí thư (never
     /// themself). Resolved in the session's statement: every page shows it.
     pub secretary: Option<CellContact>,

@@ -35,6 +35,20 @@ pub struct CellMemberPhone {
     pub no_smartphone: bool,
 }
 
+/// The month's SMS under one organisation, for the statistics page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsMonth {
+    pub month: String,
+    /// Messages per organisation and month.
+    pub cap: i64,
+    pub sent: i64,
+    pub refused: i64,
+    /// Organisations that used their whole cap.
+    pub at_cap: i64,
+    /// The organisations that sent most (at most 20).
+    pub rows: Vec<SmsUsageRow>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsUsageRow {
     pub org_id: i64,
@@ -137,19 +151,29 @@ pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> 
     .map_err(crate::platform::error::with_status)
 }
 
-/// This month's messages per organisation in the viewer's statistics scope.
+/// This month's messages under an organisation of the viewer's statistics scope (`org` 0: the
+/// viewer's first scope), with the cap they count against.
 #[server(prefix = "/api", endpoint = "sms_usage")]
-pub async fn sms_usage() -> Result<Vec<SmsUsageRow>, AppError> {
+pub async fn sms_usage(#[server(default)] org: i64) -> Result<SmsMonth, AppError> {
     async move {
         use crate::domain::permission::{scopes, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
         let scopes = scopes(&user.actor, Action::ViewStatistics);
-        if scopes.is_empty() {
-            return Err(AppError::Forbidden);
-        }
+        let scope = match org {
+            0 => scopes.first().cloned().ok_or(AppError::Forbidden)?,
+            id => repo::org_path(&db, id)
+                .await?
+                .filter(|p| scopes.iter().any(|s| s.contains(p)))
+                .ok_or(AppError::NotFound)?,
+        };
+        let cap = provider::SmsConfig::from_env()
+            .map(|c| c.monthly_cap)
+            .unwrap_or(provider::DEFAULT_MONTHLY_CAP);
         let month = service::month_of(crate::platform::clock::now_unix());
-        Ok(repo::usage(&db, &scopes, &month).await?.into_iter().map(|(org_id, org_name, sent, refused)| SmsUsageRow { org_id, org_name, sent, refused }).collect())
+        let ((sent, refused, at_cap), rows) = repo::usage(&db, &scope, &month, cap, 20).await?;
+        let rows = rows.into_iter().map(|(org_id, org_name, sent, refused)| SmsUsageRow { org_id, org_name, sent, refused }).collect();
+        Ok(SmsMonth { month, cap, sent, refused, at_cap, rows })
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -162,3 +162,40 @@ fn Replies() -> impl IntoView {
         </section>
     }
 }
+
+/// The month's SMS under an organisation, on the statistics page: what was sent, what the cap
+/// held back, and the organisations that sent most.
+#[component]
+pub fn SmsUsageCard(u: SmsMonth) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let n = move |v: i64| crate::platform::words::number(l, v);
+    let (cap, at_cap) = (n(u.cap), n(u.at_cap));
+    view! {
+        <section class="card" aria-labelledby="st-sms" data-testid="sms-usage">
+            <h2 id="st-sms">{t!(i18n, sms_usage_title)}</h2>
+            <dl class="figures">
+                <div class="dl-row"><dt>{t!(i18n, sms_usage_sent)}</dt><dd data-testid="sms-sent">{n(u.sent)}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, sms_usage_refused)}</dt><dd data-testid="sms-refused">{n(u.refused)}</dd></div>
+            </dl>
+            <p class="note">{t!(i18n, sms_usage_cap, cap = move || cap.clone(), count = move || at_cap.clone())}</p>
+            {(!u.rows.is_empty()).then(|| view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="st-sms">
+                    <table class="data-table">
+                        <caption class="visually-hidden">{t!(i18n, sms_usage_title)}</caption>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, st_col_org)}</th>
+                            <th scope="col">{t!(i18n, sms_usage_sent)}</th>
+                            <th scope="col">{t!(i18n, sms_usage_refused)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {u.rows.into_iter().map(|r| view! {
+                                <tr data-testid="sms-usage-row"><td>{r.org_name}</td><td>{n(r.sent)}</td><td>{n(r.refused)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}

@@ -223,18 +223,52 @@ pub async fn cell_phones(db: &Db, org_id: i64) -> Result<Vec<PhoneRow>, AppError
         .map_err(AppError::from)
 }
 
-/// The month's messages per organisation of the scopes: (org id, name, sent, refused over cap).
-pub async fn usage(db: &Db, scopes: &[OrgPath], month: &str) -> Result<Vec<(i64, String, i64, i64)>, AppError> {
-    let (clause, binds) = crate::platform::db::scope_clause("o.path", scopes, 2);
-    let sql = format!("SELECT o.id, o.name, u.sent, u.refused FROM sms_usage u JOIN organizations o ON o.id = u.org_id WHERE u.month = $1 AND {clause} ORDER BY o.name");
-    let mut q = sqlx::query(&sql).bind(month.to_string());
-    for b in binds {
-        q = q.bind(b);
-    }
-    q.fetch_all(db.pool())
+/// The month's messages under `scope`: the totals (sent, refused over cap, organisations that
+/// reached `cap`) and the `limit` organisations that sent most.
+pub async fn usage(
+    db: &Db,
+    scope: &OrgPath,
+    month: &str,
+    cap: i64,
+    limit: i64,
+) -> Result<((i64, i64, i64), Vec<(i64, String, i64, i64)>), AppError> {
+    let from = "FROM sms_usage u JOIN organizations o ON o.id = u.org_id WHERE u.month = $1 AND o.path >= $2 AND o.path < $3";
+    let (lo, hi) = (scope.as_str().to_string(), scope.subtree_upper());
+    let t = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(u.sent), 0) AS BIGINT) AS sent, CAST(COALESCE(SUM(u.refused), 0) AS BIGINT) AS refused,
+                CAST(COALESCE(SUM(CASE WHEN u.sent >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS at_cap {from}"
+    ))
+    .bind(month.to_string())
+    .bind(lo.clone())
+    .bind(hi.clone())
+    .bind(cap)
+    .fetch_one(db.pool())
+    .await?;
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: the casts keep both dialects' rows i64.
+    let totals = (
+        t.try_get::<i64, _>("sent")?,
+        t.try_get::<i64, _>("refused")?,
+        t.try_get::<i64, _>("at_cap")?,
+    );
+    let rows = sqlx::query(&format!("SELECT o.id, o.name, u.sent, u.refused {from} ORDER BY u.sent DESC, u.refused DESC, o.name LIMIT $4"))
+        .bind(month.to_string())
+        .bind(lo)
+        .bind(hi)
+        .bind(limit)
+        .fetch_all(db.pool())
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok((totals, rows))
+}
+
+/// An organisation's path, if it exists.
+pub async fn org_path(db: &Db, org_id: i64) -> Result<Option<OrgPath>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT path FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|(p,)| OrgPath::parse(&p).map_err(|e| AppError::internal(&format!("{e:?}"))))
+        .transpose()
 }

@@ -35,15 +35,18 @@ pub fn StatisticsPage() -> impl IntoView {
         })
     };
     let data = Resource::new(params, |(org, sort, month)| usage_dashboard(org, sort, month));
+    // Beside the dashboard, not inside it: a resource read in this page's own Suspend.
+    let sms = Resource::new(move || params().0, crate::sms::sms_usage);
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), st_title) />
         <Page>
             <RequireUser>
                 <Transition fallback=move || view! { <h1>{t!(i18n, st_title)}</h1> <p>{t!(i18n, loading)}</p> }>
                     {move || Suspend::new(async move {
+                        let sms = sms.await.ok();
                         match data.await {
                             Err(e) => view! { <h1>{t!(i18n, st_title)}</h1> <ErrorCard e /> }.into_any(),
-                            Ok(d) => view! { <DashboardView d /> }.into_any(),
+                            Ok(d) => view! { <DashboardView d sms /> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -53,7 +56,7 @@ pub fn StatisticsPage() -> impl IntoView {
 }
 
 #[component]
-fn DashboardView(d: Dashboard) -> impl IntoView {
+fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let org_id = d.org.id;
@@ -84,6 +87,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         </section>
 
         <RateChart history=d.history.clone() />
+        {sms.map(|u| view! { <crate::sms::pages::SmsUsageCard u /> })}
 
         {(!d.children.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="st-children">

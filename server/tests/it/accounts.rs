@@ -413,3 +413,30 @@ on_both_databases!(passkeys_refuse_what_they_cannot_verify, |app: TestApp| async
     let (s, n) = call(&app, &member, "passkeys", &[]).await;
     assert_eq!((s, n), (200, Value::from(0)));
 });
+
+on_both_databases!(the_first_use_guide_is_offered_until_finished_and_replays_from_help, |app: TestApp| async move {
+    seeded(&app).await;
+    let member = signed_in(&app, "0900000001").await;
+    assert_eq!(session(&app, &member).await["user"]["offer_guide"], true);
+    let page = |c: &reqwest::Client, path: &str| {
+        let request = c.get(app.url(path));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page(&member, "/").await.contains("data-testid=\"guide-offer\""), "the home page offers the guide");
+    // The three screens are plain pages; a step out of range shows the nearest.
+    for (step, text) in [("1", "Bước 1/3"), ("2", "Bước 2/3"), ("3", "Bước 3/3"), ("9", "Bước 3/3"), ("x", "Bước 1/3")] {
+        assert!(page(&member, &format!("/huong-dan?buoc={step}")).await.contains(text), "step {step}");
+    }
+    // Without JavaScript, finishing is a form post answered with the home page.
+    let res = member.post(app.url("/api/guide_seen")).header("accept", "text/html").form(&[("", "")][..0]).send().await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/");
+    assert_eq!(session(&app, &member).await["user"]["offer_guide"], false);
+    assert!(!page(&member, "/").await.contains("data-testid=\"guide-offer\""), "shown once");
+    assert!(page(&member, "/tro-giup").await.contains("href=\"/huong-dan\""), "help replays it");
+    // Per account: another member is still offered it; a visitor may read it and changes nothing.
+    assert_eq!(session(&app, &signed_in(&app, "0900000002").await).await["user"]["offer_guide"], true);
+    let (s, _) = call(&app, &client(), "guide_seen", &[]).await;
+    assert!(s < 400, "{s}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM accounts WHERE guide_seen = 1").await, 1);
+});

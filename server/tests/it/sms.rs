@@ -169,7 +169,8 @@ on_both_databases!(notices_answers_and_the_cap, |app: TestApp| async move {
     assert_eq!((r.sent, r.over_cap), (0, 1));
     assert_eq!(seen.lock().unwrap().len(), 1);
     let usage = ok(&app, &secretary, "sms_usage", &[]).await;
-    let row = usage.as_array().unwrap().iter().find(|u| u["org_id"] == cell).cloned().unwrap_or_else(|| panic!("{usage}"));
+    assert_eq!((usage["sent"].as_i64(), usage["refused"].as_i64(), usage["at_cap"].as_i64(), usage["cap"].as_i64()), (Some(1), Some(1), Some(0), Some(300)), "{usage}");
+    let row = usage["rows"].as_array().unwrap().iter().find(|u| u["org_id"] == cell).cloned().unwrap_or_else(|| panic!("{usage}"));
     assert_eq!((row["sent"].as_i64(), row["refused"].as_i64()), (Some(1), Some(1)));
 });
 
