@@ -1,5 +1,5 @@
 //! Generates the typed i18n module from `locales/*.json` (Vietnamese first, English second).
-use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
+use leptos_i18n_build::{Config, TranslationsInfos};
 use std::error::Error;
 use std::path::PathBuf;
 
@@ -9,11 +9,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // would not rebuild the crate (and a cached build would run without it).
     println!("cargo::rerun-if-changed=../migrations");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("i18n");
-    // Interpolated keys also as plain strings (`td_string!` with arguments): dates in words are
-    // built outside views.
-    let cfg = Config::new("vi")?
-        .add_locale("en")?
-        .parse_options(ParseOptions::new().interpolate_display(true));
+    let cfg = Config::new("vi")?.add_locale("en")?;
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();

@@ -46,6 +46,14 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    // Dates and times are text: a phone set to English shows its own pickers month first and
+    // with AM/PM. The server reads 10/12/2026, 10.12.2026 and 2026-12-10; 19:30, 19.30, 19h30.
+    let l = i18n.get_locale_untracked();
+    let (kind, inputmode, placeholder, value) = match kind {
+        Some("date") => ("text", Some("decimal"), Some(td_string!(l, date_placeholder)), value.map(|v| crate::domain::register::Date::parse(&v).map(|d| d.to_string()).unwrap_or(v))),
+        Some("time") => ("text", Some("decimal"), Some(td_string!(l, time_placeholder)), value),
+        other => (other.unwrap_or("text"), inputmode, None, value),
+    };
     view! {
         <div class="field">
             <label for=id.clone()>{move || label.get()}</label>
@@ -53,9 +61,10 @@ pub fn Field(
             <input
                 id=id
                 name=name
-                type=kind.unwrap_or("text")
+                type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
+                placeholder=placeholder
                 value=value
                 required=required
                 aria-invalid=move || message().map(|_| "true")

@@ -28,14 +28,21 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
   await expectNoHorizontalScroll(page);
   await page.getByLabel('Loại cuộc họp').selectOption('chuyen_de');
   await page.getByLabel('Chủ đề').fill('Học tập chuyên đề chuyển đổi số');
-  await page.getByLabel('Ngày họp').fill(nextMonthDay(12));
-  await page.getByLabel('Giờ bắt đầu').fill('19:30');
+  // Typed the Vietnamese way, whatever the phone's language: day/month/year, and the time with
+  // a dot (a phone's number pad has no colon).
+  const [y, mo, d] = nextMonthDay(12).split('-');
+  await expect(page.getByLabel('Ngày họp')).toHaveAttribute('placeholder', 'ngày/tháng/năm');
+  await page.getByLabel('Ngày họp').fill(`${d}/${mo}/${y}`);
+  await page.getByLabel('Giờ bắt đầu').fill('19.30');
   await page.getByLabel('Địa điểm', { exact: true }).fill('Nhà văn hóa khu phố 1');
   await page.getByTestId('create-meeting').click();
   await page.waitForURL(/\/sinh-hoat\/\d+$/);
   await hydrated(page);
   const meetingUrl = new URL(page.url()).pathname;
   await expect(page.getByTestId('meeting-title')).toHaveText('Học tập chuyên đề chuyển đổi số');
+  // Shown in words, and in the edit form as day/month/year.
+  await expect(page.locator('.lead strong').first()).toHaveText(new RegExp(`, ${Number(d)} tháng ${Number(mo)} năm ${y}, 19 giờ 30$`));
+  await expect(page.getByLabel('Ngày họp')).toHaveValue(`${d}/${mo}/${y}`);
   await expect(page.getByTestId('meeting-status')).toHaveText('Dự thảo');
 
   await page.getByLabel('Nội dung', { exact: true }).fill('Quán triệt Nghị quyết 57-NQ/TW');
@@ -125,8 +132,8 @@ test('the full meeting cycle, from scheduling to a completed task', async ({ pag
 
 test('a member sees the next meeting on the home page, with its agenda and materials', async ({ page }) => {
   await signIn(page, '0900000001', '/');
-  await expect(page.getByTestId('next-meeting')).toBeVisible();
-  await page.getByTestId('next-meeting').getByRole('heading').getByRole('link').click();
+  await expect(page.getByTestId('home-meetings')).toBeVisible();
+  await page.getByTestId('home-meetings').getByRole('link').first().click();
   await page.waitForURL(/\/sinh-hoat\/\d+$/);
   await hydrated(page);
   await expect(page.getByTestId('agenda-item')).toHaveCount(3);

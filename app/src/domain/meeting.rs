@@ -197,11 +197,9 @@ impl Venue {
     }
 }
 
-/// A time of day, `HH:MM`.
+/// A time of day as stored, `HH:MM`, from what a member types: "19:30", "19.30", "19h30".
 pub fn parse_time(input: &str) -> Option<String> {
-    let (h, m) = input.trim().split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
-    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+    crate::domain::notification::parse_clock(input).ok().map(crate::domain::notification::format_clock)
 }
 
 /// A month, `YYYY-MM`.
@@ -458,6 +456,8 @@ mod tests {
     fn times_and_months() {
         assert_eq!(parse_time("7:30").as_deref(), Some("07:30"));
         assert_eq!(parse_time("19:30").as_deref(), Some("19:30"));
+        assert_eq!(parse_time("19.30").as_deref(), Some("19:30"), "a phone's number pad has no colon");
+        assert_eq!(parse_time("19h").as_deref(), Some("19:00"));
         assert_eq!(parse_time("24:00"), None);
         assert_eq!(parse_time("abc"), None);
         let m = Month::parse("2026-12").unwrap();

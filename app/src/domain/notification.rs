@@ -92,7 +92,8 @@ pub const DEFAULT_QUIET_END: u32 = 6 * 60;
 /// Parses "21:00" / "6:30" into minutes after midnight.
 pub fn parse_clock(input: &str) -> Result<u32, &'static str> {
     let s = input.trim();
-    let (h, m) = s.split_once([':', 'h', 'g']).ok_or("err_time_format")?;
+    // ':' as written, '.' from a phone's number pad (which has no ':'), 'h'/'g' as in "19h30".
+    let (h, m) = s.split_once([':', '.', 'h', 'g']).ok_or("err_time_format")?;
     let (h, m) = (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() });
     if h.is_empty() || h.len() > 2 || m.len() > 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err("err_time_format");
@@ -242,6 +243,7 @@ mod tests {
         assert_eq!(parse_clock(" 6:30 "), Ok(390));
         assert_eq!(parse_clock("6h"), Ok(360));
         assert_eq!(parse_clock("06g15"), Ok(375));
+        assert_eq!(parse_clock("19.30"), Ok(1170));
         for bad in ["", "24:00", "7:60", "ab:cd", "7", "-1:00", "123:00"] {
             assert_eq!(parse_clock(bad), Err("err_time_format"), "{bad}");
         }

@@ -264,7 +264,7 @@ pub fn GuidePage() -> impl IntoView {
                     _ => ("phone", td_string!(l, call_secretary), td_string!(l, guide_3_title), td_string!(l, guide_3_text)),
                 };
                 view! {
-                    <p class="note" data-testid="guide-step">{td_string!(l, guide_step, n = n, total = GUIDE_STEPS)}</p>
+                    <p class="note" data-testid="guide-step">{t!(i18n, guide_step, n = move || n, total = || GUIDE_STEPS)}</p>
                     <GuidePicture icon button />
                     <h2>{title}</h2>
                     <p class="lead">{text}</p>

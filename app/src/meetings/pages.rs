@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::label;
 use crate::offline::outbox::{is_offline_error, use_outbox, Queued};
 use crate::platform::messages::{error_text, field_message};
+use crate::platform::words::{DateWords, WhenWords};
 use crate::shell::{Icon, Page, RequireUser};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
@@ -118,7 +119,7 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
         <li class="card meeting-card" data-testid="meeting-card">
             <h3><a href=href>{title}</a></h3>
             <p class="meta">{m.org_name.clone()}</p>
-            <p><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}" · "{where_}</p>
+            <p><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong>" · "{where_}</p>
             <p>
                 <span class="badge">{status_name(l, &m.status)}</span>
                 {m.my_rsvp.as_deref().map(|r| {
@@ -176,7 +177,7 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
     view! {
         <section class="card next-meeting" aria-labelledby=heading_ref data-testid="next-meeting">
             <h2 id=heading><a href=format!("/sinh-hoat/{id}")>{title}</a></h2>
-            <p class="when" data-testid="next-when">{move || crate::platform::words::when_in_words(i18n.get_locale(), &date, &time, false)}</p>
+            <p class="when" data-testid="next-when"><WhenWords date time /></p>
             <p>{where_}</p>
             // The answer shows on its own button (nothing is added above the buttons, which keeps
             // all three on the first screen); the status region tells screen readers.
@@ -388,7 +389,7 @@ fn ScheduleRule(cells: Vec<CellChoice>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="f-rule-time">{t!(i18n, mt_rule_time)}</label>
-                    <input id="f-rule-time" type="time" name="start_time" value=first.as_ref().map(|c| c.start_time.clone()).unwrap_or_default() />
+                    <input id="f-rule-time" type="text" inputmode="decimal" placeholder=td_string!(i18n.get_locale_untracked(), time_placeholder) name="start_time" value=first.as_ref().map(|c| c.start_time.clone()).unwrap_or_default() />
                     <ControlError error field="start_time" />
                 </div>
                 <div class="field">
@@ -465,7 +466,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
         <section class="card" aria-labelledby="mt-when">
             <h2 id="mt-when" class="visually-hidden">{t!(i18n, mt_when_where)}</h2>
             <p class="meta">{m.org_name.clone()}" · "{move || kind_name(i18n.get_locale(), &m.kind)}</p>
-            <p class="lead"><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}</p>
+            <p class="lead"><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong></p>
             <p>{let f = m.format.clone(); move || format_name(i18n.get_locale(), &f)}{m.place.clone().map(|p| view! { ": " {p} })}</p>
             {m.link.clone().map(|link| view! { <p><a class="btn btn-secondary" href=link.clone() rel="noopener noreferrer" target="_blank">{t!(i18n, mt_join_online)}</a></p> })}
             <p><span class="badge" data-testid="meeting-status">{status_name(l, &m.status)}</span></p>
@@ -1249,7 +1250,7 @@ fn TaskItem(t: TaskView, can_report: bool) -> impl IntoView {
         <li class="card task" data-testid="task">
             <h3>{t.title.clone()}</h3>
             <p class="meta">{t.assignee.clone()}" · "{t.org_name.clone()}</p>
-            <p>{t!(i18n, task_due)}": "<strong>{let due = t.due_date.clone(); move || crate::platform::words::date_in_words(i18n.get_locale(), &due, true)}</strong></p>
+            <p>{t!(i18n, task_due)}": "<strong><DateWords date=t.due_date.clone() with_year=true /></strong></p>
             <p>
                 <span class=if done { "badge badge-ok" } else { "badge" } data-testid="task-status">
                     {if done { t!(i18n, task_done).into_any() } else { t!(i18n, task_open).into_any() }}
@@ -1455,18 +1456,11 @@ pub fn UpcomingMeetings() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = next.await.unwrap_or_default();
-                let mut list = list.into_iter();
-                list.next().map(|first| view! {
-                    <NextMeetingCard m=first />
-                    {
-                        let rest: Vec<_> = list.collect();
-                        (!rest.is_empty()).then(|| view! {
-                            <section class="card" aria-labelledby="home-meetings" data-testid="home-meetings">
-                                <h2 id="home-meetings">{t!(i18n, mt_home_title)}</h2>
-                                <ul class="plain-list">{rest.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul>
-                            </section>
-                        })
-                    }
+                (!list.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="home-meetings" data-testid="home-meetings">
+                        <h2 id="home-meetings">{t!(i18n, mt_home_title)}</h2>
+                        <ul class="plain-list">{list.into_iter().map(|m| view! { <MeetingCard m /> }).collect_view()}</ul>
+                    </section>
                 })
             })}
         </Transition>

@@ -263,13 +263,13 @@ fn SettingsForm(s: NotificationSettingsView, save: ServerAction<SaveNotification
                 </div>
                 <div class="field field-inline">
                     <label for="f-quiet_start">{t!(i18n, nt_quiet_from)}</label>
-                    <input type="time" id="f-quiet_start" name="quiet_start" value=s.quiet_start.clone() data-testid="quiet-start"
+                    <input type="text" inputmode="decimal" placeholder=td_string!(i18n.get_locale_untracked(), time_placeholder) id="f-quiet_start" name="quiet_start" value=s.quiet_start.clone() data-testid="quiet-start"
                         aria-invalid=move || error.get().and_then(|e| crate::platform::messages::field_message(i18n.get_locale(), &e, "quiet_start")).map(|_| "true") />
                     <ControlError error field="quiet_start" />
                 </div>
                 <div class="field field-inline">
                     <label for="f-quiet_end">{t!(i18n, nt_quiet_to)}</label>
-                    <input type="time" id="f-quiet_end" name="quiet_end" value=s.quiet_end.clone() data-testid="quiet-end"
+                    <input type="text" inputmode="decimal" placeholder=td_string!(i18n.get_locale_untracked(), time_placeholder) id="f-quiet_end" name="quiet_end" value=s.quiet_end.clone() data-testid="quiet-end"
                         aria-invalid=move || error.get().and_then(|e| crate::platform::messages::field_message(i18n.get_locale(), &e, "quiet_end")).map(|_| "true") />
                     <ControlError error field="quiet_end" />
                 </div>

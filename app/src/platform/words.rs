@@ -1,9 +1,11 @@
 //! Dates, times and numbers as a member reads them: "Thứ Năm, 10 tháng 12, 19 giờ 30" and
-//! "126.000", whatever language the phone is set to.
+//! "126.000", whatever language the phone is set to. The sentences come from the i18n files
+//! (`dt_*`); the pieces are computed here.
 
 use crate::domain::meeting::weekday;
 use crate::domain::register::Date;
 use crate::i18n::*;
+use leptos::prelude::*;
 
 /// The weekday's name (0 = Monday … 6 = Sunday), as written inside a sentence.
 pub fn weekday_word(locale: Locale, w: u32) -> &'static str {
@@ -18,55 +20,52 @@ pub fn weekday_word(locale: Locale, w: u32) -> &'static str {
     }
 }
 
-/// Hours and minutes of "19:30" (also "7:05"); `None` for anything else.
+/// Hours and minutes of "19:30" (also "7:05", "19:30:00"); `None` for anything else.
 pub fn clock(time: &str) -> Option<(u32, u32)> {
     let (h, m) = time.trim().split_once(':')?;
     let (h, m) = (h.parse::<u32>().ok()?, m.get(..2)?.parse::<u32>().ok()?);
     (h < 24 && m < 60).then_some((h, m))
 }
 
-/// "Thứ Năm, 10 tháng 12" from an ISO date (with the year when `with_year`); the input
-/// unchanged if it is not a date.
-pub fn date_in_words(locale: Locale, iso: &str, with_year: bool) -> String {
-    let Ok(d) = Date::parse(iso) else {
-        return iso.to_string();
-    };
-    let w = capitalised(weekday_word(locale, weekday(d)));
+/// "Thứ Năm, 10 tháng 12" (with "năm 2026" when `with_year`); the text unchanged if it is not
+/// a date.
+#[component]
+pub fn DateWords(#[prop(into)] date: String, #[prop(optional)] with_year: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let Ok(d) = Date::parse(&date) else { return date.into_any() };
+    let w = move || capitalised(weekday_word(i18n.get_locale(), weekday(d)));
     let (day, month, year) = (d.day, d.month, d.year);
     if with_year {
-        td_string!(
-            locale,
-            dt_date_year,
-            weekday = w,
-            day = day,
-            month = month,
-            year = year
-        )
-        .to_string()
+        t!(i18n, dt_date_year, weekday = w, day = move || day, month = move || month, year = move || year).into_any()
     } else {
-        td_string!(locale, dt_date, weekday = w, day = day, month = month).to_string()
+        t!(i18n, dt_date, weekday = w, day = move || day, month = move || month).into_any()
     }
 }
 
-/// "19 giờ 30", "7 giờ" from "19:30", "07:00"; the input unchanged if it is not a time.
-pub fn time_in_words(locale: Locale, time: &str) -> String {
-    match clock(time) {
-        Some((hour, 0)) => td_string!(locale, dt_hour, hour = hour).to_string(),
+/// "19 giờ 30", "7 giờ"; the text unchanged if it is not a time.
+#[component]
+pub fn TimeWords(#[prop(into)] time: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match clock(&time) {
+        Some((hour, 0)) => t!(i18n, dt_hour, hour = move || hour).into_any(),
         Some((hour, minute)) => {
             let minute = format!("{minute:02}");
-            td_string!(locale, dt_hour_minute, hour = hour, minute = minute).to_string()
+            t!(i18n, dt_hour_minute, hour = move || hour, minute = move || minute.clone()).into_any()
         }
-        None => time.to_string(),
+        None => time.into_any(),
     }
 }
 
 /// "Thứ Năm, 10 tháng 12, 19 giờ 30".
-pub fn when_in_words(locale: Locale, iso: &str, time: &str, with_year: bool) -> String {
-    let (date, time) = (
-        date_in_words(locale, iso, with_year),
-        time_in_words(locale, time),
-    );
-    td_string!(locale, dt_date_time, date = date, time = time).to_string()
+#[component]
+pub fn WhenWords(#[prop(into)] date: String, #[prop(into)] time: String, #[prop(optional)] with_year: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    t!(
+        i18n,
+        dt_date_time,
+        date = move || view! { <DateWords date=date.clone() with_year /> },
+        time = move || view! { <TimeWords time=time.clone() /> }
+    )
 }
 
 /// Thousands grouped as the language writes them: 126.000 in Vietnamese, 126,000 in English.
@@ -95,9 +94,7 @@ fn group(n: i64, sep: char) -> String {
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -105,23 +102,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_times_read_as_words() {
-        // 10 December 2026 is a Thursday (checked against the calendar).
-        assert_eq!(
-            when_in_words(Locale::vi, "2026-12-10", "19:30", false),
-            "Thứ Năm, 10 tháng 12, 19 giờ 30"
-        );
-        assert_eq!(
-            when_in_words(Locale::vi, "2026-11-22", "07:00", true),
-            "Chủ nhật, 22 tháng 11 năm 2026, 7 giờ"
-        );
-        assert_eq!(time_in_words(Locale::vi, "19:05"), "19 giờ 05");
-        assert_eq!(
-            when_in_words(Locale::en, "2026-12-10", "19:30", false),
-            "Thursday 10/12, 19:30"
-        );
-        assert_eq!(date_in_words(Locale::vi, "not a date", false), "not a date");
-        assert_eq!(time_in_words(Locale::vi, "25:00"), "25:00");
+    fn weekdays_are_named_and_capitalised_for_the_start_of_a_sentence() {
+        // 10 December 2026 is a Thursday, 22 November 2026 a Sunday (checked against the calendar).
+        let name = |iso: &str| capitalised(weekday_word(Locale::vi, weekday(Date::parse(iso).unwrap())));
+        assert_eq!(name("2026-12-10"), "Thứ Năm");
+        assert_eq!(name("2026-11-22"), "Chủ nhật");
+        assert_eq!(capitalised(weekday_word(Locale::en, 3)), "Thursday");
+        assert_eq!(capitalised(""), "");
     }
 
     #[test]
@@ -132,6 +119,7 @@ mod tests {
         assert_eq!(clock("19"), None);
         assert_eq!(clock("ab:cd"), None);
         assert_eq!(clock("12:60"), None);
+        assert_eq!(clock("24:00"), None);
     }
 
     #[test]

@@ -77,11 +77,11 @@ fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoVi
             <p class="note">{t!(i18n, st_rate_explained)}</p>
             {d.as_of.clone().map(|w| view! { <p class="note" data-testid="stats-as-of">{t!(i18n, st_as_of)}" "{w}</p> })}
             <dl class="figures">
-                <div class="dl-row"><dt>{t!(i18n, st_col_members)}</dt><dd data-testid="stats-members">{t.members}</dd></div>
-                <div class="dl-row"><dt>{t!(i18n, st_col_exempt)}</dt><dd data-testid="stats-exempt">{t.exempt}</dd></div>
-                <div class="dl-row"><dt>{t!(i18n, st_col_accounts)}</dt><dd data-testid="stats-accounts">{t.accounts}</dd></div>
-                <div class="dl-row"><dt>{t!(i18n, st_col_signed_in)}</dt><dd data-testid="stats-signed-in">{t.signed_in}</dd></div>
-                <div class="dl-row"><dt>{t!(i18n, st_col_active)}</dt><dd data-testid="stats-active">{t.active_30d}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, st_col_members)}</dt><dd data-testid="stats-members">{crate::platform::words::number(l, t.members)}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, st_col_exempt)}</dt><dd data-testid="stats-exempt">{crate::platform::words::number(l, t.exempt)}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, st_col_accounts)}</dt><dd data-testid="stats-accounts">{crate::platform::words::number(l, t.accounts)}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, st_col_signed_in)}</dt><dd data-testid="stats-signed-in">{crate::platform::words::number(l, t.signed_in)}</dd></div>
+                <div class="dl-row"><dt>{t!(i18n, st_col_active)}</dt><dd data-testid="stats-active">{crate::platform::words::number(l, t.active_30d)}</dd></div>
             </dl>
             <p><a class="btn btn-secondary btn-wide" href=format!("/thong-ke/bao-cao?don_vi={org_id}") data-testid="report-link">{t!(i18n, st_report_link)}</a></p>
         </section>
@@ -110,7 +110,7 @@ fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoVi
                                         } else { view! { {r.name.clone()} }.into_any() }}
                                         <br /><span class="note">{kind_label(l, &r.kind)}</span>
                                     </th>
-                                    <td>{r.counts.members}" ("{r.counts.exempt}" "{t!(i18n, st_exempt_short)}")"</td>
+                                    <td>{crate::platform::words::number(l, r.counts.members)}" ("{crate::platform::words::number(l, r.counts.exempt)}" "{t!(i18n, st_exempt_short)}")"</td>
                                     <td>{r.counts.signed_in}</td>
                                     <td data-testid="stats-child-rate">{format_rate(r.counts.rate_permille())}</td>
                                 </tr>
@@ -221,9 +221,9 @@ fn ReportView(r: Report) -> impl IntoView {
         view! {
             <tr class:total=total data-testid="report-row">
                 <th scope="row">{x.name.clone()}</th>
-                <td>{c.members}</td>
-                <td>{c.exempt}</td>
-                <td>{c.signed_in}</td>
+                <td>{crate::platform::words::number(l, c.members)}</td>
+                <td>{crate::platform::words::number(l, c.exempt)}</td>
+                <td>{crate::platform::words::number(l, c.signed_in)}</td>
                 <td>{format_rate(c.rate_permille())}</td>
                 <td>{m.held}"/"{m.cells}</td>
                 <td>{m.held_on_time}</td>
