@@ -193,6 +193,25 @@ for (const size of [
   });
 }
 
+test('a document opens where the member stopped reading, on this phone', async ({ page }) => {
+  await signIn(page, '0900000001', '/van-ban');
+  const link = page.getByTestId('doc-item').first().getByRole('link');
+  const href = (await link.getAttribute('href'))!;
+  await page.goto(href);
+  await hydrated(page);
+  const max = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  expect(max, 'the document is longer than the screen').toBeGreaterThan(300);
+  const y = Math.round(max / 2);
+  await page.evaluate((y) => window.scrollTo(0, y), y);
+  // Saved at most twice a second while scrolling.
+  await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), `sotay.doc.${href}`)).toBe(String(y));
+  await page.goto('/van-ban');
+  await hydrated(page);
+  await page.goto(href);
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => Math.round(window.scrollY))).toBe(y);
+});
+
 test('the language switch is in "Cá nhân" for members', async ({ page }) => {
   await signIn(page, '0900000001', '/ca-nhan');
   await expect(page.getByTestId('lang-switch')).toHaveCount(1);
