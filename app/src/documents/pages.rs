@@ -5,6 +5,7 @@ use crate::platform::messages::error_text;
 use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::label;
 use crate::platform::messages::field_message;
+use crate::platform::words::DateWords;
 use crate::shell::{use_session, CallSecretary, Icon, Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -22,11 +23,6 @@ pub fn doc_type_name(locale: Locale, code: &str) -> &'static str {
         Some(DocType::Report) => td_string!(locale, doc_type_bao_cao),
         None => "",
     }
-}
-
-/// dd/mm/yyyy from an ISO date.
-fn vn_date(iso: &str) -> String {
-    crate::domain::register::Date::parse(iso).map(|d| d.to_string()).unwrap_or_else(|_| iso.to_string())
 }
 
 #[component]
@@ -207,7 +203,7 @@ fn DocItem(d: DocSummary) -> impl IntoView {
                 <span class="doc-meta">
                     {move || doc_type_name(i18n.get_locale(), &type_code)}
                     {d.number.clone().map(|n| view! { " " <span class="doc-number">{n}</span> })}
-                    {d.issued_on.clone().map(|date| view! { " · " {vn_date(&date)} })}
+                    {d.issued_on.clone().map(|date| view! { " · " <DateWords date with_year=true /> })}
                 </span>
                 <span class="doc-title">{d.title.clone()}</span>
             </a>
@@ -294,7 +290,7 @@ fn Reading(v: DocView) -> impl IntoView {
                 <h1>{v.doc.title.clone()}</h1>
                 <p class="note">
                     {v.doc.issuing_body.clone()}
-                    {v.doc.issued_on.clone().map(|date| { let date = vn_date(&date); view! { " · " {t!(i18n, doc_issued, date = move || date.clone())} } })}
+                    {v.doc.issued_on.clone().map(|date| view! { " · " {t!(i18n, doc_issued, date = move || view! { <DateWords date=date.clone() with_year=true /> })} })}
                 </p>
             </header>
             // The two things a member does with a document come before its text, large.

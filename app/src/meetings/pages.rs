@@ -15,11 +15,6 @@ use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-/// dd/mm/yyyy from an ISO date.
-fn vn_date(iso: &str) -> String {
-    crate::domain::register::Date::parse(iso).map(|d| d.to_string()).unwrap_or_else(|_| iso.to_string())
-}
-
 /// A meeting's name: its title, or for the automatically opened periodic one, its month.
 pub fn meeting_title(locale: Locale, m: &MeetingSummary) -> String {
     if !m.title.is_empty() {
@@ -507,7 +502,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {(!v.open_tasks.is_empty()).then(|| view! {
                 <h3>{t!(i18n, mt_open_tasks)}</h3>
                 <ul class="plain-list">
-                    {v.open_tasks.iter().cloned().map(|t| view! { <li data-testid="open-task">{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}" · "{t.progress}"%"</li> }).collect_view()}
+                    {v.open_tasks.iter().cloned().map(|t| view! { <li data-testid="open-task">{t.title.clone()}" — "{t.assignee.clone()}" · "<DateWords date=t.due_date.clone() with_year=true />" · "{t.progress}"%"</li> }).collect_view()}
                 </ul>
             })}
         </section>
@@ -1358,14 +1353,14 @@ pub fn PrintPage() -> impl IntoView {
                                         <button type="button" class="btn btn-secondary" on:click=|_| { let _ = window().print(); }>{t!(i18n, mt_print_button)}</button></p>
                                     <h1>{meeting_title(l, &m)}</h1>
                                     <p>{m.org_name.clone()}</p>
-                                    <p><strong>{vn_date(&m.date)}</strong>" · "{m.start_time.clone()}" · "{m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string())}</p>
+                                    <p><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong>" · "{m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string())}</p>
                                     <h2>{t!(i18n, mt_agenda)}</h2>
                                     <ol>{v.agenda.iter().map(|a| view! { <li>{a.title.clone()}{a.note.clone().map(|n| format!(" — {n}"))}</li> }).collect_view()}</ol>
                                     <h2>{t!(i18n, mt_materials)}</h2>
                                     <ul>{v.materials.iter().map(|d| view! { <li>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</li> }).collect_view()}</ul>
                                     {(!v.open_tasks.is_empty()).then(|| view! {
                                         <h2>{t!(i18n, mt_open_tasks)}</h2>
-                                        <ul>{v.open_tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}</li> }).collect_view()}</ul>
+                                        <ul>{v.open_tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "<DateWords date=t.due_date.clone() with_year=true /></li> }).collect_view()}</ul>
                                     })}
                                     {v.minutes.clone().map(|t| view! { <h2>{t!(i18n, mt_minutes)}</h2> {t.lines().map(|x| view! { <p>{x.to_string()}</p> }).collect_view()} })}
                                     {v.resolution.clone().map(|t| view! { <h2>{t!(i18n, mt_resolution)}</h2> {t.lines().map(|x| view! { <p>{x.to_string()}</p> }).collect_view()} })}
@@ -1377,7 +1372,7 @@ pub fn PrintPage() -> impl IntoView {
                                     })}
                                     {(!v.tasks.is_empty()).then(|| view! {
                                         <h2>{t!(i18n, mt_tasks_assigned)}</h2>
-                                        <ul>{v.tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "{vn_date(&t.due_date)}</li> }).collect_view()}</ul>
+                                        <ul>{v.tasks.iter().map(|t| view! { <li>{t.title.clone()}" — "{t.assignee.clone()}" · "<DateWords date=t.due_date.clone() with_year=true /></li> }).collect_view()}</ul>
                                     })}
                                 }.into_any()
                             }
