@@ -32,7 +32,11 @@ pub fn Field(
     let id = format!("f-{name}");
     let err_id = format!("f-{name}-err");
     let hint_id = format!("f-{name}-hint");
-    let message = move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, name));
+    let message = move || {
+        error
+            .get()
+            .and_then(|e| field_message(i18n.get_locale(), &e, name))
+    };
     let described = {
         let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
         move || {
@@ -50,8 +54,22 @@ pub fn Field(
     // with AM/PM. The server reads 10/12/2026, 10.12.2026 and 2026-12-10; 19:30, 19.30, 19h30.
     let l = i18n.get_locale_untracked();
     let (kind, inputmode, placeholder, value) = match kind {
-        Some("date") => ("text", Some("decimal"), Some(td_string!(l, date_placeholder)), value.map(|v| crate::domain::register::Date::parse(&v).map(|d| d.to_string()).unwrap_or(v))),
-        Some("time") => ("text", Some("decimal"), Some(td_string!(l, time_placeholder)), value),
+        Some("date") => (
+            "text",
+            Some("decimal"),
+            Some(td_string!(l, date_placeholder)),
+            value.map(|v| {
+                crate::domain::register::Date::parse(&v)
+                    .map(|d| d.to_string())
+                    .unwrap_or(v)
+            }),
+        ),
+        Some("time") => (
+            "text",
+            Some("decimal"),
+            Some(td_string!(l, time_placeholder)),
+            value,
+        ),
         other => (other.unwrap_or("text"), inputmode, None, value),
     };
     view! {
@@ -102,7 +120,8 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
 #[macro_export]
 macro_rules! label {
     ($i18n:ident, $key:ident) => {
-        leptos::prelude::Signal::derive(move || $crate::i18n::td_string!($i18n.get_locale(), $key).to_string())
+        leptos::prelude::Signal::derive(move || {
+            $crate::i18n::td_string!($i18n.get_locale(), $key).to_string()
+        })
     };
 }
-

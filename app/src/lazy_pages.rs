@@ -18,8 +18,8 @@ use crate::home::pages::{GuidePage, HomePage};
 use crate::import::pages::{ImportPage, ReconcilePage};
 use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage, TasksPage};
 use crate::notifications::pages::NotificationsPage;
-use crate::sms::pages::PhonelessPage;
 use crate::shell::WithSession;
+use crate::sms::pages::PhonelessPage;
 use crate::statistics::pages::{ReportPage, StatisticsPage};
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -115,7 +115,11 @@ pub const MEMBER_PAGES: [LazyPage; 8] = [
 /// Which lazily loaded page a path shows, as the router in [`crate::App`] matches it (the
 /// first match wins there too: `/sinh-hoat/thong-ke` before `/sinh-hoat/:id`).
 pub fn lazy_page_for_path(path: &str) -> Option<LazyPage> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     match segments.as_slice() {
         [] => Some(LazyPage::Home),
         ["dang-nhap"] => Some(LazyPage::SignIn),
@@ -193,11 +197,20 @@ mod tests {
             assert_eq!(lazy_page_for_path(path), Some(page), "{path}");
         }
         for page in LazyPage::ALL {
-            assert!(cases.iter().any(|(_, p)| p == page), "{page:?} has a path in this test");
+            assert!(
+                cases.iter().any(|(_, p)| p == page),
+                "{page:?} has a path in this test"
+            );
         }
         // In the main wasm: small pages that must work at once (help with the secretary's
         // number, the offline page) and the not-found page for anything else.
-        for main_page in ["/tro-giup", "/ngoai-tuyen", "/quan-tri/khac", "/van-ban/7/khac", "/khong-co"] {
+        for main_page in [
+            "/tro-giup",
+            "/ngoai-tuyen",
+            "/quan-tri/khac",
+            "/van-ban/7/khac",
+            "/khong-co",
+        ] {
             assert_eq!(lazy_page_for_path(main_page), None, "{main_page}");
         }
     }

@@ -26,7 +26,11 @@ impl Session {
     /// Changes preferences at once on screen and stores them (account and cookie).
     pub fn set_prefs(&self, prefs: Preferences) {
         self.prefs.set(prefs);
-        self.save.dispatch(SavePreferences { text_size: prefs.text_size.code().to_string(), simple_mode: prefs.simple_mode, data_saver: prefs.data_saver });
+        self.save.dispatch(SavePreferences {
+            text_size: prefs.text_size.code().to_string(),
+            simple_mode: prefs.simple_mode,
+            data_saver: prefs.data_saver,
+        });
     }
 }
 
@@ -40,7 +44,10 @@ pub fn use_session() -> Session {
 pub struct SessionResource(pub Resource<Result<SessionView, crate::platform::error::AppError>>);
 
 pub fn provide_session_resource() {
-    provide_context(SessionResource(Resource::new_blocking(|| (), |_| get_session())));
+    provide_context(SessionResource(Resource::new_blocking(
+        || (),
+        |_| get_session(),
+    )));
 }
 
 /// Wraps each route's page (not the `<Routes>`, which must stay visible to route discovery).
@@ -159,7 +166,11 @@ fn BottomNav(unread: i64) -> impl IntoView {
     let location = use_location();
     let current = move |path: &'static str| {
         let here = location.pathname.get();
-        let active = if path == "/" { here == "/" } else { here.starts_with(path) };
+        let active = if path == "/" {
+            here == "/"
+        } else {
+            here.starts_with(path)
+        };
         active.then_some("page")
     };
     view! {

@@ -2,7 +2,9 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
     // Hydration is synchronous: the chunks of the page being shown are loaded first (every page
     // but help, offline and not-found lives in its own, see app::lazy_pages; the hydration
     // script has already started fetching them); for those three this resolves at once.

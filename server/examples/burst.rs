@@ -25,7 +25,12 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { members: 330_000, cells: 13_000, concurrency: 256, readers: 64 };
+    let mut a = Args {
+        members: 330_000,
+        cells: 13_000,
+        concurrency: 256,
+        readers: 64,
+    };
     let v: Vec<String> = std::env::args().collect();
     let mut i = 1;
     while i + 1 < v.len() {
@@ -55,8 +60,15 @@ async fn sessions_for(db: &Db, member_ids: &[i64], now: i64) -> Vec<String> {
     let mut tokens = Vec::with_capacity(member_ids.len());
     let mut tx = db.pool().begin().await.unwrap();
     for chunk in member_ids.chunks(200) {
-        let mut sql = String::from("INSERT INTO accounts (member_id, status, created_at, updated_at) VALUES ");
-        sql.push_str(&(0..chunk.len()).map(|i| format!("(${}, 'active', $1, $1)", i + 2)).collect::<Vec<_>>().join(", "));
+        let mut sql = String::from(
+            "INSERT INTO accounts (member_id, status, created_at, updated_at) VALUES ",
+        );
+        sql.push_str(
+            &(0..chunk.len())
+                .map(|i| format!("(${}, 'active', $1, $1)", i + 2))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         sql.push_str(" ON CONFLICT (member_id) DO UPDATE SET status = 'active'");
         let mut q = sqlx::query(&sql).bind(now);
         for id in chunk {
@@ -66,7 +78,10 @@ async fn sessions_for(db: &Db, member_ids: &[i64], now: i64) -> Vec<String> {
     }
     for chunk in member_ids.chunks(200) {
         let ph: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
-        let sql = format!("SELECT id, member_id FROM accounts WHERE member_id IN ({})", ph.join(", "));
+        let sql = format!(
+            "SELECT id, member_id FROM accounts WHERE member_id IN ({})",
+            ph.join(", ")
+        );
         let mut q = sqlx::query(&sql);
         for id in chunk {
             q = q.bind(*id);
@@ -100,14 +115,20 @@ async fn sessions_for(db: &Db, member_ids: &[i64], now: i64) -> Vec<String> {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-burst/b.db".into());
+    let url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-burst/b.db".into());
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
     let contents = app::register::repo::contents(&db).await.unwrap();
     if contents.members == 0 {
         let t = Instant::now();
         let r = app::register::seed::seed(&db, a.members).await.unwrap();
-        println!("seeded {} members in {} cells: {:.1} s", r.members, r.cells, t.elapsed().as_secs_f64());
+        println!(
+            "seeded {} members in {} cells: {:.1} s",
+            r.members,
+            r.cells,
+            t.elapsed().as_secs_f64()
+        );
     }
     let today = app::platform::clock::today_vn();
     let month = app::domain::meeting::Month::of(today).next();
@@ -120,7 +141,10 @@ async fn main() {
     ] {
         sqlx::query(sql).bind(period.clone()).execute(db.pool()).await.unwrap();
     }
-    sqlx::query("DELETE FROM audit_log WHERE action IN ('meeting.create', 'meeting.publish')").execute(db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE action IN ('meeting.create', 'meeting.publish')")
+        .execute(db.pool())
+        .await
+        .unwrap();
 
     // One secretary per cell (the bí thư, or else the first member), and some readers.
     let rows = sqlx::query(
@@ -131,11 +155,17 @@ async fn main() {
     .fetch_all(db.pool())
     .await
     .unwrap();
-    let cells: Vec<(i64, i64)> = rows.iter().filter_map(|r| Some((r.get::<i64, _>(0), r.try_get::<Option<i64>, _>(1).ok()??))).collect();
+    let cells: Vec<(i64, i64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.get::<i64, _>(0), r.try_get::<Option<i64>, _>(1).ok()??)))
+        .collect();
     // The secretaries lead their cells (position in the register).
     for chunk in cells.chunks(500) {
         let ph: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
-        let sql = format!("UPDATE members SET position = 'bi_thu' WHERE id IN ({}) AND position IS NULL", ph.join(", "));
+        let sql = format!(
+            "UPDATE members SET position = 'bi_thu' WHERE id IN ({}) AND position IS NULL",
+            ph.join(", ")
+        );
         let mut q = sqlx::query(&sql);
         for (_, m) in chunk {
             q = q.bind(*m);
@@ -144,25 +174,50 @@ async fn main() {
     }
     let t = Instant::now();
     let sec_tokens = sessions_for(&db, &cells.iter().map(|c| c.1).collect::<Vec<_>>(), now).await;
-    let reader_ids: Vec<i64> = sqlx::query("SELECT id FROM members WHERE position IS NULL ORDER BY id LIMIT $1")
-        .bind(a.readers as i64 * 10)
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let reader_ids: Vec<i64> =
+        sqlx::query("SELECT id FROM members WHERE position IS NULL ORDER BY id LIMIT $1")
+            .bind(a.readers as i64 * 10)
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
     let reader_tokens = sessions_for(&db, &reader_ids, now).await;
-    println!("{} secretaries and {} readers signed in (sessions created): {:.1} s", sec_tokens.len(), reader_tokens.len(), t.elapsed().as_secs_f64());
+    println!(
+        "{} secretaries and {} readers signed in (sessions created): {:.1} s",
+        sec_tokens.len(),
+        reader_tokens.len(),
+        t.elapsed().as_secs_f64()
+    );
 
     // The real app, in this process, on an ephemeral port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-    let app = router(AppState { leptos_options, db: db.clone(), trusted_proxies: Default::default() });
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let leptos_options = LeptosOptions::builder()
+        .output_name("sotay")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let app = router(AppState {
+        leptos_options,
+        db: db.clone(),
+        trusted_proxies: Default::default(),
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(a.concurrency * 2).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.concurrency * 2)
+        .build()
+        .unwrap();
 
     // The 5th of that month (replacing "-01" in "2027-01-01" would change the month too).
     let date = format!("{}-05", month.code());
@@ -174,12 +229,24 @@ async fn main() {
     // Members reading their home screens the whole time.
     let mut readers = Vec::new();
     for r in 0..a.readers.min(reader_tokens.len()) {
-        let (client, base, done, reads, errors, lat) = (client.clone(), base.clone(), done.clone(), reads.clone(), errors.clone(), read_lat.clone());
+        let (client, base, done, reads, errors, lat) = (
+            client.clone(),
+            base.clone(),
+            done.clone(),
+            reads.clone(),
+            errors.clone(),
+            read_lat.clone(),
+        );
         let token = reader_tokens[r].clone();
         readers.push(tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
                 let t = Instant::now();
-                let res = client.post(format!("{base}/api/next_meetings")).header("cookie", format!("sotay_session={token}")).header("accept", "application/json").send().await;
+                let res = client
+                    .post(format!("{base}/api/next_meetings"))
+                    .header("cookie", format!("sotay_session={token}"))
+                    .header("accept", "application/json")
+                    .send()
+                    .await;
                 match res {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
@@ -198,7 +265,13 @@ async fn main() {
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(cells.len());
     for (i, (org, _)) in cells.iter().enumerate() {
-        let (client, base, sem, errors, date) = (client.clone(), base.clone(), sem.clone(), errors.clone(), date.clone());
+        let (client, base, sem, errors, date) = (
+            client.clone(),
+            base.clone(),
+            sem.clone(),
+            errors.clone(),
+            date.clone(),
+        );
         let token = sec_tokens[i].clone();
         let org = org.to_string();
         tasks.push(tokio::spawn(async move {
@@ -209,13 +282,26 @@ async fn main() {
                 .post(format!("{base}/api/create_meeting"))
                 .header("cookie", &cookie)
                 .header("accept", "application/json")
-                .form(&[("org_id", org.as_str()), ("kind", "thuong_ky"), ("title", ""), ("date", date.as_str()), ("start_time", "19:30"), ("format", "tai_cho"), ("place", "Hội trường"), ("link", "")])
+                .form(&[
+                    ("org_id", org.as_str()),
+                    ("kind", "thuong_ky"),
+                    ("title", ""),
+                    ("date", date.as_str()),
+                    ("start_time", "19:30"),
+                    ("format", "tai_cho"),
+                    ("place", "Hội trường"),
+                    ("link", ""),
+                ])
                 .send()
                 .await;
             let id = match res {
                 Ok(r) if r.status().is_success() => r.text().await.unwrap_or_default(),
                 Ok(r) => {
-                    eprintln!("create {}: {}", r.status(), r.text().await.unwrap_or_default());
+                    eprintln!(
+                        "create {}: {}",
+                        r.status(),
+                        r.text().await.unwrap_or_default()
+                    );
                     errors.fetch_add(1, Ordering::Relaxed);
                     return None;
                 }
@@ -225,11 +311,21 @@ async fn main() {
                     return None;
                 }
             };
-            let res = client.post(format!("{base}/api/publish_meeting")).header("cookie", &cookie).header("accept", "application/json").form(&[("id", id.trim())]).send().await;
+            let res = client
+                .post(format!("{base}/api/publish_meeting"))
+                .header("cookie", &cookie)
+                .header("accept", "application/json")
+                .form(&[("id", id.trim())])
+                .send()
+                .await;
             match res {
                 Ok(r) if r.status().is_success() => Some(t.elapsed().as_micros() as u64),
                 Ok(r) => {
-                    eprintln!("publish {}: {}", r.status(), r.text().await.unwrap_or_default());
+                    eprintln!(
+                        "publish {}: {}",
+                        r.status(),
+                        r.text().await.unwrap_or_default()
+                    );
                     errors.fetch_add(1, Ordering::Relaxed);
                     None
                 }
@@ -258,7 +354,13 @@ async fn main() {
 
     // Visible to all their members: every member of those cells has the published meeting.
     let t = Instant::now();
-    let published: i64 = sqlx::query("SELECT COUNT(*) FROM meetings WHERE period = $1 AND status = 'da_cong_bo'").bind(period.clone()).fetch_one(db.pool()).await.unwrap().get(0);
+    let published: i64 =
+        sqlx::query("SELECT COUNT(*) FROM meetings WHERE period = $1 AND status = 'da_cong_bo'")
+            .bind(period.clone())
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .get(0);
     let missing: i64 = sqlx::query(
         "SELECT COUNT(*) FROM members mb JOIN organizations o ON o.id = mb.org_id
          WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.id IN (SELECT org_id FROM meetings WHERE period = $1)
@@ -291,13 +393,26 @@ async fn main() {
     // The automatic monthly opening of the month after, for every cell.
     let after = month.next();
     for sql in ["DELETE FROM meetings WHERE period = $1"] {
-        sqlx::query(sql).bind(after.code()).execute(db.pool()).await.unwrap();
+        sqlx::query(sql)
+            .bind(after.code())
+            .execute(db.pool())
+            .await
+            .unwrap();
     }
     let t = Instant::now();
-    let opened = app::meetings::repo::open_month(&db, after, now).await.unwrap();
+    let opened = app::meetings::repo::open_month(&db, after, now)
+        .await
+        .unwrap();
     let first = t.elapsed();
     let t = Instant::now();
-    let again = app::meetings::repo::open_month(&db, after, now).await.unwrap();
-    println!("monthly opening {}: {opened} meetings in {:.2} s; second run {again} in {:.2} s", after.code(), first.as_secs_f64(), t.elapsed().as_secs_f64());
+    let again = app::meetings::repo::open_month(&db, after, now)
+        .await
+        .unwrap();
+    println!(
+        "monthly opening {}: {opened} meetings in {:.2} s; second run {again} in {:.2} s",
+        after.code(),
+        first.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
     db.close().await;
 }

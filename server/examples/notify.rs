@@ -30,18 +30,30 @@ fn percentile(sorted: &[u128], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let v: Vec<String> = std::env::args().collect();
-    let members: usize = v.iter().position(|a| a == "--members").and_then(|i| v.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(126_000);
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-notify/n.db".into());
+    let members: usize = v
+        .iter()
+        .position(|a| a == "--members")
+        .and_then(|i| v.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(126_000);
+    let url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-notify/n.db".into());
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
     if app::register::repo::contents(&db).await.unwrap().members == 0 {
         let t = Instant::now();
         app::register::seed::seed(&db, members).await.unwrap();
         app::documents::seed::seed(&db, 20).await.unwrap();
-        println!("seeded {members} members: {:.1} s", t.elapsed().as_secs_f64());
+        println!(
+            "seeded {members} members: {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
     }
     let now = app::platform::clock::now_unix();
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members").fetch_one(db.pool()).await.unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
 
     // A month of notices: one per cell (its meeting), one per fifth member (a task).
     let t = Instant::now();
@@ -63,12 +75,23 @@ async fn main() {
     .await
     .unwrap();
     drop(conn);
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(db.pool()).await.unwrap();
-    println!("{rows} notifications in the table ({total} members): filled in {:.1} s", t.elapsed().as_secs_f64());
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    println!(
+        "{rows} notifications in the table ({total} members): filled in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     // The editor (0900000004), already signed in.
-    let cookie = common::session_cookie(&db, common::account_of(&db, "0900000004").await, now).await;
-    let province: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE kind = 'tinh' ORDER BY id LIMIT 1").fetch_one(db.pool()).await.unwrap();
+    let cookie =
+        common::session_cookie(&db, common::account_of(&db, "0900000004").await, now).await;
+    let province: i64 =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE kind = 'tinh' ORDER BY id LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
 
     let addr = common::serve(&db).await;
     let client = reqwest::Client::new();
@@ -79,12 +102,27 @@ async fn main() {
         let title = format!("Nghị quyết thử nghiệm số {i} về chuyển đổi số");
         let province = province.to_string();
         let form = [
-            ("kind", "van_ban"), ("audience", province.as_str()), ("doc_type", "nghi_quyet"), ("number", number.as_str()),
-            ("issuing_body", "Tỉnh ủy"), ("issued_on", "2026-11-20"), ("title", title.as_str()), ("summary", ""),
-            ("body", "Điều 1. Nội dung thử nghiệm."), ("tags", ""), ("not_classified", "on"),
+            ("kind", "van_ban"),
+            ("audience", province.as_str()),
+            ("doc_type", "nghi_quyet"),
+            ("number", number.as_str()),
+            ("issuing_body", "Tỉnh ủy"),
+            ("issued_on", "2026-11-20"),
+            ("title", title.as_str()),
+            ("summary", ""),
+            ("body", "Điều 1. Nội dung thử nghiệm."),
+            ("tags", ""),
+            ("not_classified", "on"),
         ];
         let t = Instant::now();
-        let res = client.post(format!("http://{addr}/api/publish")).header("cookie", &cookie).header("accept", "application/json").form(&form).send().await.unwrap();
+        let res = client
+            .post(format!("http://{addr}/api/publish"))
+            .header("cookie", &cookie)
+            .header("accept", "application/json")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let _ = res.bytes().await;
         publish.push(t.elapsed().as_micros());
@@ -113,7 +151,9 @@ async fn main() {
             grants: Vec::new(),
         };
         let t = Instant::now();
-        sum += app::notifications::repo::unread_count(&db, &actor, now).await.unwrap();
+        sum += app::notifications::repo::unread_count(&db, &actor, now)
+            .await
+            .unwrap();
         counts.push(t.elapsed().as_micros());
     }
     counts.sort_unstable();
@@ -130,18 +170,36 @@ async fn main() {
     db.close().await;
 }
 
-async fn push_at_scale(db: &Db, client: &reqwest::Client, cookie: &str, addr: SocketAddr, province: i64) {
+async fn push_at_scale(
+    db: &Db,
+    client: &reqwest::Client,
+    cookie: &str,
+    addr: SocketAddr,
+    province: i64,
+) {
     use app::notifications::push;
     std::env::set_var("SOTAY_PUSH_ALLOW_HTTP", "1");
     // A local push service that accepts everything.
-    let svc = axum::Router::new().route("/push/{device}", axum::routing::post(|| async { axum::http::StatusCode::CREATED }));
+    let svc = axum::Router::new().route(
+        "/push/{device}",
+        axum::routing::post(|| async { axum::http::StatusCode::CREATED }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let push_addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, svc).await.unwrap() });
     let now = app::platform::clock::now_unix();
-    sqlx::query("UPDATE notifications SET pushed_at = created_at WHERE pushed_at IS NULL").execute(db.pool()).await.unwrap();
-    sqlx::query("DELETE FROM push_deliveries").execute(db.pool()).await.unwrap();
-    sqlx::query("DELETE FROM push_subscriptions").execute(db.pool()).await.unwrap();
+    sqlx::query("UPDATE notifications SET pushed_at = created_at WHERE pushed_at IS NULL")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM push_deliveries")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM push_subscriptions")
+        .execute(db.pool())
+        .await
+        .unwrap();
     // Seven members in ten have an account (as in the statistics benchmark); each has one
     // session and one subscribed phone, quiet hours off (the run may be at night).
     let t = Instant::now();
@@ -154,7 +212,8 @@ async fn push_at_scale(db: &Db, client: &reqwest::Client, cookie: &str, addr: So
     .await
     .unwrap();
     let auth = "BTBZMqHH6r4Tts7J_aSIgg";
-    let p256dh = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    let p256dh =
+        "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
     sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) SELECT 'bench-' || id, id, $1, $1, $2 FROM accounts WHERE status = 'active' ON CONFLICT (token_hash) DO NOTHING")
         .bind(now).bind(now + 86_400).execute(db.pool()).await.unwrap();
     sqlx::query(&format!(
@@ -164,27 +223,64 @@ async fn push_at_scale(db: &Db, client: &reqwest::Client, cookie: &str, addr: So
     .bind(p256dh).bind(auth).bind(now).execute(db.pool()).await.unwrap();
     sqlx::query("INSERT INTO notification_settings (member_id, quiet_enabled, updated_at) SELECT member_id, 0, $1 FROM accounts WHERE status = 'active' ON CONFLICT (member_id) DO UPDATE SET quiet_enabled = 0")
         .bind(now).execute(db.pool()).await.unwrap();
-    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions").fetch_one(db.pool()).await.unwrap();
-    println!("push: {devices} subscribed phones set up in {:.1} s", t.elapsed().as_secs_f64());
+    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_subscriptions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    println!(
+        "push: {devices} subscribed phones set up in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let province = province.to_string();
     let form = [
-        ("kind", "van_ban"), ("audience", province.as_str()), ("doc_type", "nghi_quyet"), ("number", "999-NQ/TU"),
-        ("issuing_body", "Tỉnh ủy"), ("issued_on", "2026-11-20"), ("title", "Nghị quyết gửi tới mọi điện thoại"), ("summary", ""),
-        ("body", "Điều 1."), ("tags", ""), ("not_classified", "on"),
+        ("kind", "van_ban"),
+        ("audience", province.as_str()),
+        ("doc_type", "nghi_quyet"),
+        ("number", "999-NQ/TU"),
+        ("issuing_body", "Tỉnh ủy"),
+        ("issued_on", "2026-11-20"),
+        ("title", "Nghị quyết gửi tới mọi điện thoại"),
+        ("summary", ""),
+        ("body", "Điều 1."),
+        ("tags", ""),
+        ("not_classified", "on"),
     ];
     let t = Instant::now();
-    let res = client.post(format!("http://{addr}/api/publish")).header("cookie", cookie).header("accept", "application/json").form(&form).send().await.unwrap();
+    let res = client
+        .post(format!("http://{addr}/api/publish"))
+        .header("cookie", cookie)
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_success());
-    println!("push: publish answered in {:.1} ms (the push work is the worker's)", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "push: publish answered in {:.1} ms (the push work is the worker's)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let keys = push::keys(db).await.unwrap();
     let t = Instant::now();
     push::expand_pending(db, now, 50).await.unwrap();
-    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_deliveries").fetch_one(db.pool()).await.unwrap();
-    println!("push: expanded into {queued} deliveries in {:.2} s", t.elapsed().as_secs_f64());
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_deliveries")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    println!(
+        "push: expanded into {queued} deliveries in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
     let http = push::http_client();
     let t = Instant::now();
     let report = push::run_once(db, &http, &keys, now).await.unwrap();
     let secs = t.elapsed().as_secs_f64();
-    println!("push: sent {} (retried {}, dropped {}) in {:.1} s = {:.0} pushes/s", report.delivered, report.retried, report.dropped, secs, report.delivered as f64 / secs);
+    println!(
+        "push: sent {} (retried {}, dropped {}) in {:.1} s = {:.0} pushes/s",
+        report.delivered,
+        report.retried,
+        report.dropped,
+        secs,
+        report.delivered as f64 / secs
+    );
 }

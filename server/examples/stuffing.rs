@@ -23,7 +23,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { attempts: 10_000, concurrency: 32, members: 50 };
+    let mut a = Args {
+        attempts: 10_000,
+        concurrency: 32,
+        members: 50,
+    };
     let v: Vec<String> = std::env::args().collect();
     let mut i = 1;
     while i + 1 < v.len() {
@@ -55,7 +59,12 @@ async fn members_with_accounts(db: &Db, n: usize) -> Vec<String> {
     let mut phones = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let phone = format!("0912{:06}", i);
-        sqlx::query("UPDATE members SET phone = $1 WHERE id = $2").bind(&phone).bind(id).execute(db.pool()).await.unwrap();
+        sqlx::query("UPDATE members SET phone = $1 WHERE id = $2")
+            .bind(&phone)
+            .bind(id)
+            .execute(db.pool())
+            .await
+            .unwrap();
         sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, 'active', $3, $3)")
             .bind(id)
             .bind(&hash)
@@ -71,7 +80,8 @@ async fn members_with_accounts(db: &Db, n: usize) -> Vec<String> {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-stuffing/s.db".into());
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "sqlite:///tmp/sotay-stuffing/s.db".into());
     if let Some(path) = url.strip_prefix("sqlite://") {
         let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(format!("{path}-wal"));
@@ -83,7 +93,10 @@ async fn main() {
     let phones = members_with_accounts(&db, a.members).await;
     let addr = common::serve(&db).await;
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap();
 
     let started = Instant::now();
     let next = Arc::new(AtomicU64::new(0));
@@ -91,7 +104,13 @@ async fn main() {
     let attacker_hits = Arc::new(AtomicU64::new(0));
     let mut attackers = Vec::new();
     for _ in 0..a.concurrency {
-        let (client, base, next, locked, hits) = (client.clone(), base.clone(), next.clone(), refused_locked.clone(), attacker_hits.clone());
+        let (client, base, next, locked, hits) = (
+            client.clone(),
+            base.clone(),
+            next.clone(),
+            refused_locked.clone(),
+            attacker_hits.clone(),
+        );
         let total = a.attempts;
         attackers.push(tokio::spawn(async move {
             loop {
@@ -104,7 +123,11 @@ async fn main() {
                 let res = client
                     .post(format!("{base}/api/sign_in"))
                     .header("accept", "application/json")
-                    .form(&[("identifier", phone.as_str()), ("password", "123456789"), ("next", "/")])
+                    .form(&[
+                        ("identifier", phone.as_str()),
+                        ("password", "123456789"),
+                        ("next", "/"),
+                    ])
                     .send()
                     .await;
                 if let Ok(res) = res {
@@ -129,10 +152,17 @@ async fn main() {
             let res = client
                 .post(format!("{base}/api/sign_in"))
                 .header("accept", "application/json")
-                .form(&[("identifier", phone.as_str()), ("password", "sotay2026"), ("next", "/")])
+                .form(&[
+                    ("identifier", phone.as_str()),
+                    ("password", "sotay2026"),
+                    ("next", "/"),
+                ])
                 .send()
                 .await;
-            (res.map(|r| r.status().as_u16()).unwrap_or(0) == 200, t.elapsed().as_millis() as u64)
+            (
+                res.map(|r| r.status().as_u16()).unwrap_or(0) == 200,
+                t.elapsed().as_millis() as u64,
+            )
         }));
     }
     let mut ok = 0;
@@ -147,8 +177,18 @@ async fn main() {
     }
     let secs = started.elapsed().as_secs_f64();
     waits.sort_unstable();
-    println!("attempts {} in {:.1} s by {} connections: {:.0} wrong sign-ins per minute", a.attempts, secs, a.concurrency, a.attempts as f64 / secs * 60.0);
-    println!("attacker: {} answered 'locked', {} signed in", refused_locked.load(Ordering::Relaxed), attacker_hits.load(Ordering::Relaxed));
+    println!(
+        "attempts {} in {:.1} s by {} connections: {:.0} wrong sign-ins per minute",
+        a.attempts,
+        secs,
+        a.concurrency,
+        a.attempts as f64 / secs * 60.0
+    );
+    println!(
+        "attacker: {} answered 'locked', {} signed in",
+        refused_locked.load(Ordering::Relaxed),
+        attacker_hits.load(Ordering::Relaxed)
+    );
     println!(
         "members: {ok} of {} signed in; wait median {} ms, max {} ms",
         waits.len(),

@@ -1,13 +1,12 @@
 //! The `sotay` server: configuration, the axum router around the Leptos app, security headers,
 //! health check and graceful shutdown. `main.rs` holds only the command line.
 
+use app::domain::net::TrustedProxies;
 use app::platform::db::Db;
 use app::platform::layout::CspNonce;
-use app::domain::net::TrustedProxies;
 use app::platform::session::{hash_token, session_token, ClientAddr, SessionExt};
-use axum::extract::ConnectInfo;
-use std::net::SocketAddr;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
@@ -16,6 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -62,8 +62,11 @@ pub enum LogFormat {
 impl Config {
     pub fn from_env() -> Config {
         Config {
-            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| app::platform::db::DEFAULT_DATABASE_URL.to_string()),
-            max_connections: std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()),
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| app::platform::db::DEFAULT_DATABASE_URL.to_string()),
+            max_connections: std::env::var("DATABASE_MAX_CONNECTIONS")
+                .ok()
+                .and_then(|v| v.parse().ok()),
             log_format: match std::env::var("LOG_FORMAT").as_deref() {
                 Ok("json") => LogFormat::Json,
                 _ => LogFormat::Pretty,
@@ -75,8 +78,11 @@ impl Config {
 
 pub fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -89,7 +95,8 @@ pub fn init_tracing(format: LogFormat) {
 /// one per test — waited forever for a resource first polled then (leptos-rs/leptos#4773; it hung
 /// a test binary now and then).
 fn routes() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
@@ -108,10 +115,18 @@ pub fn router(state: AppState) -> Router {
         // Vietnamese message, not a bare 413), hence no default body limit here.
         .route(
             "/van-ban/{id}/tep",
-            get(download_attachment).post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
+            get(download_attachment)
+                .post(upload_attachment)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .route("/quan-tri/nhap-du-lieu/tep", axum::routing::post(upload_import).layer(axum::extract::DefaultBodyLimit::disable()))
-        .route("/sms/tra-loi", axum::routing::post(sms_inbound).layer(axum::extract::DefaultBodyLimit::max(16 * 1024)))
+        .route(
+            "/quan-tri/nhap-du-lieu/tep",
+            axum::routing::post(upload_import).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/sms/tra-loi",
+            axum::routing::post(sms_inbound).layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -125,7 +140,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         // The 404 page renders the app too: it needs the database (who is signed in).
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
             {
                 let db = state.db.clone();
                 move || provide_context(db.clone())
@@ -147,7 +165,9 @@ pub fn router(state: AppState) -> Router {
 /// no smaller than gzip (3.24 against 3.25 KiB) and cost 30–40% of the page's throughput
 /// (docs/BENCHMARKS.md). The static assets keep their brotli files, made once at build time.
 fn on_the_fly_compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
-    CompressionLayer::new().no_br().compress_when(worth_compressing())
+    CompressionLayer::new()
+        .no_br()
+        .compress_when(worth_compressing())
 }
 
 /// Responses below about one TCP segment are sent as they are: compressing them saves no packet
@@ -166,7 +186,11 @@ fn worth_compressing() -> impl tower_http::compression::Predicate {
 pub const COMPRESS_FROM_BYTES: u16 = 1024;
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
 }
 
 /// Room for the multipart framing and the small fields around a file, on top of its limit.
@@ -175,12 +199,19 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 const SMALL_FIELD_BYTES: usize = 64;
 
 fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
-    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// The multipart reader of an upload, made only once the handler has checked the user's right
 /// (an extractor in the signature would run before the handler's first line).
-async fn multipart_of(req: Request<Body>) -> Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection> {
+async fn multipart_of(
+    req: Request<Body>,
+) -> Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection> {
     use axum::extract::FromRequest;
     axum::extract::Multipart::from_request(req, &()).await
 }
@@ -222,7 +253,8 @@ async fn upload_attachment(
         Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return back(Some(e.key())),
     }
-    if declared_length(req.headers()).is_some_and(|n| n > MAX_PDF_BYTES as u64 + MULTIPART_OVERHEAD) {
+    if declared_length(req.headers()).is_some_and(|n| n > MAX_PDF_BYTES as u64 + MULTIPART_OVERHEAD)
+    {
         return back(Some("err_upload_pdf_too_large"));
     }
     let mut multipart = match multipart_of(req).await {
@@ -282,10 +314,14 @@ async fn upload_import(
         return see_other(&format!("/dang-nhap?next={PAGE}"));
     };
     // The right first, before a byte of the body is read: only admins import.
-    if app::domain::permission::scopes(&user.actor, app::domain::permission::Action::ImportRegister).is_empty() {
+    if app::domain::permission::scopes(&user.actor, app::domain::permission::Action::ImportRegister)
+        .is_empty()
+    {
         return StatusCode::FORBIDDEN.into_response();
     }
-    if declared_length(req.headers()).is_some_and(|n| n > MAX_FILE_BYTES as u64 + MULTIPART_OVERHEAD) {
+    if declared_length(req.headers())
+        .is_some_and(|n| n > MAX_FILE_BYTES as u64 + MULTIPART_OVERHEAD)
+    {
         return back("err_import_too_large");
     }
     let mut multipart = match multipart_of(req).await {
@@ -303,11 +339,13 @@ async fn upload_import(
                 None => return back("err_invalid_value"),
             },
             // What the file holds: the organisation tree or (by default) the members.
-            Ok(Some(field)) if field.name() == Some("loai") => match small_field(field).await.as_deref().map(str::trim) {
-                Some("to_chuc") => kind = app::import::ImportKind::Orgs,
-                Some("dang_vien") => kind = app::import::ImportKind::Members,
-                _ => return back("err_invalid_value"),
-            },
+            Ok(Some(field)) if field.name() == Some("loai") => {
+                match small_field(field).await.as_deref().map(str::trim) {
+                    Some("to_chuc") => kind = app::import::ImportKind::Orgs,
+                    Some("dang_vien") => kind = app::import::ImportKind::Members,
+                    _ => return back("err_invalid_value"),
+                }
+            }
             Ok(Some(mut field)) if field.name() == Some("tep") => {
                 name = field.file_name().unwrap_or("").to_string();
                 loop {
@@ -329,7 +367,17 @@ async fn upload_import(
             Err(_) => return back("err_network"),
         }
     }
-    match app::import::service::create_job(&state.db, &user, org, kind, &name, bytes, addr.map(|a| a.0 .0)).await {
+    match app::import::service::create_job(
+        &state.db,
+        &user,
+        org,
+        kind,
+        &name,
+        bytes,
+        addr.map(|a| a.0 .0),
+    )
+    .await
+    {
         Ok(id) => see_other(&format!("{PAGE}?lan={id}")),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(AppError::Invalid(fields)) => back(&fields[0].key),
@@ -341,14 +389,27 @@ async fn upload_import(
 /// signed: `X-Sotay-Timestamp` (unix seconds) and `X-Sotay-Signature` (hex HMAC-SHA256 of
 /// `"<timestamp>.<body>"` with `SOTAY_SMS_INBOUND_SECRET`). A wrong or stale signature is 401 and
 /// changes nothing; a replayed message id is answered 200 and changes nothing either.
-async fn sms_inbound(State(state): State<AppState>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
+async fn sms_inbound(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     use app::sms::service::Received;
-    let Some(secret) = app::sms::provider::SmsConfig::from_env().ok().and_then(|c| c.inbound_secret) else {
+    let Some(secret) = app::sms::provider::SmsConfig::from_env()
+        .ok()
+        .and_then(|c| c.inbound_secret)
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let now = app::platform::clock::now_unix();
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Err(e) = app::domain::sms::verify(&secret, header("x-sotay-timestamp"), &body, header("x-sotay-signature"), now) {
+    if let Err(e) = app::domain::sms::verify(
+        &secret,
+        header("x-sotay-timestamp"),
+        &body,
+        header("x-sotay-signature"),
+        now,
+    ) {
         tracing::warn!(error = ?e, "sms reply refused");
         return StatusCode::UNAUTHORIZED.into_response();
     }
@@ -385,7 +446,11 @@ async fn download_attachment(
     };
     let stored = match app::documents::attachments::for_reader(&state.db, &user, id).await {
         Ok(s) => s,
-        Err(e) => return StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND).into_response(),
+        Err(e) => {
+            return StatusCode::from_u16(e.status())
+                .unwrap_or(StatusCode::NOT_FOUND)
+                .into_response()
+        }
     };
     let bytes = match tokio::fs::read(&stored.path).await {
         Ok(b) => b,
@@ -394,11 +459,37 @@ async fn download_attachment(
             return StatusCode::NOT_FOUND.into_response();
         }
     };
-    let download = query.as_deref().map(|q| q.split('&').any(|p| p == "tai=1")).unwrap_or(false);
+    let download = query
+        .as_deref()
+        .map(|q| q.split('&').any(|p| p == "tai=1"))
+        .unwrap_or(false);
     // RFC 6266: an ASCII fallback plus the UTF-8 name, percent-encoded.
-    let ascii: String = stored.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let encoded: String = stored.name.bytes().map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    let disposition = format!("{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}", if download { "attachment" } else { "inline" });
+    let ascii: String = stored
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = stored
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
+        if download { "attachment" } else { "inline" }
+    );
     let _ = stored.size;
     let csp = attachment_csp(&stored.content_type);
     (
@@ -430,22 +521,42 @@ pub fn attachment_csp(content_type: &str) -> &'static str {
 }
 
 /// The monthly report for a download: the signed-in viewer's, inside their scope.
-async fn report_for(state: &AppState, session: SessionExt, query: &std::collections::HashMap<String, String>) -> Result<app::statistics::Report, Response> {
+async fn report_for(
+    state: &AppState,
+    session: SessionExt,
+    query: &std::collections::HashMap<String, String>,
+) -> Result<app::statistics::Report, Response> {
     let Some(user) = session.0 else {
         return Err(see_other("/dang-nhap?next=/thong-ke/bao-cao"));
     };
-    let org = query.get("don_vi").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let org = query
+        .get("don_vi")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let month = query.get("thang").cloned().unwrap_or_default();
-    app::statistics::build_report(&state.db, &user, org, &month, app::platform::clock::now_unix())
-        .await
-        .map_err(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response())
+    app::statistics::build_report(
+        &state.db,
+        &user,
+        org,
+        &month,
+        app::platform::clock::now_unix(),
+    )
+    .await
+    .map_err(|e| {
+        StatusCode::from_u16(e.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response()
+    })
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         bytes,
@@ -462,7 +573,11 @@ async fn report_csv(
     match report_for(&state, session, &query).await {
         Ok(r) => {
             let name = app::statistics::report::file_name(&r, "csv");
-            download(app::statistics::report::csv(&r, app::i18n::Locale::vi), "text/csv; charset=utf-8", name)
+            download(
+                app::statistics::report::csv(&r, app::i18n::Locale::vi),
+                "text/csv; charset=utf-8",
+                name,
+            )
         }
         Err(res) => res,
     }
@@ -478,7 +593,11 @@ async fn report_xlsx(
         Ok(r) => match app::statistics::report::xlsx(&r, app::i18n::Locale::vi) {
             Ok(bytes) => {
                 let name = app::statistics::report::file_name(&r, "xlsx");
-                download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+                download(
+                    bytes,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    name,
+                )
             }
             Err(e) => {
                 tracing::error!(error = %e, "xlsx report failed");
@@ -506,20 +625,36 @@ async fn audit_csv(
     if scopes(&user.actor, Action::ViewAudit).is_empty() {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let query: std::collections::HashMap<String, String> = match axum::extract::Query::try_from_uri(&uri) {
-        Ok(axum::extract::Query(q)) => q,
-        Err(_) => return see_other("/quan-tri/nhat-ky"),
-    };
+    let query: std::collections::HashMap<String, String> =
+        match axum::extract::Query::try_from_uri(&uri) {
+            Ok(axum::extract::Query(q)) => q,
+            Err(_) => return see_other("/quan-tri/nhat-ky"),
+        };
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
-    let values = [get("nguoi"), get("hanh_dong"), get("tu_ngay"), get("den_ngay"), get("truoc")];
+    let values = [
+        get("nguoi"),
+        get("hanh_dong"),
+        get("tu_ngay"),
+        get("den_ngay"),
+        get("truoc"),
+    ];
     match app::audit::entries_for(&state.db, &user, values, app::audit::EXPORT_LIMIT).await {
         Ok((entries, _)) => {
             let rows: Vec<app::audit::AuditRow> = entries.into_iter().map(|e| e.row).collect();
             let name = format!("nhat-ky-{}.csv", app::platform::clock::today_vn().iso());
-            download(app::audit::csv(&rows, app::i18n::Locale::vi), "text/csv; charset=utf-8", name)
+            download(
+                app::audit::csv(&rows, app::i18n::Locale::vi),
+                "text/csv; charset=utf-8",
+                name,
+            )
         }
-        Err(AppError::Invalid(_)) => see_other(&format!("/quan-tri/nhat-ky?{}", uri.query().unwrap_or_default())),
-        Err(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
+        Err(AppError::Invalid(_)) => see_other(&format!(
+            "/quan-tri/nhat-ky?{}",
+            uri.query().unwrap_or_default()
+        )),
+        Err(e) => StatusCode::from_u16(e.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
     }
 }
 
@@ -536,7 +671,11 @@ async fn healthz(State(db): State<Db>) -> Response {
         Ok(()) => Json(serde_json::json!({ "status": "ok", "database": "ok" })).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "error", "database": "unreachable" })),
+            )
+                .into_response()
         }
     }
 }
@@ -544,7 +683,11 @@ async fn healthz(State(db): State<Db>) -> Response {
 /// Resolves the session cookie once per request into the `CurrentUser` (or nobody) and notes
 /// the client address; static assets skip the database. Signed-in HTML is never stored by a
 /// browser's or proxy's HTTP cache (the service worker keeps what a member reads offline).
-async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/pkg/")
         || path.starts_with("/icons/")
@@ -556,20 +699,40 @@ async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, ne
     if is_static {
         return next.run(req).await;
     }
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let addr = match peer {
         Some(peer) => {
             // Every line of the header: a client can send its own line ahead of the proxy's.
-            let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            let forwarded: Vec<&str> = req
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
             let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
-            app::domain::net::client_address(peer, forwarded.as_deref(), &state.trusted_proxies).to_string()
+            app::domain::net::client_address(peer, forwarded.as_deref(), &state.trusted_proxies)
+                .to_string()
         }
         None => "unknown".to_string(),
     };
     req.extensions_mut().insert(ClientAddr(addr));
-    let token = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(session_token).map(str::to_string);
+    let token = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session_token)
+        .map(str::to_string);
     let user = match token {
-        Some(token) => match app::accounts::repo::load_current_user(&state.db, &hash_token(&token), app::platform::clock::now_unix()).await {
+        Some(token) => match app::accounts::repo::load_current_user(
+            &state.db,
+            &hash_token(&token),
+            app::platform::clock::now_unix(),
+        )
+        .await
+        {
             Ok(user) => user,
             Err(e) => {
                 tracing::error!(error = ?e, "session lookup failed");
@@ -581,9 +744,14 @@ async fn session_layer(State(state): State<AppState>, mut req: Request<Body>, ne
     let signed_in = user.is_some();
     req.extensions_mut().insert(SessionExt(user));
     let mut res = next.run(req).await;
-    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     if signed_in && html && !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
 }
@@ -604,7 +772,10 @@ async fn bad_arguments_are_4xx(req: Request<Body>, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
     };
-    if matches!(serde_json::from_slice::<app::platform::error::AppError>(&bytes), Ok(app::platform::error::AppError::Transport(_))) {
+    if matches!(
+        serde_json::from_slice::<app::platform::error::AppError>(&bytes),
+        Ok(app::platform::error::AppError::Transport(_))
+    ) {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -636,7 +807,12 @@ async fn same_site_writes(req: Request<Body>, next: Next) -> Response {
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), origin = ?text(header::ORIGIN), fetch_site = ?fetch_site, "cross-site write refused");
     let body = app::platform::messages::error_text(app::i18n::Locale::vi, "err_cross_site");
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// Whether an `Origin` names this site: the public URL's origin when one is configured
@@ -645,7 +821,9 @@ pub fn same_origin(origin: &str, host: Option<&str>) -> bool {
     if origin == "null" {
         return false;
     }
-    let Some(origin) = normalized_origin(origin) else { return false };
+    let Some(origin) = normalized_origin(origin) else {
+        return false;
+    };
     if let Ok(public) = std::env::var("SOTAY_PUBLIC_URL") {
         if let Some(public) = normalized_origin(&public) {
             return origin == public;
@@ -655,7 +833,8 @@ pub fn same_origin(origin: &str, host: Option<&str>) -> bool {
     // Without a public URL: the same host and port, by either scheme (behind a proxy the scheme
     // the browser used is not this server's).
     let own = |scheme: &str| normalized_origin(&format!("{scheme}://{host}"));
-    own("http").as_deref() == Some(origin.as_str()) || own("https").as_deref() == Some(origin.as_str())
+    own("http").as_deref() == Some(origin.as_str())
+        || own("https").as_deref() == Some(origin.as_str())
 }
 
 /// `scheme://host[:port]` in lower case, without a path and without the scheme's default port.
@@ -691,12 +870,24 @@ async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
         }
     }
     if app::platform::session::public_url_is_https() {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     res
 }
 
@@ -707,7 +898,10 @@ async fn security_headers(mut req: Request<Body>, next: Next) -> Response {
 /// are named after the crate, not the content, and unhashed builds keep their names: those are
 /// revalidated (`no-cache`: a 304 when unchanged). `None` outside the pkg folder.
 pub fn asset_cache_control(path: &str, pkg_dir: &str, hashed_names: bool) -> Option<&'static str> {
-    let rest = path.strip_prefix('/')?.strip_prefix(pkg_dir)?.strip_prefix('/')?;
+    let rest = path
+        .strip_prefix('/')?
+        .strip_prefix(pkg_dir)?
+        .strip_prefix('/')?;
     if hashed_names && !rest.starts_with("snippets/") && !rest.contains("..") {
         Some("public, max-age=31536000, immutable")
     } else {
@@ -721,10 +915,12 @@ async fn asset_caching(State(state): State<AppState>, req: Request<Body>, next: 
     let mut res = next.run(req).await;
     if let Some(policy) = policy {
         if res.status() == StatusCode::OK && !res.headers().contains_key(header::CACHE_CONTROL) {
-            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
             // The same URL is sent as brotli, gzip or plain (precompressed files): a shared cache
             // in front (a CDN, the reverse proxy's cache) must keep them apart.
-            res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            res.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
     }
     res
@@ -748,19 +944,28 @@ pub async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let conf = get_configuration(None)?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
-    let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies).map_err(|entry| format!("SOTAY_TRUSTED_PROXIES: {entry:?}"))?;
+    let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
+        .map_err(|entry| format!("SOTAY_TRUSTED_PROXIES: {entry:?}"))?;
     let db = Db::connect(&config.database_url, config.max_connections).await?;
     db.migrate().await?;
-    let state = AppState { leptos_options, db: db.clone(), trusted_proxies };
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        trusted_proxies,
+    };
     spawn_meeting_scheduler(db.clone());
     spawn_notification_workers(db.clone()).await?;
-    let sms = app::sms::provider::SmsConfig::from_env().map_err(|setting| format!("{setting}: docs/OPERATIONS.md, SMS"))?;
+    let sms = app::sms::provider::SmsConfig::from_env()
+        .map_err(|setting| format!("{setting}: docs/OPERATIONS.md, SMS"))?;
     spawn_sms_worker(db.clone(), sms);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!(%addr, database = %redact(&config.database_url), "listening on http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -777,9 +982,23 @@ fn spawn_sms_worker(db: Db, config: app::sms::provider::SmsConfig) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::sms::service::send_due(&db, &config, &client, app::platform::clock::now_unix(), 200).await {
+            match app::sms::service::send_due(
+                &db,
+                &config,
+                &client,
+                app::platform::clock::now_unix(),
+                200,
+            )
+            .await
+            {
                 Ok(r) if r == Default::default() => {}
-                Ok(r) => tracing::info!(sent = r.sent, failed = r.failed, over_cap = r.over_cap, expired = r.expired, "sms"),
+                Ok(r) => tracing::info!(
+                    sent = r.sent,
+                    failed = r.failed,
+                    over_cap = r.over_cap,
+                    expired = r.expired,
+                    "sms"
+                ),
                 Err(e) => tracing::warn!(error = ?e, "sms worker failed"),
             }
         }
@@ -802,14 +1021,23 @@ fn spawn_meeting_scheduler(db: Db) {
                 months.push(this.next());
             }
             for month in months {
-                match app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix()).await {
+                match app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix())
+                    .await
+                {
                     Ok(0) => {}
-                    Ok(n) => tracing::info!(month = %month.code(), created = n, "opened periodic meetings"),
-                    Err(e) => tracing::warn!(month = %month.code(), error = ?e, "opening periodic meetings failed"),
+                    Ok(n) => {
+                        tracing::info!(month = %month.code(), created = n, "opened periodic meetings")
+                    }
+                    Err(e) => {
+                        tracing::warn!(month = %month.code(), error = ?e, "opening periodic meetings failed")
+                    }
                 }
             }
             // This month's usage snapshot (the rate-over-time chart), refreshed every hour.
-            if let Err(e) = app::statistics::repo::snapshot(&db, &this.code(), app::platform::clock::now_unix()).await {
+            if let Err(e) =
+                app::statistics::repo::snapshot(&db, &this.code(), app::platform::clock::now_unix())
+                    .await
+            {
                 tracing::warn!(error = ?e, "usage snapshot failed");
             }
         }
@@ -819,13 +1047,17 @@ fn spawn_meeting_scheduler(db: Db) {
 /// Reminders (every minute) and the Web Push worker (every few seconds: two indexed queries
 /// when idle). The VAPID keys are made here on first start, so the settings page has them.
 async fn spawn_notification_workers(db: Db) -> Result<(), Box<dyn std::error::Error>> {
-    let keys = app::notifications::push::keys(&db).await.map_err(|e| format!("push keys: {e:?}"))?;
+    let keys = app::notifications::push::keys(&db)
+        .await
+        .map_err(|e| format!("push keys: {e:?}"))?;
     let reminders_db = db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            match app::meetings::reminders::run(&reminders_db, app::platform::clock::now_unix()).await {
+            match app::meetings::reminders::run(&reminders_db, app::platform::clock::now_unix())
+                .await
+            {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sent = n, "reminders sent"),
                 Err(e) => tracing::warn!(error = ?e, "reminders failed"),
@@ -838,9 +1070,23 @@ async fn spawn_notification_workers(db: Db) -> Result<(), Box<dyn std::error::Er
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::notifications::push::run_once(&db, &client, &keys, app::platform::clock::now_unix()).await {
+            match app::notifications::push::run_once(
+                &db,
+                &client,
+                &keys,
+                app::platform::clock::now_unix(),
+            )
+            .await
+            {
                 Ok(r) if r == Default::default() => {}
-                Ok(r) => tracing::info!(delivered = r.delivered, retried = r.retried, gone = r.gone, dropped = r.dropped, deferred = r.deferred, "push round"),
+                Ok(r) => tracing::info!(
+                    delivered = r.delivered,
+                    retried = r.retried,
+                    gone = r.gone,
+                    dropped = r.dropped,
+                    deferred = r.deferred,
+                    "push round"
+                ),
                 Err(e) => tracing::warn!(error = ?e, "push worker round failed"),
             }
         }
@@ -866,7 +1112,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -883,22 +1130,46 @@ async fn shutdown_signal() {
 mod tests {
     #[test]
     fn redacts_passwords() {
-        assert_eq!(super::redact("postgres://sotay:secret@db:5432/sotay"), "postgres://sotay:***@db:5432/sotay");
-        assert_eq!(super::redact("sqlite://data/sotay.db"), "sqlite://data/sotay.db");
+        assert_eq!(
+            super::redact("postgres://sotay:secret@db:5432/sotay"),
+            "postgres://sotay:***@db:5432/sotay"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/sotay.db"),
+            "sqlite://data/sotay.db"
+        );
     }
 
     #[test]
     fn origins_compare_by_scheme_host_and_port() {
         use super::same_origin;
         assert!(same_origin("http://127.0.0.1:3000", Some("127.0.0.1:3000")));
-        assert!(same_origin("https://sotay.example.vn", Some("sotay.example.vn")));
-        assert!(same_origin("HTTP://Sotay.Example.VN:80", Some("sotay.example.vn")));
-        assert!(!same_origin("http://evil.example", Some("sotay.example.vn")));
-        assert!(!same_origin("http://sotay.example.vn.evil.example", Some("sotay.example.vn")));
+        assert!(same_origin(
+            "https://sotay.example.vn",
+            Some("sotay.example.vn")
+        ));
+        assert!(same_origin(
+            "HTTP://Sotay.Example.VN:80",
+            Some("sotay.example.vn")
+        ));
+        assert!(!same_origin(
+            "http://evil.example",
+            Some("sotay.example.vn")
+        ));
+        assert!(!same_origin(
+            "http://sotay.example.vn.evil.example",
+            Some("sotay.example.vn")
+        ));
         assert!(!same_origin("null", Some("sotay.example.vn")));
-        assert!(!same_origin("http://a@sotay.example.vn", Some("sotay.example.vn")));
+        assert!(!same_origin(
+            "http://a@sotay.example.vn",
+            Some("sotay.example.vn")
+        ));
         assert!(!same_origin("http://sotay.example.vn", None));
-        assert_eq!(super::normalized_origin("https://sotay.example.vn:443/app/"), Some("https://sotay.example.vn".into()));
+        assert_eq!(
+            super::normalized_origin("https://sotay.example.vn:443/app/"),
+            Some("https://sotay.example.vn".into())
+        );
     }
 
     #[test]
@@ -907,7 +1178,10 @@ mod tests {
         let year = Some("public, max-age=31536000, immutable");
         assert_eq!(policy("/pkg/sotay.abc.wasm", "pkg", true), year);
         assert_eq!(policy("/pkg/chunk_3.abc.wasm", "pkg", true), year);
-        assert_eq!(policy("/pkg/snippets/app-1/inline0.js", "pkg", true), Some("no-cache"));
+        assert_eq!(
+            policy("/pkg/snippets/app-1/inline0.js", "pkg", true),
+            Some("no-cache")
+        );
         assert_eq!(policy("/pkg/sotay.wasm", "pkg", false), Some("no-cache"));
         assert_eq!(policy("/pkgx/a.js", "pkg", true), None);
         assert_eq!(policy("/sinh-hoat/1", "pkg", true), None);

@@ -113,16 +113,51 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&config).await,
         Command::Migrate => migrate(&config).await,
-        Command::Seed { members, documents, if_empty, replace, force } => run_seed(&config, members, documents, if_empty, replace, force).await,
+        Command::Seed {
+            members,
+            documents,
+            if_empty,
+            replace,
+            force,
+        } => run_seed(&config, members, documents, if_empty, replace, force).await,
         Command::OpenMeetings { month } => open_meetings(&config, month).await,
-        Command::Init { org_name, org_code, org_kind, admin_name, admin_phone, admin_member_code, admin_birth_date, admin_gender, admin_joined_date, admin_official_date, admin_ethnicity, new_code } => {
-            let input = app::setup::InitInput { org_name, org_code, org_kind, admin_name, admin_phone, admin_member_code, admin_birth_date, admin_gender, admin_joined_date, admin_official_date, admin_ethnicity };
+        Command::Init {
+            org_name,
+            org_code,
+            org_kind,
+            admin_name,
+            admin_phone,
+            admin_member_code,
+            admin_birth_date,
+            admin_gender,
+            admin_joined_date,
+            admin_official_date,
+            admin_ethnicity,
+            new_code,
+        } => {
+            let input = app::setup::InitInput {
+                org_name,
+                org_code,
+                org_kind,
+                admin_name,
+                admin_phone,
+                admin_member_code,
+                admin_birth_date,
+                admin_gender,
+                admin_joined_date,
+                admin_official_date,
+                admin_ethnicity,
+            };
             init(&config, input, new_code).await
         }
         Command::Check => {
             let report = server::check::run(&config).await;
             print!("{}", report.render(operator_locale()));
-            return if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+            return if report.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
         }
     };
     match result {
@@ -147,7 +182,14 @@ async fn migrate(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn run_seed(config: &Config, members: usize, documents: usize, if_empty: bool, replace: bool, force: bool) -> Result<(), Box<dyn std::error::Error>> {
+async fn run_seed(
+    config: &Config,
+    members: usize,
+    documents: usize,
+    if_empty: bool,
+    replace: bool,
+    force: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     let locale = operator_locale();
     let db = connect(config).await?;
     let contents = repo::contents(&db).await.map_err(describe)?;
@@ -167,8 +209,16 @@ async fn run_seed(config: &Config, members: usize, documents: usize, if_empty: b
     }
     let started = std::time::Instant::now();
     let report = seed::seed(&db, members).await.map_err(describe)?;
-    let library = app::documents::seed::seed(&db, documents).await.map_err(describe)?;
-    let meetings = app::meetings::seed::seed(&db, app::platform::clock::today_vn(), app::platform::clock::now_unix()).await.map_err(describe)?;
+    let library = app::documents::seed::seed(&db, documents)
+        .await
+        .map_err(describe)?;
+    let meetings = app::meetings::seed::seed(
+        &db,
+        app::platform::clock::today_vn(),
+        app::platform::clock::now_unix(),
+    )
+    .await
+    .map_err(describe)?;
     println!(
         "{}: {} tổ chức/organisations, {} chi bộ/cells, {} đảng viên/members ({} miễn sinh hoạt/exempt, {} dự bị/probationary), {} văn bản/documents, {} cuộc họp/meetings, {} nhiệm vụ/tasks — {:.1} s",
         cli_text(CliText::SeedDone, locale),
@@ -188,54 +238,92 @@ async fn run_seed(config: &Config, members: usize, documents: usize, if_empty: b
 }
 
 /// Opens the month's periodic meeting for every cell that has none (idempotent).
-async fn open_meetings(config: &Config, month: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
+async fn open_meetings(
+    config: &Config,
+    month: Option<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
     use app::domain::meeting::Month;
     let locale = operator_locale();
     let month = match month {
-        Some(m) => Month::parse(&m).ok_or_else(|| cli_text(CliText::OpenMeetingsBadMonth, locale))?,
+        Some(m) => {
+            Month::parse(&m).ok_or_else(|| cli_text(CliText::OpenMeetingsBadMonth, locale))?
+        }
         None => Month::of(app::platform::clock::today_vn()),
     };
     let db = connect(config).await?;
     let started = std::time::Instant::now();
-    let created = app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix()).await.map_err(describe)?;
-    println!("{} {}: {created} — {:.1} s", cli_text(CliText::OpenMeetingsDone, locale), month.code(), started.elapsed().as_secs_f64());
+    let created = app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix())
+        .await
+        .map_err(describe)?;
+    println!(
+        "{} {}: {created} — {:.1} s",
+        cli_text(CliText::OpenMeetingsDone, locale),
+        month.code(),
+        started.elapsed().as_secs_f64()
+    );
     db.close().await;
     Ok(())
 }
 
 /// Who runs a console command and where, for the audit log: `console user@host`.
 fn operator() -> String {
-    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "?".to_string());
-    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "?".to_string());
+    let user = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "?".to_string());
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "?".to_string());
     format!("console {user}@{host}")
 }
 
 /// `sotay init`: the root organisation and its first admin on an empty database, or with
 /// `--new-code` a fresh code for a root admin.
-async fn init(config: &Config, input: app::setup::InitInput, new_code: bool) -> Result<(), Box<dyn std::error::Error>> {
+async fn init(
+    config: &Config,
+    input: app::setup::InitInput,
+    new_code: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     let locale = operator_locale();
     let db = connect(config).await?;
     let done = if new_code {
         let phone = input.admin_phone.unwrap_or_default();
-        app::setup::new_code(&db, &phone, &operator()).await.map_err(describe)?
+        app::setup::new_code(&db, &phone, &operator())
+            .await
+            .map_err(describe)?
     } else {
         // Refused before the options are read: on a database in use, nothing else matters.
         if !app::setup::is_empty(&db).await.map_err(describe)? {
-            return Err(describe(app::platform::error::AppError::field("database", "err_init_not_empty")).into());
+            return Err(describe(app::platform::error::AppError::field(
+                "database",
+                "err_init_not_empty",
+            ))
+            .into());
         }
-        let plan = app::setup::parse(&input, app::setup::today()).map_err(|e| describe(app::platform::error::AppError::Invalid(e)))?;
-        app::setup::init(&db, plan, &operator()).await.map_err(describe)?
+        let plan = app::setup::parse(&input, app::setup::today())
+            .map_err(|e| describe(app::platform::error::AppError::Invalid(e)))?;
+        app::setup::init(&db, plan, &operator())
+            .await
+            .map_err(describe)?
     };
     db.close().await;
     let expires = app::platform::clock::local_time_text(done.expires);
     if !new_code {
         println!("{}: {}", cli_text(CliText::InitDone, locale), done.org_name);
     }
-    println!("{}: {} ({})", cli_text(CliText::InitAdmin, locale), done.admin_name, done.phone);
+    println!(
+        "{}: {} ({})",
+        cli_text(CliText::InitAdmin, locale),
+        done.admin_name,
+        done.phone
+    );
     println!("{}: {}", cli_text(CliText::InitCode, locale), done.code);
     println!("{}: {expires}", cli_text(CliText::InitExpires, locale));
     let url = std::env::var("SOTAY_PUBLIC_URL").unwrap_or_default();
-    println!("{} {}/kich-hoat", cli_text(CliText::InitNext, locale), url.trim_end_matches('/'));
+    println!(
+        "{} {}/kich-hoat",
+        cli_text(CliText::InitNext, locale),
+        url.trim_end_matches('/')
+    );
     Ok(())
 }
 
@@ -250,7 +338,9 @@ fn describe(e: app::platform::error::AppError) -> String {
             .map(|f| format!("{} ({})", error_text(locale, &f.key), f.field))
             .collect::<Vec<_>>()
             .join("; "),
-        AppError::Internal { reference } => format!("{} [{reference}]", error_text(locale, e.key())),
+        AppError::Internal { reference } => {
+            format!("{} [{reference}]", error_text(locale, e.key()))
+        }
         other => error_text(locale, other.key()).to_string(),
     }
 }
@@ -258,7 +348,11 @@ fn describe(e: app::platform::error::AppError) -> String {
 fn print_demo_accounts(locale: app::i18n::Locale) {
     println!("{}:", cli_text(CliText::DemoAccounts, locale));
     for p in seed::demo_people() {
-        let role = if locale == app::i18n::Locale::en { p.role_en } else { p.role_vi };
+        let role = if locale == app::i18n::Locale::en {
+            p.role_en
+        } else {
+            p.role_vi
+        };
         println!("  {:<10}  {} — {}", p.phone, p.name, role);
     }
 }

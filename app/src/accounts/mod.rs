@@ -65,8 +65,12 @@ fn db() -> Result<crate::platform::db::Db, AppError> {
 
 #[cfg(feature = "ssr")]
 fn user_agent() -> Option<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
+    use_context::<http::request::Parts>().and_then(|p| {
+        p.headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
 }
 
 /// Only same-site paths may be a `next` target (no open redirects): a single `/` followed by a
@@ -77,9 +81,13 @@ pub fn safe_next(next: &str) -> String {
     let lower = next.to_ascii_lowercase();
     let hostile = !next.starts_with('/')
         || next.starts_with("//")
-        || next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+        || next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
         || lower[1..].starts_with("%2f")
-        || ["%5c", "%09", "%0a", "%0d", "%00"].iter().any(|e| lower.contains(e))
+        || ["%5c", "%09", "%0a", "%0d", "%00"]
+            .iter()
+            .any(|e| lower.contains(e))
         || next.starts_with("/api/")
         || next.len() > 2000;
     if hostile {
@@ -95,7 +103,10 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         use crate::domain::permission::{self, Action};
         use crate::platform::session::{cookie_preferences, current_user};
         let Some(user) = current_user() else {
-            return Ok(SessionView { user: None, prefs: cookie_preferences().unwrap_or_default() });
+            return Ok(SessionView {
+                user: None,
+                prefs: cookie_preferences().unwrap_or_default(),
+            });
         };
         let db = db()?;
         // Every page load asks this: use what the session already resolved (the member's own
@@ -103,28 +114,50 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         // organisations granted above it.
         let secretary = user.secretary.as_ref().and_then(|s| {
             let phone = crate::domain::phone::Phone::parse(s.phone.as_deref()?).ok()?;
-            Some(Contact { name: s.name.clone(), tel: phone.tel_uri(), phone: phone.to_string(), deputy: s.position == "pho_bi_thu" })
+            Some(Contact {
+                name: s.name.clone(),
+                tel: phone.tel_uri(),
+                phone: phone.to_string(),
+                deputy: s.position == "pho_bi_thu",
+            })
         });
         let mut roles = Vec::new();
         for g in &user.actor.grants {
             let org_name = if g.scope == user.actor.org {
                 user.org_name.clone()
             } else {
-                crate::register::repo::org_by_id(&db, g.scope.id()).await?.name
+                crate::register::repo::org_by_id(&db, g.scope.id())
+                    .await?
+                    .name
             };
-            roles.push(RoleView { role: g.role, org_name });
+            roles.push(RoleView {
+                role: g.role,
+                org_name,
+            });
         }
         let scopes = permission::scopes(&user.actor, Action::DecideJoinRequest);
-        let pending = if scopes.is_empty() { 0 } else { repo::count_pending_join_requests(&db, &scopes).await? };
-        let unread_notifications = crate::notifications::repo::unread_count(&db, &user.actor, crate::platform::clock::now_unix()).await?;
+        let pending = if scopes.is_empty() {
+            0
+        } else {
+            repo::count_pending_join_requests(&db, &scopes).await?
+        };
+        let unread_notifications = crate::notifications::repo::unread_count(
+            &db,
+            &user.actor,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
         Ok(SessionView {
             prefs: user.prefs,
             user: Some(UserView {
                 member_id: user.actor.member_id,
-                offer_simple_mode: crate::domain::account::offer_simple_mode(user.birth_year, user.simple_mode_offered),
+                offer_simple_mode: crate::domain::account::offer_simple_mode(
+                    user.birth_year,
+                    user.simple_mode_offered,
+                ),
                 offer_guide: !user.guide_seen,
                 is_leader: permission::is_leader(&user.actor),
-            can_publish: !permission::scopes(&user.actor, Action::Publish).is_empty(),
+                can_publish: !permission::scopes(&user.actor, Action::Publish).is_empty(),
                 full_name: user.full_name,
                 org_name: user.org_name,
                 roles,
@@ -141,9 +174,15 @@ pub async fn get_session() -> Result<SessionView, AppError> {
 /// Signs in. With JavaScript the page navigates to the returned path; a plain form post
 /// (no JavaScript) is redirected there, or back to the sign-in page with the error.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(identifier: String, password: String, next: String) -> Result<String, AppError> {
+pub async fn sign_in(
+    identifier: String,
+    password: String,
+    next: String,
+) -> Result<String, AppError> {
     async move {
-        use crate::platform::session::{client_addr, is_https, is_plain_form_post, session_cookie, set_cookie};
+        use crate::platform::session::{
+            client_addr, is_https, is_plain_form_post, session_cookie, set_cookie,
+        };
         let next = safe_next(&next);
         let db = db()?;
         match service::sign_in(&db, &identifier, &password, client_addr(), user_agent()).await {
@@ -164,11 +203,20 @@ pub async fn sign_in(identifier: String, password: String, next: String) -> Resu
             Err(e) => {
                 if is_plain_form_post() {
                     let key = match &e {
-                        AppError::Invalid(f) => f.first().map(|f| f.key.clone()).unwrap_or_default(),
+                        AppError::Invalid(f) => {
+                            f.first().map(|f| f.key.clone()).unwrap_or_default()
+                        }
                         other => other.key().to_string(),
                     };
-                    set_cookie(crate::platform::session::typed_id_cookie(&identifier, is_https()));
-                    leptos_axum::redirect(&format!("/dang-nhap?loi={}&next={}", url_encode(&key), url_encode(&next)));
+                    set_cookie(crate::platform::session::typed_id_cookie(
+                        &identifier,
+                        is_https(),
+                    ));
+                    leptos_axum::redirect(&format!(
+                        "/dang-nhap?loi={}&next={}",
+                        url_encode(&key),
+                        url_encode(&next)
+                    ));
                 }
                 Err(e)
             }
@@ -182,7 +230,9 @@ pub async fn sign_in(identifier: String, password: String, next: String) -> Resu
 fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -191,7 +241,9 @@ fn url_encode(s: &str) -> String {
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
     async move {
-        use crate::platform::session::{clear_session_cookie, is_https, is_plain_form_post, require_user, set_cookie};
+        use crate::platform::session::{
+            clear_session_cookie, is_https, is_plain_form_post, require_user, set_cookie,
+        };
         let user = require_user()?;
         service::sign_out(&db()?, &user, everywhere).await?;
         set_cookie(clear_session_cookie(is_https()));
@@ -207,14 +259,29 @@ pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
 /// Text size and simplified mode: saved on the account when signed in, and always in the
 /// cookie the server reads when rendering.
 #[server(prefix = "/api", endpoint = "preferences")]
-pub async fn save_preferences(text_size: String, simple_mode: bool, #[server(default)] data_saver: bool) -> Result<Preferences, AppError> {
+pub async fn save_preferences(
+    text_size: String,
+    simple_mode: bool,
+    #[server(default)] data_saver: bool,
+) -> Result<Preferences, AppError> {
     async move {
         use crate::domain::account::TextSize;
         use crate::platform::session::{current_user, is_https, prefs_cookie, set_cookie};
-        let text_size = TextSize::from_code(&text_size).ok_or_else(|| AppError::field("text_size", "err_invalid_value"))?;
-        let prefs = Preferences { text_size, simple_mode, data_saver };
+        let text_size = TextSize::from_code(&text_size)
+            .ok_or_else(|| AppError::field("text_size", "err_invalid_value"))?;
+        let prefs = Preferences {
+            text_size,
+            simple_mode,
+            data_saver,
+        };
         if let Some(user) = current_user() {
-            repo::save_preferences(&db()?, user.actor.account_id, prefs, crate::platform::clock::now_unix()).await?;
+            repo::save_preferences(
+                &db()?,
+                user.actor.account_id,
+                prefs,
+                crate::platform::clock::now_unix(),
+            )
+            .await?;
         }
         set_cookie(prefs_cookie(prefs, is_https()));
         Ok(prefs)
@@ -246,18 +313,31 @@ pub async fn finish_guide() -> Result<(), AppError> {
 
 /// Asks to join: phone plus member code, or phone plus CCCD and birth date.
 #[server(prefix = "/api", endpoint = "join")]
-pub async fn request_join(phone: String, member_code: String, cccd: String, birth_date: String, password: String, password2: String) -> Result<(), AppError> {
+pub async fn request_join(
+    phone: String,
+    member_code: String,
+    cccd: String,
+    birth_date: String,
+    password: String,
+    password2: String,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::account::check_new_password;
         use crate::domain::cccd::Cccd;
         use crate::domain::phone::Phone;
         use crate::domain::register::{Date, FieldError};
         let mut errors = Vec::new();
-        let phone = Phone::parse(&phone).map_err(|e| errors.push(FieldError::new("phone", e.key()))).ok();
+        let phone = Phone::parse(&phone)
+            .map_err(|e| errors.push(FieldError::new("phone", e.key())))
+            .ok();
         let code = member_code.trim().to_ascii_uppercase();
         let by_cccd = if code.is_empty() {
-            let c = Cccd::parse(&cccd).map_err(|e| errors.push(FieldError::new("cccd", e.key()))).ok();
-            let b = Date::parse(&birth_date).map_err(|_| errors.push(FieldError::new("birth_date", "err_date_format"))).ok();
+            let c = Cccd::parse(&cccd)
+                .map_err(|e| errors.push(FieldError::new("cccd", e.key())))
+                .ok();
+            let b = Date::parse(&birth_date)
+                .map_err(|_| errors.push(FieldError::new("birth_date", "err_date_format")))
+                .ok();
             c.zip(b).map(|(c, b)| (c.as_str().to_string(), b.iso()))
         } else {
             None
@@ -270,19 +350,40 @@ pub async fn request_join(phone: String, member_code: String, cccd: String, birt
         }
         let phone = phone.expect("no errors means a phone");
         let db = db()?;
-        service::request_join(&db, phone.as_str(), (!code.is_empty()).then_some(code.as_str()), by_cccd, &password, crate::platform::session::client_addr()).await
+        service::request_join(
+            &db,
+            phone.as_str(),
+            (!code.is_empty()).then_some(code.as_str()),
+            by_cccd,
+            &password,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "activate")]
-pub async fn activate(identifier: String, code: String, password: String, password2: String) -> Result<(), AppError> {
+pub async fn activate(
+    identifier: String,
+    code: String,
+    password: String,
+    password2: String,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::account::check_new_password;
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
         check_new_password(&password, &password2).map_err(|(f, k)| AppError::field(f, k))?;
-        let token = service::activate(&db()?, &identifier, &code, &password, client_addr(), user_agent()).await?;
+        let token = service::activate(
+            &db()?,
+            &identifier,
+            &code,
+            &password,
+            client_addr(),
+            user_agent(),
+        )
+        .await?;
         set_cookie(session_cookie(&token, is_https()));
         Ok(())
     }
@@ -318,11 +419,16 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
             .map(|r| JoinRequestView {
                 id: r.id,
                 full_name: r.full_name,
-                birth_date: Date::parse(&r.birth_date).map(|d| d.to_string()).unwrap_or(r.birth_date),
+                birth_date: Date::parse(&r.birth_date)
+                    .map(|d| d.to_string())
+                    .unwrap_or(r.birth_date),
                 member_code: r.member_code,
                 phone: r.phone,
                 org_name: r.org_name,
-                requested_on: crate::platform::clock::date_from_unix(r.created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+                requested_on: crate::platform::clock::date_from_unix(
+                    r.created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS,
+                )
+                .to_string(),
                 others_pending: r.others_pending,
                 has_active_account: r.has_active_account,
             })
@@ -336,7 +442,15 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
 pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::decide_join_request(&db()?, &user, id, approve, Some(reason).filter(|r| !r.trim().is_empty()), crate::platform::session::client_addr()).await
+        service::decide_join_request(
+            &db()?,
+            &user,
+            id,
+            approve,
+            Some(reason).filter(|r| !r.trim().is_empty()),
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -361,7 +475,13 @@ pub async fn list_member_accounts(query: String) -> Result<Vec<MemberAccountView
         let rows = repo::members_in_scopes(&db()?, &scopes, Some(&query)).await?;
         Ok(rows
             .into_iter()
-            .map(|r| MemberAccountView { member_id: r.member_id, full_name: r.full_name, org_name: r.org_name, phone: r.phone, account_status: r.account_status })
+            .map(|r| MemberAccountView {
+                member_id: r.member_id,
+                full_name: r.full_name,
+                org_name: r.org_name,
+                phone: r.phone,
+                account_status: r.account_status,
+            })
             .collect())
     }
     .await
@@ -380,11 +500,20 @@ pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView,
     async move {
         use crate::domain::account::format_activation_code;
         let user = crate::platform::session::require_user()?;
-        let (code, expires) = service::issue_activation_code(&db()?, &user, member_id, crate::platform::session::client_addr()).await?;
+        let (code, expires) = service::issue_activation_code(
+            &db()?,
+            &user,
+            member_id,
+            crate::platform::session::client_addr(),
+        )
+        .await?;
         Ok(ActivationCodeView {
             member_id,
             code: format_activation_code(&code),
-            expires_on: crate::platform::clock::date_from_unix(expires + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+            expires_on: crate::platform::clock::date_from_unix(
+                expires + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS,
+            )
+            .to_string(),
         })
     }
     .await
@@ -396,7 +525,13 @@ pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView,
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::confirm_password(&db()?, &user, &password, crate::platform::session::client_addr()).await
+        service::confirm_password(
+            &db()?,
+            &user,
+            &password,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -407,7 +542,14 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
 pub async fn set_account_disabled(member_id: i64, disabled: bool) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::set_account_disabled(&db()?, &user, member_id, disabled, crate::platform::session::client_addr()).await
+        service::set_account_disabled(
+            &db()?,
+            &user,
+            member_id,
+            disabled,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -449,7 +591,14 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
         let past_orgs = crate::admin::repo::member_history(&db, m.id)
             .await?
             .into_iter()
-            .map(|(name, until)| format!("{name} ({})", crate::platform::clock::date_from_unix(until + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS)))
+            .map(|(name, until)| {
+                format!(
+                    "{name} ({})",
+                    crate::platform::clock::date_from_unix(
+                        until + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS
+                    )
+                )
+            })
             .collect();
         Ok(ProfileView {
             past_orgs,
@@ -459,7 +608,9 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
             ethnicity: m.ethnicity,
             hometown: m.hometown,
             // Only the last four digits: the card view may be shown to others.
-            cccd_masked: m.cccd.map(|c| format!("•••• •••• {}", &c[c.len().saturating_sub(4)..])),
+            cccd_masked: m
+                .cccd
+                .map(|c| format!("•••• •••• {}", &c[c.len().saturating_sub(4)..])),
             phone: m.phone,
             address: m.address,
             member_code: m.member_code,
@@ -467,7 +618,9 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
             joined_date: m.joined_date.to_string(),
             official_date: m.official_date.map(|d| d.to_string()),
             status: m.status.code().to_string(),
-            exempt: m.exempt_since.map(|d| format!("{} — {}", d, m.exempt_reason.unwrap_or_default())),
+            exempt: m
+                .exempt_since
+                .map(|d| format!("{} — {}", d, m.exempt_reason.unwrap_or_default())),
             org_name: user.org_name,
             position: m.position.map(|p| p.code().to_string()),
             has_pending_change: pending.is_some(),
@@ -485,7 +638,11 @@ pub async fn request_contact_change(phone: String, address: String) -> Result<()
     async move {
         use crate::domain::phone::Phone;
         let user = crate::platform::session::require_user()?;
-        let phone = if phone.trim().is_empty() { None } else { Some(Phone::parse(&phone).map_err(|e| AppError::field("phone", e.key()))?) };
+        let phone = if phone.trim().is_empty() {
+            None
+        } else {
+            Some(Phone::parse(&phone).map_err(|e| AppError::field("phone", e.key()))?)
+        };
         let address = address.trim();
         if address.chars().count() > 300 {
             return Err(AppError::field("address", "err_too_long"));
@@ -498,13 +655,25 @@ pub async fn request_contact_change(phone: String, address: String) -> Result<()
         let db = db()?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
-        let id = repo::insert_contact_change(&mut tx, user.actor.member_id, phone.as_ref().map(|p| p.as_str()), address.as_deref(), crate::platform::clock::now_unix()).await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("contact_change"),
-            target_id: Some(id),
-            ..crate::platform::audit::AuditEntry::new(crate::domain::audit::AuditAction::ContactChangeRequested)
-        })
+        let id = repo::insert_contact_change(
+            &mut tx,
+            user.actor.member_id,
+            phone.as_ref().map(|p| p.as_str()),
+            address.as_deref(),
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("contact_change"),
+                target_id: Some(id),
+                ..crate::platform::audit::AuditEntry::new(
+                    crate::domain::audit::AuditAction::ContactChangeRequested,
+                )
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -533,7 +702,15 @@ pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> 
         Ok(repo::pending_contact_changes(&db()?, &scopes)
             .await?
             .into_iter()
-            .map(|c| ContactChangeView { id: c.id, full_name: c.full_name, org_name: c.org_name, old_phone: c.old_phone, old_address: c.old_address, phone: c.phone, address: c.address })
+            .map(|c| ContactChangeView {
+                id: c.id,
+                full_name: c.full_name,
+                org_name: c.org_name,
+                old_phone: c.old_phone,
+                old_address: c.old_address,
+                phone: c.phone,
+                address: c.address,
+            })
             .collect())
     }
     .await
@@ -544,7 +721,14 @@ pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> 
 pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        service::decide_contact_change(&db()?, &user, id, approve, crate::platform::session::client_addr()).await
+        service::decide_contact_change(
+            &db()?,
+            &user,
+            id,
+            approve,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -552,11 +736,26 @@ pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppErro
 
 /// Grants (`grant = true`) or revokes quản trị, trợ lý or ban biên tập over an organisation.
 #[server(prefix = "/api", endpoint = "role")]
-pub async fn set_role(member_id: i64, org_id: i64, role: String, grant: bool) -> Result<(), AppError> {
+pub async fn set_role(
+    member_id: i64,
+    org_id: i64,
+    role: String,
+    grant: bool,
+) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
-        let role = Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
-        service::set_role(&db()?, &user, member_id, org_id, role, grant, crate::platform::session::client_addr()).await
+        let role =
+            Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
+        service::set_role(
+            &db()?,
+            &user,
+            member_id,
+            org_id,
+            role,
+            grant,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -581,7 +780,10 @@ pub async fn passkey_register_start() -> Result<PasskeyChallenge, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "passkey_register_finish")]
-pub async fn passkey_register_finish(challenge: String, credential: String) -> Result<(), AppError> {
+pub async fn passkey_register_finish(
+    challenge: String,
+    credential: String,
+) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         passkey::finish_registration(&db()?, &user, &challenge, &credential).await
@@ -604,7 +806,14 @@ pub async fn passkey_sign_in_start(identifier: String) -> Result<PasskeyChalleng
 pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Result<(), AppError> {
     async move {
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
-        let token = passkey::finish_authentication(&db()?, &challenge, &credential, client_addr(), user_agent()).await?;
+        let token = passkey::finish_authentication(
+            &db()?,
+            &challenge,
+            &credential,
+            client_addr(),
+            user_agent(),
+        )
+        .await?;
         set_cookie(session_cookie(&token, is_https()));
         Ok(())
     }
@@ -643,10 +852,24 @@ mod tests {
         assert_eq!(super::safe_next("/api/sign_out"), "/");
         assert_eq!(super::safe_next(""), "/");
         // What browsers read as another host: tabs and newlines dropped, backslashes, encodings.
-        for hostile in ["/\tevil.example", "/\t/evil.example", "/\n/evil.example", "/%2F%2Fevil", "/%2fevil", "/%5Cevil", "/a%5cb", "/\u{0}x", " /x", "/x y"] {
+        for hostile in [
+            "/\tevil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%2F%2Fevil",
+            "/%2fevil",
+            "/%5Cevil",
+            "/a%5cb",
+            "/\u{0}x",
+            " /x",
+            "/x y",
+        ] {
             assert_eq!(super::safe_next(hostile), "/", "{hostile:?}");
         }
-        assert_eq!(super::safe_next("/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2"), "/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2");
+        assert_eq!(
+            super::safe_next("/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2"),
+            "/van-ban?q=ngh%E1%BB%8B+quy%E1%BA%BFt&trang=2"
+        );
         assert_eq!(super::safe_next("/"), "/");
     }
 

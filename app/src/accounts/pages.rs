@@ -2,11 +2,13 @@
 //! help, and leadership's account work.
 
 use super::*;
-use crate::i18n::*;
-use crate::platform::messages::error_text;
 use crate::forms::{action_error, Field, FormError};
+use crate::i18n::*;
 use crate::label;
-use crate::shell::{use_session, CallSecretary, Page, RequireUser, SimpleModeSwitch, TextSizeChoice};
+use crate::platform::messages::error_text;
+use crate::shell::{
+    use_session, CallSecretary, Page, RequireUser, SimpleModeSwitch, TextSizeChoice,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,16 +18,28 @@ use leptos_router::hooks::use_query_map;
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let next = query.with_untracked(|q| q.get("next").map(|n| safe_next(&n)).unwrap_or_else(|| "/".into()));
+    let next = query.with_untracked(|q| {
+        q.get("next")
+            .map(|n| safe_next(&n))
+            .unwrap_or_else(|| "/".into())
+    });
     // Without JavaScript, what was typed comes back in a short-lived cookie (never the URL).
     #[cfg(feature = "ssr")]
     let typed_id = crate::platform::session::typed_identifier().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let typed_id = String::new();
     // Without JavaScript, a failed sign-in comes back here with the error key in the URL.
-    let url_error = query.with_untracked(|q| q.get("loi")).map(|key| AppError::field("form", &key));
+    let url_error = query
+        .with_untracked(|q| q.get("loi"))
+        .map(|key| AppError::field("form", &key));
     let action = ServerAction::<SignIn>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()).or_else(|| (action.version().get() == 0).then(|| url_error.clone()).flatten()));
+    let error = Signal::derive(move || {
+        action.value().get().and_then(|r| r.err()).or_else(|| {
+            (action.version().get() == 0)
+                .then(|| url_error.clone())
+                .flatten()
+        })
+    });
     Effect::new(move |_| {
         if let Some(Ok(next)) = action.value().get() {
             // A full load, so every part of the page sees the new session.
@@ -100,8 +114,11 @@ fn PasskeySignIn(next: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let result = async {
                     let c = passkey_sign_in_start(identifier).await?;
-                    let credential = super::passkey_js::passkey_get(c.options).await.map_err(|_| cancelled())?;
-                    passkey_sign_in_finish(c.challenge, credential.as_string().unwrap_or_default()).await
+                    let credential = super::passkey_js::passkey_get(c.options)
+                        .await
+                        .map_err(|_| cancelled())?;
+                    passkey_sign_in_finish(c.challenge, credential.as_string().unwrap_or_default())
+                        .await
                 }
                 .await;
                 busy.set(false);
@@ -147,8 +164,11 @@ fn PasskeySettings() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let result = async {
                     let c = passkey_register_start().await?;
-                    let credential = super::passkey_js::passkey_create(c.options).await.map_err(|_| cancelled())?;
-                    passkey_register_finish(c.challenge, credential.as_string().unwrap_or_default()).await
+                    let credential = super::passkey_js::passkey_create(c.options)
+                        .await
+                        .map_err(|_| cancelled())?;
+                    passkey_register_finish(c.challenge, credential.as_string().unwrap_or_default())
+                        .await
                 }
                 .await;
                 busy.set(false);
@@ -555,8 +575,13 @@ fn IssueCodes() -> impl IntoView {
     let issue = ServerAction::<IssueActivationCode>::new();
     let disable = ServerAction::<SetAccountDisabled>::new();
     let disable_error = action_error(disable.value());
-    let is_admin = use_session().user().is_some_and(|u| u.roles.iter().any(|r| r.role == Role::Admin));
-    let members = Resource::new(move || (search.get(), issue.version().get(), disable.version().get()), |(q, _, _)| list_member_accounts(q));
+    let is_admin = use_session()
+        .user()
+        .is_some_and(|u| u.roles.iter().any(|r| r.role == Role::Admin));
+    let members = Resource::new(
+        move || (search.get(), issue.version().get(), disable.version().get()),
+        |(q, _, _)| list_member_accounts(q),
+    );
     let names = StoredValue::new(std::collections::HashMap::<i64, String>::new());
     let error = action_error(issue.value());
     view! {
@@ -638,7 +663,9 @@ pub fn ReauthPrompt(error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmPassword>::new();
     let confirm_error = action_error(confirm.value());
-    let needed = move || error.get().is_some_and(|e| matches!(&e, AppError::Invalid(f) if f.iter().any(|f| f.key == "err_reauth_required")));
+    let needed = move || {
+        error.get().is_some_and(|e| matches!(&e, AppError::Invalid(f) if f.iter().any(|f| f.key == "err_reauth_required")))
+    };
     let done = move || matches!(confirm.value().get(), Some(Ok(())));
     view! {
         <Show when=needed>

@@ -33,7 +33,11 @@ fn webauthn() -> Result<&'static Webauthn, AppError> {
         .get_or_init(|| {
             let origin = Url::parse(&public_origin()).ok()?;
             let rp_id = origin.host_str()?.to_string();
-            WebauthnBuilder::new(&rp_id, &origin).ok()?.rp_name("So tay Dang vien").build().ok()
+            WebauthnBuilder::new(&rp_id, &origin)
+                .ok()?
+                .rp_name("So tay Dang vien")
+                .build()
+                .ok()
         })
         .as_ref()
         .ok_or_else(|| AppError::internal(&"SOTAY_PUBLIC_URL is not a valid origin for passkeys"))
@@ -49,18 +53,32 @@ fn bad_credential() -> AppError {
 }
 
 async fn passkeys_of(db: &Db, account_id: i64) -> Result<Vec<(i64, Passkey)>, AppError> {
-    let rows = sqlx::query("SELECT id, passkey FROM passkeys WHERE account_id = $1").bind(account_id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query("SELECT id, passkey FROM passkeys WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_all(db.pool())
+        .await?;
     rows.iter()
         .map(|r| {
             let json: String = r.try_get("passkey")?;
-            Ok((r.try_get("id")?, serde_json::from_str(&json).map_err(|e| AppError::internal(&e))?))
+            Ok((
+                r.try_get("id")?,
+                serde_json::from_str(&json).map_err(|e| AppError::internal(&e))?,
+            ))
         })
         .collect()
 }
 
-async fn save_challenge(db: &Db, account_id: i64, kind: &str, state: String) -> Result<String, AppError> {
+async fn save_challenge(
+    db: &Db,
+    account_id: i64,
+    kind: &str,
+    state: String,
+) -> Result<String, AppError> {
     let now = now_unix();
-    sqlx::query("DELETE FROM webauthn_challenges WHERE expires_at < $1").bind(now).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM webauthn_challenges WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
     let id = new_token();
     sqlx::query("INSERT INTO webauthn_challenges (id, account_id, kind, state, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(hash_token(&id))
@@ -83,7 +101,10 @@ async fn take_challenge(db: &Db, id: &str, kind: &str) -> Result<(i64, String), 
         .fetch_optional(db.pool())
         .await?
         .ok_or_else(|| AppError::field("form", "err_passkey_expired"))?;
-    sqlx::query("DELETE FROM webauthn_challenges WHERE id = $1").bind(&key).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM webauthn_challenges WHERE id = $1")
+        .bind(&key)
+        .execute(db.pool())
+        .await?;
     Ok((row.try_get("account_id")?, row.try_get("state")?))
 }
 
@@ -92,21 +113,47 @@ pub async fn start_registration(db: &Db, user: &CurrentUser) -> Result<(String, 
     let existing = passkeys_of(db, user.actor.account_id).await?;
     let exclude: Vec<CredentialID> = existing.iter().map(|(_, p)| p.cred_id().clone()).collect();
     let (options, state) = webauthn()?
-        .start_passkey_registration(user_uuid(user.actor.account_id), &user.full_name, &user.full_name, Some(exclude))
+        .start_passkey_registration(
+            user_uuid(user.actor.account_id),
+            &user.full_name,
+            &user.full_name,
+            Some(exclude),
+        )
         .map_err(|e| AppError::internal(&e))?;
-    let id = save_challenge(db, user.actor.account_id, "register", serde_json::to_string(&state).map_err(|e| AppError::internal(&e))?).await?;
-    Ok((id, serde_json::to_string(&options).map_err(|e| AppError::internal(&e))?))
+    let id = save_challenge(
+        db,
+        user.actor.account_id,
+        "register",
+        serde_json::to_string(&state).map_err(|e| AppError::internal(&e))?,
+    )
+    .await?;
+    Ok((
+        id,
+        serde_json::to_string(&options).map_err(|e| AppError::internal(&e))?,
+    ))
 }
 
-pub async fn finish_registration(db: &Db, user: &CurrentUser, challenge: &str, credential: &str) -> Result<(), AppError> {
+pub async fn finish_registration(
+    db: &Db,
+    user: &CurrentUser,
+    challenge: &str,
+    credential: &str,
+) -> Result<(), AppError> {
     let (account_id, state) = take_challenge(db, challenge, "register").await?;
     if account_id != user.actor.account_id {
         return Err(AppError::Forbidden);
     }
-    let state: PasskeyRegistration = serde_json::from_str(&state).map_err(|e| AppError::internal(&e))?;
-    let credential: RegisterPublicKeyCredential = serde_json::from_str(credential).map_err(|_| bad_credential())?;
-    let passkey = webauthn()?.finish_passkey_registration(&credential, &state).map_err(|_| bad_credential())?;
-    let cred_id = serde_json::to_value(passkey.cred_id()).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let state: PasskeyRegistration =
+        serde_json::from_str(&state).map_err(|e| AppError::internal(&e))?;
+    let credential: RegisterPublicKeyCredential =
+        serde_json::from_str(credential).map_err(|_| bad_credential())?;
+    let passkey = webauthn()?
+        .finish_passkey_registration(&credential, &state)
+        .map_err(|_| bad_credential())?;
+    let cred_id = serde_json::to_value(passkey.cred_id())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     sqlx::query("INSERT INTO passkeys (account_id, credential_id, passkey, created_at) VALUES ($1, $2, $3, $4)")
@@ -116,7 +163,16 @@ pub async fn finish_registration(db: &Db, user: &CurrentUser, challenge: &str, c
         .bind(now_unix())
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), target_type: Some("account"), target_id: Some(account_id), ..AuditEntry::new(AuditAction::PasskeyAdded) }).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(account_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            ..AuditEntry::new(AuditAction::PasskeyAdded)
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -129,35 +185,87 @@ pub async fn start_authentication(db: &Db, identifier: &str) -> Result<(String, 
     if account::wait_seconds(state, now_unix()) > 0 {
         return Err(AppError::field("form", "err_sign_in_locked"));
     }
-    let row = repo::account_for_identifier(db, &id).await?.filter(|r| r.status == "active");
-    let Some(row) = row else { return Err(AppError::field("form", "err_passkey_none")) };
+    let row = repo::account_for_identifier(db, &id)
+        .await?
+        .filter(|r| r.status == "active");
+    let Some(row) = row else {
+        return Err(AppError::field("form", "err_passkey_none"));
+    };
     // Failed passkey assertions count against the account (`finish_authentication`).
-    if account::wait_seconds(repo::throttle_state(db, &format!("acct:{}", row.account_id)).await?, now_unix()) > 0 {
+    if account::wait_seconds(
+        repo::throttle_state(db, &format!("acct:{}", row.account_id)).await?,
+        now_unix(),
+    ) > 0
+    {
         return Err(AppError::field("form", "err_sign_in_locked"));
     }
-    let passkeys: Vec<Passkey> = passkeys_of(db, row.account_id).await?.into_iter().map(|(_, p)| p).collect();
+    let passkeys: Vec<Passkey> = passkeys_of(db, row.account_id)
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
     if passkeys.is_empty() {
         return Err(AppError::field("form", "err_passkey_none"));
     }
-    let (options, state) = webauthn()?.start_passkey_authentication(&passkeys).map_err(|e| AppError::internal(&e))?;
-    let cid = save_challenge(db, row.account_id, "authenticate", serde_json::to_string(&state).map_err(|e| AppError::internal(&e))?).await?;
-    Ok((cid, serde_json::to_string(&options).map_err(|e| AppError::internal(&e))?))
+    let (options, state) = webauthn()?
+        .start_passkey_authentication(&passkeys)
+        .map_err(|e| AppError::internal(&e))?;
+    let cid = save_challenge(
+        db,
+        row.account_id,
+        "authenticate",
+        serde_json::to_string(&state).map_err(|e| AppError::internal(&e))?,
+    )
+    .await?;
+    Ok((
+        cid,
+        serde_json::to_string(&options).map_err(|e| AppError::internal(&e))?,
+    ))
 }
 
 /// Verifies the signed challenge and opens a session; returns the session token.
-pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
+pub async fn finish_authentication(
+    db: &Db,
+    challenge: &str,
+    credential: &str,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, AppError> {
     let (account_id, state) = take_challenge(db, challenge, "authenticate").await?;
-    let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(|e| AppError::internal(&e))?;
-    let credential: PublicKeyCredential = serde_json::from_str(credential).map_err(|_| bad_credential())?;
+    let state: PasskeyAuthentication =
+        serde_json::from_str(&state).map_err(|e| AppError::internal(&e))?;
+    let credential: PublicKeyCredential =
+        serde_json::from_str(credential).map_err(|_| bad_credential())?;
     let result = match webauthn()?.finish_passkey_authentication(&credential, &state) {
         Ok(r) => r,
         Err(_) => {
             let now = now_unix();
-            repo::count_failure(db, &format!("acct:{account_id}"), account::ThrottleKind::Identifier, now).await?;
+            repo::count_failure(
+                db,
+                &format!("acct:{account_id}"),
+                account::ThrottleKind::Identifier,
+                now,
+            )
+            .await?;
             if let Some(addr) = &ip {
-                repo::count_failure(db, &format!("ip:{}", crate::domain::net::throttle_address(addr)), account::ThrottleKind::Address, now).await?;
+                repo::count_failure(
+                    db,
+                    &format!("ip:{}", crate::domain::net::throttle_address(addr)),
+                    account::ThrottleKind::Address,
+                    now,
+                )
+                .await?;
             }
-            audit::record(&mut *db.pool().acquire().await?, AuditEntry { actor_account_id: Some(account_id), detail: Some("passkey".into()), ip, ..AuditEntry::new(AuditAction::SignInFailed) }).await?;
+            audit::record(
+                &mut *db.pool().acquire().await?,
+                AuditEntry {
+                    actor_account_id: Some(account_id),
+                    detail: Some("passkey".into()),
+                    ip,
+                    ..AuditEntry::new(AuditAction::SignInFailed)
+                },
+            )
+            .await?;
             return Err(bad_credential());
         }
     };
@@ -177,21 +285,55 @@ pub async fn finish_authentication(db: &Db, challenge: &str, credential: &str, i
         }
     }
     let token = new_token();
-    repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(account_id), detail: Some("passkey".into()), target_type: Some("account"), target_id: Some(account_id), ip, ..AuditEntry::new(AuditAction::SignIn) }).await?;
+    repo::create_session(
+        &mut tx,
+        account_id,
+        &hash_token(&token),
+        now,
+        user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(account_id),
+            detail: Some("passkey".into()),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            ip,
+            ..AuditEntry::new(AuditAction::SignIn)
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }
 
 pub async fn count(db: &Db, account_id: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1").bind(account_id).fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?,
+    )
 }
 
 pub async fn remove_all(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    sqlx::query("DELETE FROM passkeys WHERE account_id = $1").bind(user.actor.account_id).execute(&mut *tx).await?;
-    audit::record(&mut tx, AuditEntry { actor_account_id: Some(user.actor.account_id), ..AuditEntry::new(AuditAction::PasskeysRemoved) }).await?;
+    sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
+        .bind(user.actor.account_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            ..AuditEntry::new(AuditAction::PasskeysRemoved)
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

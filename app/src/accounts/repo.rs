@@ -2,8 +2,8 @@
 //! and contact changes. Lists filter by the caller's scopes in SQL.
 
 use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleKind, ThrottleState};
-use crate::domain::permission::Subject;
 use crate::domain::org::OrgPath;
+use crate::domain::permission::Subject;
 use crate::domain::permission::{Actor, Grant, Role};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
@@ -20,7 +20,10 @@ pub struct SignInRow {
     pub status: String,
 }
 
-pub async fn account_for_identifier(db: &Db, id: &Identifier) -> Result<Option<SignInRow>, AppError> {
+pub async fn account_for_identifier(
+    db: &Db,
+    id: &Identifier,
+) -> Result<Option<SignInRow>, AppError> {
     let (column, value) = match id {
         Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
         Identifier::MemberCode(c) => ("m.member_code", c.clone()),
@@ -46,7 +49,10 @@ pub async fn account_for_identifier(db: &Db, id: &Identifier) -> Result<Option<S
 }
 
 /// The member (and account, if any) an identifier names, for activation.
-pub async fn member_for_identifier(db: &Db, id: &Identifier) -> Result<Option<(i64, Option<i64>)>, AppError> {
+pub async fn member_for_identifier(
+    db: &Db,
+    id: &Identifier,
+) -> Result<Option<(i64, Option<i64>)>, AppError> {
     let (column, value) = match id {
         Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
         Identifier::MemberCode(c) => ("m.member_code", c.clone()),
@@ -63,7 +69,13 @@ pub async fn member_for_identifier(db: &Db, id: &Identifier) -> Result<Option<(i
     })
 }
 
-pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_hash: &str, now: i64, user_agent: Option<&str>) -> Result<(), AppError> {
+pub async fn create_session(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    token_hash: &str,
+    now: i64,
+    user_agent: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, user_agent, verified_at) VALUES ($1, $2, $3, $3, $4, $5, $3)",
     )
@@ -74,24 +86,44 @@ pub async fn create_session(conn: &mut AnyConnection, account_id: i64, token_has
     .bind(user_agent.map(|u| u.chars().take(200).collect::<String>()))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE accounts SET last_sign_in_at = $1, last_active_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE accounts SET last_sign_in_at = $1, last_active_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// The session proved its password (or passkey) again just now.
 pub async fn mark_verified(db: &Db, token_hash: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE token_hash = $2").bind(now).bind(token_hash).execute(db.pool()).await?;
+    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE token_hash = $2")
+        .bind(now)
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// The password hash of an account (to confirm it again).
 pub async fn password_hash(db: &Db, account_id: i64) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query("SELECT password_hash FROM accounts WHERE id = $1").bind(account_id).fetch_one(db.pool()).await?.try_get("password_hash")?)
+    Ok(
+        sqlx::query("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("password_hash")?,
+    )
 }
 
 /// An admin disables an account (`blocked_by`: codes, activation and join approvals refuse it;
 /// its sessions and live codes end) or enables one they or another admin disabled.
-pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: bool, by: i64, now: i64) -> Result<u64, AppError> {
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    disabled: bool,
+    by: i64,
+    now: i64,
+) -> Result<u64, AppError> {
     let changed = if disabled {
         sqlx::query("UPDATE accounts SET status = 'disabled', blocked_by = $1, updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
             .bind(by)
@@ -110,24 +142,44 @@ pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: b
     };
     if disabled && changed > 0 {
         delete_sessions_of(conn, account_id).await?;
-        sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL").bind(now).bind(account_id).execute(&mut *conn).await?;
+        sqlx::query(
+            "UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(changed)
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
-pub async fn delete_sessions_of(conn: &mut AnyConnection, account_id: i64) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(conn).await?.rows_affected())
+pub async fn delete_sessions_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// Resolves a session token hash into the current user: one query for the person and their role
 /// grants (a row per grant, or one row with none), because every signed-in request pays for it.
 /// Also slides the session's expiry, at most once an hour.
-pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Option<CurrentUser>, AppError> {
+pub async fn load_current_user(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<CurrentUser>, AppError> {
     let rows = sqlx::query(
         "SELECT s.last_seen_at, COALESCE(s.verified_at, s.created_at) AS verified_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered, a.guide_seen,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
@@ -153,13 +205,24 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
         return Ok(None);
     };
     let account_id: i64 = r.try_get("account_id")?;
-    let org = OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let org =
+        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
     let mut grants = Vec::new();
-    if let Some(role) = r.try_get::<Option<String>, _>("position")?.as_deref().and_then(Role::from_code) {
-        grants.push(Grant { role, scope: org.clone() });
+    if let Some(role) = r
+        .try_get::<Option<String>, _>("position")?
+        .as_deref()
+        .and_then(Role::from_code)
+    {
+        grants.push(Grant {
+            role,
+            scope: org.clone(),
+        });
     }
     for g in &rows {
-        let (Some(role), Some(path)) = (g.try_get::<Option<String>, _>("grant_role")?, g.try_get::<Option<String>, _>("grant_path")?) else {
+        let (Some(role), Some(path)) = (
+            g.try_get::<Option<String>, _>("grant_role")?,
+            g.try_get::<Option<String>, _>("grant_path")?,
+        ) else {
             continue;
         };
         if let (Some(role), Ok(scope)) = (Role::from_code(&role), OrgPath::parse(&path)) {
@@ -175,25 +238,39 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
             .execute(db.pool())
             .await?;
         // "Active in the last 30 days" (usage statistics), at the same hourly pace.
-        sqlx::query("UPDATE accounts SET last_active_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(db.pool()).await?;
+        sqlx::query("UPDATE accounts SET last_active_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(account_id)
+            .execute(db.pool())
+            .await?;
     }
     let birth: String = r.try_get("birth_date")?;
     Ok(Some(CurrentUser {
-        actor: Actor { account_id, member_id: r.try_get("member_id")?, org, grants },
+        actor: Actor {
+            account_id,
+            member_id: r.try_get("member_id")?,
+            org,
+            grants,
+        },
         token_hash: token_hash.to_string(),
         verified_at: r.try_get("verified_at")?,
         full_name: r.try_get("full_name")?,
         birth_year: birth.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970),
         org_name: r.try_get("org_name")?,
         prefs: Preferences {
-            text_size: TextSize::from_code(&r.try_get::<String, _>("text_size")?).unwrap_or_default(),
+            text_size: TextSize::from_code(&r.try_get::<String, _>("text_size")?)
+                .unwrap_or_default(),
             simple_mode: r.try_get::<i64, _>("simple_mode")? == 1,
             data_saver: r.try_get::<i64, _>("data_saver")? == 1,
         },
         simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
         guide_seen: r.try_get::<i64, _>("guide_seen")? == 1,
         secretary: match r.try_get::<Option<String>, _>("sec_name")? {
-            Some(name) => Some(CellContact { name, phone: r.try_get("sec_phone")?, position: r.try_get("sec_position")? }),
+            Some(name) => Some(CellContact {
+                name,
+                phone: r.try_get("sec_phone")?,
+                position: r.try_get("sec_position")?,
+            }),
             None => None,
         },
     }))
@@ -201,11 +278,20 @@ pub async fn load_current_user(db: &Db, token_hash: &str, now: i64) -> Result<Op
 
 /// The member finished or skipped the first-use guide.
 pub async fn set_guide_seen(db: &Db, account_id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE accounts SET guide_seen = 1, updated_at = $1 WHERE id = $2").bind(now).bind(account_id).execute(db.pool()).await?;
+    sqlx::query("UPDATE accounts SET guide_seen = 1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(account_id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
-pub async fn save_preferences(db: &Db, account_id: i64, prefs: Preferences, now: i64) -> Result<(), AppError> {
+pub async fn save_preferences(
+    db: &Db,
+    account_id: i64,
+    prefs: Preferences,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE accounts SET text_size = $1, simple_mode = $2, data_saver = $5, simple_mode_offered = 1, updated_at = $3 WHERE id = $4")
         .bind(prefs.text_size.code())
         .bind(prefs.simple_mode as i64)
@@ -218,12 +304,18 @@ pub async fn save_preferences(db: &Db, account_id: i64, prefs: Preferences, now:
 }
 
 pub async fn throttle_state(db: &Db, key: &str) -> Result<Option<ThrottleState>, AppError> {
-    let row = sqlx::query("SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(
+        "SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE key = $1",
+    )
+    .bind(key)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(match row {
-        Some(r) => Some(ThrottleState { failures: r.try_get("failures")?, window_start: r.try_get("window_start")?, locked_until: r.try_get("locked_until")? }),
+        Some(r) => Some(ThrottleState {
+            failures: r.try_get("failures")?,
+            window_start: r.try_get("window_start")?,
+            locked_until: r.try_get("locked_until")?,
+        }),
         None => None,
     })
 }
@@ -232,7 +324,12 @@ pub async fn throttle_state(db: &Db, key: &str) -> Result<Option<ThrottleState>,
 /// parallel wrong attempts counts 40). A count whose window passed, with no lock holding, starts
 /// again at 1 (`domain::account::window_expired`). Returns the state after the failure, with its
 /// lock (`domain::account::lock_until`) written.
-pub async fn count_failure(db: &Db, key: &str, kind: ThrottleKind, now: i64) -> Result<ThrottleState, AppError> {
+pub async fn count_failure(
+    db: &Db,
+    key: &str,
+    kind: ThrottleKind,
+    now: i64,
+) -> Result<ThrottleState, AppError> {
     let r = sqlx::query(
         "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0)
          ON CONFLICT (key) DO UPDATE SET
@@ -247,17 +344,30 @@ pub async fn count_failure(db: &Db, key: &str, kind: ThrottleKind, now: i64) -> 
     .bind(now - crate::domain::account::THROTTLE_WINDOW_SECS)
     .fetch_one(db.pool())
     .await?;
-    let mut state = ThrottleState { failures: r.try_get("failures")?, window_start: r.try_get("window_start")?, locked_until: r.try_get("locked_until")? };
+    let mut state = ThrottleState {
+        failures: r.try_get("failures")?,
+        window_start: r.try_get("window_start")?,
+        locked_until: r.try_get("locked_until")?,
+    };
     let lock = crate::domain::account::lock_until(kind, state.failures, now);
     if lock > state.locked_until {
-        sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2 AND locked_until < $1").bind(lock).bind(key).execute(db.pool()).await?;
+        sqlx::query(
+            "UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2 AND locked_until < $1",
+        )
+        .bind(lock)
+        .bind(key)
+        .execute(db.pool())
+        .await?;
         state.locked_until = lock;
     }
     Ok(state)
 }
 
 pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1").bind(key).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+        .bind(key)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
@@ -270,24 +380,41 @@ pub struct MatchedMember {
 }
 
 /// The members holding a position in the cell, and the name of the member asking to join.
-pub async fn cell_leaders_and_name(conn: &mut AnyConnection, org_id: i64, member_id: i64) -> Result<(Vec<i64>, String), AppError> {
-    let leaders = sqlx::query("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL AND id <> $2")
-        .bind(org_id)
+pub async fn cell_leaders_and_name(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    member_id: i64,
+) -> Result<(Vec<i64>, String), AppError> {
+    let leaders = sqlx::query(
+        "SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL AND id <> $2",
+    )
+    .bind(org_id)
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+    let name: String = sqlx::query("SELECT full_name FROM members WHERE id = $1")
         .bind(member_id)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<Vec<i64>, sqlx::Error>>()?;
-    let name: String = sqlx::query("SELECT full_name FROM members WHERE id = $1").bind(member_id).fetch_one(&mut *conn).await?.try_get(0)?;
+        .try_get(0)?;
     Ok((leaders, name))
 }
 
-pub async fn match_member(db: &Db, member_code: Option<&str>, cccd_and_birth: Option<(&str, &str)>) -> Result<Option<MatchedMember>, AppError> {
+pub async fn match_member(
+    db: &Db,
+    member_code: Option<&str>,
+    cccd_and_birth: Option<(&str, &str)>,
+) -> Result<Option<MatchedMember>, AppError> {
     let base = "SELECT m.id, m.org_id, o.path, a.status FROM members m JOIN organizations o ON o.id = m.org_id
                 LEFT JOIN accounts a ON a.member_id = m.id";
     let row = if let Some(code) = member_code {
-        sqlx::query(&format!("{base} WHERE m.member_code = $1")).bind(code.to_string()).fetch_optional(db.pool()).await?
+        sqlx::query(&format!("{base} WHERE m.member_code = $1"))
+            .bind(code.to_string())
+            .fetch_optional(db.pool())
+            .await?
     } else if let Some((cccd, birth)) = cccd_and_birth {
         sqlx::query(&format!("{base} WHERE m.cccd = $1 AND m.birth_date = $2"))
             .bind(cccd.to_string())
@@ -301,14 +428,21 @@ pub async fn match_member(db: &Db, member_code: Option<&str>, cccd_and_birth: Op
         Ok(MatchedMember {
             member_id: r.try_get("id")?,
             org_id: r.try_get("org_id")?,
-            org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+            org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
+                .map_err(|e| AppError::internal(&e))?,
             account_status: r.try_get("status")?,
         })
     })
     .transpose()
 }
 
-pub async fn insert_account(conn: &mut AnyConnection, member_id: i64, password_hash: Option<&str>, status: &str, now: i64) -> Result<i64, AppError> {
+pub async fn insert_account(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    password_hash: Option<&str>,
+    status: &str,
+    now: i64,
+) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
         .bind(member_id)
         .bind(password_hash)
@@ -321,7 +455,14 @@ pub async fn insert_account(conn: &mut AnyConnection, member_id: i64, password_h
 
 /// Records a join request with the password its sender chose. Other pending requests of the same
 /// member stay: leadership sees them side by side and approves one.
-pub async fn insert_join_request(conn: &mut AnyConnection, member_id: i64, phone: &str, password_hash: &str, ip: Option<&str>, now: i64) -> Result<i64, AppError> {
+pub async fn insert_join_request(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    phone: &str,
+    password_hash: &str,
+    ip: Option<&str>,
+    now: i64,
+) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at, password_hash, ip) VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id")
         .bind(member_id)
         .bind(phone)
@@ -368,7 +509,8 @@ fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
         phone: r.try_get("phone")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
+            .map_err(|e| AppError::internal(&e))?,
         created_at: r.try_get("created_at")?,
         password_hash: r.try_get("password_hash")?,
         others_pending: r.try_get("others_pending")?,
@@ -376,18 +518,30 @@ fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
     })
 }
 
-pub async fn pending_join_requests(db: &Db, scopes: &[OrgPath]) -> Result<Vec<JoinRequestRow>, AppError> {
+pub async fn pending_join_requests(
+    db: &Db,
+    scopes: &[OrgPath],
+) -> Result<Vec<JoinRequestRow>, AppError> {
     let (clause, binds) = scope_clause("o.path", scopes, 1);
     let sql = format!("{JOIN_REQUEST_SELECT} WHERE j.status = 'pending' AND {clause} ORDER BY j.created_at, j.id LIMIT 200");
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool()).await?.iter().map(join_request_row).collect()
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(join_request_row)
+        .collect()
 }
 
 pub async fn pending_join_request(db: &Db, id: i64) -> Result<JoinRequestRow, AppError> {
-    let r = sqlx::query(&format!("{JOIN_REQUEST_SELECT} WHERE j.id = $1 AND j.status = 'pending'")).bind(id).fetch_one(db.pool()).await?;
+    let r = sqlx::query(&format!(
+        "{JOIN_REQUEST_SELECT} WHERE j.id = $1 AND j.status = 'pending'"
+    ))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     join_request_row(&r)
 }
 
@@ -395,7 +549,14 @@ pub async fn pending_join_request(db: &Db, id: i64) -> Result<JoinRequestRow, Ap
 /// that request (an older request without one keeps the account's password) and refuses the
 /// member's other pending requests; refusing touches the account only if it was left pending by
 /// an older request.
-pub async fn decide_join_request(conn: &mut AnyConnection, req: &JoinRequestRow, approve: bool, reason: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn decide_join_request(
+    conn: &mut AnyConnection,
+    req: &JoinRequestRow,
+    approve: bool,
+    reason: Option<&str>,
+    by: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let updated = sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND status = 'pending'")
         .bind(if approve { "approved" } else { "rejected" })
         .bind(reason)
@@ -427,7 +588,14 @@ pub async fn decide_join_request(conn: &mut AnyConnection, req: &JoinRequestRow,
                 .await?;
         }
         None => {
-            insert_account(conn, req.member_id, req.password_hash.as_deref(), "active", now).await?;
+            insert_account(
+                conn,
+                req.member_id,
+                req.password_hash.as_deref(),
+                "active",
+                now,
+            )
+            .await?;
         }
     }
     sqlx::query("UPDATE join_requests SET status = 'rejected', decided_by = $1, decided_at = $2 WHERE member_id = $3 AND status = 'pending'")
@@ -437,11 +605,19 @@ pub async fn decide_join_request(conn: &mut AnyConnection, req: &JoinRequestRow,
         .execute(&mut *conn)
         .await?;
     // The phone the member gave becomes the register's phone (it is how they sign in).
-    sqlx::query("UPDATE members SET phone = $1, updated_at = $2 WHERE id = $3").bind(&req.phone).bind(now).bind(req.member_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE members SET phone = $1, updated_at = $2 WHERE id = $3")
+        .bind(&req.phone)
+        .bind(now)
+        .bind(req.member_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-pub async fn latest_join_request_reason(db: &Db, member_id: i64) -> Result<Option<String>, AppError> {
+pub async fn latest_join_request_reason(
+    db: &Db,
+    member_id: i64,
+) -> Result<Option<String>, AppError> {
     let r = sqlx::query("SELECT reason FROM join_requests WHERE member_id = $1 AND status = 'rejected' ORDER BY decided_at DESC LIMIT 1")
         .bind(member_id)
         .fetch_optional(db.pool())
@@ -458,10 +634,16 @@ pub async fn member_org(db: &Db, member_id: i64) -> Result<(i64, OrgPath), AppEr
         .bind(member_id)
         .fetch_one(db.pool())
         .await?;
-    Ok((r.try_get("org_id")?, OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?))
+    Ok((
+        r.try_get("org_id")?,
+        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+    ))
 }
 
-pub async fn account_of_member(conn: &mut AnyConnection, member_id: i64) -> Result<Option<(i64, String)>, AppError> {
+pub async fn account_of_member(
+    conn: &mut AnyConnection,
+    member_id: i64,
+) -> Result<Option<(i64, String)>, AppError> {
     let r = sqlx::query("SELECT id, CASE WHEN blocked_by IS NOT NULL THEN 'blocked' ELSE status END AS status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
     Ok(match r {
         Some(r) => Some((r.try_get("id")?, r.try_get("status")?)),
@@ -469,9 +651,23 @@ pub async fn account_of_member(conn: &mut AnyConnection, member_id: i64) -> Resu
     })
 }
 
-pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, code_hash: &str, purpose: &str, expires_at: i64, by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn insert_activation_code(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    code_hash: &str,
+    purpose: &str,
+    expires_at: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     // Only the newest code of an account works.
-    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL").bind(now).bind(account_id).execute(&mut *conn).await?;
+    sqlx::query(
+        "UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("INSERT INTO activation_codes (account_id, code_hash, purpose, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(account_id)
         .bind(code_hash)
@@ -485,14 +681,22 @@ pub async fn insert_activation_code(conn: &mut AnyConnection, account_id: i64, c
 }
 
 /// The account's one working code (unused, unexpired): id, argon2 hash, purpose.
-pub async fn live_activation_code(db: &Db, account_id: i64, now: i64) -> Result<Option<(i64, String, String)>, AppError> {
+pub async fn live_activation_code(
+    db: &Db,
+    account_id: i64,
+    now: i64,
+) -> Result<Option<(i64, String, String)>, AppError> {
     let r = sqlx::query("SELECT id, code_hash, purpose FROM activation_codes WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1")
         .bind(account_id)
         .bind(now)
         .fetch_optional(db.pool())
         .await?;
     Ok(match r {
-        Some(r) => Some((r.try_get("id")?, r.try_get("code_hash")?, r.try_get("purpose")?)),
+        Some(r) => Some((
+            r.try_get("id")?,
+            r.try_get("code_hash")?,
+            r.try_get("purpose")?,
+        )),
         None => None,
     })
 }
@@ -513,18 +717,40 @@ pub async fn code_failed(db: &Db, code_id: i64, max: i64, now: i64) -> Result<()
 }
 
 /// Marks a code used; `false` if another request used it first (single use under concurrency).
-pub async fn use_activation_code(conn: &mut AnyConnection, code_id: i64, now: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL").bind(now).bind(code_id).execute(conn).await?.rows_affected() == 1)
+pub async fn use_activation_code(
+    conn: &mut AnyConnection,
+    code_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(code_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 /// A new password by code: passkeys registered before it go (the member registers again).
-pub async fn delete_passkeys_of(conn: &mut AnyConnection, account_id: i64) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1").bind(account_id).execute(conn).await?.rows_affected())
+pub async fn delete_passkeys_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<u64, AppError> {
+    Ok(sqlx::query("DELETE FROM passkeys WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }
 
 /// Who a member is for the authority rule: their organisation, their admin / assistant /
 /// editor grants and their cell position. Also their account (id, status), if any.
-pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, Subject, Option<(i64, String)>), AppError> {
+pub async fn subject_of_member(
+    db: &Db,
+    member_id: i64,
+) -> Result<(i64, Subject, Option<(i64, String)>), AppError> {
     let rows = sqlx::query(
         "SELECT m.org_id, o.path, m.position, a.id AS account_id, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status, g.role, go.path AS grant_path
          FROM members m JOIN organizations o ON o.id = m.org_id
@@ -536,29 +762,59 @@ pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, Subject,
     .bind(member_id)
     .fetch_all(db.pool())
     .await?;
-    let Some(first) = rows.first() else { return Err(AppError::NotFound) };
-    let org = OrgPath::parse(&first.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let Some(first) = rows.first() else {
+        return Err(AppError::NotFound);
+    };
+    let org =
+        OrgPath::parse(&first.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
     let mut grants = Vec::new();
-    if let Some(role) = first.try_get::<Option<String>, _>("position")?.as_deref().and_then(Role::from_code) {
-        grants.push(Grant { role, scope: org.clone() });
+    if let Some(role) = first
+        .try_get::<Option<String>, _>("position")?
+        .as_deref()
+        .and_then(Role::from_code)
+    {
+        grants.push(Grant {
+            role,
+            scope: org.clone(),
+        });
     }
     for r in &rows {
-        if let (Some(role), Some(path)) = (r.try_get::<Option<String>, _>("role")?, r.try_get::<Option<String>, _>("grant_path")?) {
-            let role = Role::from_code(&role).ok_or_else(|| AppError::internal(&format!("unknown role {role}")))?;
-            grants.push(Grant { role, scope: OrgPath::parse(&path).map_err(|e| AppError::internal(&e))? });
+        if let (Some(role), Some(path)) = (
+            r.try_get::<Option<String>, _>("role")?,
+            r.try_get::<Option<String>, _>("grant_path")?,
+        ) {
+            let role = Role::from_code(&role)
+                .ok_or_else(|| AppError::internal(&format!("unknown role {role}")))?;
+            grants.push(Grant {
+                role,
+                scope: OrgPath::parse(&path).map_err(|e| AppError::internal(&e))?,
+            });
         }
     }
     let account = match first.try_get::<Option<i64>, _>("account_id")? {
         Some(id) => Some((id, first.try_get::<String, _>("status")?)),
         None => None,
     };
-    Ok((first.try_get("org_id")?, Subject { member_id, org, grants }, account))
+    Ok((
+        first.try_get("org_id")?,
+        Subject {
+            member_id,
+            org,
+            grants,
+        },
+        account,
+    ))
 }
 
 /// Sets the password and activates; `false` for an account an admin disabled (it stays so).
 /// The member's undecided join requests are refused with it: approving one later would replace
 /// the password just set.
-pub async fn set_password_and_activate(conn: &mut AnyConnection, account_id: i64, hash: &str, now: i64) -> Result<bool, AppError> {
+pub async fn set_password_and_activate(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    hash: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let done = sqlx::query("UPDATE accounts SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
         .bind(hash)
         .bind(now)
@@ -587,7 +843,11 @@ pub struct ScopedMemberRow {
 }
 
 /// Members in the caller's scopes, with their account status, for leaders handing out codes.
-pub async fn members_in_scopes(db: &Db, scopes: &[OrgPath], name_query: Option<&str>) -> Result<Vec<ScopedMemberRow>, AppError> {
+pub async fn members_in_scopes(
+    db: &Db,
+    scopes: &[OrgPath],
+    name_query: Option<&str>,
+) -> Result<Vec<ScopedMemberRow>, AppError> {
     let (clause, mut binds) = scope_clause("o.path", scopes, 1);
     let mut sql = format!(
         "SELECT m.id, m.full_name, o.name AS org_name, m.phone, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status FROM members m
@@ -624,8 +884,17 @@ pub struct ProfileRow {
     pub org_name: String,
 }
 
-pub async fn insert_contact_change(conn: &mut AnyConnection, member_id: i64, phone: Option<&str>, address: Option<&str>, now: i64) -> Result<i64, AppError> {
-    sqlx::query("DELETE FROM contact_changes WHERE member_id = $1 AND status = 'pending'").bind(member_id).execute(&mut *conn).await?;
+pub async fn insert_contact_change(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    phone: Option<&str>,
+    address: Option<&str>,
+    now: i64,
+) -> Result<i64, AppError> {
+    sqlx::query("DELETE FROM contact_changes WHERE member_id = $1 AND status = 'pending'")
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
     let r = sqlx::query("INSERT INTO contact_changes (member_id, phone, address, status, created_at) VALUES ($1, $2, $3, 'pending', $4) RETURNING id")
         .bind(member_id)
         .bind(phone)
@@ -659,7 +928,8 @@ fn contact_row(r: &sqlx::any::AnyRow) -> Result<ContactChangeRow, AppError> {
         member_id: r.try_get("member_id")?,
         full_name: r.try_get("full_name")?,
         org_name: r.try_get("org_name")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
+            .map_err(|e| AppError::internal(&e))?,
         old_phone: r.try_get("old_phone")?,
         old_address: r.try_get("old_address")?,
         phone: r.try_get("phone")?,
@@ -667,40 +937,65 @@ fn contact_row(r: &sqlx::any::AnyRow) -> Result<ContactChangeRow, AppError> {
     })
 }
 
-pub async fn pending_contact_changes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<ContactChangeRow>, AppError> {
+pub async fn pending_contact_changes(
+    db: &Db,
+    scopes: &[OrgPath],
+) -> Result<Vec<ContactChangeRow>, AppError> {
     let (clause, binds) = scope_clause("o.path", scopes, 1);
     let sql = format!("{CONTACT_SELECT} WHERE c.status = 'pending' AND {clause} ORDER BY c.created_at, c.id LIMIT 200");
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool()).await?.iter().map(contact_row).collect()
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(contact_row)
+        .collect()
 }
 
 pub async fn pending_contact_change(db: &Db, id: i64) -> Result<ContactChangeRow, AppError> {
-    let r = sqlx::query(&format!("{CONTACT_SELECT} WHERE c.id = $1 AND c.status = 'pending'")).bind(id).fetch_one(db.pool()).await?;
+    let r = sqlx::query(&format!(
+        "{CONTACT_SELECT} WHERE c.id = $1 AND c.status = 'pending'"
+    ))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     contact_row(&r)
 }
 
-pub async fn my_pending_contact_change(db: &Db, member_id: i64) -> Result<Option<(Option<String>, Option<String>)>, AppError> {
-    let r = sqlx::query("SELECT phone, address FROM contact_changes WHERE member_id = $1 AND status = 'pending'")
-        .bind(member_id)
-        .fetch_optional(db.pool())
-        .await?;
+pub async fn my_pending_contact_change(
+    db: &Db,
+    member_id: i64,
+) -> Result<Option<(Option<String>, Option<String>)>, AppError> {
+    let r = sqlx::query(
+        "SELECT phone, address FROM contact_changes WHERE member_id = $1 AND status = 'pending'",
+    )
+    .bind(member_id)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(match r {
         Some(r) => Some((r.try_get("phone")?, r.try_get("address")?)),
         None => None,
     })
 }
 
-pub async fn decide_contact_change(conn: &mut AnyConnection, c: &ContactChangeRow, approve: bool, by: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE contact_changes SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
-        .bind(if approve { "approved" } else { "rejected" })
-        .bind(by)
-        .bind(now)
-        .bind(c.id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn decide_contact_change(
+    conn: &mut AnyConnection,
+    c: &ContactChangeRow,
+    approve: bool,
+    by: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE contact_changes SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(by)
+    .bind(now)
+    .bind(c.id)
+    .execute(&mut *conn)
+    .await?;
     if approve {
         sqlx::query("UPDATE members SET phone = COALESCE($1, phone), address = COALESCE($2, address), updated_at = $3 WHERE id = $4")
             .bind(&c.phone)
@@ -713,7 +1008,14 @@ pub async fn decide_contact_change(conn: &mut AnyConnection, c: &ContactChangeRo
     Ok(())
 }
 
-pub async fn insert_grant(conn: &mut AnyConnection, account_id: i64, org_id: i64, role: Role, by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn insert_grant(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    org_id: i64,
+    role: Role,
+    by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO role_grants (account_id, org_id, role, granted_by, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(account_id)
         .bind(org_id)
@@ -725,14 +1027,21 @@ pub async fn insert_grant(conn: &mut AnyConnection, account_id: i64, org_id: i64
     Ok(())
 }
 
-pub async fn delete_grant(conn: &mut AnyConnection, account_id: i64, org_id: i64, role: Role) -> Result<u64, AppError> {
-    Ok(sqlx::query("DELETE FROM role_grants WHERE account_id = $1 AND org_id = $2 AND role = $3")
-        .bind(account_id)
-        .bind(org_id)
-        .bind(role.code())
-        .execute(conn)
-        .await?
-        .rows_affected())
+pub async fn delete_grant(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    org_id: i64,
+    role: Role,
+) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM role_grants WHERE account_id = $1 AND org_id = $2 AND role = $3")
+            .bind(account_id)
+            .bind(org_id)
+            .bind(role.code())
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 pub async fn count_pending_join_requests(db: &Db, scopes: &[OrgPath]) -> Result<i64, AppError> {
@@ -757,9 +1066,15 @@ mod tests {
         let (c, b) = scope_clause("o.path", &[], 1);
         assert_eq!(c, "1 = 0");
         assert!(b.is_empty());
-        let scopes = [OrgPath::parse("/1/2/").unwrap(), OrgPath::parse("/1/9/").unwrap()];
+        let scopes = [
+            OrgPath::parse("/1/2/").unwrap(),
+            OrgPath::parse("/1/9/").unwrap(),
+        ];
         let (c, b) = scope_clause("o.path", &scopes, 3);
-        assert_eq!(c, "((o.path >= $3 AND o.path < $4) OR (o.path >= $5 AND o.path < $6))");
+        assert_eq!(
+            c,
+            "((o.path >= $3 AND o.path < $4) OR (o.path >= $5 AND o.path < $6))"
+        );
         assert_eq!(b, vec!["/1/2/", "/1/20", "/1/9/", "/1/90"]);
     }
 }

@@ -4,8 +4,8 @@
 
 use super::repo;
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
-use crate::domain::permission::{self, Action, Role};
 use crate::domain::audit::AuditAction;
+use crate::domain::permission::{self, Action, Role};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
@@ -24,7 +24,9 @@ fn form_error(key: &str) -> AppError {
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| AppError::internal(&e))?
@@ -37,7 +39,10 @@ fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(b"decoy password", &salt).map(|h| h.to_string()).unwrap_or_default()
+        Argon2::default()
+            .hash_password(b"decoy password", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 
@@ -64,15 +69,23 @@ fn verify_reusing_memory(password: &[u8], hash: &PasswordHash<'_>) -> bool {
     thread_local! {
         static WORK: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
     }
-    let Ok(algorithm) = Algorithm::try_from(hash.algorithm) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm) else {
+        return false;
+    };
     let version = match hash.version.map(Version::try_from).transpose() {
         Ok(v) => v.unwrap_or_default(),
         Err(_) => return false,
     };
-    let Ok(params) = Params::try_from(hash) else { return false };
-    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return false };
+    let Ok(params) = Params::try_from(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
     let mut salt_buf = [0u8; 64];
-    let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
     let mut out = vec![0u8; expected.len()];
     let blocks = params.block_count();
     let argon = Argon2::new(algorithm, version, params);
@@ -81,7 +94,9 @@ fn verify_reusing_memory(password: &[u8], hash: &PasswordHash<'_>) -> bool {
         if work.len() < blocks {
             work.resize(blocks, Block::default());
         }
-        argon.hash_password_into_with_memory(password, salt, &mut out, &mut work[..blocks]).is_ok()
+        argon
+            .hash_password_into_with_memory(password, salt, &mut out, &mut work[..blocks])
+            .is_ok()
     });
     // `Output`'s equality is constant-time.
     computed && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
@@ -89,7 +104,10 @@ fn verify_reusing_memory(password: &[u8], hash: &PasswordHash<'_>) -> bool {
 
 /// Who a member is for the authority rule (`permission::may_act_on`), and their account (id,
 /// status) if any. Other features ask here rather than reading this feature's tables.
-pub async fn subject_of_member(db: &Db, member_id: i64) -> Result<(i64, permission::Subject, Option<(i64, String)>), AppError> {
+pub async fn subject_of_member(
+    db: &Db,
+    member_id: i64,
+) -> Result<(i64, permission::Subject, Option<(i64, String)>), AppError> {
     repo::subject_of_member(db, member_id).await
 }
 
@@ -106,7 +124,12 @@ pub async fn slow_down_address(db: &Db, ip_key: Option<&str>, now: i64) -> Resul
 }
 
 /// One failure against an identifier (which locks) and its address (which only slows).
-async fn count_failures(db: &Db, id_key: &str, ip_key: Option<&str>, now: i64) -> Result<(), AppError> {
+async fn count_failures(
+    db: &Db,
+    id_key: &str,
+    ip_key: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     repo::count_failure(db, id_key, ThrottleKind::Identifier, now).await?;
     if let Some(k) = ip_key {
         repo::count_failure(db, k, ThrottleKind::Address, now).await?;
@@ -116,14 +139,22 @@ async fn count_failures(db: &Db, id_key: &str, ip_key: Option<&str>, now: i64) -
 
 /// Signs in and returns the new session token. Failures are counted per identifier (which locks)
 /// and per client address (which only slows); the message never says whether the number exists.
-pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
+pub async fn sign_in(
+    db: &Db,
+    identifier: &str,
+    password: &str,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, AppError> {
     let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
     if password.is_empty() {
         return Err(AppError::field("password", "err_password_empty"));
     }
     let now = now_unix();
     let id_key = id.throttle_key();
-    let ip_key = ip.as_ref().map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
+    let ip_key = ip
+        .as_ref()
+        .map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
     slow_down_address(db, ip_key.as_deref(), now).await?;
     if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
         // An attempt on a locked identifier is a failure too: a burst counts whole.
@@ -131,16 +162,23 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
         return Err(form_error("err_sign_in_locked"));
     }
     let row = repo::account_for_identifier(db, &id).await?;
-    let ok = verify_password(row.as_ref().and_then(|r| r.password_hash.clone()), password.to_string()).await;
+    let ok = verify_password(
+        row.as_ref().and_then(|r| r.password_hash.clone()),
+        password.to_string(),
+    )
+    .await;
     // Never hold a pooled connection while asking the pool for another: under a burst every
     // request would hold one and wait for a second (the pool runs dry and all of them time out).
     if !ok {
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
-        audit::record(&mut *db.pool().acquire().await?, AuditEntry {
-            actor_account_id: row.as_ref().map(|r| r.account_id),
-            ip: ip.clone(),
-            ..AuditEntry::new(AuditAction::SignInFailed)
-        })
+        audit::record(
+            &mut *db.pool().acquire().await?,
+            AuditEntry {
+                actor_account_id: row.as_ref().map(|r| r.account_id),
+                ip: ip.clone(),
+                ..AuditEntry::new(AuditAction::SignInFailed)
+            },
+        )
         .await?;
         return Err(form_error("err_sign_in_failed"));
     }
@@ -156,15 +194,25 @@ pub async fn sign_in(db: &Db, identifier: &str, password: &str, ip: Option<Strin
     let token = new_token();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    repo::create_session(&mut tx, row.account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(row.account_id),
-        target_type: Some("account"),
-        target_id: Some(row.account_id),
-        org_id: Some(row.org_id),
-        ip,
-        ..AuditEntry::new(AuditAction::SignIn)
-    })
+    repo::create_session(
+        &mut tx,
+        row.account_id,
+        &hash_token(&token),
+        now,
+        user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(row.account_id),
+            target_type: Some("account"),
+            target_id: Some(row.account_id),
+            org_id: Some(row.org_id),
+            ip,
+            ..AuditEntry::new(AuditAction::SignIn)
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(token)
@@ -178,10 +226,17 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
     if everywhere {
         repo::delete_sessions_of(&mut conn, user.actor.account_id).await?;
     }
-    audit::record(&mut conn, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        ..AuditEntry::new(if everywhere { AuditAction::SignOutEverywhere } else { AuditAction::SignOut })
-    })
+    audit::record(
+        &mut conn,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            ..AuditEntry::new(if everywhere {
+                AuditAction::SignOutEverywhere
+            } else {
+                AuditAction::SignOut
+            })
+        },
+    )
     .await
 }
 
@@ -192,60 +247,117 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
 /// own password, until leadership approves it; a member who already has an active account gets
 /// no request but a notice ("someone asked to join with your details"). Throttled per address
 /// (an error the sender sees) and per member (silently: the answer must not differ).
-pub async fn request_join(db: &Db, phone: &str, member_code: Option<&str>, cccd_birth: Option<(String, String)>, password: &str, ip: Option<String>) -> Result<(), AppError> {
+pub async fn request_join(
+    db: &Db,
+    phone: &str,
+    member_code: Option<&str>,
+    cccd_birth: Option<(String, String)>,
+    password: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let now = now_unix();
     if let Some(addr) = &ip {
-        let state = repo::count_failure(db, &format!("join:ip:{}", crate::domain::net::throttle_address(addr)), ThrottleKind::Address, now).await?;
+        let state = repo::count_failure(
+            db,
+            &format!("join:ip:{}", crate::domain::net::throttle_address(addr)),
+            ThrottleKind::Address,
+            now,
+        )
+        .await?;
         if state.failures > account::JOIN_REQUESTS_PER_ADDRESS {
             return Err(form_error("err_join_too_many"));
         }
     }
     // Hashed whatever happens next, so a match costs the same time as no match.
     let hash = hash_password(password.to_string()).await?;
-    let matched = repo::match_member(db, member_code, cccd_birth.as_ref().map(|(c, b)| (c.as_str(), b.as_str()))).await?;
+    let matched = repo::match_member(
+        db,
+        member_code,
+        cccd_birth.as_ref().map(|(c, b)| (c.as_str(), b.as_str())),
+    )
+    .await?;
     let Some(m) = matched else {
         return Ok(());
     };
-    let per_member = repo::count_failure(db, &format!("join:m:{}", m.member_id), ThrottleKind::Address, now).await?;
+    let per_member = repo::count_failure(
+        db,
+        &format!("join:m:{}", m.member_id),
+        ThrottleKind::Address,
+        now,
+    )
+    .await?;
     if per_member.failures > account::JOIN_REQUESTS_PER_MEMBER {
         return Ok(());
     }
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     if matches!(m.account_status.as_deref(), Some("active")) {
-        let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details).to_string();
-        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[m.member_id], "account", m.member_id, &subject, now).await?;
-        audit::record(&mut tx, AuditEntry {
-            target_type: Some("member"),
-            target_id: Some(m.member_id),
-            org_id: Some(m.org_id),
-            on_behalf_of: Some(m.member_id),
-            detail: Some(phone.to_string()),
-            ip,
-            ..AuditEntry::new(AuditAction::JoinRequestedForActiveAccount)
-        })
+        let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details)
+            .to_string();
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            &[m.member_id],
+            "account",
+            m.member_id,
+            &subject,
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            AuditEntry {
+                target_type: Some("member"),
+                target_id: Some(m.member_id),
+                org_id: Some(m.org_id),
+                on_behalf_of: Some(m.member_id),
+                detail: Some(phone.to_string()),
+                ip,
+                ..AuditEntry::new(AuditAction::JoinRequestedForActiveAccount)
+            },
+        )
         .await?;
         tx.commit().await?;
         return Ok(());
     }
-    let id = repo::insert_join_request(&mut tx, m.member_id, phone, &hash, ip.as_deref(), now).await?;
-    audit::record(&mut tx, AuditEntry {
-        target_type: Some("join_request"),
-        target_id: Some(id),
-        org_id: Some(m.org_id),
-        on_behalf_of: Some(m.member_id),
-        ip,
-        ..AuditEntry::new(AuditAction::JoinRequested)
-    })
+    let id =
+        repo::insert_join_request(&mut tx, m.member_id, phone, &hash, ip.as_deref(), now).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            target_type: Some("join_request"),
+            target_id: Some(id),
+            org_id: Some(m.org_id),
+            on_behalf_of: Some(m.member_id),
+            ip,
+            ..AuditEntry::new(AuditAction::JoinRequested)
+        },
+    )
     .await?;
     // The cell's leadership hears of it at once (their notification centre, and push).
     let leaders = repo::cell_leaders_and_name(&mut tx, m.org_id, m.member_id).await?;
-    crate::notifications::repo::notify_members(&mut tx, "yeu_cau_gia_nhap", &leaders.0, "join_request", id, &leaders.1, now).await?;
+    crate::notifications::repo::notify_members(
+        &mut tx,
+        "yeu_cau_gia_nhap",
+        &leaders.0,
+        "join_request",
+        id,
+        &leaders.1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: bool, reason: Option<String>, ip: Option<String>) -> Result<(), AppError> {
+pub async fn decide_join_request(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    approve: bool,
+    reason: Option<String>,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let req = repo::pending_join_request(db, id).await?;
     let (_, subject, account) = repo::subject_of_member(db, req.member_id).await?;
     if !permission::may_act_on(&user.actor, Action::DecideJoinRequest, &subject) {
@@ -266,17 +378,32 @@ pub async fn decide_join_request(db: &Db, user: &CurrentUser, id: i64, approve: 
     let now = now_unix();
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    repo::decide_join_request(&mut tx, &req, approve, reason.as_deref().map(str::trim), user.actor.account_id, now).await?;
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        on_behalf_of: Some(req.member_id),
-        target_type: Some("join_request"),
-        target_id: Some(id),
-        org_id: Some(req.org_id),
-        detail: reason,
-        ip,
-        ..AuditEntry::new(if approve { AuditAction::JoinApproved } else { AuditAction::JoinRejected })
-    })
+    repo::decide_join_request(
+        &mut tx,
+        &req,
+        approve,
+        reason.as_deref().map(str::trim),
+        user.actor.account_id,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            on_behalf_of: Some(req.member_id),
+            target_type: Some("join_request"),
+            target_id: Some(id),
+            org_id: Some(req.org_id),
+            detail: reason,
+            ip,
+            ..AuditEntry::new(if approve {
+                AuditAction::JoinApproved
+            } else {
+                AuditAction::JoinRejected
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -293,44 +420,79 @@ fn fresh_code() -> String {
 /// its password, an admin grant over `org_id`, and a one-time activation code, all in the
 /// caller's transaction. There is no issuer: the operator at the server's console.
 /// Returns the account id, the code and when it expires.
-pub async fn bootstrap_admin(conn: &mut sqlx::AnyConnection, member_id: i64, org_id: i64, now: i64) -> Result<(i64, String, i64), AppError> {
+pub async fn bootstrap_admin(
+    conn: &mut sqlx::AnyConnection,
+    member_id: i64,
+    org_id: i64,
+    now: i64,
+) -> Result<(i64, String, i64), AppError> {
     let code = fresh_code();
     let code_hash = hash_password(code.clone()).await?;
     let expires = now + ACTIVATION_CODE_DAYS * 86_400;
     let account_id = repo::insert_account(conn, member_id, None, "disabled", now).await?;
     repo::insert_grant(conn, account_id, org_id, Role::Admin, None, now).await?;
-    repo::insert_activation_code(conn, account_id, &code_hash, "activate", expires, None, now).await?;
+    repo::insert_activation_code(conn, account_id, &code_hash, "activate", expires, None, now)
+        .await?;
     Ok((account_id, code, expires))
 }
 
 /// A fresh code for an account from the server's console (`sotay init --new-code`): as
 /// `issue_activation_code`, with the operator (`who`, console user and host) in place of an
 /// issuer. Returns the code and when it expires.
-pub async fn console_code(db: &Db, account_id: i64, member_id: i64, org_id: i64, who: &str, now: i64) -> Result<(String, i64), AppError> {
+pub async fn console_code(
+    db: &Db,
+    account_id: i64,
+    member_id: i64,
+    org_id: i64,
+    who: &str,
+    now: i64,
+) -> Result<(String, i64), AppError> {
     let code = fresh_code();
     let code_hash = hash_password(code.clone()).await?;
     let expires = now + ACTIVATION_CODE_DAYS * 86_400;
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let purpose = match repo::account_of_member(&mut tx, member_id).await? {
-        Some((_, status)) if status == "blocked" => return Err(AppError::field("admin-phone", "err_account_blocked")),
+        Some((_, status)) if status == "blocked" => {
+            return Err(AppError::field("admin-phone", "err_account_blocked"))
+        }
         Some((_, status)) if status == "active" => "reset",
         _ => "activate",
     };
-    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, None, now).await?;
+    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, None, now)
+        .await?;
     if purpose == "reset" {
-        let subject = format!("{}: {who}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued));
-        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[member_id], "account", member_id, &subject, now).await?;
+        let subject = format!(
+            "{}: {who}",
+            crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued)
+        );
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            &[member_id],
+            "account",
+            member_id,
+            &subject,
+            now,
+        )
+        .await?;
     }
-    audit::record(&mut tx, AuditEntry {
-        on_behalf_of: Some(member_id),
-        target_type: Some("account"),
-        target_id: Some(account_id),
-        org_id: Some(org_id),
-        detail: Some("console".to_string()),
-        ip: Some(who.to_string()),
-        ..AuditEntry::new(if purpose == "reset" { AuditAction::ResetCodeIssued } else { AuditAction::ActivationCodeIssued })
-    })
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            on_behalf_of: Some(member_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            org_id: Some(org_id),
+            detail: Some("console".to_string()),
+            ip: Some(who.to_string()),
+            ..AuditEntry::new(if purpose == "reset" {
+                AuditAction::ResetCodeIssued
+            } else {
+                AuditAction::ActivationCodeIssued
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok((code, expires))
@@ -340,7 +502,12 @@ pub async fn console_code(db: &Db, account_id: i64, member_id: i64, org_id: i64,
 /// an argon2id hash. For an active account the code resets the password, and the member is told
 /// at once (notification and push) who issued it. Only for a person the issuer has authority
 /// over (`permission::may_act_on`).
-pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, ip: Option<String>) -> Result<(String, i64), AppError> {
+pub async fn issue_activation_code(
+    db: &Db,
+    user: &CurrentUser,
+    member_id: i64,
+    ip: Option<String>,
+) -> Result<(String, i64), AppError> {
     let (org_id, subject, _) = repo::subject_of_member(db, member_id).await?;
     if !permission::may_act_on(&user.actor, Action::IssueActivationCode, &subject) {
         return Err(AppError::Forbidden);
@@ -354,25 +521,59 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
     let mut tx = conn.begin().await?;
     let (account_id, purpose) = match repo::account_of_member(&mut tx, member_id).await? {
         // Disabled by an admin: only an admin enables it again, no code reopens it.
-        Some((_, status)) if status == "blocked" => return Err(AppError::field("member_id", "err_account_blocked")),
+        Some((_, status)) if status == "blocked" => {
+            return Err(AppError::field("member_id", "err_account_blocked"))
+        }
         Some((id, status)) if status == "active" => (id, "reset"),
         Some((id, _)) => (id, "activate"),
-        None => (repo::insert_account(&mut tx, member_id, None, "disabled", now).await?, "activate"),
+        None => (
+            repo::insert_account(&mut tx, member_id, None, "disabled", now).await?,
+            "activate",
+        ),
     };
-    repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, Some(user.actor.account_id), now).await?;
+    repo::insert_activation_code(
+        &mut tx,
+        account_id,
+        &code_hash,
+        purpose,
+        expires,
+        Some(user.actor.account_id),
+        now,
+    )
+    .await?;
     if purpose == "reset" {
-        let subject = format!("{}: {}", crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued), user.full_name);
-        crate::notifications::repo::notify_members(&mut tx, crate::domain::notification::NotificationKind::AccountSecurity.code(), &[member_id], "account", member_id, &subject, now).await?;
+        let subject = format!(
+            "{}: {}",
+            crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued),
+            user.full_name
+        );
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            &[member_id],
+            "account",
+            member_id,
+            &subject,
+            now,
+        )
+        .await?;
     }
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        on_behalf_of: Some(member_id),
-        target_type: Some("account"),
-        target_id: Some(account_id),
-        org_id: Some(org_id),
-        ip,
-        ..AuditEntry::new(if purpose == "reset" { AuditAction::ResetCodeIssued } else { AuditAction::ActivationCodeIssued })
-    })
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            on_behalf_of: Some(member_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            org_id: Some(org_id),
+            ip,
+            ..AuditEntry::new(if purpose == "reset" {
+                AuditAction::ResetCodeIssued
+            } else {
+                AuditAction::ActivationCodeIssued
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok((code, expires))
@@ -381,23 +582,38 @@ pub async fn issue_activation_code(db: &Db, user: &CurrentUser, member_id: i64, 
 /// A member uses a code to set their password; returns a new session token. Wrong codes count
 /// against the identifier (which locks) and against the code (void after a few), and the
 /// code works once. A new password ends every session and removes the account's passkeys.
-pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> Result<String, AppError> {
+pub async fn activate(
+    db: &Db,
+    identifier: &str,
+    code: &str,
+    password: &str,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, AppError> {
     let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
     let code = account::parse_activation_code(code).map_err(|key| AppError::field("code", key))?;
     let now = now_unix();
     let id_key = format!("code:{}", id.throttle_key());
-    let ip_key = ip.as_ref().map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
+    let ip_key = ip
+        .as_ref()
+        .map(|a| format!("ip:{}", crate::domain::net::throttle_address(a)));
     slow_down_address(db, ip_key.as_deref(), now).await?;
     if account::wait_seconds(repo::throttle_state(db, &id_key).await?, now) > 0 {
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(form_error("err_sign_in_locked"));
     }
     let live = match repo::member_for_identifier(db, &id).await? {
-        Some((_, Some(account_id))) => repo::live_activation_code(db, account_id, now).await?.map(|c| (account_id, c)),
+        Some((_, Some(account_id))) => repo::live_activation_code(db, account_id, now)
+            .await?
+            .map(|c| (account_id, c)),
         _ => None,
     };
     // Verified against a decoy when there is no code, so timing says nothing.
-    let ok = verify_password(live.as_ref().map(|(_, (_, hash, _))| hash.clone()), code.clone()).await;
+    let ok = verify_password(
+        live.as_ref().map(|(_, (_, hash, _))| hash.clone()),
+        code.clone(),
+    )
+    .await;
     let Some((account_id, (code_id, _, purpose))) = live.clone().filter(|_| ok) else {
         if let Some((_, (code_id, _, _))) = &live {
             repo::code_failed(db, *code_id, account::CODE_MAX_FAILED_ATTEMPTS, now).await?;
@@ -418,15 +634,29 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
     repo::delete_sessions_of(&mut tx, account_id).await?;
     let passkeys = repo::delete_passkeys_of(&mut tx, account_id).await?;
     let token = new_token();
-    repo::create_session(&mut tx, account_id, &hash_token(&token), now, user_agent.as_deref()).await?;
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(account_id),
-        target_type: Some("account"),
-        target_id: Some(account_id),
-        detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
-        ip,
-        ..AuditEntry::new(if purpose == "reset" { AuditAction::PasswordReset } else { AuditAction::AccountActivated })
-    })
+    repo::create_session(
+        &mut tx,
+        account_id,
+        &hash_token(&token),
+        now,
+        user_agent.as_deref(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(account_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
+            ip,
+            ..AuditEntry::new(if purpose == "reset" {
+                AuditAction::PasswordReset
+            } else {
+                AuditAction::AccountActivated
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     repo::clear_throttle(db, &id_key).await?;
@@ -435,7 +665,12 @@ pub async fn activate(db: &Db, identifier: &str, code: &str, password: &str, ip:
 
 /// The signed-in person proves their password again (before granting roles, issuing codes or
 /// applying an import). Wrong tries count like sign-in failures of the account.
-pub async fn confirm_password(db: &Db, user: &CurrentUser, password: &str, ip: Option<String>) -> Result<(), AppError> {
+pub async fn confirm_password(
+    db: &Db,
+    user: &CurrentUser,
+    password: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     if password.is_empty() {
         return Err(AppError::field("password", "err_password_empty"));
     }
@@ -444,18 +679,37 @@ pub async fn confirm_password(db: &Db, user: &CurrentUser, password: &str, ip: O
     if account::wait_seconds(repo::throttle_state(db, &key).await?, now) > 0 {
         return Err(form_error("err_sign_in_locked"));
     }
-    if !verify_password(repo::password_hash(db, user.actor.account_id).await?, password.to_string()).await {
+    if !verify_password(
+        repo::password_hash(db, user.actor.account_id).await?,
+        password.to_string(),
+    )
+    .await
+    {
         repo::count_failure(db, &key, ThrottleKind::Identifier, now).await?;
         return Err(AppError::field("password", "err_password_wrong"));
     }
     repo::clear_throttle(db, &key).await?;
     repo::mark_verified(db, &user.token_hash, now).await?;
     let mut conn = db.pool().acquire().await?;
-    audit::record(&mut conn, AuditEntry { actor_account_id: Some(user.actor.account_id), ip, ..AuditEntry::new(AuditAction::PasswordConfirmed) }).await
+    audit::record(
+        &mut conn,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            ip,
+            ..AuditEntry::new(AuditAction::PasswordConfirmed)
+        },
+    )
+    .await
 }
 
 /// An admin disables a person's account (every session ends at once) or enables it again.
-pub async fn set_account_disabled(db: &Db, user: &CurrentUser, member_id: i64, disabled: bool, ip: Option<String>) -> Result<(), AppError> {
+pub async fn set_account_disabled(
+    db: &Db,
+    user: &CurrentUser,
+    member_id: i64,
+    disabled: bool,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let (org_id, subject, account) = repo::subject_of_member(db, member_id).await?;
     if !permission::may_act_on(&user.actor, Action::DisableAccount, &subject) {
         return Err(AppError::Forbidden);
@@ -470,21 +724,34 @@ pub async fn set_account_disabled(db: &Db, user: &CurrentUser, member_id: i64, d
     if repo::set_disabled(&mut tx, account_id, disabled, user.actor.account_id, now).await? == 0 {
         return Err(AppError::field("member_id", "err_invalid_value"));
     }
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        on_behalf_of: Some(member_id),
-        target_type: Some("account"),
-        target_id: Some(account_id),
-        org_id: Some(org_id),
-        ip,
-        ..AuditEntry::new(if disabled { AuditAction::AccountDisabled } else { AuditAction::AccountEnabled })
-    })
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            on_behalf_of: Some(member_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            org_id: Some(org_id),
+            ip,
+            ..AuditEntry::new(if disabled {
+                AuditAction::AccountDisabled
+            } else {
+                AuditAction::AccountEnabled
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve: bool, ip: Option<String>) -> Result<(), AppError> {
+pub async fn decide_contact_change(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    approve: bool,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let change = repo::pending_contact_change(db, id).await?;
     let (org_id, subject, _) = repo::subject_of_member(db, change.member_id).await?;
     if !permission::may_act_on(&user.actor, Action::DecideContactChange, &subject) {
@@ -494,16 +761,26 @@ pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     repo::decide_contact_change(&mut tx, &change, approve, user.actor.account_id, now).await?;
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        on_behalf_of: Some(change.member_id),
-        target_type: Some("member"),
-        target_id: Some(change.member_id),
-        org_id: Some(org_id),
-        detail: Some(format!("phone={:?} address={:?}", change.phone, change.address)),
-        ip,
-        ..AuditEntry::new(if approve { AuditAction::ContactChangeApproved } else { AuditAction::ContactChangeRejected })
-    })
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            on_behalf_of: Some(change.member_id),
+            target_type: Some("member"),
+            target_id: Some(change.member_id),
+            org_id: Some(org_id),
+            detail: Some(format!(
+                "phone={:?} address={:?}",
+                change.phone, change.address
+            )),
+            ip,
+            ..AuditEntry::new(if approve {
+                AuditAction::ContactChangeApproved
+            } else {
+                AuditAction::ContactChangeRejected
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -513,7 +790,15 @@ pub async fn decide_contact_change(db: &Db, user: &CurrentUser, id: i64, approve
 /// `ManageRole` over that organisation, and authority over the person (`permission::may_act_on`:
 /// the member sits inside the granter's tree and holds nothing at or above the granter's scope,
 /// so an admin cannot revoke an admin of the same or a higher scope).
-pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, role: Role, grant: bool, ip: Option<String>) -> Result<(), AppError> {
+pub async fn set_role(
+    db: &Db,
+    user: &CurrentUser,
+    member_id: i64,
+    org_id: i64,
+    role: Role,
+    grant: bool,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     if !role.is_grantable() {
         return Err(AppError::field("role", "err_invalid_value"));
     }
@@ -533,20 +818,35 @@ pub async fn set_role(db: &Db, user: &CurrentUser, member_id: i64, org_id: i64, 
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     if grant {
-        repo::insert_grant(&mut tx, account_id, org_id, role, Some(user.actor.account_id), now).await?;
+        repo::insert_grant(
+            &mut tx,
+            account_id,
+            org_id,
+            role,
+            Some(user.actor.account_id),
+            now,
+        )
+        .await?;
     } else if repo::delete_grant(&mut tx, account_id, org_id, role).await? == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&mut tx, AuditEntry {
-        actor_account_id: Some(user.actor.account_id),
-        on_behalf_of: Some(member_id),
-        target_type: Some("account"),
-        target_id: Some(account_id),
-        org_id: Some(org_id),
-        detail: Some(role.code().to_string()),
-        ip,
-        ..AuditEntry::new(if grant { AuditAction::RoleGranted } else { AuditAction::RoleRevoked })
-    })
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            on_behalf_of: Some(member_id),
+            target_type: Some("account"),
+            target_id: Some(account_id),
+            org_id: Some(org_id),
+            detail: Some(role.code().to_string()),
+            ip,
+            ..AuditEntry::new(if grant {
+                AuditAction::RoleGranted
+            } else {
+                AuditAction::RoleRevoked
+            })
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -560,15 +860,24 @@ mod tests {
     #[test]
     fn verifying_with_a_reused_work_area_agrees_with_the_crate() {
         let salt = SaltString::generate(&mut OsRng);
-        let stored = Argon2::default().hash_password(b"sotay2026", &salt).unwrap().to_string();
+        let stored = Argon2::default()
+            .hash_password(b"sotay2026", &salt)
+            .unwrap()
+            .to_string();
         let parsed = PasswordHash::new(&stored).unwrap();
-        assert!(Argon2::default().verify_password(b"sotay2026", &parsed).is_ok());
+        assert!(Argon2::default()
+            .verify_password(b"sotay2026", &parsed)
+            .is_ok());
         // Twice on the same thread: the second run reuses the first one's work area.
         assert!(verify_reusing_memory(b"sotay2026", &parsed));
         assert!(verify_reusing_memory(b"sotay2026", &parsed));
         assert!(!verify_reusing_memory(b"sotay2027", &parsed));
         // Other parameters (a smaller work area) still verify correctly after a larger one.
-        let small = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon2::Params::new(1024, 1, 1, None).unwrap());
+        let small = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(1024, 1, 1, None).unwrap(),
+        );
         let stored_small = small.hash_password(b"mat khau", &salt).unwrap().to_string();
         let parsed_small = PasswordHash::new(&stored_small).unwrap();
         assert!(verify_reusing_memory(b"mat khau", &parsed_small));

@@ -51,7 +51,11 @@ mod guard {
     }
 
     /// The organisation, if it is live and the viewer manages the tree at it.
-    pub async fn visible(db: &crate::platform::db::Db, user: &CurrentUser, id: i64) -> Result<Org, AppError> {
+    pub async fn visible(
+        db: &crate::platform::db::Db,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Org, AppError> {
         let org = crate::register::repo::org_by_id(db, id).await?;
         if !may(&user.actor, Action::ManageTree, path_of(&org)) {
             return Err(AppError::Forbidden);
@@ -63,7 +67,11 @@ mod guard {
     }
 
     /// As `visible`, and the organisation itself may be changed (not the scope's own root).
-    pub async fn changeable(db: &crate::platform::db::Db, user: &CurrentUser, id: i64) -> Result<Org, AppError> {
+    pub async fn changeable(
+        db: &crate::platform::db::Db,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<Org, AppError> {
         let org = visible(db, user, id).await?;
         if !may_change_org(&user.actor, path_of(&org)) {
             return Err(AppError::Forbidden);
@@ -72,7 +80,12 @@ mod guard {
     }
 
     /// A target named by its code, inside the viewer's scope and live.
-    pub async fn target_by_code(db: &crate::platform::db::Db, user: &CurrentUser, code: &str, field: &str) -> Result<Org, AppError> {
+    pub async fn target_by_code(
+        db: &crate::platform::db::Db,
+        user: &CurrentUser,
+        code: &str,
+        field: &str,
+    ) -> Result<Org, AppError> {
         let code = code.trim();
         if code.is_empty() {
             return Err(AppError::field(field, "err_required"));
@@ -90,7 +103,10 @@ mod guard {
 
     async fn is_dissolved(db: &crate::platform::db::Db, id: i64) -> Result<bool, AppError> {
         use sqlx::Row;
-        let r = sqlx::query("SELECT dissolved_at FROM organizations WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+        let r = sqlx::query("SELECT dissolved_at FROM organizations WHERE id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?;
         Ok(r.try_get::<Option<i64>, _>(0)?.is_some())
     }
 }
@@ -142,7 +158,11 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
         let mut conn = db.pool().acquire().await?;
         let children = repo::children(&mut conn, o.id).await?;
         let (own_members, _) = repo::contents(&mut conn, o.id).await?;
-        let scope = scopes.iter().find(|s| s.contains(&o.path)).cloned().unwrap_or_else(|| first.clone());
+        let scope = scopes
+            .iter()
+            .find(|s| s.contains(&o.path))
+            .cloned()
+            .unwrap_or_else(|| first.clone());
         let mut breadcrumb = Vec::new();
         for ancestor in o.path.ids().into_iter().filter(|a| *a != o.id) {
             let a = crate::register::repo::org_by_id(&db, ancestor).await?;
@@ -150,13 +170,29 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
                 breadcrumb.push((a.id, a.name));
             }
         }
-        let kinds = [OrgKind::Committee, OrgKind::GrassrootsCommittee, OrgKind::GrassrootsCell, OrgKind::Cell];
+        let kinds = [
+            OrgKind::Committee,
+            OrgKind::GrassrootsCommittee,
+            OrgKind::GrassrootsCell,
+            OrgKind::Cell,
+        ];
         Ok(TreeView {
-            org: OrgNode { id: o.id, name: o.name.clone(), kind: o.kind.code().to_string(), code: o.code.clone(), members: own_members + children.iter().map(|c| c.members).sum::<i64>(), children: children.len() as i64 },
+            org: OrgNode {
+                id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.code().to_string(),
+                code: o.code.clone(),
+                members: own_members + children.iter().map(|c| c.members).sum::<i64>(),
+                children: children.len() as i64,
+            },
             breadcrumb,
             children,
             may_change: may_change_org(&user.actor, &o.path),
-            child_kinds: kinds.iter().filter(|k| o.kind.may_contain(**k)).map(|k| k.code().to_string()).collect(),
+            child_kinds: kinds
+                .iter()
+                .filter(|k| o.kind.may_contain(**k))
+                .map(|k| k.code().to_string())
+                .collect(),
         })
     }
     .await
@@ -165,7 +201,12 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
 
 /// A new organisation under `parent_id`; its code must be unique.
 #[server(prefix = "/api", endpoint = "create_org")]
-pub async fn create_org(parent_id: i64, kind: String, name: String, code: String) -> Result<i64, AppError> {
+pub async fn create_org(
+    parent_id: i64,
+    kind: String,
+    name: String,
+    code: String,
+) -> Result<i64, AppError> {
     async move {
         use crate::domain::org::OrgKind;
         use crate::register::{NewOrg, Source};
@@ -175,17 +216,51 @@ pub async fn create_org(parent_id: i64, kind: String, name: String, code: String
         let mut errors = Vec::new();
         let kind = OrgKind::from_code(&kind).filter(|k| parent.kind.may_contain(*k));
         if kind.is_none() {
-            errors.push(crate::domain::register::FieldError::new("kind", "err_org_kind"));
+            errors.push(crate::domain::register::FieldError::new(
+                "kind",
+                "err_org_kind",
+            ));
         }
-        let name = parse_name(&name).map_err(|e| if let AppError::Invalid(f) = e { errors.extend(f) }).ok();
-        let code = crate::domain::org::parse_org_code(&code).map_err(|_| errors.push(crate::domain::register::FieldError::new("code", "err_org_code"))).ok();
-        let (Some(kind), Some(name), Some(code), true) = (kind, name, code, errors.is_empty()) else {
+        let name = parse_name(&name)
+            .map_err(|e| {
+                if let AppError::Invalid(f) = e {
+                    errors.extend(f)
+                }
+            })
+            .ok();
+        let code = crate::domain::org::parse_org_code(&code)
+            .map_err(|_| {
+                errors.push(crate::domain::register::FieldError::new(
+                    "code",
+                    "err_org_code",
+                ))
+            })
+            .ok();
+        let (Some(kind), Some(name), Some(code), true) = (kind, name, code, errors.is_empty())
+        else {
             return Err(AppError::Invalid(errors));
         };
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let org = crate::register::repo::insert_org(&mut tx, Some(&parent), &NewOrg { kind, name: name.clone(), code: code.clone(), source: Source::Manual }).await?;
-        audit(&mut tx, &user, AuditAction::OrgCreate, org.id, format!("{name} ({code}) under {}", parent.code)).await?;
+        let org = crate::register::repo::insert_org(
+            &mut tx,
+            Some(&parent),
+            &NewOrg {
+                kind,
+                name: name.clone(),
+                code: code.clone(),
+                source: Source::Manual,
+            },
+        )
+        .await?;
+        audit(
+            &mut tx,
+            &user,
+            AuditAction::OrgCreate,
+            org.id,
+            format!("{name} ({code}) under {}", parent.code),
+        )
+        .await?;
         tx.commit().await?;
         Ok(org.id)
     }
@@ -202,7 +277,14 @@ pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
         let name = parse_name(&name)?;
         let mut tx = db.pool().begin().await?;
         repo::rename(&mut tx, id, &name, crate::platform::clock::now_unix()).await?;
-        audit(&mut tx, &user, AuditAction::OrgRename, id, format!("{} → {name}", org.name)).await?;
+        audit(
+            &mut tx,
+            &user,
+            AuditAction::OrgRename,
+            id,
+            format!("{} → {name}", org.name),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -221,11 +303,33 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
         if !parent.kind.may_contain(org.kind) {
             return Err(AppError::field("new_parent_code", "err_org_kind"));
         }
-        let new_path = org.path.moved_under(&parent.path).map_err(|e| AppError::field("new_parent_code", &e.to_string()))?;
+        let new_path = org
+            .path
+            .moved_under(&parent.path)
+            .map_err(|e| AppError::field("new_parent_code", &e.to_string()))?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let moved = crate::register::repo::move_subtree_in(&mut tx, &org.path, org.id, &new_path, parent.id, crate::platform::clock::now_unix()).await?;
-        audit(&mut tx, &user, AuditAction::OrgMove, id, format!("{} → {} ({moved} organisations)", org.path.as_str(), new_path.as_str())).await?;
+        let moved = crate::register::repo::move_subtree_in(
+            &mut tx,
+            &org.path,
+            org.id,
+            &new_path,
+            parent.id,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
+        audit(
+            &mut tx,
+            &user,
+            AuditAction::OrgMove,
+            id,
+            format!(
+                "{} → {} ({moved} organisations)",
+                org.path.as_str(),
+                new_path.as_str()
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -254,11 +358,25 @@ pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
         let members = repo::move_members(&mut tx, org.id, into.id, now).await?;
         for child in repo::child_paths(&mut tx, org.id).await? {
             let c = crate::register::repo::org_by_id(&db, child).await?;
-            let new_path = c.path.moved_under(&into.path).map_err(|e| AppError::field("into_code", &e.to_string()))?;
-            crate::register::repo::move_subtree_in(&mut tx, &c.path, c.id, &new_path, into.id, now).await?;
+            let new_path = c
+                .path
+                .moved_under(&into.path)
+                .map_err(|e| AppError::field("into_code", &e.to_string()))?;
+            crate::register::repo::move_subtree_in(&mut tx, &c.path, c.id, &new_path, into.id, now)
+                .await?;
         }
         repo::dissolve(&mut tx, org.id, Some(into.id), now).await?;
-        audit(&mut tx, &user, AuditAction::OrgMerge, id, format!("{} ({}) → {} ({}), {members} members", org.name, org.code, into.name, into.code)).await?;
+        audit(
+            &mut tx,
+            &user,
+            AuditAction::OrgMerge,
+            id,
+            format!(
+                "{} ({}) → {} ({}), {members} members",
+                org.name, org.code, into.name, into.code
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -280,7 +398,14 @@ pub async fn dissolve_org(id: i64) -> Result<(), AppError> {
             return Err(AppError::field("id", "err_org_not_empty"));
         }
         repo::dissolve(&mut tx, id, None, crate::platform::clock::now_unix()).await?;
-        audit(&mut tx, &user, AuditAction::OrgDissolve, id, format!("{} ({})", org.name, org.code)).await?;
+        audit(
+            &mut tx,
+            &user,
+            AuditAction::OrgDissolve,
+            id,
+            format!("{} ({})", org.name, org.code),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -331,9 +456,12 @@ pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result
         use crate::domain::permission::{may, Action, Role};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let role = Role::from_code(&role).filter(|r| r.is_grantable()).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
+        let role = Role::from_code(&role)
+            .filter(|r| r.is_grantable())
+            .ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
         let id = Identifier::parse(&identifier).map_err(|k| AppError::field("identifier", k))?;
-        let Some((member_id, _)) = crate::accounts::repo::member_for_identifier(&db, &id).await? else {
+        let Some((member_id, _)) = crate::accounts::repo::member_for_identifier(&db, &id).await?
+        else {
             return Err(AppError::field("identifier", "err_member_unknown"));
         };
         let member = crate::register::repo::member_by_id(&db, member_id).await?;
@@ -341,7 +469,16 @@ pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result
         if !may(&user.actor, Action::ManageTree, &member_org.path) {
             return Err(AppError::field("identifier", "err_org_outside_scope"));
         }
-        crate::accounts::service::set_role(&db, &user, member_id, org_id, role, true, crate::platform::session::client_addr()).await
+        crate::accounts::service::set_role(
+            &db,
+            &user,
+            member_id,
+            org_id,
+            role,
+            true,
+            crate::platform::session::client_addr(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)

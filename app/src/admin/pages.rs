@@ -27,7 +27,13 @@ pub fn kind_name(l: Locale, kind: &str) -> &'static str {
 pub fn TreePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let org = move || query.with(|q| q.get("don_vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let org = move || {
+        query.with(|q| {
+            q.get("don_vi")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
     let version = RwSignal::new(0u32);
     let data = Resource::new(move || (org(), version.get()), |(o, _)| org_tree(o));
     // Forms carry prefilled text: drawn after hydration.
@@ -158,11 +164,18 @@ fn ChangeForms(v: TreeView, version: RwSignal<u32>) -> impl IntoView {
     });
     // After a merge or dissolution the organisation is gone from the tree: back to its parent.
     Effect::new(move |_| {
-        if matches!(merge.value().get(), Some(Ok(_))) || matches!(dissolve.value().get(), Some(Ok(_))) {
+        if matches!(merge.value().get(), Some(Ok(_)))
+            || matches!(dissolve.value().get(), Some(Ok(_)))
+        {
             navigate(&format!("/quan-tri?don_vi={parent}"), Default::default());
         }
     });
-    let (re, me, mge, de) = (action_error(rename.value()), action_error(mv.value()), action_error(merge.value()), action_error(dissolve.value()));
+    let (re, me, mge, de) = (
+        action_error(rename.value()),
+        action_error(mv.value()),
+        action_error(merge.value()),
+        action_error(dissolve.value()),
+    );
     view! {
         <details class="card admin-form">
             <summary>{t!(i18n, adm_rename)}</summary>
@@ -222,7 +235,10 @@ fn Roles(org_id: i64) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let grant = ServerAction::<GrantRole>::new();
     let revoke = ServerAction::<crate::accounts::SetRole>::new();
-    let holders = Resource::new(move || (grant.version().get(), revoke.version().get()), move |_| org_roles(org_id));
+    let holders = Resource::new(
+        move || (grant.version().get(), revoke.version().get()),
+        move |_| org_roles(org_id),
+    );
     let error = action_error(grant.value());
     let revoke_error = action_error(revoke.value());
     view! {

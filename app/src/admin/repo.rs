@@ -5,7 +5,10 @@ use crate::platform::error::AppError;
 use sqlx::{AnyConnection, Row};
 
 /// A live organisation's children with their subtree's member count, by name.
-pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<super::OrgNode>, AppError> {
+pub async fn children(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+) -> Result<Vec<super::OrgNode>, AppError> {
     let rows = sqlx::query(
         "SELECT c.id, c.name, c.kind, c.code, c.path,
                 (SELECT COUNT(*) FROM members m JOIN organizations o ON o.id = m.org_id
@@ -31,8 +34,18 @@ pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<su
         .map_err(AppError::from)
 }
 
-pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3").bind(name.to_string()).bind(now).bind(id).execute(&mut *conn).await?;
+pub async fn rename(
+    conn: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -48,7 +61,12 @@ pub async fn contents(conn: &mut AnyConnection, id: i64) -> Result<(i64, i64), A
     Ok((r.try_get("members")?, r.try_get("children")?))
 }
 
-pub async fn dissolve(conn: &mut AnyConnection, id: i64, merged_into: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn dissolve(
+    conn: &mut AnyConnection,
+    id: i64,
+    merged_into: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE organizations SET dissolved_at = $1, merged_into = $2, updated_at = $1 WHERE id = $3")
         .bind(now)
         .bind(merged_into)
@@ -59,13 +77,26 @@ pub async fn dissolve(conn: &mut AnyConnection, id: i64, merged_into: Option<i64
 }
 
 /// Moves the members of `from` into `into`, remembering where they were.
-pub async fn move_members(conn: &mut AnyConnection, from: i64, into: i64, now: i64) -> Result<u64, AppError> {
+pub async fn move_members(
+    conn: &mut AnyConnection,
+    from: i64,
+    into: i64,
+    now: i64,
+) -> Result<u64, AppError> {
     sqlx::query("INSERT INTO member_org_history (member_id, org_id, until, reason) SELECT id, $1, $2, 'merge' FROM members WHERE org_id = $1")
         .bind(from)
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    Ok(sqlx::query("UPDATE members SET org_id = $1, updated_at = $2 WHERE org_id = $3").bind(into).bind(now).bind(from).execute(&mut *conn).await?.rows_affected())
+    Ok(
+        sqlx::query("UPDATE members SET org_id = $1, updated_at = $2 WHERE org_id = $3")
+            .bind(into)
+            .bind(now)
+            .bind(from)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Live children of an organisation, as (id, path), for moving them one by one.
@@ -81,7 +112,10 @@ pub async fn child_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, 
 }
 
 /// Where the member was before (merges), newest first: (organisation name, until).
-pub async fn member_history(db: &crate::platform::db::Db, member_id: i64) -> Result<Vec<(String, i64)>, AppError> {
+pub async fn member_history(
+    db: &crate::platform::db::Db,
+    member_id: i64,
+) -> Result<Vec<(String, i64)>, AppError> {
     sqlx::query("SELECT o.name, h.until FROM member_org_history h JOIN organizations o ON o.id = h.org_id WHERE h.member_id = $1 ORDER BY h.until DESC")
         .bind(member_id)
         .fetch_all(db.pool())

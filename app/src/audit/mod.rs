@@ -56,7 +56,8 @@ pub async fn entries_for(
         return Err(AppError::Forbidden);
     }
     let [person, action, from, to, before] = query;
-    let filter = crate::domain::audit::parse_filter(person, action, from, to, before).map_err(AppError::Invalid)?;
+    let filter = crate::domain::audit::parse_filter(person, action, from, to, before)
+        .map_err(AppError::Invalid)?;
     let mut rows = repo::entries(db, &scopes, &filter, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
@@ -76,9 +77,19 @@ pub async fn audit_log(
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let (entries, more) = entries_for(&db, &user, [&person, &action, &from, &to, &before], PAGE).await?;
-        let older = if more { entries.last().map(|e| crate::domain::audit::cursor(e.at, e.row.id)) } else { None };
-        Ok(AuditList { entries: entries.into_iter().map(|e| e.row).collect(), older })
+        let (entries, more) =
+            entries_for(&db, &user, [&person, &action, &from, &to, &before], PAGE).await?;
+        let older = if more {
+            entries
+                .last()
+                .map(|e| crate::domain::audit::cursor(e.at, e.row.id))
+        } else {
+            None
+        };
+        Ok(AuditList {
+            entries: entries.into_iter().map(|e| e.row).collect(),
+            older,
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -100,7 +111,13 @@ pub fn csv(rows: &[AuditRow], l: crate::i18n::Locale) -> Vec<u8> {
         td_string!(l, audit_col_ip),
         td_string!(l, audit_col_detail),
     ];
-    out.push_str(&headers.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &headers
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push_str("\r\n");
     for r in rows {
         let cells = [
@@ -112,7 +129,13 @@ pub fn csv(rows: &[AuditRow], l: crate::i18n::Locale) -> Vec<u8> {
             r.ip.clone().unwrap_or_default(),
             r.detail.clone().unwrap_or_default(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out.into_bytes()
@@ -134,13 +157,26 @@ mod tests {
             ip: Some("127.0.0.1".into()),
             detail: Some("=HYPERLINK(\"x\")".into()),
         };
-        let unknown = AuditRow { action: "old.code".into(), actor: None, on_behalf: None, ip: None, detail: None, ..row.clone() };
+        let unknown = AuditRow {
+            action: "old.code".into(),
+            actor: None,
+            on_behalf: None,
+            ip: None,
+            detail: None,
+            ..row.clone()
+        };
         let text = String::from_utf8(csv(&[row, unknown], crate::i18n::Locale::vi)).unwrap();
         let mut lines = text.split("\r\n");
         assert!(lines.next().unwrap().starts_with("\u{feff}Thời điểm,"));
         let first = lines.next().unwrap();
-        assert!(first.contains("Ghi thay biểu quyết") && first.contains("Võ Văn Sáu"), "{first}");
+        assert!(
+            first.contains("Ghi thay biểu quyết") && first.contains("Võ Văn Sáu"),
+            "{first}"
+        );
         assert!(first.ends_with("\"'=HYPERLINK(\"\"x\"\")\""), "{first}");
-        assert!(lines.next().unwrap().contains(",old.code,"), "an unknown code shows as it is");
+        assert!(
+            lines.next().unwrap().contains(",old.code,"),
+            "an unknown code shows as it is"
+        );
     }
 }

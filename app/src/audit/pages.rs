@@ -34,7 +34,9 @@ fn label_of(l: Locale, a: AuditAction) -> &'static str {
         PasswordConfirmed => td_string!(l, audit_action_password_confirmed),
         AccountDisabled => td_string!(l, audit_action_account_disabled),
         AccountEnabled => td_string!(l, audit_action_account_enabled),
-        JoinRequestedForActiveAccount => td_string!(l, audit_action_join_requested_for_active_account),
+        JoinRequestedForActiveAccount => {
+            td_string!(l, audit_action_join_requested_for_active_account)
+        }
         JoinRequested => td_string!(l, audit_action_join_requested),
         JoinApproved => td_string!(l, audit_action_join_approved),
         JoinRejected => td_string!(l, audit_action_join_rejected),
@@ -104,10 +106,18 @@ pub fn AuditPage() -> impl IntoView {
     let params = move || {
         query.with(|q| {
             let get = |k: &str| q.get(k).unwrap_or_default();
-            Query { person: get("nguoi"), action: get("hanh_dong"), from: get("tu_ngay"), to: get("den_ngay"), before: get("truoc") }
+            Query {
+                person: get("nguoi"),
+                action: get("hanh_dong"),
+                from: get("tu_ngay"),
+                to: get("den_ngay"),
+                before: get("truoc"),
+            }
         })
     };
-    let data = Resource::new(params, |q| audit_log(q.person, q.action, q.from, q.to, q.before));
+    let data = Resource::new(params, |q| {
+        audit_log(q.person, q.action, q.from, q.to, q.before)
+    });
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), audit_title) />
         <Page>
@@ -173,7 +183,10 @@ fn Entries(page: AuditList, q: Query) -> impl IntoView {
     };
     let csv = format!("/quan-tri/nhat-ky.csv{}", with(""));
     let newest = (!q.before.is_empty()).then(|| format!("/quan-tri/nhat-ky{}", with("")));
-    let older = page.older.clone().map(|c| format!("/quan-tri/nhat-ky{}", with(&format!("truoc={c}"))));
+    let older = page
+        .older
+        .clone()
+        .map(|c| format!("/quan-tri/nhat-ky{}", with(&format!("truoc={c}"))));
     view! {
         <p class="actions">
             <a class="btn btn-secondary" href=csv rel="external" download data-testid="audit-csv">{t!(i18n, audit_download_csv)}</a>

@@ -24,7 +24,12 @@ enum Bind {
 /// (`audit_log_org`: organisation, then time): entries naming an organisation inside the
 /// scopes, and entries naming none, placed by the member they are about (the member acted for,
 /// else the actor's member) and that member's organisation now.
-pub async fn entries(db: &Db, scopes: &[OrgPath], f: &AuditFilter, limit: i64) -> Result<Vec<Entry>, AppError> {
+pub async fn entries(
+    db: &Db,
+    scopes: &[OrgPath],
+    f: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<Entry>, AppError> {
     let mut binds = vec![Bind::Int(limit)];
     let mut conds: Vec<String> = Vec::new();
     // Adds a value to bind and returns its placeholder's number.
@@ -57,9 +62,14 @@ pub async fn entries(db: &Db, scopes: &[OrgPath], f: &AuditFilter, limit: i64) -
         Some(Person::Name(name)) => {
             // Names are stored folded (no marks, lower case); only letters, digits and spaces
             // are kept of what was typed, so nothing in it is a LIKE wildcard.
-            let words: String = crate::domain::text::fold(name).chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+            let words: String = crate::domain::text::fold(name)
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ')
+                .collect();
             let n = next(Bind::Text(format!("%{}%", words.trim())), &mut binds);
-            conds.push(format!("(am.name_folded LIKE ${n} OR bm.name_folded LIKE ${n})"));
+            conds.push(format!(
+                "(am.name_folded LIKE ${n} OR bm.name_folded LIKE ${n})"
+            ));
         }
         None => {}
     }

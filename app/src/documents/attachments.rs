@@ -29,7 +29,11 @@ pub async fn may_attach(db: &Db, user: &CurrentUser, document_id: i64) -> Result
 }
 
 /// The document's audience, if the caller may publish to it.
-async fn audience_to_attach(db: &Db, user: &CurrentUser, document_id: i64) -> Result<crate::domain::org::OrgPath, AppError> {
+async fn audience_to_attach(
+    db: &Db,
+    user: &CurrentUser,
+    document_id: i64,
+) -> Result<crate::domain::org::OrgPath, AppError> {
     let row = super::repo::document(db, document_id).await?;
     if may(&user.actor, Action::Publish, &row.audience_path) {
         Ok(row.audience_path)
@@ -40,21 +44,48 @@ async fn audience_to_attach(db: &Db, user: &CurrentUser, document_id: i64) -> Re
 
 /// Stores an uploaded file after checking what it is by content and its size. `ip` is the
 /// uploader's address (this runs in a plain HTTP handler, outside any server function).
-pub async fn store(db: &Db, user: &CurrentUser, document_id: i64, original_name: &str, bytes: &[u8], ip: Option<String>) -> Result<(), AppError> {
+pub async fn store(
+    db: &Db,
+    user: &CurrentUser,
+    document_id: i64,
+    original_name: &str,
+    bytes: &[u8],
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let audience = audience_to_attach(db, user, document_id).await?;
-    let kind = FileKind::sniff(&bytes[..bytes.len().min(16)]).ok_or_else(|| AppError::field("file", "err_upload_type"))?;
+    let kind = FileKind::sniff(&bytes[..bytes.len().min(16)])
+        .ok_or_else(|| AppError::field("file", "err_upload_type"))?;
     if bytes.len() > kind.max_bytes() {
-        return Err(AppError::field("file", if kind == FileKind::Pdf { "err_upload_pdf_too_large" } else { "err_upload_image_too_large" }));
+        return Err(AppError::field(
+            "file",
+            if kind == FileKind::Pdf {
+                "err_upload_pdf_too_large"
+            } else {
+                "err_upload_image_too_large"
+            },
+        ));
     }
-    let key = format!("documents/{document_id}/{}.{}", new_token(), kind.extension());
+    let key = format!(
+        "documents/{document_id}/{}.{}",
+        new_token(),
+        kind.extension()
+    );
     let path = upload_dir().join(&key);
     if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::internal(&e))?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| AppError::internal(&e))?;
     }
-    tokio::fs::write(&path, bytes).await.map_err(|e| AppError::internal(&e))?;
+    tokio::fs::write(&path, bytes)
+        .await
+        .map_err(|e| AppError::internal(&e))?;
     let name = clean_file_name(original_name, kind);
     // Read before the transaction: extraction may take seconds on a large PDF.
-    let text = if kind == FileKind::Pdf { pdf_text(bytes.to_vec()).await } else { None };
+    let text = if kind == FileKind::Pdf {
+        pdf_text(bytes.to_vec()).await
+    } else {
+        None
+    };
     let saved = async {
         let mut tx = db.pool().begin().await?;
         sqlx::query(
@@ -97,20 +128,31 @@ pub async fn store(db: &Db, user: &CurrentUser, document_id: i64, original_name:
 /// The text of a PDF, for search and as the reading text when the publisher gave none. PDF
 /// parsers can fail (or panic) on odd files: that only means no text, never a failed upload.
 async fn pdf_text(bytes: Vec<u8>) -> Option<String> {
-    let text = tokio::task::spawn_blocking(move || pdf_extract::extract_text_from_mem(&bytes).ok()).await.ok().flatten()?;
+    let text = tokio::task::spawn_blocking(move || pdf_extract::extract_text_from_mem(&bytes).ok())
+        .await
+        .ok()
+        .flatten()?;
     let text: String = text.chars().take(200_000).collect();
     let text = crate::domain::text::nfc(&text);
     (!text.trim().is_empty()).then_some(text)
 }
 
 /// The newest attachment of a document: (name, size, content type).
-pub async fn latest(db: &Db, document_id: i64) -> Result<Option<(String, i64, String, String)>, AppError> {
+pub async fn latest(
+    db: &Db,
+    document_id: i64,
+) -> Result<Option<(String, i64, String, String)>, AppError> {
     let r = sqlx::query("SELECT original_name, size, content_type, storage_key FROM attachments WHERE document_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
         .bind(document_id)
         .fetch_optional(db.pool())
         .await?;
     Ok(match r {
-        Some(r) => Some((r.try_get("original_name")?, r.try_get("size")?, r.try_get("content_type")?, r.try_get("storage_key")?)),
+        Some(r) => Some((
+            r.try_get("original_name")?,
+            r.try_get("size")?,
+            r.try_get("content_type")?,
+            r.try_get("storage_key")?,
+        )),
         None => None,
     })
 }
@@ -121,6 +163,12 @@ pub async fn for_reader(db: &Db, user: &CurrentUser, document_id: i64) -> Result
     if row.status != "published" || !may_read_document(&user.actor, &row.audience_path) {
         return Err(AppError::NotFound);
     }
-    let (name, size, content_type, key) = latest(db, document_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Stored { path: upload_dir().join(key), content_type, name, size })
+    let (name, size, content_type, key) =
+        latest(db, document_id).await?.ok_or(AppError::NotFound)?;
+    Ok(Stored {
+        path: upload_dir().join(key),
+        content_type,
+        name,
+        size,
+    })
 }

@@ -7,10 +7,10 @@ pub mod attachments;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(feature = "hydrate")]
-pub mod tts_js;
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "hydrate")]
+pub mod tts_js;
 
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -128,21 +128,46 @@ pub async fn library(
         };
         let doc_type = match doc_type.trim() {
             "" => None,
-            t => Some(DocType::from_code(t).ok_or_else(|| AppError::field("doc_type", "err_invalid_value"))?.code().to_string()),
+            t => Some(
+                DocType::from_code(t)
+                    .ok_or_else(|| AppError::field("doc_type", "err_invalid_value"))?
+                    .code()
+                    .to_string(),
+            ),
         };
         let year = match year.trim() {
             "" => None,
-            y => Some(y.parse::<i32>().ok().filter(|y| (1930..=2100).contains(y)).ok_or_else(|| AppError::field("year", "err_invalid_value"))?),
+            y => Some(
+                y.parse::<i32>()
+                    .ok()
+                    .filter(|y| (1930..=2100).contains(y))
+                    .ok_or_else(|| AppError::field("year", "err_invalid_value"))?,
+            ),
         };
         let level = match level.trim() {
             "" => None,
             l @ ("tinh" | "co_so" | "chi_bo") => Some(l.to_string()),
             _ => return Err(AppError::field("level", "err_invalid_value")),
         };
-        let filter = DocFilter { kind: kind.into(), query: query.chars().take(200).collect(), doc_type, year, level, saved_only: saved, offset: offset.max(0) };
+        let filter = DocFilter {
+            kind: kind.into(),
+            query: query.chars().take(200).collect(),
+            doc_type,
+            year,
+            level,
+            saved_only: saved,
+            offset: offset.max(0),
+        };
         let db = crate::platform::db::from_context()?;
         // One row more than a page tells whether there is a next page.
-        let mut items = repo::library(&db, &user.actor.org, user.actor.member_id, &filter, PAGE_SIZE + 1).await?;
+        let mut items = repo::library(
+            &db,
+            &user.actor.org,
+            user.actor.member_id,
+            &filter,
+            PAGE_SIZE + 1,
+        )
+        .await?;
         let has_more = items.len() as i64 > PAGE_SIZE;
         items.truncate(PAGE_SIZE as usize);
         Ok(LibraryPage { items, has_more })
@@ -156,23 +181,57 @@ pub async fn library(
 pub async fn open_document(id: i64) -> Result<DocView, AppError> {
     async move {
         let (user, db, row) = readable(id).await?;
-        let (bookmarked, studied, reflection) = repo::open(&db, id, user.actor.member_id, crate::platform::clock::now_unix()).await?;
-        let attachment = attachments::latest(&db, id).await?.map(|(name, size, content_type, _)| AttachmentView {
-            name,
-            size_kb: (size + 1023) / 1024,
-            is_pdf: content_type == "application/pdf",
-        });
-        let body = row.body.clone().or_else(|| row.summary.summary.clone()).unwrap_or_default();
+        let (bookmarked, studied, reflection) = repo::open(
+            &db,
+            id,
+            user.actor.member_id,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
+        let attachment =
+            attachments::latest(&db, id)
+                .await?
+                .map(|(name, size, content_type, _)| AttachmentView {
+                    name,
+                    size_kb: (size + 1023) / 1024,
+                    is_pdf: content_type == "application/pdf",
+                });
+        let body = row
+            .body
+            .clone()
+            .or_else(|| row.summary.summary.clone())
+            .unwrap_or_default();
         Ok(DocView {
-            doc: DocSummary { bookmarked, studied, opened: true, ..row.summary },
-            paragraphs: body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
-            tags: row.tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect(),
+            doc: DocSummary {
+                bookmarked,
+                studied,
+                opened: true,
+                ..row.summary
+            },
+            paragraphs: body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            tags: row
+                .tags
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
             reflection,
             attachment,
             questions: repo::questions(&db, id)
                 .await?
                 .into_iter()
-                .map(|(qid, question, options, _)| QuestionView { id: qid, question, options: options.to_vec() })
+                .map(|(qid, question, options, _)| QuestionView {
+                    id: qid,
+                    question,
+                    options: options.to_vec(),
+                })
                 .collect(),
         })
     }
@@ -182,7 +241,16 @@ pub async fn open_document(id: i64) -> Result<DocView, AppError> {
 
 /// The caller, if they may publish (and so edit, withdraw, add questions to) the document.
 #[cfg(feature = "ssr")]
-async fn publishable(id: i64) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow), AppError> {
+async fn publishable(
+    id: i64,
+) -> Result<
+    (
+        crate::platform::session::CurrentUser,
+        crate::platform::db::Db,
+        repo::DocumentRow,
+    ),
+    AppError,
+> {
     use crate::domain::permission::{may, Action};
     let user = crate::platform::session::require_user()?;
     let db = crate::platform::db::from_context()?;
@@ -196,11 +264,22 @@ async fn publishable(id: i64) -> Result<(crate::platform::session::CurrentUser, 
 /// The caller and the document, if the caller may read it. Withdrawn and out-of-audience
 /// documents look the same as missing ones.
 #[cfg(feature = "ssr")]
-async fn readable(id: i64) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow), AppError> {
+async fn readable(
+    id: i64,
+) -> Result<
+    (
+        crate::platform::session::CurrentUser,
+        crate::platform::db::Db,
+        repo::DocumentRow,
+    ),
+    AppError,
+> {
     let user = crate::platform::session::require_user()?;
     let db = crate::platform::db::from_context()?;
     let row = repo::document(&db, id).await?;
-    if row.status != "published" || !crate::domain::permission::may_read_document(&user.actor, &row.audience_path) {
+    if row.status != "published"
+        || !crate::domain::permission::may_read_document(&user.actor, &row.audience_path)
+    {
         return Err(AppError::NotFound);
     }
     Ok((user, db, row))
@@ -210,7 +289,14 @@ async fn readable(id: i64) -> Result<(crate::platform::session::CurrentUser, cra
 pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
     async move {
         let (user, db, _) = readable(id).await?;
-        repo::set_bookmark(&db, id, user.actor.member_id, on, crate::platform::clock::now_unix()).await?;
+        repo::set_bookmark(
+            &db,
+            id,
+            user.actor.member_id,
+            on,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
         Ok(on)
     }
     .await
@@ -227,7 +313,14 @@ pub async fn mark_studied(id: i64, reflection: String) -> Result<(), AppError> {
         }
         let (user, db, _) = readable(id).await?;
         let reflection = (!reflection.is_empty()).then(|| crate::domain::text::nfc(reflection));
-        repo::mark_studied(&db, id, user.actor.member_id, reflection.as_deref(), crate::platform::clock::now_unix()).await
+        repo::mark_studied(
+            &db,
+            id,
+            user.actor.member_id,
+            reflection.as_deref(),
+            crate::platform::clock::now_unix(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -264,7 +357,15 @@ pub struct ProgressView {
 #[cfg(feature = "ssr")]
 async fn followable(
     id: i64,
-) -> Result<(crate::platform::session::CurrentUser, crate::platform::db::Db, repo::DocumentRow, Vec<crate::domain::org::OrgPath>), AppError> {
+) -> Result<
+    (
+        crate::platform::session::CurrentUser,
+        crate::platform::db::Db,
+        repo::DocumentRow,
+        Vec<crate::domain::org::OrgPath>,
+    ),
+    AppError,
+> {
     use crate::domain::permission::{scopes, Action};
     let user = crate::platform::session::require_user()?;
     let db = crate::platform::db::from_context()?;
@@ -290,7 +391,13 @@ pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
         let mut last_org = None;
         for r in rows {
             if last_org != Some(r.org_id) {
-                cells.push(CellProgress { org_name: r.org_name.clone(), members: Vec::new(), total: 0, opened: 0, studied: 0 });
+                cells.push(CellProgress {
+                    org_name: r.org_name.clone(),
+                    members: Vec::new(),
+                    total: 0,
+                    opened: 0,
+                    studied: 0,
+                });
                 last_org = Some(r.org_id);
             }
             let cell = cells.last_mut().expect("pushed above");
@@ -299,9 +406,20 @@ pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
                 cell.opened += r.opened as i64;
                 cell.studied += r.studied as i64;
             }
-            cell.members.push(MemberProgress { name: r.full_name, exempt: r.exempt, opened: r.opened, studied: r.studied, reminded: r.reminded });
+            cell.members.push(MemberProgress {
+                name: r.full_name,
+                exempt: r.exempt,
+                opened: r.opened,
+                studied: r.studied,
+                reminded: r.reminded,
+            });
         }
-        Ok(ProgressView { id, title: row.summary.title, number: row.summary.number, cells })
+        Ok(ProgressView {
+            id,
+            title: row.summary.title,
+            number: row.summary.number,
+            cells,
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -315,22 +433,44 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         use sqlx::Connection;
         let (user, db, row, scopes) = followable(id).await?;
         let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
-        let targets: Vec<i64> = rows.iter().filter(|r| !r.exempt && !r.studied && !r.reminded).map(|r| r.member_id).collect();
+        let targets: Vec<i64> = rows
+            .iter()
+            .filter(|r| !r.exempt && !r.studied && !r.reminded)
+            .map(|r| r.member_id)
+            .collect();
         let now = crate::platform::clock::now_unix();
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let sent = repo::remind(&mut tx, id, &targets, user.actor.account_id, now).await?;
-        crate::notifications::repo::notify_members(&mut tx, "nhac_doc", &targets, "document", id, &row.summary.title, now).await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
-            target_id: Some(id),
-            // Where the reminder went: the audience, or the caller's part of it.
-            org_id: scopes.first().map(|s| if s.contains(&row.audience_path) { row.audience_path.id() } else { s.id() }),
-            detail: Some(format!("{sent} members")),
-            ip: crate::platform::session::client_addr(),
-            ..crate::platform::audit::AuditEntry::new(AuditAction::ReadingReminder)
-        })
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            "nhac_doc",
+            &targets,
+            "document",
+            id,
+            &row.summary.title,
+            now,
+        )
+        .await?;
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("document"),
+                target_id: Some(id),
+                // Where the reminder went: the audience, or the caller's part of it.
+                org_id: scopes.first().map(|s| {
+                    if s.contains(&row.audience_path) {
+                        row.audience_path.id()
+                    } else {
+                        s.id()
+                    }
+                }),
+                detail: Some(format!("{sent} members")),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::ReadingReminder)
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(sent as i64)
@@ -351,7 +491,11 @@ pub async fn my_reading_reminders() -> Result<Vec<ReminderView>, AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        Ok(repo::my_reminders(&db, user.actor.member_id).await?.into_iter().map(|(id, title, number)| ReminderView { id, title, number }).collect())
+        Ok(repo::my_reminders(&db, user.actor.member_id)
+            .await?
+            .into_iter()
+            .map(|(id, title, number)| ReminderView { id, title, number })
+            .collect())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -408,7 +552,9 @@ pub async fn publish_document(
         use sqlx::Connection;
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, audience).await.map_err(|_| AppError::field("audience", "err_reference_missing"))?;
+        let org = crate::register::repo::org_by_id(&db, audience)
+            .await
+            .map_err(|_| AppError::field("audience", "err_reference_missing"))?;
         if !may(&user.actor, Action::Publish, &org.path) {
             return Err(AppError::Forbidden);
         }
@@ -421,22 +567,54 @@ pub async fn publish_document(
         } else if title.chars().count() > 300 {
             errors.push(FieldError::new("title", "err_too_long"));
         }
-        let doc_type = if is_news { None } else { DocType::from_code(doc_type.trim()).map(|t| t.code().to_string()).or_else(|| { errors.push(FieldError::new("doc_type", "err_required")); None }) };
-        let number = if is_news { None } else { match DocNumber::parse(&number) { Ok(n) => Some(n.as_str().to_string()), Err(key) => { errors.push(FieldError::new("number", key)); None } } };
+        let doc_type = if is_news {
+            None
+        } else {
+            DocType::from_code(doc_type.trim())
+                .map(|t| t.code().to_string())
+                .or_else(|| {
+                    errors.push(FieldError::new("doc_type", "err_required"));
+                    None
+                })
+        };
+        let number = if is_news {
+            None
+        } else {
+            match DocNumber::parse(&number) {
+                Ok(n) => Some(n.as_str().to_string()),
+                Err(key) => {
+                    errors.push(FieldError::new("number", key));
+                    None
+                }
+            }
+        };
         let issued_on = match clean(&issued_on) {
             None if is_news => Some(crate::platform::clock::today_vn().iso()),
-            None => { errors.push(FieldError::new("issued_on", "err_required")); None }
+            None => {
+                errors.push(FieldError::new("issued_on", "err_required"));
+                None
+            }
             Some(d) => match Date::parse(&d) {
-                Ok(d) if d > crate::platform::clock::today_vn() => { errors.push(FieldError::new("issued_on", "err_date_future")); None }
+                Ok(d) if d > crate::platform::clock::today_vn() => {
+                    errors.push(FieldError::new("issued_on", "err_date_future"));
+                    None
+                }
                 Ok(d) => Some(d.iso()),
-                Err(_) => { errors.push(FieldError::new("issued_on", "err_date_format")); None }
+                Err(_) => {
+                    errors.push(FieldError::new("issued_on", "err_date_format"));
+                    None
+                }
             },
         };
         let (summary, body) = (clean(&summary), clean(&body));
         if summary.is_none() && body.is_none() {
             errors.push(FieldError::new("body", "err_text_required"));
         }
-        if body.as_deref().map(|b| b.chars().count() > 200_000).unwrap_or(false) {
+        if body
+            .as_deref()
+            .map(|b| b.chars().count() > 200_000)
+            .unwrap_or(false)
+        {
             errors.push(FieldError::new("body", "err_too_long"));
         }
         if not_classified.as_deref() != Some("on") && not_classified.as_deref() != Some("true") {
@@ -467,17 +645,33 @@ pub async fn publish_document(
             now,
         )
         .await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
-            target_id: Some(id),
-            org_id: Some(org.id),
-            ip: crate::platform::session::client_addr(),
-            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentPublished)
-        })
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("document"),
+                target_id: Some(id),
+                org_id: Some(org.id),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentPublished)
+            },
+        )
         .await?;
         // One row for the whole audience (fan-out on read), in the same transaction.
-        crate::notifications::repo::notify_org(&mut tx, if is_news { "tin_tuc_moi" } else { "van_ban_moi" }, org.id, "document", id, &title_for_notice, now).await?;
+        crate::notifications::repo::notify_org(
+            &mut tx,
+            if is_news {
+                "tin_tuc_moi"
+            } else {
+                "van_ban_moi"
+            },
+            org.id,
+            "document",
+            id,
+            &title_for_notice,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -494,14 +688,17 @@ pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         repo::withdraw(&mut tx, id, crate::platform::clock::now_unix()).await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
-            target_id: Some(id),
-            org_id: Some(row.audience_path.id()),
-            ip: crate::platform::session::client_addr(),
-            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentWithdrawn)
-        })
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("document"),
+                target_id: Some(id),
+                org_id: Some(row.audience_path.id()),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentWithdrawn)
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -519,7 +716,12 @@ pub struct VersionView {
 
 /// Edits a document's title, summary and text; every earlier version is kept.
 #[server(prefix = "/api", endpoint = "edit_document")]
-pub async fn edit_document(id: i64, title: String, summary: String, body: String) -> Result<i64, AppError> {
+pub async fn edit_document(
+    id: i64,
+    title: String,
+    summary: String,
+    body: String,
+) -> Result<i64, AppError> {
     async move {
         use sqlx::Connection;
         let (user, db, row) = publishable(id).await?;
@@ -535,16 +737,28 @@ pub async fn edit_document(id: i64, title: String, summary: String, body: String
         let now = crate::platform::clock::now_unix();
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
-        let version = repo::edit(&mut tx, id, title, summary.as_deref(), body.as_deref(), user.actor.account_id, now).await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
-            target_id: Some(id),
-            org_id: Some(row.audience_path.id()),
-            detail: Some(format!("version {version}")),
-            ip: crate::platform::session::client_addr(),
-            ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentEdited)
-        })
+        let version = repo::edit(
+            &mut tx,
+            id,
+            title,
+            summary.as_deref(),
+            body.as_deref(),
+            user.actor.account_id,
+            now,
+        )
+        .await?;
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("document"),
+                target_id: Some(id),
+                org_id: Some(row.audience_path.id()),
+                detail: Some(format!("version {version}")),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::DocumentEdited)
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(version)
@@ -564,7 +778,10 @@ pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
             .map(|(version, title, at)| VersionView {
                 version,
                 title,
-                edited_on: crate::platform::clock::date_from_unix(at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).to_string(),
+                edited_on: crate::platform::clock::date_from_unix(
+                    at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS,
+                )
+                .to_string(),
             })
             .collect())
     }
@@ -574,12 +791,24 @@ pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
 
 /// Adds a multiple-choice question (three options, one right) to a document; at most three.
 #[server(prefix = "/api", endpoint = "add_question")]
-pub async fn add_question(id: i64, question: String, option_a: String, option_b: String, option_c: String, correct: String) -> Result<(), AppError> {
+pub async fn add_question(
+    id: i64,
+    question: String,
+    option_a: String,
+    option_b: String,
+    option_c: String,
+    correct: String,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::register::FieldError;
         let (user, db, row) = publishable(id).await?;
         let mut errors = Vec::new();
-        for (field, value) in [("question", &question), ("option_a", &option_a), ("option_b", &option_b), ("option_c", &option_c)] {
+        for (field, value) in [
+            ("question", &question),
+            ("option_a", &option_a),
+            ("option_b", &option_b),
+            ("option_c", &option_c),
+        ] {
             if value.trim().is_empty() {
                 errors.push(FieldError::new(field, "err_required"));
             } else if value.chars().count() > 500 {
@@ -594,16 +823,27 @@ pub async fn add_question(id: i64, question: String, option_a: String, option_b:
         }
         let mut tx = db.pool().begin().await?;
         let question = question.trim();
-        repo::add_question(&mut tx, id, question, [option_a.trim(), option_b.trim(), option_c.trim()], &correct, crate::platform::clock::now_unix()).await?;
-        crate::platform::audit::record(&mut tx, crate::platform::audit::AuditEntry {
-            actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
-            target_id: Some(id),
-            org_id: Some(row.audience_path.id()),
-            detail: Some(question.to_string()),
-            ip: crate::platform::session::client_addr(),
-            ..crate::platform::audit::AuditEntry::new(AuditAction::QuestionAdded)
-        })
+        repo::add_question(
+            &mut tx,
+            id,
+            question,
+            [option_a.trim(), option_b.trim(), option_c.trim()],
+            &correct,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
+        crate::platform::audit::record(
+            &mut tx,
+            crate::platform::audit::AuditEntry {
+                actor_account_id: Some(user.actor.account_id),
+                target_type: Some("document"),
+                target_id: Some(id),
+                org_id: Some(row.audience_path.id()),
+                detail: Some(question.to_string()),
+                ip: crate::platform::session::client_addr(),
+                ..crate::platform::audit::AuditEntry::new(AuditAction::QuestionAdded)
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -627,7 +867,12 @@ pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>,
             .into_iter()
             .map(|(qid, _, _, correct)| {
                 let c = chosen.get(&qid).cloned();
-                AnswerCheck { id: qid, right: c.as_deref() == Some(correct.as_str()), chosen: c, correct }
+                AnswerCheck {
+                    id: qid,
+                    right: c.as_deref() == Some(correct.as_str()),
+                    chosen: c,
+                    correct,
+                }
             })
             .collect())
     }
@@ -640,15 +885,28 @@ pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>,
 /// Published documents every member of the organisation at `org` may read, newest first,
 /// matching `query` (without diacritics) when given.
 #[cfg(feature = "ssr")]
-pub async fn readable_in(db: &crate::platform::db::Db, org: &crate::domain::org::OrgPath, query: &str, limit: i64) -> Result<Vec<DocSummary>, AppError> {
-    let filter = DocFilter { kind: "van_ban".into(), query: query.chars().take(200).collect(), ..Default::default() };
+pub async fn readable_in(
+    db: &crate::platform::db::Db,
+    org: &crate::domain::org::OrgPath,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<DocSummary>, AppError> {
+    let filter = DocFilter {
+        kind: "van_ban".into(),
+        query: query.chars().take(200).collect(),
+        ..Default::default()
+    };
     // No member: bookmark and study flags are irrelevant here.
     repo::library(db, org, 0, &filter, limit).await
 }
 
 /// Whether every member of the organisation at `org` may read the document.
 #[cfg(feature = "ssr")]
-pub async fn is_readable_in(db: &crate::platform::db::Db, id: i64, org: &crate::domain::org::OrgPath) -> Result<bool, AppError> {
+pub async fn is_readable_in(
+    db: &crate::platform::db::Db,
+    id: i64,
+    org: &crate::domain::org::OrgPath,
+) -> Result<bool, AppError> {
     match repo::document(db, id).await {
         Ok(row) => Ok(row.status == "published" && row.audience_path.contains(org)),
         Err(AppError::NotFound) => Ok(false),

@@ -1,9 +1,9 @@
 use super::*;
 use crate::domain::document::DocType;
-use crate::i18n::*;
-use crate::platform::messages::error_text;
 use crate::forms::{action_error, ControlError, Field, FormError};
+use crate::i18n::*;
 use crate::label;
+use crate::platform::messages::error_text;
 use crate::platform::messages::field_message;
 use crate::platform::words::DateWords;
 use crate::shell::{use_session, CallSecretary, Icon, Page, RequireUser};
@@ -65,7 +65,16 @@ fn Library(kind: &'static str) -> impl IntoView {
     let get = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
     let offset = move || get("tu").parse::<i64>().unwrap_or(0).max(0);
     let page = Resource::new(
-        move || (get("q"), get("loai"), get("nam"), get("cap"), get("luu") == "1", offset()),
+        move || {
+            (
+                get("q"),
+                get("loai"),
+                get("nam"),
+                get("cap"),
+                get("luu") == "1",
+                offset(),
+            )
+        },
         move |(q, t, y, level, saved, from)| library(kind.to_string(), q, t, y, level, saved, from),
     );
     // The next page keeps every filter and moves the offset on.
@@ -74,13 +83,28 @@ fn Library(kind: &'static str) -> impl IntoView {
         for k in ["q", "loai", "nam", "cap", "luu"] {
             let v = get(k);
             if !v.is_empty() {
-                parts.push(format!("{k}={}", crate::domain::url::encode_query_value(&v)));
+                parts.push(format!(
+                    "{k}={}",
+                    crate::domain::url::encode_query_value(&v)
+                ));
             }
         }
         parts.push(format!("tu={}", offset() + PAGE_SIZE));
-        format!("{}?{}", if kind == "tin_tuc" { "/tin-tuc" } else { "/van-ban" }, parts.join("&"))
+        format!(
+            "{}?{}",
+            if kind == "tin_tuc" {
+                "/tin-tuc"
+            } else {
+                "/van-ban"
+            },
+            parts.join("&")
+        )
     };
-    let action = if kind == "tin_tuc" { "/tin-tuc" } else { "/van-ban" };
+    let action = if kind == "tin_tuc" {
+        "/tin-tuc"
+    } else {
+        "/van-ban"
+    };
     let years: Vec<i32> = (2020..=2026).rev().collect();
     // Before any search the page shows what it is for — the documents, saved ones first — and the
     // search waits behind one large button; the filters come with a search.
@@ -89,27 +113,24 @@ fn Library(kind: &'static str) -> impl IntoView {
             .iter()
             .any(|k| !get(k).is_empty())
     };
-    let saved = Resource::new(
-        searched,
-        move |searched| async move {
-            if searched {
-                return Ok(LibraryPage {
-                    items: Vec::new(),
-                    has_more: false,
-                });
-            }
-            library(
-                kind.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                true,
-                0,
-            )
-            .await
-        },
-    );
+    let saved = Resource::new(searched, move |searched| async move {
+        if searched {
+            return Ok(LibraryPage {
+                items: Vec::new(),
+                has_more: false,
+            });
+        }
+        library(
+            kind.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            true,
+            0,
+        )
+        .await
+    });
     view! {
         <details class="search-toggle" open=searched data-testid="library-search-toggle">
         <summary class="btn btn-huge" data-testid="library-search-open">{t!(i18n, library_find)}</summary>
@@ -239,7 +260,11 @@ pub fn DocumentPage() -> impl IntoView {
 fn DocumentView() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let id = move || {
+        params
+            .with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
+            .unwrap_or(0)
+    };
     let doc = Resource::new(id, open_document);
     view! {
         <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
@@ -268,11 +293,21 @@ fn Reading(v: DocView) -> impl IntoView {
             bookmarked.set(on);
         }
     });
-    let leader = crate::shell::use_session().user().map(|u| u.is_leader).unwrap_or(false);
-    let publisher = crate::shell::use_session().user().map(|u| u.can_publish).unwrap_or(false);
+    let leader = crate::shell::use_session()
+        .user()
+        .map(|u| u.is_leader)
+        .unwrap_or(false);
+    let publisher = crate::shell::use_session()
+        .user()
+        .map(|u| u.can_publish)
+        .unwrap_or(false);
     let type_code = v.doc.doc_type.clone().unwrap_or_default();
     let spoken = format!("{}. {}", v.doc.title, v.paragraphs.join("\n"));
-    let edit_text = StoredValue::new((v.doc.title.clone(), v.doc.summary.clone().unwrap_or_default(), v.paragraphs.join("\n")));
+    let edit_text = StoredValue::new((
+        v.doc.title.clone(),
+        v.doc.summary.clone().unwrap_or_default(),
+        v.paragraphs.join("\n"),
+    ));
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     #[cfg(feature = "hydrate")]
@@ -469,9 +504,16 @@ fn ReadAloud(text: String, children: Children) -> impl IntoView {
 pub fn ProgressPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let id = move || {
+        params
+            .with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
+            .unwrap_or(0)
+    };
     let remind = ServerAction::<RemindReaders>::new();
-    let progress = Resource::new(move || (id(), remind.version().get()), |(id, _)| document_progress(id));
+    let progress = Resource::new(
+        move || (id(), remind.version().get()),
+        |(id, _)| document_progress(id),
+    );
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), progress_title) />
         <Page>
@@ -575,7 +617,14 @@ fn PublishForm() -> impl IntoView {
     let action = ServerAction::<PublishDocument>::new();
     let error = action_error(action.value());
     let targets = Resource::new(|| (), |_| publish_targets());
-    let invalid = move |field: &'static str| move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|_| "true");
+    let invalid = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| field_message(i18n.get_locale(), &e, field))
+                .map(|_| "true")
+        }
+    };
     view! {
         {move || action.value().get().and_then(|r| r.ok()).map(|id| view! {
             <p class="alert alert-ok" role="status" data-testid="published">
@@ -714,7 +763,13 @@ fn Quiz(id: i64, questions: Vec<QuestionView>) -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(std::collections::HashMap::<i64, String>::new());
     let check = ServerAction::<CheckAnswers>::new();
-    let result = move |qid: i64| check.value().get().and_then(|r| r.ok()).and_then(|list| list.into_iter().find(|c| c.id == qid));
+    let result = move |qid: i64| {
+        check
+            .value()
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|list| list.into_iter().find(|c| c.id == qid))
+    };
     let letters = ["a", "b", "c"];
     view! {
         <section class="card" aria-labelledby="quiz-heading" data-testid="quiz">

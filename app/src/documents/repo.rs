@@ -8,7 +8,11 @@ use crate::platform::db::{Db, Dialect};
 use crate::platform::error::AppError;
 use sqlx::{Any, AnyConnection, Row};
 
-pub async fn insert_document(conn: &mut AnyConnection, d: &NewDocument, now: i64) -> Result<i64, AppError> {
+pub async fn insert_document(
+    conn: &mut AnyConnection,
+    d: &NewDocument,
+    now: i64,
+) -> Result<i64, AppError> {
     let search = crate::domain::text::search_words(&format!(
         "{} {} {} {} {} {}",
         d.number.as_deref().unwrap_or(""),
@@ -52,7 +56,13 @@ pub async fn insert_document(conn: &mut AnyConnection, d: &NewDocument, now: i64
 }
 
 /// One page of the library for a member whose organisation path is `member_org`.
-pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilter, limit: i64) -> Result<Vec<DocSummary>, AppError> {
+pub async fn library(
+    db: &Db,
+    member_org: &OrgPath,
+    member_id: i64,
+    f: &DocFilter,
+    limit: i64,
+) -> Result<Vec<DocSummary>, AppError> {
     enum Bind {
         Int(i64),
         Text(String),
@@ -70,10 +80,13 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
     binds.push(Bind::Int(member_id));
     binds.push(Bind::Text(f.kind.clone()));
     // Audience: the member's own organisation or any above it (ids are from the path).
-    let placeholders: Vec<String> = ids.iter().map(|id| {
-        binds.push(Bind::Int(*id));
-        format!("${}", binds.len())
-    }).collect();
+    let placeholders: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            binds.push(Bind::Int(*id));
+            format!("${}", binds.len())
+        })
+        .collect();
     sql.push_str(&format!(" AND d.org_id IN ({})", placeholders.join(", ")));
     if let Some(t) = &f.doc_type {
         binds.push(Bind::Text(t.clone()));
@@ -82,7 +95,11 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
     if let Some(year) = f.year {
         binds.push(Bind::Text(format!("{year:04}-01-01")));
         binds.push(Bind::Text(format!("{:04}-01-01", year + 1)));
-        sql.push_str(&format!(" AND d.issued_on >= ${} AND d.issued_on < ${}", binds.len() - 1, binds.len()));
+        sql.push_str(&format!(
+            " AND d.issued_on >= ${} AND d.issued_on < ${}",
+            binds.len() - 1,
+            binds.len()
+        ));
     }
     if let Some(level) = &f.level {
         sql.push_str(match level.as_str() {
@@ -99,8 +116,17 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
         match db.dialect() {
             Dialect::Sqlite => {
                 // Each term quoted, so nothing the member types is FTS syntax.
-                binds.push(Bind::Text(terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")));
-                sql.push_str(&format!(" AND d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ${})", binds.len()));
+                binds.push(Bind::Text(
+                    terms
+                        .iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ));
+                sql.push_str(&format!(
+                    " AND d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ${})",
+                    binds.len()
+                ));
             }
             Dialect::Postgres => {
                 // The matches come from the GIN index first (a materialized CTE): left to
@@ -115,7 +141,11 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
             }
         }
     }
-    sql.push_str(&format!(" ORDER BY d.published_at DESC, d.id DESC LIMIT {} OFFSET {}", limit, f.offset.max(0)));
+    sql.push_str(&format!(
+        " ORDER BY d.published_at DESC, d.id DESC LIMIT {} OFFSET {}",
+        limit,
+        f.offset.max(0)
+    ));
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
         q = match b {
@@ -125,13 +155,26 @@ pub async fn library(db: &Db, member_org: &OrgPath, member_id: i64, f: &DocFilte
     }
     let rows = q.fetch_all(db.pool()).await?;
     rows.iter()
-        .map(|r| Ok(DocSummary { opened: r.try_get::<i64, _>("opened")? > 0, ..doc_summary(r, r.try_get::<i64, _>("bookmarked")? > 0, r.try_get::<i64, _>("studied")? > 0)? }))
+        .map(|r| {
+            Ok(DocSummary {
+                opened: r.try_get::<i64, _>("opened")? > 0,
+                ..doc_summary(
+                    r,
+                    r.try_get::<i64, _>("bookmarked")? > 0,
+                    r.try_get::<i64, _>("studied")? > 0,
+                )?
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
 
 /// A library row from the columns both the list and the single-document query select.
-fn doc_summary(r: &sqlx::any::AnyRow, bookmarked: bool, studied: bool) -> Result<DocSummary, sqlx::Error> {
+fn doc_summary(
+    r: &sqlx::any::AnyRow,
+    bookmarked: bool,
+    studied: bool,
+) -> Result<DocSummary, sqlx::Error> {
     Ok(DocSummary {
         id: r.try_get("id")?,
         kind: r.try_get("kind")?,
@@ -170,13 +213,19 @@ pub async fn document(db: &Db, id: i64) -> Result<DocumentRow, AppError> {
         body: r.try_get("body")?,
         tags: r.try_get("tags")?,
         status: r.try_get("status")?,
-        audience_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
+        audience_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
+            .map_err(|e| AppError::internal(&e))?,
     })
 }
 
 /// Records that the member opened the document (the first time only) and returns what they
 /// did with it before: (bookmarked, studied, reflection).
-pub async fn open(db: &Db, document_id: i64, member_id: i64, now: i64) -> Result<(bool, bool, Option<String>), AppError> {
+pub async fn open(
+    db: &Db,
+    document_id: i64,
+    member_id: i64,
+    now: i64,
+) -> Result<(bool, bool, Option<String>), AppError> {
     sqlx::query("INSERT INTO document_reads (document_id, member_id, opened_at) VALUES ($1, $2, $3) ON CONFLICT (document_id, member_id) DO NOTHING")
         .bind(document_id)
         .bind(member_id)
@@ -192,10 +241,20 @@ pub async fn open(db: &Db, document_id: i64, member_id: i64, now: i64) -> Result
     .bind(member_id)
     .fetch_one(db.pool())
     .await?;
-    Ok((r.try_get::<i64, _>("bookmarked")? > 0, r.try_get::<Option<i64>, _>("studied_at")?.is_some(), r.try_get("reflection")?))
+    Ok((
+        r.try_get::<i64, _>("bookmarked")? > 0,
+        r.try_get::<Option<i64>, _>("studied_at")?.is_some(),
+        r.try_get("reflection")?,
+    ))
 }
 
-pub async fn set_bookmark(db: &Db, document_id: i64, member_id: i64, on: bool, now: i64) -> Result<(), AppError> {
+pub async fn set_bookmark(
+    db: &Db,
+    document_id: i64,
+    member_id: i64,
+    on: bool,
+    now: i64,
+) -> Result<(), AppError> {
     if on {
         sqlx::query("INSERT INTO bookmarks (document_id, member_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (document_id, member_id) DO NOTHING")
             .bind(document_id)
@@ -204,12 +263,22 @@ pub async fn set_bookmark(db: &Db, document_id: i64, member_id: i64, on: bool, n
             .execute(db.pool())
             .await?;
     } else {
-        sqlx::query("DELETE FROM bookmarks WHERE document_id = $1 AND member_id = $2").bind(document_id).bind(member_id).execute(db.pool()).await?;
+        sqlx::query("DELETE FROM bookmarks WHERE document_id = $1 AND member_id = $2")
+            .bind(document_id)
+            .bind(member_id)
+            .execute(db.pool())
+            .await?;
     }
     Ok(())
 }
 
-pub async fn mark_studied(db: &Db, document_id: i64, member_id: i64, reflection: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn mark_studied(
+    db: &Db,
+    document_id: i64,
+    member_id: i64,
+    reflection: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO document_reads (document_id, member_id, opened_at, studied_at, reflection) VALUES ($1, $2, $3, $3, $4)
          ON CONFLICT (document_id, member_id) DO UPDATE SET studied_at = excluded.studied_at, reflection = excluded.reflection",
@@ -236,7 +305,12 @@ pub struct ProgressRow {
 
 /// Members inside both the caller's scopes and the document's audience, with what they have
 /// done with the document, in tree order (so cells come out grouped).
-pub async fn progress(db: &Db, document_id: i64, audience: &OrgPath, scopes: &[OrgPath]) -> Result<Vec<ProgressRow>, AppError> {
+pub async fn progress(
+    db: &Db,
+    document_id: i64,
+    audience: &OrgPath,
+    scopes: &[OrgPath],
+) -> Result<Vec<ProgressRow>, AppError> {
     let (clause, binds) = crate::accounts::repo::scope_clause("o.path", scopes, 4);
     let sql = format!(
         "SELECT m.id, m.full_name, m.exempt_since, o.id AS org_id, o.name AS org_name, r.opened_at, r.studied_at, rm.sent_at
@@ -248,7 +322,10 @@ pub async fn progress(db: &Db, document_id: i64, audience: &OrgPath, scopes: &[O
          ORDER BY o.path, m.full_name
          LIMIT 5000"
     );
-    let mut q = sqlx::query::<Any>(&sql).bind(document_id).bind(audience.as_str().to_string()).bind(audience.subtree_upper());
+    let mut q = sqlx::query::<Any>(&sql)
+        .bind(document_id)
+        .bind(audience.as_str().to_string())
+        .bind(audience.subtree_upper());
     for b in binds {
         q = q.bind(b);
     }
@@ -271,7 +348,13 @@ pub async fn progress(db: &Db, document_id: i64, audience: &OrgPath, scopes: &[O
         .map_err(AppError::from)
 }
 
-pub async fn remind(conn: &mut AnyConnection, document_id: i64, member_ids: &[i64], by: i64, now: i64) -> Result<u64, AppError> {
+pub async fn remind(
+    conn: &mut AnyConnection,
+    document_id: i64,
+    member_ids: &[i64],
+    by: i64,
+    now: i64,
+) -> Result<u64, AppError> {
     let mut sent = 0;
     for id in member_ids {
         sent += sqlx::query(
@@ -290,7 +373,10 @@ pub async fn remind(conn: &mut AnyConnection, document_id: i64, member_ids: &[i6
 }
 
 /// Documents a leader asked this member to read and that they have not studied yet.
-pub async fn my_reminders(db: &Db, member_id: i64) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
+pub async fn my_reminders(
+    db: &Db,
+    member_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
     sqlx::query(
         "SELECT d.id, d.title, d.number FROM document_reminders rm JOIN documents d ON d.id = rm.document_id
          LEFT JOIN document_reads r ON r.document_id = d.id AND r.member_id = rm.member_id
@@ -307,7 +393,10 @@ pub async fn my_reminders(db: &Db, member_id: i64) -> Result<Vec<(i64, String, O
 }
 
 /// The organisation at `scope` and those directly below it, for the audience choice.
-pub async fn publish_targets(db: &Db, scope: &OrgPath) -> Result<Vec<super::PublishTarget>, AppError> {
+pub async fn publish_targets(
+    db: &Db,
+    scope: &OrgPath,
+) -> Result<Vec<super::PublishTarget>, AppError> {
     sqlx::query("SELECT id, name, depth FROM organizations WHERE (id = $1 OR parent_id = $1) AND dissolved_at IS NULL ORDER BY depth, name")
         .bind(scope.id())
         .fetch_all(db.pool())
@@ -319,13 +408,22 @@ pub async fn publish_targets(db: &Db, scope: &OrgPath) -> Result<Vec<super::Publ
 }
 
 pub async fn withdraw(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE documents SET status = 'withdrawn', updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE documents SET status = 'withdrawn', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Adds a PDF's text to what search matches, and makes it the reading text if the document had
 /// none of its own.
-pub async fn add_extracted_text(conn: &mut AnyConnection, id: i64, text: &str, now: i64) -> Result<(), AppError> {
+pub async fn add_extracted_text(
+    conn: &mut AnyConnection,
+    id: i64,
+    text: &str,
+    now: i64,
+) -> Result<(), AppError> {
     let words = crate::domain::text::search_words(text);
     sqlx::query(
         "UPDATE documents SET search_text = search_text || ' ' || $1,
@@ -342,17 +440,30 @@ pub async fn add_extracted_text(conn: &mut AnyConnection, id: i64, text: &str, n
 }
 
 /// Edits title, summary and body; the previous text stays in `document_versions`.
-pub async fn edit(conn: &mut AnyConnection, id: i64, title: &str, summary: Option<&str>, body: Option<&str>, by: i64, now: i64) -> Result<i64, AppError> {
-    let r = sqlx::query("SELECT version, number, tags, issuing_body FROM documents WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+pub async fn edit(
+    conn: &mut AnyConnection,
+    id: i64,
+    title: &str,
+    summary: Option<&str>,
+    body: Option<&str>,
+    by: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let r = sqlx::query("SELECT version, number, tags, issuing_body FROM documents WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     let version: i64 = r.try_get::<i64, _>("version")? + 1;
     let search = crate::domain::text::search_words(&format!(
         "{} {} {} {} {} {}",
-        r.try_get::<Option<String>, _>("number")?.unwrap_or_default(),
+        r.try_get::<Option<String>, _>("number")?
+            .unwrap_or_default(),
         title,
         summary.unwrap_or(""),
         body.unwrap_or(""),
         r.try_get::<Option<String>, _>("tags")?.unwrap_or_default(),
-        r.try_get::<Option<String>, _>("issuing_body")?.unwrap_or_default()
+        r.try_get::<Option<String>, _>("issuing_body")?
+            .unwrap_or_default()
     ));
     sqlx::query("UPDATE documents SET title = $1, summary = $2, body = $3, search_text = $4, version = $5, updated_at = $6 WHERE id = $7")
         .bind(crate::domain::text::nfc(title))
@@ -390,7 +501,10 @@ pub async fn versions(db: &Db, id: i64) -> Result<Vec<(i64, String, i64)>, AppEr
 
 pub const MAX_QUESTIONS: i64 = 3;
 
-pub async fn questions(db: &Db, document_id: i64) -> Result<Vec<(i64, String, [String; 3], String)>, AppError> {
+pub async fn questions(
+    db: &Db,
+    document_id: i64,
+) -> Result<Vec<(i64, String, [String; 3], String)>, AppError> {
     sqlx::query("SELECT id, question, option_a, option_b, option_c, correct FROM document_questions WHERE document_id = $1 ORDER BY id")
         .bind(document_id)
         .fetch_all(db.pool())
@@ -408,8 +522,19 @@ pub async fn questions(db: &Db, document_id: i64) -> Result<Vec<(i64, String, [S
         .map_err(AppError::from)
 }
 
-pub async fn add_question(conn: &mut AnyConnection, document_id: i64, question: &str, options: [&str; 3], correct: &str, now: i64) -> Result<(), AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1").bind(document_id).fetch_one(&mut *conn).await?.try_get("n")?;
+pub async fn add_question(
+    conn: &mut AnyConnection,
+    document_id: i64,
+    question: &str,
+    options: [&str; 3],
+    correct: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1")
+        .bind(document_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
     if n >= MAX_QUESTIONS {
         return Err(AppError::field("question", "err_questions_full"));
     }

@@ -70,15 +70,26 @@ async fn places(db: &Db) -> Result<Places, AppError> {
     };
     let ward1 = org_of("0900000001").await?;
     let ward2 = org_of("0900000005").await?;
-    let province: i64 = sqlx::query("SELECT parent_id FROM organizations WHERE id = $1").bind(ward1).fetch_one(db.pool()).await?.try_get("parent_id")?;
-    let committees = sqlx::query("SELECT id, name FROM organizations WHERE kind = 'dang_uy' ORDER BY id")
-        .fetch_all(db.pool())
+    let province: i64 = sqlx::query("SELECT parent_id FROM organizations WHERE id = $1")
+        .bind(ward1)
+        .fetch_one(db.pool())
         .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .try_get("parent_id")?;
+    let committees =
+        sqlx::query("SELECT id, name FROM organizations WHERE kind = 'dang_uy' ORDER BY id")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
     // Central documents are addressed to the province here: the demo has no central level.
-    Ok(Places { central: province, province, ward1, ward2, committees })
+    Ok(Places {
+        central: province,
+        province,
+        ward1,
+        ward2,
+        committees,
+    })
 }
 
 /// Loads the demo library; returns the number of documents and news created.
@@ -108,7 +119,9 @@ pub async fn seed(db: &Db, generated: usize) -> Result<usize, AppError> {
         let k = rng.random_range(0..vocab.generated.titles.len());
         let topic = &vocab.generated.topics[rng.random_range(0..vocab.generated.topics.len())];
         let doc_type = vocab.generated.types[k % vocab.generated.types.len()].clone();
-        let abbr = crate::domain::document::DocType::from_code(&doc_type).map(|t| t.abbreviation()).unwrap_or("CV");
+        let abbr = crate::domain::document::DocType::from_code(&doc_type)
+            .map(|t| t.abbreviation())
+            .unwrap_or("CV");
         let title = vocab.generated.titles[k]
             .replace("{year}", &year.to_string())
             .replace("{month}", &month.to_string())
@@ -120,9 +133,20 @@ pub async fn seed(db: &Db, generated: usize) -> Result<usize, AppError> {
                 org_id,
                 kind: "van_ban".into(),
                 doc_type: Some(doc_type),
-                number: Some(format!("{}-{abbr}/{}", 100 + i, if org_id == places.province { "TU" } else { "ĐU" })),
+                number: Some(format!(
+                    "{}-{abbr}/{}",
+                    100 + i,
+                    if org_id == places.province {
+                        "TU"
+                    } else {
+                        "ĐU"
+                    }
+                )),
                 issuing_body: Some(body_name.clone()),
-                issued_on: Some(format!("{year:04}-{month:02}-{:02}", rng.random_range(1..=28))),
+                issued_on: Some(format!(
+                    "{year:04}-{month:02}-{:02}",
+                    rng.random_range(1..=28)
+                )),
                 title,
                 summary: Some(fill(&vocab.generated.summary)),
                 body: Some(fill(&vocab.generated.body)),

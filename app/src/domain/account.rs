@@ -25,7 +25,12 @@ impl Identifier {
         if let Ok(phone) = Phone::parse(&code) {
             return Ok(Identifier::Phone(phone));
         }
-        if code.len() >= 4 && code.len() <= 20 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+        if code.len() >= 4
+            && code.len() <= 20
+            && code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
             return Ok(Identifier::MemberCode(code.to_ascii_uppercase()));
         }
         Err("err_identifier_invalid")
@@ -44,7 +49,10 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
 /// A new password: long enough, not absurdly long, and typed the same twice.
-pub fn check_new_password(password: &str, repeated: &str) -> Result<(), (&'static str, &'static str)> {
+pub fn check_new_password(
+    password: &str,
+    repeated: &str,
+) -> Result<(), (&'static str, &'static str)> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(("password", "err_password_short"));
@@ -63,7 +71,10 @@ pub const ACTIVATION_CODE_DIGITS: usize = 8;
 pub const ACTIVATION_CODE_DAYS: i64 = 7;
 
 pub fn parse_activation_code(input: &str) -> Result<String, &'static str> {
-    let digits: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let digits: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
     if digits.len() != ACTIVATION_CODE_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("err_code_shape");
     }
@@ -117,7 +128,12 @@ pub struct Preferences {
 impl Preferences {
     /// Cookie value, e.g. `large.1.0` (text size, simplified mode, data saver).
     pub fn to_cookie(self) -> String {
-        format!("{}.{}.{}", self.text_size.code(), self.simple_mode as u8, self.data_saver as u8)
+        format!(
+            "{}.{}.{}",
+            self.text_size.code(),
+            self.simple_mode as u8,
+            self.data_saver as u8
+        )
     }
     /// Also reads the older two-part cookie (`large.1`), without data saver.
     pub fn from_cookie(value: &str) -> Option<Preferences> {
@@ -134,7 +150,11 @@ impl Preferences {
         if parts.next().is_some() {
             return None;
         }
-        Some(Preferences { text_size, simple_mode, data_saver })
+        Some(Preferences {
+            text_size,
+            simple_mode,
+            data_saver,
+        })
     }
 }
 
@@ -203,7 +223,8 @@ pub fn lock_until(kind: ThrottleKind, failures: i64, now: i64) -> i64 {
 pub fn address_delay_ms(state: Option<ThrottleState>, now: i64) -> u64 {
     match state {
         Some(s) if !window_expired(s, now) && s.failures > ADDRESS_FREE_FAILURES => {
-            ((s.failures - ADDRESS_FREE_FAILURES) as u64 * ADDRESS_DELAY_STEP_MS).min(ADDRESS_DELAY_MAX_MS)
+            ((s.failures - ADDRESS_FREE_FAILURES) as u64 * ADDRESS_DELAY_STEP_MS)
+                .min(ADDRESS_DELAY_MAX_MS)
         }
         _ => 0,
     }
@@ -213,7 +234,11 @@ pub fn address_delay_ms(state: Option<ThrottleState>, now: i64) -> u64 {
 pub fn after_failure(kind: ThrottleKind, state: Option<ThrottleState>, now: i64) -> ThrottleState {
     let mut s = match state {
         Some(s) if !window_expired(s, now) => s,
-        _ => ThrottleState { failures: 0, window_start: now, locked_until: 0 },
+        _ => ThrottleState {
+            failures: 0,
+            window_start: now,
+            locked_until: 0,
+        },
     };
     s.failures += 1;
     s.locked_until = s.locked_until.max(lock_until(kind, s.failures, now));
@@ -226,23 +251,47 @@ mod tests {
 
     #[test]
     fn identifiers() {
-        assert_eq!(Identifier::parse("+84 900 000 001").unwrap(), Identifier::Phone(Phone::parse("0900000001").unwrap()));
-        assert_eq!(Identifier::parse(" 6800000012 ").unwrap(), Identifier::MemberCode("6800000012".into()));
-        assert_eq!(Identifier::parse("dv-123").unwrap(), Identifier::MemberCode("DV-123".into()));
+        assert_eq!(
+            Identifier::parse("+84 900 000 001").unwrap(),
+            Identifier::Phone(Phone::parse("0900000001").unwrap())
+        );
+        assert_eq!(
+            Identifier::parse(" 6800000012 ").unwrap(),
+            Identifier::MemberCode("6800000012".into())
+        );
+        assert_eq!(
+            Identifier::parse("dv-123").unwrap(),
+            Identifier::MemberCode("DV-123".into())
+        );
         assert_eq!(Identifier::parse("  "), Err("err_identifier_empty"));
         assert_eq!(Identifier::parse("a b"), Err("err_identifier_invalid"));
         assert_eq!(Identifier::parse("'; drop"), Err("err_identifier_invalid"));
-        assert_eq!(Identifier::parse("0900000001").unwrap().throttle_key(), Identifier::parse("84900000001").unwrap().throttle_key());
+        assert_eq!(
+            Identifier::parse("0900000001").unwrap().throttle_key(),
+            Identifier::parse("84900000001").unwrap().throttle_key()
+        );
         // Issue #17's round-trip property: typed with a tab, the number became a member code.
-        assert_eq!(Identifier::parse("0900\t000 001").unwrap(), Identifier::Phone(Phone::parse("0900000001").unwrap()));
+        assert_eq!(
+            Identifier::parse("0900\t000 001").unwrap(),
+            Identifier::Phone(Phone::parse("0900000001").unwrap())
+        );
     }
 
     #[test]
     fn passwords() {
         assert!(check_new_password("sotay2026", "sotay2026").is_ok());
-        assert_eq!(check_new_password("short", "short"), Err(("password", "err_password_short")));
-        assert_eq!(check_new_password("longenough", "longenougH"), Err(("password2", "err_password_mismatch")));
-        assert_eq!(check_new_password(&"x".repeat(129), &"x".repeat(129)), Err(("password", "err_password_long")));
+        assert_eq!(
+            check_new_password("short", "short"),
+            Err(("password", "err_password_short"))
+        );
+        assert_eq!(
+            check_new_password("longenough", "longenougH"),
+            Err(("password2", "err_password_mismatch"))
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), &"x".repeat(129)),
+            Err(("password", "err_password_long"))
+        );
         // Counted in characters: eight Vietnamese letters are enough.
         assert!(check_new_password("đảngviên", "đảngviên").is_ok());
     }
@@ -261,8 +310,18 @@ mod tests {
 
     #[test]
     fn preferences_cookie() {
-        let p = Preferences { text_size: TextSize::Large, simple_mode: true, data_saver: true };
-        assert_eq!(Preferences::from_cookie("large.1"), Some(Preferences { data_saver: false, ..p }));
+        let p = Preferences {
+            text_size: TextSize::Large,
+            simple_mode: true,
+            data_saver: true,
+        };
+        assert_eq!(
+            Preferences::from_cookie("large.1"),
+            Some(Preferences {
+                data_saver: false,
+                ..p
+            })
+        );
         assert_eq!(Preferences::from_cookie("large.1.1.1"), None);
         assert_eq!(p.to_cookie(), "large.1.1");
         assert_eq!(Preferences::from_cookie("large.1.1"), Some(p));
@@ -297,7 +356,10 @@ mod tests {
         // Waiting it out ends the lock and, past the window, starts counting afresh.
         let later = now + 100 + LOCK_SECS + THROTTLE_WINDOW_SECS;
         assert_eq!(wait_seconds(s, later), 0);
-        assert_eq!(after_failure(ThrottleKind::Identifier, s, later).failures, 1);
+        assert_eq!(
+            after_failure(ThrottleKind::Identifier, s, later).failures,
+            1
+        );
         // Addresses are never locked, only slowed, and the delay has a ceiling.
         let mut a = None;
         for _ in 0..ADDRESS_FREE_FAILURES {
@@ -311,7 +373,11 @@ mod tests {
         }
         assert_eq!(wait_seconds(a, now), 0, "an address is never locked");
         assert_eq!(address_delay_ms(a, now), ADDRESS_DELAY_MAX_MS);
-        assert_eq!(address_delay_ms(a, now + THROTTLE_WINDOW_SECS), 0, "the window passes");
+        assert_eq!(
+            address_delay_ms(a, now + THROTTLE_WINDOW_SECS),
+            0,
+            "the window passes"
+        );
         assert_eq!(address_delay_ms(None, now), 0);
     }
 }

@@ -135,16 +135,27 @@ fn parse_cursor(s: &str) -> Option<(i64, i64)> {
 /// The filter's part of the page's query string (`nguoi=…&hanh_dong=…&tu_ngay=…&den_ngay=…`,
 /// empty values left out, percent-encoded), for the "older" and download links.
 pub fn query_string(person: &str, action: &str, from: &str, to: &str) -> String {
-    [("nguoi", person), ("hanh_dong", action), ("tu_ngay", from), ("den_ngay", to)]
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", super::url::encode_query_value(v.trim())))
-        .collect::<Vec<_>>()
-        .join("&")
+    [
+        ("nguoi", person),
+        ("hanh_dong", action),
+        ("tu_ngay", from),
+        ("den_ngay", to),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| format!("{k}={}", super::url::encode_query_value(v.trim())))
+    .collect::<Vec<_>>()
+    .join("&")
 }
 
 /// Parses the page's query (field names are the form's): every bad field is named at once.
-pub fn parse_filter(person: &str, action: &str, from: &str, to: &str, before: &str) -> Result<AuditFilter, Vec<FieldError>> {
+pub fn parse_filter(
+    person: &str,
+    action: &str,
+    from: &str,
+    to: &str,
+    before: &str,
+) -> Result<AuditFilter, Vec<FieldError>> {
     let mut errors = Vec::new();
     let person = person.trim();
     let person = if person.is_empty() {
@@ -204,7 +215,10 @@ mod tests {
     use super::*;
 
     fn keys(r: Result<AuditFilter, Vec<FieldError>>) -> Vec<(String, String)> {
-        r.unwrap_err().into_iter().map(|e| (e.field, e.key)).collect()
+        r.unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.key))
+            .collect()
     }
 
     #[test]
@@ -230,7 +244,12 @@ mod tests {
         assert_eq!(days_from_civil(d("2000-03-01")), 11_017);
         // 00:00 of 22/11/2026 in Vietnam is 17:00 UTC the day before.
         assert_eq!(vietnam_day_start(d("22/11/2026")), 1_795_280_400);
-        for (s, days) in [("1999-12-31", 10_956), ("2000-02-29", 11_016), ("2026-11-22", 20_779), ("2100-03-01", 47_541)] {
+        for (s, days) in [
+            ("1999-12-31", 10_956),
+            ("2000-02-29", 11_016),
+            ("2026-11-22", 20_779),
+            ("2100-03-01", 47_541),
+        ] {
             assert_eq!(days_from_civil(d(s)), days, "{s}");
         }
     }
@@ -238,13 +257,32 @@ mod tests {
     #[test]
     fn filters_parse() {
         assert_eq!(parse_filter("", "", "", "", ""), Ok(AuditFilter::default()));
-        let f = parse_filter(" Võ Văn Sáu ", "meeting.vote", "01/12/2026", "2026-12-31", "1795280400.42").unwrap();
+        let f = parse_filter(
+            " Võ Văn Sáu ",
+            "meeting.vote",
+            "01/12/2026",
+            "2026-12-31",
+            "1795280400.42",
+        )
+        .unwrap();
         assert_eq!(f.person, Some(Person::Name("Võ Văn Sáu".into())));
         assert_eq!(f.action, Some(AuditAction::Vote));
-        assert_eq!(f.from, Some(vietnam_day_start(Date::parse("2026-12-01").unwrap())));
-        assert_eq!(f.until, Some(vietnam_day_start(Date::parse("2027-01-01").unwrap())), "the last day is whole");
+        assert_eq!(
+            f.from,
+            Some(vietnam_day_start(Date::parse("2026-12-01").unwrap()))
+        );
+        assert_eq!(
+            f.until,
+            Some(vietnam_day_start(Date::parse("2027-01-01").unwrap())),
+            "the last day is whole"
+        );
         assert_eq!(f.before, Some((1_795_280_400, 42)));
-        assert_eq!(parse_filter("+84 900 000 006", "", "", "", "").unwrap().person, Some(Person::Phone("0900000006".into())));
+        assert_eq!(
+            parse_filter("+84 900 000 006", "", "", "", "")
+                .unwrap()
+                .person,
+            Some(Person::Phone("0900000006".into()))
+        );
         // One day: from its start to the next day's.
         let one = parse_filter("", "", "05/12/2026", "05/12/2026", "").unwrap();
         assert_eq!(one.until.unwrap() - one.from.unwrap(), 86_400);
@@ -253,13 +291,22 @@ mod tests {
     #[test]
     fn links_keep_the_filter() {
         assert_eq!(query_string("", "", "", ""), "");
-        assert_eq!(query_string(" Sáu ", "meeting.vote", "01/12/2026", ""), "nguoi=S%C3%A1u&hanh_dong=meeting.vote&tu_ngay=01%2F12%2F2026");
+        assert_eq!(
+            query_string(" Sáu ", "meeting.vote", "01/12/2026", ""),
+            "nguoi=S%C3%A1u&hanh_dong=meeting.vote&tu_ngay=01%2F12%2F2026"
+        );
     }
 
     #[test]
     fn bad_filters_name_their_fields() {
         assert_eq!(
-            keys(parse_filter("12345", "xoa_het", "31/02/2026", "hôm qua", "abc")),
+            keys(parse_filter(
+                "12345",
+                "xoa_het",
+                "31/02/2026",
+                "hôm qua",
+                "abc"
+            )),
             vec![
                 ("nguoi".to_string(), "err_phone_length".to_string()),
                 ("hanh_dong".to_string(), "err_invalid_value".to_string()),
@@ -268,6 +315,9 @@ mod tests {
                 ("truoc".to_string(), "err_invalid_value".to_string()),
             ]
         );
-        assert_eq!(keys(parse_filter("", "", "10/12/2026", "09/12/2026", "")), vec![("den_ngay".to_string(), "err_date_range".to_string())]);
+        assert_eq!(
+            keys(parse_filter("", "", "10/12/2026", "09/12/2026", "")),
+            vec![("den_ngay".to_string(), "err_date_range".to_string())]
+        );
     }
 }

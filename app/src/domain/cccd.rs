@@ -77,7 +77,13 @@ impl Cccd {
     /// A mismatch is a warning for the import (the ID or the register has a typo), not a refusal.
     pub fn agrees_with(&self, birth_year: i32, gender: Gender) -> bool {
         // A `Cccd` is 12 digits when parsed, but may also come from deserialisation: no indexing.
-        let Some(digit) = self.0.as_bytes().get(3).filter(|b| b.is_ascii_digit()).map(|b| (b - b'0') as i32) else {
+        let Some(digit) = self
+            .0
+            .as_bytes()
+            .get(3)
+            .filter(|b| b.is_ascii_digit())
+            .map(|b| (b - b'0') as i32)
+        else {
             return false;
         };
         let century = 19 + digit / 2;

@@ -68,7 +68,11 @@ pub struct DocNumber(String);
 
 impl DocNumber {
     pub fn parse(input: &str) -> Result<DocNumber, &'static str> {
-        let s: String = input.split_whitespace().collect::<Vec<_>>().join("").replace('–', "-");
+        let s: String = input
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("")
+            .replace('–', "-");
         let s = s.to_uppercase().replace("QD/", "QĐ/").replace("/DU", "/ĐU");
         let (serial, rest) = s.split_once('-').ok_or("err_doc_number")?;
         let (abbr, body) = rest.split_once('/').ok_or("err_doc_number")?;
@@ -104,10 +108,19 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(DocNumber::parse("339-QĐ/TW").unwrap().as_str(), "339-QĐ/TW");
-        assert_eq!(DocNumber::parse(" 1742 - cv/tu ").unwrap().as_str(), "1742-CV/TU");
+        assert_eq!(
+            DocNumber::parse(" 1742 - cv/tu ").unwrap().as_str(),
+            "1742-CV/TU"
+        );
         assert_eq!(DocNumber::parse("27-KH/DU").unwrap().as_str(), "27-KH/ĐU");
-        assert_eq!(DocNumber::parse("10-HD/BTGDVTU").unwrap().doc_type(), Some(DocType::Guidance));
-        assert_eq!(DocNumber::parse("339-qd/tw").unwrap().doc_type(), Some(DocType::Regulation));
+        assert_eq!(
+            DocNumber::parse("10-HD/BTGDVTU").unwrap().doc_type(),
+            Some(DocType::Guidance)
+        );
+        assert_eq!(
+            DocNumber::parse("339-qd/tw").unwrap().doc_type(),
+            Some(DocType::Regulation)
+        );
         assert_eq!(DocNumber::parse("339"), Err("err_doc_number"));
         assert_eq!(DocNumber::parse("abc-QĐ/TW"), Err("err_doc_number"));
         assert_eq!(DocNumber::parse("12-/TW"), Err("err_doc_number"));

@@ -5,7 +5,10 @@
 
 use super::cccd::Cccd;
 use super::phone::Phone;
-use super::register::{check_exemption, check_status, Change, Date, FieldError, Gender, MemberStatus, PartyDates, Position};
+use super::register::{
+    check_exemption, check_status, Change, Date, FieldError, Gender, MemberStatus, PartyDates,
+    Position,
+};
 use super::text::{fold, nfc};
 use serde::{Deserialize, Serialize};
 
@@ -66,7 +69,14 @@ impl Field {
     ];
 
     /// Fields without which a row cannot be a member.
-    pub const REQUIRED: [Field; 6] = [Field::OrgCode, Field::MemberCode, Field::FullName, Field::BirthDate, Field::Gender, Field::JoinedDate];
+    pub const REQUIRED: [Field; 6] = [
+        Field::OrgCode,
+        Field::MemberCode,
+        Field::FullName,
+        Field::BirthDate,
+        Field::Gender,
+        Field::JoinedDate,
+    ];
 
     /// Stable code: form values, stored mappings, and the i18n key `import_field_<code>`.
     pub fn code(self) -> &'static str {
@@ -100,23 +110,113 @@ impl Field {
     /// lower case). Matched whole, so "Ngày vào Đảng" is not mistaken for "Ngày sinh".
     fn headers(self) -> &'static [&'static str] {
         match self {
-            Field::OrgCode => &["ma to chuc dang", "ma to chuc", "ma chi bo", "ma don vi", "ma to chuc co so dang", "org code", "org_code"],
-            Field::MemberCode => &["ma dang vien", "ma so dang vien", "ma dv", "member code", "member_code"],
-            Field::FullName => &["ho va ten", "ho ten", "ho ten dang vien", "ten dang vien", "full name", "full_name", "name"],
-            Field::BirthDate => &["ngay sinh", "ngay thang nam sinh", "sinh ngay", "birth date", "birth_date", "date of birth"],
+            Field::OrgCode => &[
+                "ma to chuc dang",
+                "ma to chuc",
+                "ma chi bo",
+                "ma don vi",
+                "ma to chuc co so dang",
+                "org code",
+                "org_code",
+            ],
+            Field::MemberCode => &[
+                "ma dang vien",
+                "ma so dang vien",
+                "ma dv",
+                "member code",
+                "member_code",
+            ],
+            Field::FullName => &[
+                "ho va ten",
+                "ho ten",
+                "ho ten dang vien",
+                "ten dang vien",
+                "full name",
+                "full_name",
+                "name",
+            ],
+            Field::BirthDate => &[
+                "ngay sinh",
+                "ngay thang nam sinh",
+                "sinh ngay",
+                "birth date",
+                "birth_date",
+                "date of birth",
+            ],
             Field::Gender => &["gioi tinh", "gender", "sex"],
             Field::Ethnicity => &["dan toc", "ethnicity"],
             Field::Hometown => &["que quan", "nguyen quan", "hometown"],
-            Field::Cccd => &["so cccd", "cccd", "can cuoc cong dan", "so can cuoc", "so can cuoc cong dan", "so dinh danh", "so dinh danh ca nhan", "cccd/cmnd", "cccd"],
-            Field::Phone => &["so dien thoai", "dien thoai", "sdt", "so dt", "dien thoai di dong", "phone"],
-            Field::CardNumber => &["so the dang", "so the dang vien", "the dang", "so the", "card number", "card_number"],
-            Field::JoinedDate => &["ngay vao dang", "ngay ket nap", "ngay ket nap dang", "ngay ket nap vao dang", "joined date", "joined_date"],
-            Field::OfficialDate => &["ngay chinh thuc", "ngay cong nhan chinh thuc", "ngay dang vien chinh thuc", "official date", "official_date"],
+            Field::Cccd => &[
+                "so cccd",
+                "cccd",
+                "can cuoc cong dan",
+                "so can cuoc",
+                "so can cuoc cong dan",
+                "so dinh danh",
+                "so dinh danh ca nhan",
+                "cccd/cmnd",
+                "cccd",
+            ],
+            Field::Phone => &[
+                "so dien thoai",
+                "dien thoai",
+                "sdt",
+                "so dt",
+                "dien thoai di dong",
+                "phone",
+            ],
+            Field::CardNumber => &[
+                "so the dang",
+                "so the dang vien",
+                "the dang",
+                "so the",
+                "card number",
+                "card_number",
+            ],
+            Field::JoinedDate => &[
+                "ngay vao dang",
+                "ngay ket nap",
+                "ngay ket nap dang",
+                "ngay ket nap vao dang",
+                "joined date",
+                "joined_date",
+            ],
+            Field::OfficialDate => &[
+                "ngay chinh thuc",
+                "ngay cong nhan chinh thuc",
+                "ngay dang vien chinh thuc",
+                "official date",
+                "official_date",
+            ],
             Field::Status => &["trang thai", "loai dang vien", "tinh trang", "status"],
-            Field::ExemptSince => &["mien sinh hoat tu", "ngay mien sinh hoat", "mien sinh hoat tu ngay", "mien shd tu", "exempt since", "exempt_since"],
-            Field::ExemptReason => &["ly do mien sinh hoat", "ly do mien", "ly do mien shd", "exempt reason", "exempt_reason"],
-            Field::Position => &["chuc vu", "chuc vu dang", "chuc vu trong chi bo", "position"],
-            Field::Address => &["dia chi", "noi o hien nay", "noi o", "dia chi thuong tru", "address"],
+            Field::ExemptSince => &[
+                "mien sinh hoat tu",
+                "ngay mien sinh hoat",
+                "mien sinh hoat tu ngay",
+                "mien shd tu",
+                "exempt since",
+                "exempt_since",
+            ],
+            Field::ExemptReason => &[
+                "ly do mien sinh hoat",
+                "ly do mien",
+                "ly do mien shd",
+                "exempt reason",
+                "exempt_reason",
+            ],
+            Field::Position => &[
+                "chuc vu",
+                "chuc vu dang",
+                "chuc vu trong chi bo",
+                "position",
+            ],
+            Field::Address => &[
+                "dia chi",
+                "noi o hien nay",
+                "noi o",
+                "dia chi thuong tru",
+                "address",
+            ],
             Field::NoSmartphone => &[
                 "khong dung dien thoai thong minh",
                 "khong co dien thoai thong minh",
@@ -140,8 +240,13 @@ pub fn guess_mapping(headers: &[String]) -> Mapping {
     headers
         .iter()
         .map(|h| {
-            let folded = fold(h).trim_matches(|c: char| c == ':' || c == '*' || c == '.').trim().to_string();
-            let found = Field::ALL.into_iter().find(|f| !taken.contains(f) && f.headers().contains(&folded.as_str()));
+            let folded = fold(h)
+                .trim_matches(|c: char| c == ':' || c == '*' || c == '.')
+                .trim()
+                .to_string();
+            let found = Field::ALL
+                .into_iter()
+                .find(|f| !taken.contains(f) && f.headers().contains(&folded.as_str()));
             if let Some(f) = found {
                 taken.push(f);
             }
@@ -204,7 +309,10 @@ pub fn looks_like_formula(cell: &str) -> bool {
         Some('+') | Some('-') => {
             // "+84 912 345 678" and "-" (an empty marker) are data, "+SUM(A1)" or "-1+2" are not.
             let rest = &t[1..];
-            !(rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '.'))
+            !(rest.is_empty()
+                || rest
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ' || c == '.'))
         }
         Some('\t') | Some('\r') => true,
         _ => false,
@@ -221,8 +329,12 @@ fn gender(cell: &str) -> Option<Gender> {
 
 fn status(cell: &str) -> Option<MemberStatus> {
     match fold(cell).as_str() {
-        "chinh thuc" | "dang vien chinh thuc" | "dvct" | "ct" | "chinh_thuc" | "official" => Some(MemberStatus::Official),
-        "du bi" | "dang vien du bi" | "dvdb" | "db" | "du_bi" | "probationary" => Some(MemberStatus::Probationary),
+        "chinh thuc" | "dang vien chinh thuc" | "dvct" | "ct" | "chinh_thuc" | "official" => {
+            Some(MemberStatus::Official)
+        }
+        "du bi" | "dang vien du bi" | "dvdb" | "db" | "du_bi" | "probationary" => {
+            Some(MemberStatus::Probationary)
+        }
         _ => None,
     }
 }
@@ -241,7 +353,12 @@ fn position(cell: &str) -> Result<Option<Position>, ()> {
 /// (province 001) arrives as 11 or 10 digits, a mobile number as 9.
 fn restore_zeros(cell: &str, full_len: usize, max_lost: usize) -> String {
     let t = cell.trim();
-    if !t.is_empty() && t.len() < full_len && t.len() + max_lost >= full_len && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0') {
+    if !t.is_empty()
+        && t.len() < full_len
+        && t.len() + max_lost >= full_len
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && !t.starts_with('0')
+    {
         format!("{}{t}", "0".repeat(full_len - t.len()))
     } else {
         t.to_string()
@@ -259,10 +376,19 @@ fn text(cell: &str) -> Option<String> {
 
 /// Parses one row (cells in file order) with `mapping`; `today` bounds the dates. Every rule
 /// that fails is returned, each with the field it concerns.
-pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<ImportRow, Vec<FieldError>> {
+pub fn parse_row(
+    cells: &[String],
+    mapping: &Mapping,
+    today: Date,
+) -> Result<ImportRow, Vec<FieldError>> {
     let mut errors: Vec<FieldError> = Vec::new();
     let cell = |f: Field| -> &str {
-        mapping.iter().position(|m| *m == Some(f)).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("")
+        mapping
+            .iter()
+            .position(|m| *m == Some(f))
+            .and_then(|i| cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
     };
     for (i, c) in cells.iter().enumerate() {
         if mapping.get(i).copied().flatten().is_some() && looks_like_formula(c) {
@@ -270,7 +396,12 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
             errors.push(FieldError::new(f.code(), "err_import_formula"));
         }
         if c.chars().count() > MAX_CELL_CHARS {
-            let f = mapping.get(i).copied().flatten().map(Field::code).unwrap_or("row");
+            let f = mapping
+                .get(i)
+                .copied()
+                .flatten()
+                .map(Field::code)
+                .unwrap_or("row");
             errors.push(FieldError::new(f, "err_import_cell_too_long"));
         }
     }
@@ -319,7 +450,14 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
     let gender = match gender(cell(Field::Gender)) {
         Some(g) => Some(g),
         None => {
-            errors.push(FieldError::new(Field::Gender.code(), if cell(Field::Gender).trim().is_empty() { "err_required" } else { "err_import_gender" }));
+            errors.push(FieldError::new(
+                Field::Gender.code(),
+                if cell(Field::Gender).trim().is_empty() {
+                    "err_required"
+                } else {
+                    "err_import_gender"
+                },
+            ));
             None
         }
     };
@@ -360,7 +498,10 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
     let position = match position(cell(Field::Position)) {
         Ok(p) => p,
         Err(()) => {
-            errors.push(FieldError::new(Field::Position.code(), "err_import_position"));
+            errors.push(FieldError::new(
+                Field::Position.code(),
+                "err_import_position",
+            ));
             None
         }
     };
@@ -384,7 +525,10 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
         "x" | "co" | "1" | "true" | "yes" | "khong dung" | "khong co" => Some(true),
         "khong" | "0" | "false" | "no" | "co dung" => Some(false),
         _ => {
-            errors.push(FieldError::new(Field::NoSmartphone.code(), "err_import_yes_no"));
+            errors.push(FieldError::new(
+                Field::NoSmartphone.code(),
+                "err_import_yes_no",
+            ));
             None
         }
     };
@@ -393,7 +537,10 @@ pub fn parse_row(cells: &[String], mapping: &Mapping, today: Date) -> Result<Imp
     }
     let Some(dates) = dates else {
         // Unreachable while every missing date above names its error; a refused row, never a panic.
-        return Err(vec![FieldError::new(Field::BirthDate.code(), "err_date_format")]);
+        return Err(vec![FieldError::new(
+            Field::BirthDate.code(),
+            "err_date_format",
+        )]);
     };
     Ok(ImportRow {
         org_code: org_code.unwrap_or_default(),
@@ -442,7 +589,10 @@ pub struct Held {
 pub fn merged(held: &Held, row: &ImportRow) -> Held {
     let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
     let (exempt_since, exempt_reason) = if row.exemption_known {
-        (row.dates.exempt_since.map(|d| d.iso()), row.exempt_reason.clone())
+        (
+            row.dates.exempt_since.map(|d| d.iso()),
+            row.exempt_reason.clone(),
+        )
     } else {
         (held.exempt_since.clone(), held.exempt_reason.clone())
     };
@@ -451,13 +601,26 @@ pub fn merged(held: &Held, row: &ImportRow) -> Held {
         full_name: row.full_name.clone(),
         birth_date: row.dates.birth.iso(),
         gender: row.gender.code().to_string(),
-        ethnicity: row.ethnicity.clone().unwrap_or_else(|| held.ethnicity.clone()),
+        ethnicity: row
+            .ethnicity
+            .clone()
+            .unwrap_or_else(|| held.ethnicity.clone()),
         hometown: keep(row.hometown.clone(), &held.hometown),
-        cccd: keep(row.cccd.as_ref().map(|c| c.as_str().to_string()), &held.cccd),
-        phone: keep(row.phone.as_ref().map(|p| p.as_str().to_string()), &held.phone),
+        cccd: keep(
+            row.cccd.as_ref().map(|c| c.as_str().to_string()),
+            &held.cccd,
+        ),
+        phone: keep(
+            row.phone.as_ref().map(|p| p.as_str().to_string()),
+            &held.phone,
+        ),
         card_number: keep(row.card_number.clone(), &held.card_number),
         joined_date: row.dates.joined.iso(),
-        official_date: if row.official_known { row.dates.official.map(|d| d.iso()) } else { held.official_date.clone() },
+        official_date: if row.official_known {
+            row.dates.official.map(|d| d.iso())
+        } else {
+            held.official_date.clone()
+        },
         exempt_since,
         exempt_reason,
         // Positions are the cell's own business once set in the app; the file fills a blank.
@@ -472,26 +635,70 @@ pub fn changes(old: &Held, new: &Held) -> Vec<Change> {
     let mut out = Vec::new();
     let mut cmp = |field: Field, a: Option<&str>, b: Option<&str>| {
         if a != b {
-            out.push(Change { field: field.code().to_string(), old: a.unwrap_or("").to_string(), new: b.unwrap_or("").to_string() });
+            out.push(Change {
+                field: field.code().to_string(),
+                old: a.unwrap_or("").to_string(),
+                new: b.unwrap_or("").to_string(),
+            });
         }
     };
     cmp(Field::OrgCode, Some(&old.org_code), Some(&new.org_code));
     cmp(Field::FullName, Some(&old.full_name), Some(&new.full_name));
-    cmp(Field::BirthDate, Some(&old.birth_date), Some(&new.birth_date));
+    cmp(
+        Field::BirthDate,
+        Some(&old.birth_date),
+        Some(&new.birth_date),
+    );
     cmp(Field::Gender, Some(&old.gender), Some(&new.gender));
     cmp(Field::Ethnicity, Some(&old.ethnicity), Some(&new.ethnicity));
-    cmp(Field::Hometown, old.hometown.as_deref(), new.hometown.as_deref());
+    cmp(
+        Field::Hometown,
+        old.hometown.as_deref(),
+        new.hometown.as_deref(),
+    );
     cmp(Field::Cccd, old.cccd.as_deref(), new.cccd.as_deref());
     cmp(Field::Phone, old.phone.as_deref(), new.phone.as_deref());
-    cmp(Field::CardNumber, old.card_number.as_deref(), new.card_number.as_deref());
-    cmp(Field::JoinedDate, Some(&old.joined_date), Some(&new.joined_date));
-    cmp(Field::OfficialDate, old.official_date.as_deref(), new.official_date.as_deref());
-    cmp(Field::ExemptSince, old.exempt_since.as_deref(), new.exempt_since.as_deref());
-    cmp(Field::ExemptReason, old.exempt_reason.as_deref(), new.exempt_reason.as_deref());
-    cmp(Field::Position, old.position.as_deref(), new.position.as_deref());
-    cmp(Field::Address, old.address.as_deref(), new.address.as_deref());
+    cmp(
+        Field::CardNumber,
+        old.card_number.as_deref(),
+        new.card_number.as_deref(),
+    );
+    cmp(
+        Field::JoinedDate,
+        Some(&old.joined_date),
+        Some(&new.joined_date),
+    );
+    cmp(
+        Field::OfficialDate,
+        old.official_date.as_deref(),
+        new.official_date.as_deref(),
+    );
+    cmp(
+        Field::ExemptSince,
+        old.exempt_since.as_deref(),
+        new.exempt_since.as_deref(),
+    );
+    cmp(
+        Field::ExemptReason,
+        old.exempt_reason.as_deref(),
+        new.exempt_reason.as_deref(),
+    );
+    cmp(
+        Field::Position,
+        old.position.as_deref(),
+        new.position.as_deref(),
+    );
+    cmp(
+        Field::Address,
+        old.address.as_deref(),
+        new.address.as_deref(),
+    );
     let mark = |b: bool| b.then_some("1");
-    cmp(Field::NoSmartphone, mark(old.no_smartphone), mark(new.no_smartphone));
+    cmp(
+        Field::NoSmartphone,
+        mark(old.no_smartphone),
+        mark(new.no_smartphone),
+    );
     out
 }
 
@@ -560,7 +767,21 @@ mod tests {
     }
 
     fn row(edit: impl FnOnce(&mut Vec<String>)) -> Vec<String> {
-        let mut r = s(&["1", "DV0001", "Nguyễn Văn An", "05/01/1970", "Nam", "Kinh", "001070012345", "0912345678", "01/06/1995", "01/06/1996", "CB01", "", ""]);
+        let mut r = s(&[
+            "1",
+            "DV0001",
+            "Nguyễn Văn An",
+            "05/01/1970",
+            "Nam",
+            "Kinh",
+            "001070012345",
+            "0912345678",
+            "01/06/1995",
+            "01/06/1996",
+            "CB01",
+            "",
+            "",
+        ]);
         edit(&mut r);
         r
     }
@@ -578,14 +799,21 @@ mod tests {
         assert_eq!(m[11], Some(Field::ExemptSince));
         // Decomposed marks, upper case, a trailing colon.
         let m = guess_mapping(&s(&["HỌ VÀ TÊN:", "ho ten"]));
-        assert_eq!(m, vec![Some(Field::FullName), None], "a field is taken once");
+        assert_eq!(
+            m,
+            vec![Some(Field::FullName), None],
+            "a field is taken once"
+        );
         assert!(check_mapping(&mapping()).is_ok());
     }
 
     #[test]
     fn a_mapping_needs_the_required_fields_once_each() {
         let errs = check_mapping(&vec![Some(Field::FullName), Some(Field::FullName)]).unwrap_err();
-        let keys: Vec<(&str, &str)> = errs.iter().map(|e| (e.field.as_str(), e.key.as_str())).collect();
+        let keys: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.key.as_str()))
+            .collect();
         assert!(keys.contains(&("org_code", "err_import_field_unmapped")));
         assert!(keys.contains(&("full_name", "err_import_field_twice")));
         assert!(!keys.contains(&("full_name", "err_import_field_unmapped")));
@@ -605,35 +833,69 @@ mod tests {
 
     #[test]
     fn numbers_that_lost_their_leading_zeros_in_a_spreadsheet_get_them_back() {
-        let r = parse_row(&row(|r| {
-            r[6] = "1070012345".into();
-            r[7] = "912345678".into();
-        }), &mapping(), today())
+        let r = parse_row(
+            &row(|r| {
+                r[6] = "1070012345".into();
+                r[7] = "912345678".into();
+            }),
+            &mapping(),
+            today(),
+        )
         .unwrap();
         assert_eq!(r.cccd.unwrap().as_str(), "001070012345");
         assert_eq!(r.phone.unwrap().as_str(), "0912345678");
     }
 
     fn keys(r: Result<ImportRow, Vec<FieldError>>) -> Vec<(String, String)> {
-        r.unwrap_err().into_iter().map(|e| (e.field, e.key)).collect()
+        r.unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.key))
+            .collect()
     }
 
     #[test]
     fn every_failing_rule_of_a_row_is_named() {
-        let k = keys(parse_row(&row(|r| {
-            r[6] = "12345".into();
-            r[3] = "31/02/1970".into();
-            r[4] = "Không rõ".into();
-        }), &mapping(), today()));
-        assert!(k.contains(&("cccd".into(), "err_cccd_shape".into())), "{k:?}");
-        assert!(k.contains(&("birth_date".into(), "err_date_format".into())), "{k:?}");
-        assert!(k.contains(&("gender".into(), "err_import_gender".into())), "{k:?}");
+        let k = keys(parse_row(
+            &row(|r| {
+                r[6] = "12345".into();
+                r[3] = "31/02/1970".into();
+                r[4] = "Không rõ".into();
+            }),
+            &mapping(),
+            today(),
+        ));
+        assert!(
+            k.contains(&("cccd".into(), "err_cccd_shape".into())),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&("birth_date".into(), "err_date_format".into())),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&("gender".into(), "err_import_gender".into())),
+            "{k:?}"
+        );
 
-        let k = keys(parse_row(&row(|r| r[9] = "01/01/1990".into()), &mapping(), today()));
-        assert_eq!(k, vec![("official_date".into(), "err_official_before_joined".into())]);
+        let k = keys(parse_row(
+            &row(|r| r[9] = "01/01/1990".into()),
+            &mapping(),
+            today(),
+        ));
+        assert_eq!(
+            k,
+            vec![("official_date".into(), "err_official_before_joined".into())]
+        );
 
-        let k = keys(parse_row(&row(|r| r[11] = "01/01/2020".into()), &mapping(), today()));
-        assert_eq!(k, vec![("exempt_reason".into(), "err_exempt_reason_missing".into())]);
+        let k = keys(parse_row(
+            &row(|r| r[11] = "01/01/2020".into()),
+            &mapping(),
+            today(),
+        ));
+        assert_eq!(
+            k,
+            vec![("exempt_reason".into(), "err_exempt_reason_missing".into())]
+        );
 
         let k = keys(parse_row(&row(|r| r[1] = " ".into()), &mapping(), today()));
         assert_eq!(k, vec![("member_code".into(), "err_required".into())]);
@@ -649,7 +911,11 @@ mod tests {
     fn a_dash_for_a_required_date_is_a_missing_date_not_a_panic() {
         let k = keys(parse_row(&row(|r| r[3] = "-".into()), &mapping(), today()));
         assert_eq!(k, vec![("birth_date".into(), "err_required".into())]);
-        let k = keys(parse_row(&row(|r| r[8] = " - ".into()), &mapping(), today()));
+        let k = keys(parse_row(
+            &row(|r| r[8] = " - ".into()),
+            &mapping(),
+            today(),
+        ));
         assert_eq!(k, vec![("joined_date".into(), "err_required".into())]);
     }
 
@@ -662,7 +928,11 @@ mod tests {
         assert!(!looks_like_formula("+84 912 345 678"));
         assert!(!looks_like_formula("-"));
         assert!(!looks_like_formula("Nguyễn Văn An"));
-        let k = keys(parse_row(&row(|r| r[2] = "=cmd|' /C calc'!A0".into()), &mapping(), today()));
+        let k = keys(parse_row(
+            &row(|r| r[2] = "=cmd|' /C calc'!A0".into()),
+            &mapping(),
+            today(),
+        ));
         assert_eq!(k, vec![("full_name".into(), "err_import_formula".into())]);
         // An unmapped column is never read, so it may hold anything.
         assert!(parse_row(&row(|r| r[0] = "=1+1".into()), &mapping(), today()).is_ok());
@@ -686,8 +956,14 @@ mod tests {
 
     #[test]
     fn the_no_smartphone_mark_comes_from_the_file_and_a_blank_keeps_it() {
-        let headers: Vec<String> = ["Mã đảng viên", "Không dùng điện thoại thông minh"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(guess_mapping(&headers), vec![Some(Field::MemberCode), Some(Field::NoSmartphone)]);
+        let headers: Vec<String> = ["Mã đảng viên", "Không dùng điện thoại thông minh"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            guess_mapping(&headers),
+            vec![Some(Field::MemberCode), Some(Field::NoSmartphone)]
+        );
         let mut m = mapping();
         m.push(Some(Field::NoSmartphone));
         let with = |v: &str| {
@@ -700,40 +976,76 @@ mod tests {
         assert_eq!(with("").unwrap().no_smartphone, None);
         assert_eq!(with("không").unwrap().no_smartphone, Some(false));
         assert_eq!(with("có lẽ").unwrap_err()[0].key, "err_import_yes_no");
-        let marked = Held { no_smartphone: true, ..held() };
-        assert!(changes(&marked, &merged(&marked, &with("").unwrap())).is_empty(), "a blank keeps the mark");
-        assert_eq!(changes(&held(), &merged(&held(), &with("x").unwrap()))[0].field, "no_smartphone");
+        let marked = Held {
+            no_smartphone: true,
+            ..held()
+        };
+        assert!(
+            changes(&marked, &merged(&marked, &with("").unwrap())).is_empty(),
+            "a blank keeps the mark"
+        );
+        assert_eq!(
+            changes(&held(), &merged(&held(), &with("x").unwrap()))[0].field,
+            "no_smartphone"
+        );
     }
 
     #[test]
     fn an_unchanged_row_changes_nothing_and_blank_cells_keep_what_is_held() {
         let r = parse_row(&row(|_| {}), &mapping(), today()).unwrap();
         let new = merged(&held(), &r);
-        assert_eq!(changes(&held(), &new), vec![], "the address is not in the file and stays");
+        assert_eq!(
+            changes(&held(), &new),
+            vec![],
+            "the address is not in the file and stays"
+        );
         let r = parse_row(&row(|r| r[7] = "".into()), &mapping(), today()).unwrap();
-        assert!(changes(&held(), &merged(&held(), &r)).is_empty(), "a blank phone keeps the phone");
+        assert!(
+            changes(&held(), &merged(&held(), &r)).is_empty(),
+            "a blank phone keeps the phone"
+        );
     }
 
     #[test]
     fn changes_and_exemptions_are_listed_old_to_new() {
-        let r = parse_row(&row(|r| {
-            r[10] = "CB02".into();
-            r[11] = "01/01/2024".into();
-            r[12] = "Tuổi cao, sức yếu".into();
-        }), &mapping(), today())
+        let r = parse_row(
+            &row(|r| {
+                r[10] = "CB02".into();
+                r[11] = "01/01/2024".into();
+                r[12] = "Tuổi cao, sức yếu".into();
+            }),
+            &mapping(),
+            today(),
+        )
         .unwrap();
         let new = merged(&held(), &r);
         let c = changes(&held(), &new);
-        assert_eq!(c[0], Change { field: "org_code".into(), old: "CB01".into(), new: "CB02".into() });
-        assert_eq!(c.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), vec!["org_code", "exempt_since", "exempt_reason"]);
-        assert_eq!(exemption_change(&held(), &new), Some(ExemptionChange::Starts));
+        assert_eq!(
+            c[0],
+            Change {
+                field: "org_code".into(),
+                old: "CB01".into(),
+                new: "CB02".into()
+            }
+        );
+        assert_eq!(
+            c.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            vec!["org_code", "exempt_since", "exempt_reason"]
+        );
+        assert_eq!(
+            exemption_change(&held(), &new),
+            Some(ExemptionChange::Starts)
+        );
 
         // The file carries the exemption columns and they are empty: the exemption ends.
         let mut exempt = held();
         exempt.exempt_since = Some("2020-01-01".into());
         exempt.exempt_reason = Some("Ốm".into());
         let r = parse_row(&row(|_| {}), &mapping(), today()).unwrap();
-        assert_eq!(exemption_change(&exempt, &merged(&exempt, &r)), Some(ExemptionChange::Ends));
+        assert_eq!(
+            exemption_change(&exempt, &merged(&exempt, &r)),
+            Some(ExemptionChange::Ends)
+        );
         // Without those columns the held exemption stands.
         let mut m = mapping();
         m[11] = None;
@@ -745,8 +1057,14 @@ mod tests {
     #[test]
     fn the_zip_guard_refuses_bombs_not_workbooks() {
         assert!(check_archive(&[(300_000, 3_000_000), (2_000, 9_000)]).is_ok());
-        assert_eq!(check_archive(&[(10_000, 1_000_000_000)]), Err("err_import_zip_bomb"));
-        assert_eq!(check_archive(&[(100 * 1024 * 1024, 450 * 1024 * 1024)]), Err("err_import_zip_bomb"));
+        assert_eq!(
+            check_archive(&[(10_000, 1_000_000_000)]),
+            Err("err_import_zip_bomb")
+        );
+        assert_eq!(
+            check_archive(&[(100 * 1024 * 1024, 450 * 1024 * 1024)]),
+            Err("err_import_zip_bomb")
+        );
         // A tiny entry may compress well: the ratio rule starts at 1 MB.
         assert!(check_archive(&[(10, 100_000)]).is_ok());
     }

@@ -149,7 +149,12 @@ pub fn to_lunar(year: i32, month: u32, day: u32) -> LunarDate {
     if lunar_month >= 11 && diff < 4 {
         lunar_year -= 1;
     }
-    LunarDate { day: lunar_day as u32, month: lunar_month as u32, year: lunar_year, leap }
+    LunarDate {
+        day: lunar_day as u32,
+        month: lunar_month as u32,
+        year: lunar_year,
+        leap,
+    }
 }
 
 /// The Gregorian date (year, month, day) of a lunar date, or `None` if there is no such day
@@ -206,17 +211,50 @@ mod tests {
     #[test]
     fn tet_falls_on_the_published_dates() {
         let tet = [
-            (2000, 2, 5), (2001, 1, 24), (2002, 2, 12), (2003, 2, 1), (2004, 1, 22), (2005, 2, 9),
-            (2006, 1, 29), (2007, 2, 17), (2008, 2, 7), (2009, 1, 26), (2010, 2, 14), (2011, 2, 3),
-            (2012, 1, 23), (2013, 2, 10), (2014, 1, 31), (2015, 2, 19), (2016, 2, 8), (2017, 1, 28),
-            (2018, 2, 16), (2019, 2, 5), (2020, 1, 25), (2021, 2, 12), (2022, 2, 1), (2023, 1, 22),
-            (2024, 2, 10), (2025, 1, 29), (2026, 2, 17), (2027, 2, 6), (2028, 1, 26), (2029, 2, 13),
+            (2000, 2, 5),
+            (2001, 1, 24),
+            (2002, 2, 12),
+            (2003, 2, 1),
+            (2004, 1, 22),
+            (2005, 2, 9),
+            (2006, 1, 29),
+            (2007, 2, 17),
+            (2008, 2, 7),
+            (2009, 1, 26),
+            (2010, 2, 14),
+            (2011, 2, 3),
+            (2012, 1, 23),
+            (2013, 2, 10),
+            (2014, 1, 31),
+            (2015, 2, 19),
+            (2016, 2, 8),
+            (2017, 1, 28),
+            (2018, 2, 16),
+            (2019, 2, 5),
+            (2020, 1, 25),
+            (2021, 2, 12),
+            (2022, 2, 1),
+            (2023, 1, 22),
+            (2024, 2, 10),
+            (2025, 1, 29),
+            (2026, 2, 17),
+            (2027, 2, 6),
+            (2028, 1, 26),
+            (2029, 2, 13),
             // The new moon of 2 Feb 2030 falls at 23:07 in Hà Nội, 00:07 on the 3rd in Beijing.
             (2030, 2, 2),
         ];
         for (y, m, d) in tet {
             assert_eq!(lunar(y, m, d), (1, 1, y, false), "Tết {y}");
-            assert_eq!(from_lunar(LunarDate { day: 1, month: 1, year: y, leap: false }), Some((y, m, d)));
+            assert_eq!(
+                from_lunar(LunarDate {
+                    day: 1,
+                    month: 1,
+                    year: y,
+                    leap: false
+                }),
+                Some((y, m, d))
+            );
             // The day before is the last day of month 12 of the previous lunar year.
             let (py, pm, pd) = from_julian_day(julian_day(y, m, d) - 1);
             let before = to_lunar(py, pm, pd);
@@ -227,11 +265,27 @@ mod tests {
     /// Where Vietnam (UTC+7) and China (UTC+8) differ.
     #[test]
     fn the_vietnamese_calendar_is_not_the_chinese_one() {
-        assert_eq!(lunar(1985, 1, 21), (1, 1, 1985, false), "Tết 1985 in Vietnam");
-        assert_ne!(lunar(1985, 2, 20), (1, 1, 1985, false), "20 Feb 1985 is Tết only in China");
-        assert_eq!(lunar(2007, 2, 17), (1, 1, 2007, false), "Tết 2007 in Vietnam");
+        assert_eq!(
+            lunar(1985, 1, 21),
+            (1, 1, 1985, false),
+            "Tết 1985 in Vietnam"
+        );
+        assert_ne!(
+            lunar(1985, 2, 20),
+            (1, 1, 1985, false),
+            "20 Feb 1985 is Tết only in China"
+        );
+        assert_eq!(
+            lunar(2007, 2, 17),
+            (1, 1, 2007, false),
+            "Tết 2007 in Vietnam"
+        );
         assert_eq!(lunar(2007, 2, 18), (2, 1, 2007, false));
-        assert_eq!(lunar(2030, 2, 3), (2, 1, 2030, false), "3 Feb 2030 is Tết only in China");
+        assert_eq!(
+            lunar(2030, 2, 3),
+            (2, 1, 2030, false),
+            "3 Feb 2030 is Tết only in China"
+        );
     }
 
     /// First days of the 27 lunar months from Tết Giáp Thìn (2024) to Tết Bính Ngọ (2026),
@@ -239,19 +293,45 @@ mod tests {
     #[test]
     fn month_starts_for_two_years() {
         let starts = [
-            ((2024, 2, 10), 1, 2024, false), ((2024, 3, 10), 2, 2024, false), ((2024, 4, 9), 3, 2024, false),
-            ((2024, 5, 8), 4, 2024, false), ((2024, 6, 6), 5, 2024, false), ((2024, 7, 6), 6, 2024, false),
-            ((2024, 8, 4), 7, 2024, false), ((2024, 9, 3), 8, 2024, false), ((2024, 10, 3), 9, 2024, false),
-            ((2024, 11, 1), 10, 2024, false), ((2024, 12, 1), 11, 2024, false), ((2024, 12, 31), 12, 2024, false),
-            ((2025, 1, 29), 1, 2025, false), ((2025, 2, 28), 2, 2025, false), ((2025, 3, 29), 3, 2025, false),
-            ((2025, 4, 28), 4, 2025, false), ((2025, 5, 27), 5, 2025, false), ((2025, 6, 25), 6, 2025, false),
-            ((2025, 7, 25), 6, 2025, true), ((2025, 8, 23), 7, 2025, false), ((2025, 9, 22), 8, 2025, false),
-            ((2025, 10, 21), 9, 2025, false), ((2025, 11, 20), 10, 2025, false), ((2025, 12, 20), 11, 2025, false),
-            ((2026, 1, 19), 12, 2025, false), ((2026, 2, 17), 1, 2026, false),
+            ((2024, 2, 10), 1, 2024, false),
+            ((2024, 3, 10), 2, 2024, false),
+            ((2024, 4, 9), 3, 2024, false),
+            ((2024, 5, 8), 4, 2024, false),
+            ((2024, 6, 6), 5, 2024, false),
+            ((2024, 7, 6), 6, 2024, false),
+            ((2024, 8, 4), 7, 2024, false),
+            ((2024, 9, 3), 8, 2024, false),
+            ((2024, 10, 3), 9, 2024, false),
+            ((2024, 11, 1), 10, 2024, false),
+            ((2024, 12, 1), 11, 2024, false),
+            ((2024, 12, 31), 12, 2024, false),
+            ((2025, 1, 29), 1, 2025, false),
+            ((2025, 2, 28), 2, 2025, false),
+            ((2025, 3, 29), 3, 2025, false),
+            ((2025, 4, 28), 4, 2025, false),
+            ((2025, 5, 27), 5, 2025, false),
+            ((2025, 6, 25), 6, 2025, false),
+            ((2025, 7, 25), 6, 2025, true),
+            ((2025, 8, 23), 7, 2025, false),
+            ((2025, 9, 22), 8, 2025, false),
+            ((2025, 10, 21), 9, 2025, false),
+            ((2025, 11, 20), 10, 2025, false),
+            ((2025, 12, 20), 11, 2025, false),
+            ((2026, 1, 19), 12, 2025, false),
+            ((2026, 2, 17), 1, 2026, false),
         ];
         for ((y, m, d), lm, ly, leap) in starts {
             assert_eq!(lunar(y, m, d), (1, lm, ly, leap), "{y}-{m}-{d}");
-            assert_eq!(from_lunar(LunarDate { day: 1, month: lm, year: ly, leap }), Some((y, m, d)), "back to {y}-{m}-{d}");
+            assert_eq!(
+                from_lunar(LunarDate {
+                    day: 1,
+                    month: lm,
+                    year: ly,
+                    leap
+                }),
+                Some((y, m, d)),
+                "back to {y}-{m}-{d}"
+            );
         }
     }
 
@@ -271,7 +351,23 @@ mod tests {
 
     #[test]
     fn a_leap_flag_on_an_ordinary_month_is_no_date() {
-        assert_eq!(from_lunar(LunarDate { day: 1, month: 5, year: 2025, leap: true }), None);
-        assert_eq!(from_lunar(LunarDate { day: 1, month: 6, year: 2024, leap: true }), None);
+        assert_eq!(
+            from_lunar(LunarDate {
+                day: 1,
+                month: 5,
+                year: 2025,
+                leap: true
+            }),
+            None
+        );
+        assert_eq!(
+            from_lunar(LunarDate {
+                day: 1,
+                month: 6,
+                year: 2024,
+                leap: true
+            }),
+            None
+        );
     }
 }

@@ -171,10 +171,18 @@ impl Venue {
         if format.is_none() {
             errors.push(FieldError::new("format", "err_invalid_value"));
         }
-        let place = Some(place.trim()).filter(|p| !p.is_empty()).map(|p| p.chars().take(300).collect::<String>());
-        let link = Some(link.trim()).filter(|l| !l.is_empty()).map(str::to_string);
+        let place = Some(place.trim())
+            .filter(|p| !p.is_empty())
+            .map(|p| p.chars().take(300).collect::<String>());
+        let link = Some(link.trim())
+            .filter(|l| !l.is_empty())
+            .map(str::to_string);
         if let Some(l) = &link {
-            if !(l.starts_with("https://") && l.len() > 10 && l.len() <= 500 && !l.contains(char::is_whitespace)) {
+            if !(l.starts_with("https://")
+                && l.len() > 10
+                && l.len() <= 500
+                && !l.contains(char::is_whitespace))
+            {
                 errors.push(FieldError::new("link", "err_meeting_link"));
             }
         }
@@ -189,8 +197,16 @@ impl Venue {
         match (format, errors.is_empty()) {
             (Some(format), true) => Ok(Venue {
                 format,
-                link: if format == MeetingFormat::InPerson { None } else { link },
-                place: if format == MeetingFormat::Online { None } else { place },
+                link: if format == MeetingFormat::InPerson {
+                    None
+                } else {
+                    link
+                },
+                place: if format == MeetingFormat::Online {
+                    None
+                } else {
+                    place
+                },
             }),
             _ => Err(errors),
         }
@@ -199,7 +215,9 @@ impl Venue {
 
 /// A time of day as stored, `HH:MM`, from what a member types: "19:30", "19.30", "19h30".
 pub fn parse_time(input: &str) -> Option<String> {
-    crate::domain::notification::parse_clock(input).ok().map(crate::domain::notification::format_clock)
+    crate::domain::notification::parse_clock(input)
+        .ok()
+        .map(crate::domain::notification::format_clock)
 }
 
 /// A month, `YYYY-MM`.
@@ -213,25 +231,57 @@ impl Month {
     pub fn parse(input: &str) -> Option<Month> {
         let (y, m) = input.trim().split_once('-')?;
         let (year, month) = (y.parse().ok()?, m.parse().ok()?);
-        ((2000..=2100).contains(&year) && (1..=12).contains(&month)).then_some(Month { year, month })
+        ((2000..=2100).contains(&year) && (1..=12).contains(&month))
+            .then_some(Month { year, month })
     }
     pub fn of(date: Date) -> Month {
-        Month { year: date.year, month: date.month }
+        Month {
+            year: date.year,
+            month: date.month,
+        }
     }
     pub fn code(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
     }
     pub fn next(self) -> Month {
-        if self.month == 12 { Month { year: self.year + 1, month: 1 } } else { Month { year: self.year, month: self.month + 1 } }
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
     }
     pub fn previous(self) -> Month {
-        if self.month == 1 { Month { year: self.year - 1, month: 12 } } else { Month { year: self.year, month: self.month - 1 } }
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
     }
     pub fn first_day(self) -> Date {
-        Date { year: self.year, month: self.month, day: 1 }
+        Date {
+            year: self.year,
+            month: self.month,
+            day: 1,
+        }
     }
     pub fn last_day(self) -> Date {
-        Date { year: self.year, month: self.month, day: days_in_month(self.year, self.month) }
+        Date {
+            year: self.year,
+            month: self.month,
+            day: days_in_month(self.year, self.month),
+        }
     }
 }
 
@@ -300,7 +350,11 @@ impl Recurrence {
     pub fn date_in(self, month: Month) -> Date {
         let last = days_in_month(month.year, month.month);
         match self {
-            Recurrence::DayOfMonth(n) => Date { year: month.year, month: month.month, day: n.min(last) },
+            Recurrence::DayOfMonth(n) => Date {
+                year: month.year,
+                month: month.month,
+                day: n.min(last),
+            },
             Recurrence::NthWeekday { n, weekday: w } => {
                 let first = weekday(month.first_day());
                 let first_match = 1 + (w + 7 - first) % 7;
@@ -313,7 +367,11 @@ impl Recurrence {
                 } else {
                     first_match + 7 * (n - 1)
                 };
-                Date { year: month.year, month: month.month, day }
+                Date {
+                    year: month.year,
+                    month: month.month,
+                    day,
+                }
             }
             Recurrence::LunarDay(n) => {
                 // The first day of the month whose lunar day is n; for n = 30 in a month of
@@ -322,17 +380,29 @@ impl Recurrence {
                 for day in 1..=last {
                     let l = lunar::to_lunar(month.year, month.month, day);
                     if l.day == n {
-                        return Date { year: month.year, month: month.month, day };
+                        return Date {
+                            year: month.year,
+                            month: month.month,
+                            day,
+                        };
                     }
                     if n == 30 && l.day == 29 {
                         let jd = lunar::julian_day(month.year, month.month, day) + 1;
                         let (y, m, d) = lunar::from_julian_day(jd);
                         if lunar::to_lunar(y, m, d).day == 1 {
-                            return Date { year: month.year, month: month.month, day };
+                            return Date {
+                                year: month.year,
+                                month: month.month,
+                                day,
+                            };
                         }
                     }
                 }
-                Date { year: month.year, month: month.month, day: last }
+                Date {
+                    year: month.year,
+                    month: month.month,
+                    day: last,
+                }
             }
         }
     }
@@ -366,10 +436,13 @@ impl Tally {
 
 /// A vote with its text for "other opinion".
 pub fn parse_vote(choice: &str, other: &str) -> Result<(VoteChoice, Option<String>), FieldError> {
-    let choice = VoteChoice::from_code(choice.trim()).ok_or_else(|| FieldError::new("choice", "err_invalid_value"))?;
+    let choice = VoteChoice::from_code(choice.trim())
+        .ok_or_else(|| FieldError::new("choice", "err_invalid_value"))?;
     let text = other.trim();
     match choice {
-        VoteChoice::Other if text.is_empty() => Err(FieldError::new("other", "err_vote_other_text")),
+        VoteChoice::Other if text.is_empty() => {
+            Err(FieldError::new("other", "err_vote_other_text"))
+        }
         VoteChoice::Other => Ok((choice, Some(text.chars().take(1000).collect()))),
         _ => Ok((choice, None)),
     }
@@ -385,7 +458,11 @@ pub fn attendance_rate(present: i64, expected: i64, exempt: i64) -> Option<i64> 
 /// the 20th of the month before.
 pub fn schedule_due(month: Month) -> Date {
     let p = month.previous();
-    Date { year: p.year, month: p.month, day: 20 }
+    Date {
+        year: p.year,
+        month: p.month,
+        day: 20,
+    }
 }
 
 #[cfg(test)]
@@ -393,7 +470,11 @@ mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> Date {
-        Date { year: y, month: m, day }
+        Date {
+            year: y,
+            month: m,
+            day,
+        }
     }
 
     #[test]
@@ -405,16 +486,31 @@ mod tests {
             assert_eq!(Attendance::from_code(a.code()), Some(*a));
         }
         assert_eq!(MeetingStatus::from_code("xyz"), None);
-        for r in [Recurrence::DayOfMonth(5), Recurrence::NthWeekday { n: 1, weekday: 0 }, Recurrence::LunarDay(16)] {
+        for r in [
+            Recurrence::DayOfMonth(5),
+            Recurrence::NthWeekday { n: 1, weekday: 0 },
+            Recurrence::LunarDay(16),
+        ] {
             assert_eq!(Recurrence::from_code(&r.code()), Some(r));
         }
-        for bad in ["", "ngay:0", "ngay:32", "am:31", "thu:6:1", "thu:1:7", "thu:1", "ngay:5:1", "x:1"] {
+        for bad in [
+            "", "ngay:0", "ngay:32", "am:31", "thu:6:1", "thu:1:7", "thu:1", "ngay:5:1", "x:1",
+        ] {
             assert_eq!(Recurrence::from_code(bad), None, "{bad}");
         }
         // The schedule form: only the fields of its kind count; a colon cannot smuggle a part in.
-        assert_eq!(Recurrence::from_form("thu", "9", " 1 ", "0"), Some(Recurrence::NthWeekday { n: 1, weekday: 0 }));
-        assert_eq!(Recurrence::from_form("am", "16", "", ""), Some(Recurrence::LunarDay(16)));
-        assert_eq!(Recurrence::from_form("", "5", "", ""), Some(Recurrence::DayOfMonth(5)));
+        assert_eq!(
+            Recurrence::from_form("thu", "9", " 1 ", "0"),
+            Some(Recurrence::NthWeekday { n: 1, weekday: 0 })
+        );
+        assert_eq!(
+            Recurrence::from_form("am", "16", "", ""),
+            Some(Recurrence::LunarDay(16))
+        );
+        assert_eq!(
+            Recurrence::from_form("", "5", "", ""),
+            Some(Recurrence::DayOfMonth(5))
+        );
         assert_eq!(Recurrence::from_form("ngay", "5:1", "", ""), None);
         assert_eq!(Recurrence::from_form("thu", "", "1:2", ""), None);
     }
@@ -432,7 +528,11 @@ mod tests {
         assert!(!step_allowed(Held, Run));
         assert!(step_allowed(Held, FollowUp));
         assert!(step_allowed(Scheduled, Cancel));
-        assert!(!step_allowed(Draft, Cancel) && !step_allowed(InProgress, Cancel) && !step_allowed(Held, Cancel));
+        assert!(
+            !step_allowed(Draft, Cancel)
+                && !step_allowed(InProgress, Cancel)
+                && !step_allowed(Held, Cancel)
+        );
         assert!(!step_allowed(InProgress, Prepare));
         assert!(!visible_to_members(Draft));
         assert!(members_may_answer(Scheduled));
@@ -456,7 +556,11 @@ mod tests {
     fn times_and_months() {
         assert_eq!(parse_time("7:30").as_deref(), Some("07:30"));
         assert_eq!(parse_time("19:30").as_deref(), Some("19:30"));
-        assert_eq!(parse_time("19.30").as_deref(), Some("19:30"), "a phone's number pad has no colon");
+        assert_eq!(
+            parse_time("19.30").as_deref(),
+            Some("19:30"),
+            "a phone's number pad has no colon"
+        );
         assert_eq!(parse_time("19h").as_deref(), Some("19:00"));
         assert_eq!(parse_time("24:00"), None);
         assert_eq!(parse_time("abc"), None);
@@ -464,7 +568,10 @@ mod tests {
         assert_eq!(m.next().code(), "2027-01");
         assert_eq!(m.previous().code(), "2026-11");
         assert_eq!(Month::parse("2026-13"), None);
-        assert_eq!(schedule_due(Month::parse("2027-01").unwrap()).iso(), "2026-12-20");
+        assert_eq!(
+            schedule_due(Month::parse("2027-01").unwrap()).iso(),
+            "2026-12-20"
+        );
     }
 
     #[test]
@@ -475,16 +582,52 @@ mod tests {
 
     #[test]
     fn recurrence_dates() {
-        let nov = Month { year: 2026, month: 11 };
+        let nov = Month {
+            year: 2026,
+            month: 11,
+        };
         assert_eq!(Recurrence::DayOfMonth(5).date_in(nov).iso(), "2026-11-05");
         assert_eq!(Recurrence::DayOfMonth(31).date_in(nov).iso(), "2026-11-30");
-        assert_eq!(Recurrence::DayOfMonth(31).date_in(Month { year: 2028, month: 2 }).iso(), "2028-02-29");
+        assert_eq!(
+            Recurrence::DayOfMonth(31)
+                .date_in(Month {
+                    year: 2028,
+                    month: 2
+                })
+                .iso(),
+            "2028-02-29"
+        );
         // November 2026 starts on a Sunday.
-        assert_eq!(Recurrence::NthWeekday { n: 1, weekday: 0 }.date_in(nov).iso(), "2026-11-02");
-        assert_eq!(Recurrence::NthWeekday { n: 1, weekday: 6 }.date_in(nov).iso(), "2026-11-01");
-        assert_eq!(Recurrence::NthWeekday { n: 2, weekday: 2 }.date_in(nov).iso(), "2026-11-11");
-        assert_eq!(Recurrence::NthWeekday { n: 5, weekday: 0 }.date_in(nov).iso(), "2026-11-30");
-        assert_eq!(Recurrence::NthWeekday { n: 5, weekday: 1 }.date_in(nov).iso(), "2026-11-24");
+        assert_eq!(
+            Recurrence::NthWeekday { n: 1, weekday: 0 }
+                .date_in(nov)
+                .iso(),
+            "2026-11-02"
+        );
+        assert_eq!(
+            Recurrence::NthWeekday { n: 1, weekday: 6 }
+                .date_in(nov)
+                .iso(),
+            "2026-11-01"
+        );
+        assert_eq!(
+            Recurrence::NthWeekday { n: 2, weekday: 2 }
+                .date_in(nov)
+                .iso(),
+            "2026-11-11"
+        );
+        assert_eq!(
+            Recurrence::NthWeekday { n: 5, weekday: 0 }
+                .date_in(nov)
+                .iso(),
+            "2026-11-30"
+        );
+        assert_eq!(
+            Recurrence::NthWeekday { n: 5, weekday: 1 }
+                .date_in(nov)
+                .iso(),
+            "2026-11-24"
+        );
     }
 
     /// The 16th lunar day, as fishing cells keep it, over two years of published calendars:
@@ -492,27 +635,66 @@ mod tests {
     #[test]
     fn the_sixteenth_lunar_day_each_month() {
         let expected = [
-            ("2024-01", "2024-01-26"), ("2024-02", "2024-02-25"), ("2024-03", "2024-03-25"),
-            ("2024-04", "2024-04-24"), ("2024-05", "2024-05-23"), ("2024-06", "2024-06-21"),
-            ("2024-07", "2024-07-21"), ("2024-08", "2024-08-19"), ("2024-09", "2024-09-18"),
-            ("2024-10", "2024-10-18"), ("2024-11", "2024-11-16"), ("2024-12", "2024-12-16"),
-            ("2025-01", "2025-01-15"), ("2025-02", "2025-02-13"), ("2025-03", "2025-03-15"),
-            ("2025-04", "2025-04-13"), ("2025-05", "2025-05-13"), ("2025-06", "2025-06-11"),
-            ("2025-07", "2025-07-10"), ("2025-08", "2025-08-09"), ("2025-09", "2025-09-07"),
-            ("2025-10", "2025-10-07"), ("2025-11", "2025-11-05"), ("2025-12", "2025-12-05"),
+            ("2024-01", "2024-01-26"),
+            ("2024-02", "2024-02-25"),
+            ("2024-03", "2024-03-25"),
+            ("2024-04", "2024-04-24"),
+            ("2024-05", "2024-05-23"),
+            ("2024-06", "2024-06-21"),
+            ("2024-07", "2024-07-21"),
+            ("2024-08", "2024-08-19"),
+            ("2024-09", "2024-09-18"),
+            ("2024-10", "2024-10-18"),
+            ("2024-11", "2024-11-16"),
+            ("2024-12", "2024-12-16"),
+            ("2025-01", "2025-01-15"),
+            ("2025-02", "2025-02-13"),
+            ("2025-03", "2025-03-15"),
+            ("2025-04", "2025-04-13"),
+            ("2025-05", "2025-05-13"),
+            ("2025-06", "2025-06-11"),
+            ("2025-07", "2025-07-10"),
+            ("2025-08", "2025-08-09"),
+            ("2025-09", "2025-09-07"),
+            ("2025-10", "2025-10-07"),
+            ("2025-11", "2025-11-05"),
+            ("2025-12", "2025-12-05"),
         ];
         for (month, date) in expected {
-            assert_eq!(Recurrence::LunarDay(16).date_in(Month::parse(month).unwrap()).iso(), date, "{month}");
+            assert_eq!(
+                Recurrence::LunarDay(16)
+                    .date_in(Month::parse(month).unwrap())
+                    .iso(),
+                date,
+                "{month}"
+            );
         }
         // Lunar day 1 in a month that holds two new moons: the first one.
-        assert_eq!(Recurrence::LunarDay(1).date_in(Month::parse("2024-12").unwrap()).iso(), "2024-12-01");
+        assert_eq!(
+            Recurrence::LunarDay(1)
+                .date_in(Month::parse("2024-12").unwrap())
+                .iso(),
+            "2024-12-01"
+        );
     }
 
     #[test]
     fn votes_and_rates() {
-        assert_eq!(parse_vote("dong_y", "ignored").unwrap(), (VoteChoice::Agree, None));
-        assert_eq!(parse_vote("y_kien_khac", "  ").unwrap_err().key, "err_vote_other_text");
-        assert_eq!(parse_vote("y_kien_khac", "Cần thêm thời gian").unwrap().1.as_deref(), Some("Cần thêm thời gian"));
+        assert_eq!(
+            parse_vote("dong_y", "ignored").unwrap(),
+            (VoteChoice::Agree, None)
+        );
+        assert_eq!(
+            parse_vote("y_kien_khac", "  ").unwrap_err().key,
+            "err_vote_other_text"
+        );
+        assert_eq!(
+            parse_vote("y_kien_khac", "Cần thêm thời gian")
+                .unwrap()
+                .1
+                .as_deref(),
+            Some("Cần thêm thời gian")
+        );
         assert!(parse_vote("maybe", "").is_err());
         let mut t = Tally::default();
         for c in [VoteChoice::Agree, VoteChoice::Agree, VoteChoice::Other] {

@@ -73,7 +73,11 @@ fn x_forwarded_chain(header: &str) -> Vec<Option<IpAddr>> {
 /// malformed hop ends the walk at the last trusted hop (what is left of it cannot be believed).
 /// Only `X-Forwarded-For` is read: it is what the documented proxies set, appending the real
 /// peer last; a `Forwarded` header they pass through unchanged is the client's own writing.
-pub fn client_address(peer: IpAddr, x_forwarded_for: Option<&str>, trusted: &TrustedProxies) -> IpAddr {
+pub fn client_address(
+    peer: IpAddr,
+    x_forwarded_for: Option<&str>,
+    trusted: &TrustedProxies,
+) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.trusts(peer) {
         return peer;
@@ -123,9 +127,15 @@ mod tests {
     fn the_setting_is_parsed_or_refused_by_name() {
         let t = TrustedProxies::parse(" 127.0.0.1, 10.0.0.0/8 ,::1,").unwrap();
         assert!(t.trusts(ip("127.0.0.1")) && t.trusts(ip("10.9.8.7")) && t.trusts(ip("::1")));
-        assert!(t.trusts(ip("::ffff:10.1.1.1")), "IPv4-mapped addresses count as IPv4");
+        assert!(
+            t.trusts(ip("::ffff:10.1.1.1")),
+            "IPv4-mapped addresses count as IPv4"
+        );
         assert!(!t.trusts(ip("11.0.0.1")));
-        assert_eq!(TrustedProxies::parse("10.0.0.0/8, proxy.local"), Err("proxy.local".to_string()));
+        assert_eq!(
+            TrustedProxies::parse("10.0.0.0/8, proxy.local"),
+            Err("proxy.local".to_string())
+        );
         assert!(TrustedProxies::parse("").unwrap().is_empty());
     }
 
@@ -134,27 +144,60 @@ mod tests {
         let none = TrustedProxies::default();
         let proxy = TrustedProxies::parse("10.0.0.2").unwrap();
         // A client writing the header itself gains nothing.
-        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &none), ip("203.0.113.9"));
-        assert_eq!(client_address(ip("203.0.113.9"), Some("1.2.3.4"), &proxy), ip("203.0.113.9"));
+        assert_eq!(
+            client_address(ip("203.0.113.9"), Some("1.2.3.4"), &none),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(ip("203.0.113.9"), Some("1.2.3.4"), &proxy),
+            ip("203.0.113.9")
+        );
         // Through the proxy: the address it appended.
-        assert_eq!(client_address(ip("10.0.0.2"), Some("1.2.3.4"), &proxy), ip("1.2.3.4"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("1.2.3.4"), &proxy),
+            ip("1.2.3.4")
+        );
         // A forged left part is ignored: the proxy appended the real one last.
-        assert_eq!(client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4"), &proxy), ip("1.2.3.4"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4"), &proxy),
+            ip("1.2.3.4")
+        );
         // Two trusted proxies in a row; ports and brackets.
         let two = TrustedProxies::parse("10.0.0.0/24").unwrap();
-        assert_eq!(client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4, 10.0.0.7"), &two), ip("1.2.3.4"));
-        assert_eq!(client_address(ip("10.0.0.2"), Some("192.0.2.60:8080"), &proxy), ip("192.0.2.60"));
-        assert_eq!(client_address(ip("10.0.0.2"), Some("[2001:db8::7]:4711"), &proxy), ip("2001:db8::7"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("6.6.6.6, 1.2.3.4, 10.0.0.7"), &two),
+            ip("1.2.3.4")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("192.0.2.60:8080"), &proxy),
+            ip("192.0.2.60")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("[2001:db8::7]:4711"), &proxy),
+            ip("2001:db8::7")
+        );
         // Unreadable hops: the nearest believable address.
-        assert_eq!(client_address(ip("10.0.0.2"), Some("unknown"), &proxy), ip("10.0.0.2"));
-        assert_eq!(client_address(ip("10.0.0.2"), Some("garbage"), &proxy), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("unknown"), &proxy),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), Some("garbage"), &proxy),
+            ip("10.0.0.2")
+        );
         assert_eq!(client_address(ip("10.0.0.2"), None, &proxy), ip("10.0.0.2"));
     }
 
     #[test]
     fn ipv6_clients_are_throttled_by_their_64() {
-        assert_eq!(throttle_address("2001:db8:1:2:aaaa::1"), throttle_address("2001:db8:1:2:bbbb::9"));
-        assert_ne!(throttle_address("2001:db8:1:2::1"), throttle_address("2001:db8:1:3::1"));
+        assert_eq!(
+            throttle_address("2001:db8:1:2:aaaa::1"),
+            throttle_address("2001:db8:1:2:bbbb::9")
+        );
+        assert_ne!(
+            throttle_address("2001:db8:1:2::1"),
+            throttle_address("2001:db8:1:3::1")
+        );
         assert_eq!(throttle_address("203.0.113.7"), "203.0.113.7");
         assert_eq!(throttle_address("::ffff:203.0.113.7"), "203.0.113.7");
         assert_eq!(throttle_address("unknown"), "unknown");

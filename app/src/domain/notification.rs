@@ -55,7 +55,9 @@ impl NotificationKind {
         match self {
             NewDocument => PushGroup::Documents,
             NewNews => PushGroup::News,
-            MeetingPublished | MeetingChanged | MeetingCancelled | MeetingReminder => PushGroup::Meetings,
+            MeetingPublished | MeetingChanged | MeetingCancelled | MeetingReminder => {
+                PushGroup::Meetings
+            }
             TaskAssigned | TaskDueTomorrow | TaskOverdue => PushGroup::Tasks,
             ReadReminder => PushGroup::ReadReminders,
             JoinRequest => PushGroup::JoinRequests,
@@ -66,13 +68,21 @@ impl NotificationKind {
 
 impl PushGroup {
     pub fn kinds(self) -> Vec<NotificationKind> {
-        NotificationKind::ALL.iter().copied().filter(|k| k.group() == self).collect()
+        NotificationKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.group() == self)
+            .collect()
     }
 }
 
 /// The stored `push_off` list (comma-separated kinds) from the groups switched off.
 pub fn push_off_list(off: &[PushGroup]) -> String {
-    let mut kinds: Vec<&str> = off.iter().flat_map(|g| g.kinds()).map(NotificationKind::code).collect();
+    let mut kinds: Vec<&str> = off
+        .iter()
+        .flat_map(|g| g.kinds())
+        .map(NotificationKind::code)
+        .collect();
     kinds.sort_unstable();
     kinds.dedup();
     kinds.join(",")
@@ -80,8 +90,15 @@ pub fn push_off_list(off: &[PushGroup]) -> String {
 
 /// The groups switched off, from the stored list (a group is off when any of its kinds is).
 pub fn groups_off(push_off: &str) -> Vec<PushGroup> {
-    let kinds: Vec<NotificationKind> = push_off.split(',').filter_map(NotificationKind::from_code).collect();
-    PushGroup::ALL.iter().copied().filter(|g| kinds.iter().any(|k| k.group() == *g)).collect()
+    let kinds: Vec<NotificationKind> = push_off
+        .split(',')
+        .filter_map(NotificationKind::from_code)
+        .collect();
+    PushGroup::ALL
+        .iter()
+        .copied()
+        .filter(|g| kinds.iter().any(|k| k.group() == *g))
+        .collect()
 }
 
 pub const MINUTES_PER_DAY: u32 = 1440;
@@ -93,12 +110,21 @@ pub const DEFAULT_QUIET_END: u32 = 6 * 60;
 pub fn parse_clock(input: &str) -> Result<u32, &'static str> {
     let s = input.trim();
     // ':' as written, '.' from a phone's number pad (which has no ':'), 'h'/'g' as in "19h30".
-    let (h, m) = s.split_once([':', '.', 'h', 'g']).ok_or("err_time_format")?;
+    let (h, m) = s
+        .split_once([':', '.', 'h', 'g'])
+        .ok_or("err_time_format")?;
     let (h, m) = (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() });
-    if h.is_empty() || h.len() > 2 || m.len() > 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+    if h.is_empty()
+        || h.len() > 2
+        || m.len() > 2
+        || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    {
         return Err("err_time_format");
     }
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| "err_time_format")?, m.parse().map_err(|_| "err_time_format")?);
+    let (h, m): (u32, u32) = (
+        h.parse().map_err(|_| "err_time_format")?,
+        m.parse().map_err(|_| "err_time_format")?,
+    );
     if h > 23 || m > 59 {
         return Err("err_time_format");
     }
@@ -119,7 +145,11 @@ pub struct QuietHours {
 
 impl Default for QuietHours {
     fn default() -> Self {
-        QuietHours { enabled: true, start: DEFAULT_QUIET_START, end: DEFAULT_QUIET_END }
+        QuietHours {
+            enabled: true,
+            start: DEFAULT_QUIET_START,
+            end: DEFAULT_QUIET_END,
+        }
     }
 }
 
@@ -205,13 +235,21 @@ pub const MAX_PUSH_ATTEMPTS: i64 = 8;
 /// Back-off after the `attempts`-th failure: 30 s, 2 min, 8 min … capped at 6 hours; the push
 /// service's Retry-After wins when it asks for longer.
 pub fn retry_delay(attempts: i64, retry_after: Option<i64>) -> i64 {
-    let base = 30i64.saturating_mul(4i64.saturating_pow(attempts.clamp(1, 10) as u32 - 1)).min(6 * 3600);
+    let base = 30i64
+        .saturating_mul(4i64.saturating_pow(attempts.clamp(1, 10) as u32 - 1))
+        .min(6 * 3600);
     base.max(retry_after.unwrap_or(0).min(24 * 3600))
 }
 
 /// Classifies an answer; `status` is `None` when the request did not get one.
 pub fn push_outcome(status: Option<u16>, attempts: i64, retry_after: Option<i64>) -> PushOutcome {
-    let retry = || if attempts >= MAX_PUSH_ATTEMPTS { PushOutcome::Drop } else { PushOutcome::Retry(retry_delay(attempts, retry_after)) };
+    let retry = || {
+        if attempts >= MAX_PUSH_ATTEMPTS {
+            PushOutcome::Drop
+        } else {
+            PushOutcome::Retry(retry_delay(attempts, retry_after))
+        }
+    };
     match status {
         Some(s) if (200..300).contains(&s) => PushOutcome::Delivered,
         Some(404) | Some(410) => PushOutcome::Gone,
@@ -231,8 +269,14 @@ mod tests {
             assert!(k.group().kinds().contains(k));
         }
         let list = push_off_list(&[PushGroup::News, PushGroup::Meetings]);
-        assert_eq!(list, "hop_cong_bo,hop_huy,hop_thay_doi,nhac_hop,tin_tuc_moi");
-        assert_eq!(groups_off(&list), vec![PushGroup::News, PushGroup::Meetings]);
+        assert_eq!(
+            list,
+            "hop_cong_bo,hop_huy,hop_thay_doi,nhac_hop,tin_tuc_moi"
+        );
+        assert_eq!(
+            groups_off(&list),
+            vec![PushGroup::News, PushGroup::Meetings]
+        );
         assert_eq!(groups_off(""), vec![]);
         assert_eq!(groups_off("rac,,van_ban_moi"), vec![PushGroup::Documents]);
     }
@@ -253,12 +297,30 @@ mod tests {
     #[test]
     fn quiet_hours_wrap_past_midnight() {
         let q = QuietHours::default();
-        assert!(q.contains(21 * 60) && q.contains(23 * 60 + 59) && q.contains(0) && q.contains(5 * 60 + 59));
+        assert!(
+            q.contains(21 * 60)
+                && q.contains(23 * 60 + 59)
+                && q.contains(0)
+                && q.contains(5 * 60 + 59)
+        );
         assert!(!q.contains(6 * 60) && !q.contains(12 * 60) && !q.contains(20 * 60 + 59));
-        let day = QuietHours { enabled: true, start: 12 * 60, end: 13 * 60 };
+        let day = QuietHours {
+            enabled: true,
+            start: 12 * 60,
+            end: 13 * 60,
+        };
         assert!(day.contains(12 * 60 + 30) && !day.contains(13 * 60) && !day.contains(11 * 60));
-        assert!(!QuietHours { enabled: false, ..q }.contains(22 * 60));
-        assert!(!QuietHours { enabled: true, start: 600, end: 600 }.contains(600));
+        assert!(!QuietHours {
+            enabled: false,
+            ..q
+        }
+        .contains(22 * 60));
+        assert!(!QuietHours {
+            enabled: true,
+            start: 600,
+            end: 600
+        }
+        .contains(600));
     }
 
     #[test]
@@ -282,10 +344,22 @@ mod tests {
     fn reminders_fall_in_their_windows() {
         let start = 1_000_000;
         assert_eq!(meeting_reminder_due(start, start - 90_000), None);
-        assert_eq!(meeting_reminder_due(start, start - 86_400), Some(Reminder::MeetingDayBefore));
-        assert_eq!(meeting_reminder_due(start, start - 3601), Some(Reminder::MeetingDayBefore));
-        assert_eq!(meeting_reminder_due(start, start - 3600), Some(Reminder::MeetingHourBefore));
-        assert_eq!(meeting_reminder_due(start, start - 1), Some(Reminder::MeetingHourBefore));
+        assert_eq!(
+            meeting_reminder_due(start, start - 86_400),
+            Some(Reminder::MeetingDayBefore)
+        );
+        assert_eq!(
+            meeting_reminder_due(start, start - 3601),
+            Some(Reminder::MeetingDayBefore)
+        );
+        assert_eq!(
+            meeting_reminder_due(start, start - 3600),
+            Some(Reminder::MeetingHourBefore)
+        );
+        assert_eq!(
+            meeting_reminder_due(start, start - 1),
+            Some(Reminder::MeetingHourBefore)
+        );
         assert_eq!(meeting_reminder_due(start, start), None);
         assert_eq!(task_reminder_due(11, 10), Some(Reminder::TaskDueTomorrow));
         assert_eq!(task_reminder_due(10, 10), None);
@@ -301,8 +375,14 @@ mod tests {
         assert_eq!(push_outcome(Some(429), 1, None), PushOutcome::Retry(30));
         assert_eq!(push_outcome(Some(503), 2, None), PushOutcome::Retry(120));
         assert_eq!(push_outcome(None, 3, None), PushOutcome::Retry(480));
-        assert_eq!(push_outcome(Some(429), 1, Some(600)), PushOutcome::Retry(600));
-        assert_eq!(push_outcome(Some(500), MAX_PUSH_ATTEMPTS, None), PushOutcome::Drop);
+        assert_eq!(
+            push_outcome(Some(429), 1, Some(600)),
+            PushOutcome::Retry(600)
+        );
+        assert_eq!(
+            push_outcome(Some(500), MAX_PUSH_ATTEMPTS, None),
+            PushOutcome::Drop
+        );
         assert_eq!(push_outcome(Some(400), 1, None), PushOutcome::Drop);
         assert_eq!(push_outcome(Some(403), 1, None), PushOutcome::Drop);
         assert_eq!(retry_delay(50, None), 6 * 3600);

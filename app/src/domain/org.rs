@@ -75,7 +75,11 @@ pub fn parse_org_code(raw: &str) -> Result<String, &'static str> {
     if code.is_empty() {
         return Err("err_required");
     }
-    if code.len() > MAX_ORG_CODE_CHARS || !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+    if code.len() > MAX_ORG_CODE_CHARS
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
         return Err("err_org_code");
     }
     Ok(code.to_string())
@@ -116,8 +120,15 @@ impl OrgPath {
     }
 
     pub fn parse(s: &str) -> Result<OrgPath, OrgPathError> {
-        let inner = s.strip_prefix('/').and_then(|r| r.strip_suffix('/')).ok_or(OrgPathError::Malformed)?;
-        if inner.is_empty() || !inner.split('/').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit())) {
+        let inner = s
+            .strip_prefix('/')
+            .and_then(|r| r.strip_suffix('/'))
+            .ok_or(OrgPathError::Malformed)?;
+        if inner.is_empty()
+            || !inner
+                .split('/')
+                .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(OrgPathError::Malformed);
         }
         Ok(OrgPath(s.to_string()))
@@ -141,11 +152,18 @@ impl OrgPath {
     }
 
     pub fn ids(&self) -> Vec<i64> {
-        self.0.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect()
+        self.0
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect()
     }
 
     pub fn id(&self) -> i64 {
-        *self.ids().last().expect("a parsed path has at least one id")
+        *self
+            .ids()
+            .last()
+            .expect("a parsed path has at least one id")
     }
 
     /// 0 for a root.
@@ -180,7 +198,8 @@ mod tests {
         assert!(!cell.contains(&ward));
         // The range bound agrees with the prefix test, including the tricky sibling /1/70/.
         for p in [&cell, &ward, &other_ward, &province] {
-            let in_range = p.as_str() >= ward.as_str() && p.as_str() < ward.subtree_upper().as_str();
+            let in_range =
+                p.as_str() >= ward.as_str() && p.as_str() < ward.subtree_upper().as_str();
             assert_eq!(in_range, ward.contains(p), "{}", p.as_str());
         }
         assert_eq!(cell.ids(), vec![1, 7, 42]);
@@ -204,7 +223,10 @@ mod tests {
         let new_parent = OrgPath::parse("/1/9/").unwrap();
         assert_eq!(ward.moved_under(&new_parent).unwrap().as_str(), "/1/9/7/");
         let own_child = OrgPath::parse("/1/7/42/").unwrap();
-        assert_eq!(ward.moved_under(&own_child), Err(OrgPathError::IntoOwnSubtree));
+        assert_eq!(
+            ward.moved_under(&own_child),
+            Err(OrgPathError::IntoOwnSubtree)
+        );
         assert_eq!(ward.moved_under(&ward), Err(OrgPathError::IntoOwnSubtree));
     }
 
@@ -226,7 +248,14 @@ mod tests {
         assert!(!OrgKind::Cell.may_contain(OrgKind::Cell));
         assert!(OrgKind::GrassrootsCell.is_cell());
         assert!(!OrgKind::Committee.is_cell());
-        for k in [OrgKind::Central, OrgKind::Province, OrgKind::Committee, OrgKind::GrassrootsCommittee, OrgKind::GrassrootsCell, OrgKind::Cell] {
+        for k in [
+            OrgKind::Central,
+            OrgKind::Province,
+            OrgKind::Committee,
+            OrgKind::GrassrootsCommittee,
+            OrgKind::GrassrootsCell,
+            OrgKind::Cell,
+        ] {
             assert_eq!(OrgKind::from_code(k.code()), Some(k));
         }
     }

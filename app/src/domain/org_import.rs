@@ -25,14 +25,47 @@ coded_enum!(
 
 impl OrgField {
     /// Every column is needed: a parent code may be empty only on the root's own row.
-    pub const REQUIRED: [OrgField; 4] = [OrgField::Code, OrgField::Name, OrgField::Kind, OrgField::ParentCode];
+    pub const REQUIRED: [OrgField; 4] = [
+        OrgField::Code,
+        OrgField::Name,
+        OrgField::Kind,
+        OrgField::ParentCode,
+    ];
 
     /// Headers of the national export and common hand-made variants, folded.
     fn headers(self) -> &'static [&'static str] {
         match self {
-            OrgField::Code => &["ma to chuc", "ma to chuc dang", "ma don vi", "ma to chuc co so dang", "ma", "org code", "org_code", "code"],
-            OrgField::Name => &["ten to chuc", "ten to chuc dang", "ten don vi", "ten", "ten goi", "org name", "org_name", "name"],
-            OrgField::Kind => &["loai to chuc", "loai hinh to chuc", "loai hinh", "loai", "cap to chuc", "loai to chuc dang", "kind", "org_kind", "type"],
+            OrgField::Code => &[
+                "ma to chuc",
+                "ma to chuc dang",
+                "ma don vi",
+                "ma to chuc co so dang",
+                "ma",
+                "org code",
+                "org_code",
+                "code",
+            ],
+            OrgField::Name => &[
+                "ten to chuc",
+                "ten to chuc dang",
+                "ten don vi",
+                "ten",
+                "ten goi",
+                "org name",
+                "org_name",
+                "name",
+            ],
+            OrgField::Kind => &[
+                "loai to chuc",
+                "loai hinh to chuc",
+                "loai hinh",
+                "loai",
+                "cap to chuc",
+                "loai to chuc dang",
+                "kind",
+                "org_kind",
+                "type",
+            ],
             OrgField::ParentCode => &[
                 "ma to chuc cap tren",
                 "ma cap tren",
@@ -56,8 +89,14 @@ pub fn guess_mapping(headers: &[String]) -> OrgMapping {
     headers
         .iter()
         .map(|h| {
-            let folded = fold(h).trim_matches(|c: char| c == ':' || c == '*' || c == '.').trim().to_string();
-            let found = OrgField::ALL.iter().copied().find(|f| !taken.contains(f) && f.headers().contains(&folded.as_str()));
+            let folded = fold(h)
+                .trim_matches(|c: char| c == ':' || c == '*' || c == '.')
+                .trim()
+                .to_string();
+            let found = OrgField::ALL
+                .iter()
+                .copied()
+                .find(|f| !taken.contains(f) && f.headers().contains(&folded.as_str()));
             if let Some(f) = found {
                 taken.push(f);
             }
@@ -94,12 +133,32 @@ pub fn parse_kind(cell: &str) -> Option<OrgKind> {
     let f = folded.trim();
     Some(match f {
         "trung uong" | "dang bo trung uong" => OrgKind::Central,
-        "tinh" | "thanh pho" | "dang bo tinh" | "dang bo thanh pho" | "dang bo tinh, thanh pho" | "tinh uy" | "thanh uy" => OrgKind::Province,
-        "dang uy" | "dang bo" | "dang uy truc thuoc" | "dang bo truc thuoc" | "dang bo cap tren co so" | "dang bo xa" | "dang bo phuong" | "dang bo dac khu" | "dang uy xa" | "dang uy phuong"
-        | "dang uy khoi" | "dang bo khoi" => OrgKind::Committee,
+        "tinh"
+        | "thanh pho"
+        | "dang bo tinh"
+        | "dang bo thanh pho"
+        | "dang bo tinh, thanh pho"
+        | "tinh uy"
+        | "thanh uy" => OrgKind::Province,
+        "dang uy"
+        | "dang bo"
+        | "dang uy truc thuoc"
+        | "dang bo truc thuoc"
+        | "dang bo cap tren co so"
+        | "dang bo xa"
+        | "dang bo phuong"
+        | "dang bo dac khu"
+        | "dang uy xa"
+        | "dang uy phuong"
+        | "dang uy khoi"
+        | "dang bo khoi" => OrgKind::Committee,
         "dang bo co so" | "dbcs" => OrgKind::GrassrootsCommittee,
         "chi bo co so" | "cbcs" => OrgKind::GrassrootsCell,
-        "chi bo" | "chi bo truc thuoc" | "chi bo truc thuoc dang uy co so" | "chi bo truc thuoc dang bo co so" | "cb" => OrgKind::Cell,
+        "chi bo"
+        | "chi bo truc thuoc"
+        | "chi bo truc thuoc dang uy co so"
+        | "chi bo truc thuoc dang bo co so"
+        | "cb" => OrgKind::Cell,
         _ => return None,
     })
 }
@@ -115,7 +174,14 @@ pub struct OrgRow {
 }
 
 pub fn parse_row(cells: &[String], mapping: &OrgMapping) -> Result<OrgRow, Vec<FieldError>> {
-    let cell = |f: OrgField| -> &str { mapping.iter().position(|m| *m == Some(f)).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("") };
+    let cell = |f: OrgField| -> &str {
+        mapping
+            .iter()
+            .position(|m| *m == Some(f))
+            .and_then(|i| cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    };
     let mut errors = Vec::new();
     for f in OrgField::ALL {
         let c = cell(*f);
@@ -128,24 +194,38 @@ pub fn parse_row(cells: &[String], mapping: &OrgMapping) -> Result<OrgRow, Vec<F
     if !errors.is_empty() {
         return Err(errors);
     }
-    let code = parse_org_code(cell(OrgField::Code)).map_err(|k| errors.push(FieldError::new(OrgField::Code.code(), k))).ok();
-    let name = parse_org_name(cell(OrgField::Name)).map_err(|k| errors.push(FieldError::new(OrgField::Name.code(), k))).ok();
+    let code = parse_org_code(cell(OrgField::Code))
+        .map_err(|k| errors.push(FieldError::new(OrgField::Code.code(), k)))
+        .ok();
+    let name = parse_org_name(cell(OrgField::Name))
+        .map_err(|k| errors.push(FieldError::new(OrgField::Name.code(), k)))
+        .ok();
     let kind = match cell(OrgField::Kind).trim() {
         "" => {
             errors.push(FieldError::new(OrgField::Kind.code(), "err_required"));
             None
         }
         k => parse_kind(k).or_else(|| {
-            errors.push(FieldError::new(OrgField::Kind.code(), "err_org_import_kind"));
+            errors.push(FieldError::new(
+                OrgField::Kind.code(),
+                "err_org_import_kind",
+            ));
             None
         }),
     };
     let parent_code = match cell(OrgField::ParentCode).trim() {
         "" | "-" => None,
-        p => parse_org_code(p).map_err(|k| errors.push(FieldError::new(OrgField::ParentCode.code(), k))).ok(),
+        p => parse_org_code(p)
+            .map_err(|k| errors.push(FieldError::new(OrgField::ParentCode.code(), k)))
+            .ok(),
     };
     match (code, name, kind) {
-        (Some(code), Some(name), Some(kind)) if errors.is_empty() => Ok(OrgRow { code, name, kind, parent_code }),
+        (Some(code), Some(name), Some(kind)) if errors.is_empty() => Ok(OrgRow {
+            code,
+            name,
+            kind,
+            parent_code,
+        }),
         _ => Err(errors),
     }
 }
@@ -176,8 +256,20 @@ pub struct RowError {
 /// An organisation to create or to move, in the order that keeps every parent in place first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Placement {
-    Insert { line: u32, code: String, name: String, kind: OrgKind, parent_code: String },
-    Move { line: u32, id: i64, code: String, parent_code: String, old_parent_code: String },
+    Insert {
+        line: u32,
+        code: String,
+        name: String,
+        kind: OrgKind,
+        parent_code: String,
+    },
+    Move {
+        line: u32,
+        id: i64,
+        code: String,
+        parent_code: String,
+        old_parent_code: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,10 +301,16 @@ pub struct TreePlan {
 
 impl TreePlan {
     pub fn inserts(&self) -> usize {
-        self.placements.iter().filter(|p| matches!(p, Placement::Insert { .. })).count()
+        self.placements
+            .iter()
+            .filter(|p| matches!(p, Placement::Insert { .. }))
+            .count()
     }
     pub fn moves(&self) -> usize {
-        self.placements.iter().filter(|p| matches!(p, Placement::Move { .. })).count()
+        self.placements
+            .iter()
+            .filter(|p| matches!(p, Placement::Move { .. }))
+            .count()
     }
 }
 
@@ -232,27 +330,64 @@ struct Node {
 /// file names, parsed or not (a row with a typo still names its organisation, which is then not
 /// missing); `elsewhere`, the file's codes that exist outside the subtree. Rows that failed to
 /// parse are the caller's to report.
-pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named: &HashSet<String>, elsewhere: &HashSet<String>) -> TreePlan {
-    let mut plan = TreePlan { rows: rows.len() as u32, ..TreePlan::default() };
+pub fn plan_tree(
+    root_id: i64,
+    held: &[HeldOrg],
+    rows: Vec<(u32, OrgRow)>,
+    named: &HashSet<String>,
+    elsewhere: &HashSet<String>,
+) -> TreePlan {
+    let mut plan = TreePlan {
+        rows: rows.len() as u32,
+        ..TreePlan::default()
+    };
     let by_id: HashMap<i64, usize> = held.iter().enumerate().map(|(i, h)| (h.id, i)).collect();
-    let by_code: HashMap<&str, usize> = held.iter().enumerate().map(|(i, h)| (h.code.as_str(), i)).collect();
+    let by_code: HashMap<&str, usize> = held
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.code.as_str(), i))
+        .collect();
     let Some(&root_ix) = by_id.get(&root_id) else {
         return plan;
     };
     let root_code = held[root_ix].code.clone();
-    let held_parent = |h: &HeldOrg| h.parent_id.and_then(|p| by_id.get(&p)).map(|&i| held[i].code.clone());
+    let held_parent = |h: &HeldOrg| {
+        h.parent_id
+            .and_then(|p| by_id.get(&p))
+            .map(|&i| held[i].code.clone())
+    };
 
     // Single-row rules: parse errors, duplicates, codes that cannot be touched here.
     let mut file_codes: HashSet<String> = HashSet::new();
     let mut first_line: HashMap<String, u32> = HashMap::new();
     let mut accepted: Vec<(u32, OrgRow)> = Vec::new();
-    let refuse = |line: u32, code: &str, name: &str, field: &str, key: &str, other: Option<u32>, invalid: &mut Vec<RowError>| {
-        invalid.push(RowError { line, code: code.to_string(), name: name.to_string(), errors: vec![FieldError::new(field, key)], other_line: other });
+    let refuse = |line: u32,
+                  code: &str,
+                  name: &str,
+                  field: &str,
+                  key: &str,
+                  other: Option<u32>,
+                  invalid: &mut Vec<RowError>| {
+        invalid.push(RowError {
+            line,
+            code: code.to_string(),
+            name: name.to_string(),
+            errors: vec![FieldError::new(field, key)],
+            other_line: other,
+        });
     };
     for (line, row) in rows {
         file_codes.insert(row.code.clone());
         if let Some(&first) = first_line.get(&row.code) {
-            refuse(line, &row.code, &row.name, "org_code", "err_org_import_duplicate_code", Some(first), &mut plan.invalid);
+            refuse(
+                line,
+                &row.code,
+                &row.name,
+                "org_code",
+                "err_org_import_duplicate_code",
+                Some(first),
+                &mut plan.invalid,
+            );
             continue;
         }
         first_line.insert(row.code.clone(), line);
@@ -260,7 +395,15 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
             // The importer's own organisation is changed only from above.
             let r = &held[root_ix];
             if r.name != row.name || r.kind != row.kind {
-                refuse(line, &row.code, &row.name, "org_code", "err_org_import_root", None, &mut plan.invalid);
+                refuse(
+                    line,
+                    &row.code,
+                    &row.name,
+                    "org_code",
+                    "err_org_import_root",
+                    None,
+                    &mut plan.invalid,
+                );
             } else {
                 plan.unchanged += 1;
             }
@@ -268,17 +411,41 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
         }
         match by_code.get(row.code.as_str()) {
             Some(&i) if !held[i].live => {
-                refuse(line, &row.code, &row.name, "org_code", "err_import_org_dissolved", None, &mut plan.invalid);
+                refuse(
+                    line,
+                    &row.code,
+                    &row.name,
+                    "org_code",
+                    "err_import_org_dissolved",
+                    None,
+                    &mut plan.invalid,
+                );
                 continue;
             }
             None if elsewhere.contains(&row.code) => {
-                refuse(line, &row.code, &row.name, "org_code", "err_import_org_outside", None, &mut plan.invalid);
+                refuse(
+                    line,
+                    &row.code,
+                    &row.name,
+                    "org_code",
+                    "err_import_org_outside",
+                    None,
+                    &mut plan.invalid,
+                );
                 continue;
             }
             _ => {}
         }
         if row.parent_code.is_none() {
-            refuse(line, &row.code, &row.name, "parent_code", "err_org_import_parent_required", None, &mut plan.invalid);
+            refuse(
+                line,
+                &row.code,
+                &row.name,
+                "parent_code",
+                "err_org_import_parent_required",
+                None,
+                &mut plan.invalid,
+            );
             continue;
         }
         accepted.push((line, row));
@@ -288,18 +455,41 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
     // break it are refused one round at a time until nothing breaks.
     let held_node = |i: usize| -> Node {
         let h = &held[i];
-        Node { parent: if i == root_ix { None } else { held_parent(h) }, kind: h.kind, name: h.name.clone(), line: None, held: Some(i) }
+        Node {
+            parent: if i == root_ix { None } else { held_parent(h) },
+            kind: h.kind,
+            name: h.name.clone(),
+            line: None,
+            held: Some(i),
+        }
     };
-    let rows_by_code: HashMap<String, (u32, OrgRow)> = accepted.into_iter().map(|(l, r)| (r.code.clone(), (l, r))).collect();
+    let rows_by_code: HashMap<String, (u32, OrgRow)> = accepted
+        .into_iter()
+        .map(|(l, r)| (r.code.clone(), (l, r)))
+        .collect();
     let mut refused: HashMap<String, (&'static str, &'static str)> = HashMap::new();
     loop {
-        let mut nodes: HashMap<String, Node> = held.iter().enumerate().filter(|(_, h)| h.live).map(|(i, h)| (h.code.clone(), held_node(i))).collect();
+        let mut nodes: HashMap<String, Node> = held
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.live)
+            .map(|(i, h)| (h.code.clone(), held_node(i)))
+            .collect();
         for (code, (line, row)) in &rows_by_code {
             if refused.contains_key(code) {
                 continue;
             }
             let held_ix = by_code.get(code.as_str()).copied();
-            nodes.insert(code.clone(), Node { parent: row.parent_code.clone(), kind: row.kind, name: row.name.clone(), line: Some(*line), held: held_ix });
+            nodes.insert(
+                code.clone(),
+                Node {
+                    parent: row.parent_code.clone(),
+                    kind: row.kind,
+                    name: row.name.clone(),
+                    line: Some(*line),
+                    held: held_ix,
+                },
+            );
         }
         let mut newly: Vec<(String, &'static str, &'static str)> = Vec::new();
         for (code, node) in &nodes {
@@ -308,13 +498,25 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
             }
             let parent = node.parent.as_deref().unwrap_or_default();
             match nodes.get(parent) {
-                None if elsewhere.contains(parent) => newly.push((code.clone(), "parent_code", "err_org_import_parent_outside")),
-                None if rows_by_code.contains_key(parent) => newly.push((code.clone(), "parent_code", "err_org_import_parent_refused")),
+                None if elsewhere.contains(parent) => {
+                    newly.push((code.clone(), "parent_code", "err_org_import_parent_outside"))
+                }
+                None if rows_by_code.contains_key(parent) => {
+                    newly.push((code.clone(), "parent_code", "err_org_import_parent_refused"))
+                }
                 None => newly.push((code.clone(), "parent_code", "err_org_import_parent_unknown")),
                 // The parent's own row changing its kind is at fault when the child fitted
                 // under the kind held; otherwise the child's row is.
                 Some(p) if !p.kind.may_contain(node.kind) => match p.held.map(|i| held[i].kind) {
-                    Some(was) if p.line.is_some() && was != p.kind && was.may_contain(node.kind) => newly.push((parent.to_string(), "org_kind", "err_org_import_kind_children")),
+                    Some(was)
+                        if p.line.is_some() && was != p.kind && was.may_contain(node.kind) =>
+                    {
+                        newly.push((
+                            parent.to_string(),
+                            "org_kind",
+                            "err_org_import_kind_children",
+                        ))
+                    }
                     _ => newly.push((code.clone(), "org_kind", "err_org_import_kind_parent")),
                 },
                 Some(_) => {}
@@ -326,9 +528,17 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
         // A held organisation not in the file whose parent's new kind no longer fits it:
         // the parent's row is at fault.
         for node in nodes.values().filter(|n| n.line.is_none()) {
-            if let Some(parent) = node.parent.as_deref().and_then(|p| nodes.get(p).map(|n| (p, n))) {
+            if let Some(parent) = node
+                .parent
+                .as_deref()
+                .and_then(|p| nodes.get(p).map(|n| (p, n)))
+            {
                 if parent.1.line.is_some() && !parent.1.kind.may_contain(node.kind) {
-                    newly.push((parent.0.to_string(), "org_kind", "err_org_import_kind_children"));
+                    newly.push((
+                        parent.0.to_string(),
+                        "org_kind",
+                        "err_org_import_kind_children",
+                    ));
                 }
             }
         }
@@ -350,7 +560,12 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
                     if !seen.insert(at) {
                         // `at` is on a cycle: refuse the file rows on it.
                         let from = path.iter().position(|p| *p == at).unwrap_or(0);
-                        on_cycle.extend(path[from..].iter().filter(|c| nodes.get(**c).is_some_and(|n| n.line.is_some())).map(|c| c.to_string()));
+                        on_cycle.extend(
+                            path[from..]
+                                .iter()
+                                .filter(|c| nodes.get(**c).is_some_and(|n| n.line.is_some()))
+                                .map(|c| c.to_string()),
+                        );
                         break;
                     }
                     path.push(at);
@@ -365,10 +580,22 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
             if on_cycle.is_empty() {
                 // Settled: turn the final tree into steps.
                 file_codes.extend(named.iter().cloned());
-                build_steps(&mut plan, held, root_ix, &nodes, &file_codes, &by_code, &held_parent);
+                build_steps(
+                    &mut plan,
+                    held,
+                    root_ix,
+                    &nodes,
+                    &file_codes,
+                    &by_code,
+                    &held_parent,
+                );
                 break;
             }
-            newly.extend(on_cycle.into_iter().map(|c| (c, "parent_code", "err_org_import_cycle")));
+            newly.extend(
+                on_cycle
+                    .into_iter()
+                    .map(|c| (c, "parent_code", "err_org_import_cycle")),
+            );
         }
         // The same reason for a row on every run, whatever order the map gave.
         newly.sort();
@@ -384,9 +611,17 @@ pub fn plan_tree(root_id: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, named
 
     file_codes.extend(named.iter().cloned());
     // Missing: live, below the root, not named by the file (an invalid row still names it).
-    let mut missing: Vec<usize> = held.iter().enumerate().filter(|(i, h)| *i != root_ix && h.live && !file_codes.contains(&h.code)).map(|(i, _)| i).collect();
+    let mut missing: Vec<usize> = held
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| *i != root_ix && h.live && !file_codes.contains(&h.code))
+        .map(|(i, _)| i)
+        .collect();
     missing.sort_by(|a, b| held[*a].code.cmp(&held[*b].code));
-    plan.missing = missing.iter().map(|&i| (held[i].id, held[i].code.clone(), held[i].name.clone())).collect();
+    plan.missing = missing
+        .iter()
+        .map(|&i| (held[i].id, held[i].code.clone(), held[i].name.clone()))
+        .collect();
     plan
 }
 
@@ -401,7 +636,11 @@ fn build_steps(
     held_parent: &dyn Fn(&HeldOrg) -> Option<String>,
 ) {
     let mut depth: HashMap<&str, usize> = HashMap::new();
-    fn depth_of<'a>(code: &'a str, nodes: &'a HashMap<String, Node>, memo: &mut HashMap<&'a str, usize>) -> usize {
+    fn depth_of<'a>(
+        code: &'a str,
+        nodes: &'a HashMap<String, Node>,
+        memo: &mut HashMap<&'a str, usize>,
+    ) -> usize {
         if let Some(d) = memo.get(code) {
             return *d;
         }
@@ -419,21 +658,53 @@ fn build_steps(
         let parent = node.parent.clone().unwrap_or_default();
         let d = depth_of(code, nodes, &mut depth);
         match node.held {
-            None => placements.push((d, line, Placement::Insert { line, code: code.clone(), name: node.name.clone(), kind: node.kind, parent_code: parent })),
+            None => placements.push((
+                d,
+                line,
+                Placement::Insert {
+                    line,
+                    code: code.clone(),
+                    name: node.name.clone(),
+                    kind: node.kind,
+                    parent_code: parent,
+                },
+            )),
             Some(i) => {
                 let h = &held[i];
                 let mut changed = false;
                 if h.name != node.name {
-                    plan.renames.push(Update { line, id: h.id, code: code.clone(), old: h.name.clone(), new: node.name.clone() });
+                    plan.renames.push(Update {
+                        line,
+                        id: h.id,
+                        code: code.clone(),
+                        old: h.name.clone(),
+                        new: node.name.clone(),
+                    });
                     changed = true;
                 }
                 if h.kind != node.kind {
-                    plan.kind_changes.push(Update { line, id: h.id, code: code.clone(), old: h.kind.code().to_string(), new: node.kind.code().to_string() });
+                    plan.kind_changes.push(Update {
+                        line,
+                        id: h.id,
+                        code: code.clone(),
+                        old: h.kind.code().to_string(),
+                        new: node.kind.code().to_string(),
+                    });
                     changed = true;
                 }
                 let old_parent = held_parent(h).unwrap_or_default();
                 if old_parent != parent {
-                    placements.push((d, line, Placement::Move { line, id: h.id, code: code.clone(), parent_code: parent, old_parent_code: old_parent }));
+                    placements.push((
+                        d,
+                        line,
+                        Placement::Move {
+                            line,
+                            id: h.id,
+                            code: code.clone(),
+                            parent_code: parent,
+                            old_parent_code: old_parent,
+                        },
+                    ));
                     changed = true;
                 }
                 if !changed {
@@ -459,15 +730,29 @@ fn build_steps(
     for list in children.values_mut() {
         list.sort_unstable();
     }
-    fn dissolvable<'a>(code: &'a str, ctx: &DissolveCtx<'a>, memo: &mut HashMap<&'a str, bool>, out: &mut Vec<i64>) -> bool {
+    fn dissolvable<'a>(
+        code: &'a str,
+        ctx: &DissolveCtx<'a>,
+        memo: &mut HashMap<&'a str, bool>,
+        out: &mut Vec<i64>,
+    ) -> bool {
         if let Some(v) = memo.get(code) {
             return *v;
         }
-        let Some(&i) = ctx.by_code.get(code) else { return false };
+        let Some(&i) = ctx.by_code.get(code) else {
+            return false;
+        };
         let h = &ctx.held[i];
-        let missing = i != ctx.root_ix && ctx.nodes.get(code).is_some_and(|n| n.line.is_none()) && !ctx.named.contains(code);
+        let missing = i != ctx.root_ix
+            && ctx.nodes.get(code).is_some_and(|n| n.line.is_none())
+            && !ctx.named.contains(code);
         let mut ok = missing && h.members == 0;
-        for c in ctx.children.get(code).map(Vec::as_slice).unwrap_or_default() {
+        for c in ctx
+            .children
+            .get(code)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             // Visit every child (children first in `out`), even once this one is ruled out.
             ok &= dissolvable(c, ctx, memo, out);
         }
@@ -485,7 +770,14 @@ fn build_steps(
         children: &'a HashMap<&'a str, Vec<&'a str>>,
         named: &'a HashSet<String>,
     }
-    let ctx = DissolveCtx { held, root_ix, nodes, by_code, children: &children, named };
+    let ctx = DissolveCtx {
+        held,
+        root_ix,
+        nodes,
+        by_code,
+        children: &children,
+        named,
+    };
     let mut memo: HashMap<&str, bool> = HashMap::new();
     let mut out = Vec::new();
     let root_code = held[root_ix].code.as_str();
@@ -498,42 +790,92 @@ mod tests {
     use super::*;
 
     fn held(id: i64, code: &str, kind: OrgKind, parent: Option<i64>, members: i64) -> HeldOrg {
-        HeldOrg { id, code: code.to_string(), name: format!("Tổ chức {code}"), kind, parent_id: parent, live: true, members }
+        HeldOrg {
+            id,
+            code: code.to_string(),
+            name: format!("Tổ chức {code}"),
+            kind,
+            parent_id: parent,
+            live: true,
+            members,
+        }
     }
 
     fn row(code: &str, name: &str, kind: OrgKind, parent: &str) -> OrgRow {
-        OrgRow { code: code.to_string(), name: name.to_string(), kind, parent_code: (!parent.is_empty()).then(|| parent.to_string()) }
+        OrgRow {
+            code: code.to_string(),
+            name: name.to_string(),
+            kind,
+            parent_code: (!parent.is_empty()).then(|| parent.to_string()),
+        }
     }
 
-    fn plan(root: i64, held: &[HeldOrg], rows: Vec<(u32, OrgRow)>, elsewhere: &HashSet<String>) -> TreePlan {
+    fn plan(
+        root: i64,
+        held: &[HeldOrg],
+        rows: Vec<(u32, OrgRow)>,
+        elsewhere: &HashSet<String>,
+    ) -> TreePlan {
         let named = rows.iter().map(|(_, r)| r.code.clone()).collect();
         plan_tree(root, held, rows, &named, elsewhere)
     }
 
     /// A province (1) with a ward committee (2) holding a cell (3, 4 members).
     fn province() -> Vec<HeldOrg> {
-        vec![held(1, "T", OrgKind::Province, None, 0), held(2, "X1", OrgKind::Committee, Some(1), 0), held(3, "C1", OrgKind::Cell, Some(2), 4)]
+        vec![
+            held(1, "T", OrgKind::Province, None, 0),
+            held(2, "X1", OrgKind::Committee, Some(1), 0),
+            held(3, "C1", OrgKind::Cell, Some(2), 4),
+        ]
     }
 
     fn keys(plan: &TreePlan) -> Vec<(u32, String)> {
-        plan.invalid.iter().map(|r| (r.line, r.errors[0].key.clone())).collect()
+        plan.invalid
+            .iter()
+            .map(|r| (r.line, r.errors[0].key.clone()))
+            .collect()
     }
 
     #[test]
     fn headers_of_the_national_export_are_recognised() {
-        let headers: Vec<String> = ["STT", "Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(guess_mapping(&headers), vec![None, Some(OrgField::Code), Some(OrgField::Name), Some(OrgField::Kind), Some(OrgField::ParentCode)]);
+        let headers: Vec<String> = [
+            "STT",
+            "Mã tổ chức",
+            "Tên tổ chức",
+            "Loại tổ chức",
+            "Mã tổ chức cấp trên",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            guess_mapping(&headers),
+            vec![
+                None,
+                Some(OrgField::Code),
+                Some(OrgField::Name),
+                Some(OrgField::Kind),
+                Some(OrgField::ParentCode)
+            ]
+        );
         assert!(check_mapping(&guess_mapping(&headers)).is_ok());
         let errors = check_mapping(&vec![Some(OrgField::Code), Some(OrgField::Code)]).unwrap_err();
-        assert!(errors.iter().any(|e| e.field == "org_name" && e.key == "err_import_field_unmapped"));
-        assert!(errors.iter().any(|e| e.field == "org_code" && e.key == "err_import_field_twice"));
+        assert!(errors
+            .iter()
+            .any(|e| e.field == "org_name" && e.key == "err_import_field_unmapped"));
+        assert!(errors
+            .iter()
+            .any(|e| e.field == "org_code" && e.key == "err_import_field_twice"));
     }
 
     #[test]
     fn kinds_by_code_or_vietnamese_name() {
         assert_eq!(parse_kind("Chi bộ"), Some(OrgKind::Cell));
         assert_eq!(parse_kind("CHI BỘ CƠ SỞ"), Some(OrgKind::GrassrootsCell));
-        assert_eq!(parse_kind("Đảng bộ cơ sở"), Some(OrgKind::GrassrootsCommittee));
+        assert_eq!(
+            parse_kind("Đảng bộ cơ sở"),
+            Some(OrgKind::GrassrootsCommittee)
+        );
         assert_eq!(parse_kind("Đảng bộ xã"), Some(OrgKind::Committee));
         assert_eq!(parse_kind("Đảng bộ tỉnh"), Some(OrgKind::Province));
         assert_eq!(parse_kind("chi_bo"), Some(OrgKind::Cell));
@@ -542,14 +884,32 @@ mod tests {
 
     #[test]
     fn a_row_names_every_fault() {
-        let mapping = vec![Some(OrgField::Code), Some(OrgField::Name), Some(OrgField::Kind), Some(OrgField::ParentCode)];
+        let mapping = vec![
+            Some(OrgField::Code),
+            Some(OrgField::Name),
+            Some(OrgField::Kind),
+            Some(OrgField::ParentCode),
+        ];
         let cells = |v: [&str; 4]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(parse_row(&cells(["C9", " Chi bộ 9 ", "Chi bộ", "X1"]), &mapping).unwrap().name, "Chi bộ 9");
+        assert_eq!(
+            parse_row(&cells(["C9", " Chi bộ 9 ", "Chi bộ", "X1"]), &mapping)
+                .unwrap()
+                .name,
+            "Chi bộ 9"
+        );
         let errors = parse_row(&cells(["C 9", "", "Tổ", "X1"]), &mapping).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["org_code", "org_name", "org_kind"]);
-        assert_eq!(parse_row(&cells(["=HYPERLINK(1)", "x", "Chi bộ", "X1"]), &mapping).unwrap_err()[0].key, "err_import_formula");
-        assert_eq!(parse_row(&cells(["C9", "Chi bộ 9", "Chi bộ", ""]), &mapping).unwrap().parent_code, None);
+        assert_eq!(
+            parse_row(&cells(["=HYPERLINK(1)", "x", "Chi bộ", "X1"]), &mapping).unwrap_err()[0].key,
+            "err_import_formula"
+        );
+        assert_eq!(
+            parse_row(&cells(["C9", "Chi bộ 9", "Chi bộ", ""]), &mapping)
+                .unwrap()
+                .parent_code,
+            None
+        );
     }
 
     #[test]
@@ -579,16 +939,38 @@ mod tests {
             .collect();
         assert_eq!(order, vec!["X3", "C1", "C3"]);
         assert_eq!((plan.inserts(), plan.moves()), (2, 1));
-        assert_eq!(plan.missing.iter().map(|m| m.1.as_str()).collect::<Vec<_>>(), vec!["C2", "X2"]);
-        assert_eq!(plan.dissolvable, vec![5, 4], "children before parents, both empty");
+        assert_eq!(
+            plan.missing
+                .iter()
+                .map(|m| m.1.as_str())
+                .collect::<Vec<_>>(),
+            vec!["C2", "X2"]
+        );
+        assert_eq!(
+            plan.dissolvable,
+            vec![5, 4],
+            "children before parents, both empty"
+        );
     }
 
     #[test]
     fn the_same_file_again_changes_nothing() {
         let h = province();
-        let rows = vec![(2, row("X1", "Tổ chức X1", OrgKind::Committee, "T")), (3, row("C1", "Tổ chức C1", OrgKind::Cell, "X1"))];
+        let rows = vec![
+            (2, row("X1", "Tổ chức X1", OrgKind::Committee, "T")),
+            (3, row("C1", "Tổ chức C1", OrgKind::Cell, "X1")),
+        ];
         let plan = plan(1, &h, rows, &HashSet::new());
-        assert_eq!((plan.unchanged, plan.placements.len(), plan.renames.len(), plan.invalid.len(), plan.missing.len()), (2, 0, 0, 0, 0));
+        assert_eq!(
+            (
+                plan.unchanged,
+                plan.placements.len(),
+                plan.renames.len(),
+                plan.invalid.len(),
+                plan.missing.len()
+            ),
+            (2, 0, 0, 0, 0)
+        );
     }
 
     #[test]
@@ -629,7 +1011,14 @@ mod tests {
                 (12, "err_org_import_parent_required".to_string()),
             ]
         );
-        assert_eq!(plan.invalid.iter().find(|r| r.line == 10).unwrap().other_line, Some(2));
+        assert_eq!(
+            plan.invalid
+                .iter()
+                .find(|r| r.line == 10)
+                .unwrap()
+                .other_line,
+            Some(2)
+        );
         assert!(plan.placements.is_empty());
         assert_eq!(plan.unchanged, 1);
     }
@@ -641,14 +1030,32 @@ mod tests {
         // The cell with members cannot become a committee; the empty grassroots cell can
         // become a grassroots committee and take a new cell.
         let rows = vec![
-            (2, row("C1", "Tổ chức C1", OrgKind::GrassrootsCommittee, "X1")),
-            (3, row("CS", "Tổ chức CS", OrgKind::GrassrootsCommittee, "X1")),
+            (
+                2,
+                row("C1", "Tổ chức C1", OrgKind::GrassrootsCommittee, "X1"),
+            ),
+            (
+                3,
+                row("CS", "Tổ chức CS", OrgKind::GrassrootsCommittee, "X1"),
+            ),
             (4, row("CS1", "Chi bộ CS1", OrgKind::Cell, "CS")),
             (5, row("X1", "Tổ chức X1", OrgKind::GrassrootsCell, "T")),
         ];
         let plan = plan(1, &h, rows, &HashSet::new());
-        assert_eq!(keys(&plan), vec![(2, "err_org_import_kind_members".to_string()), (5, "err_org_import_kind_children".to_string())]);
-        assert_eq!(plan.kind_changes.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), vec!["CS"]);
+        assert_eq!(
+            keys(&plan),
+            vec![
+                (2, "err_org_import_kind_members".to_string()),
+                (5, "err_org_import_kind_children".to_string())
+            ]
+        );
+        assert_eq!(
+            plan.kind_changes
+                .iter()
+                .map(|u| u.code.as_str())
+                .collect::<Vec<_>>(),
+            vec!["CS"]
+        );
         assert_eq!(plan.inserts(), 1);
     }
 
@@ -661,10 +1068,16 @@ mod tests {
             held(3, "B", OrgKind::GrassrootsCommittee, Some(2), 0),
             held(4, "C", OrgKind::Cell, Some(3), 2),
         ];
-        let rows = vec![(2, row("B", "Tổ chức B", OrgKind::GrassrootsCommittee, "K")), (3, row("K", "Đảng bộ K", OrgKind::Committee, "T")), (4, row("C", "Tổ chức C", OrgKind::Cell, "B"))];
+        let rows = vec![
+            (2, row("B", "Tổ chức B", OrgKind::GrassrootsCommittee, "K")),
+            (3, row("K", "Đảng bộ K", OrgKind::Committee, "T")),
+            (4, row("C", "Tổ chức C", OrgKind::Cell, "B")),
+        ];
         let plan = plan(1, &h, rows, &HashSet::new());
         assert!(plan.invalid.is_empty(), "{:?}", plan.invalid);
-        assert!(matches!(&plan.placements[..], [Placement::Insert { code: k, .. }, Placement::Move { code: b, old_parent_code, .. }] if k == "K" && b == "B" && old_parent_code == "A"));
+        assert!(
+            matches!(&plan.placements[..], [Placement::Insert { code: k, .. }, Placement::Move { code: b, old_parent_code, .. }] if k == "K" && b == "B" && old_parent_code == "A")
+        );
         assert_eq!(plan.unchanged, 1);
         assert_eq!(plan.dissolvable, vec![2], "A is empty once B leaves it");
     }
@@ -677,7 +1090,13 @@ mod tests {
             let ward = 10 + w;
             h.push(held(ward, &format!("X{w}"), OrgKind::Committee, Some(1), 0));
             for c in 0..5 {
-                h.push(held(100 + ward * 10 + c, &format!("C{w}{c}"), OrgKind::Cell, Some(ward), 0));
+                h.push(held(
+                    100 + ward * 10 + c,
+                    &format!("C{w}{c}"),
+                    OrgKind::Cell,
+                    Some(ward),
+                    0,
+                ));
             }
         }
         let first = plan(1, &h, vec![], &HashSet::new());
@@ -692,6 +1111,9 @@ mod tests {
         let h = province();
         let plan = plan(1, &h, vec![], &HashSet::new());
         assert_eq!(plan.missing.len(), 2);
-        assert!(plan.dissolvable.is_empty(), "C1 has members, so X1 keeps it");
+        assert!(
+            plan.dissolvable.is_empty(),
+            "C1 has members, so X1 keeps it"
+        );
     }
 }

@@ -115,10 +115,19 @@ fn allows(role: Role, action: Action) -> bool {
         ManageRole(granted) => role == Admin && granted.is_grantable(),
         ViewAudit | DisableAccount => role == Admin,
         Publish => matches!(role, Admin | Editor),
-        FollowReading => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+        FollowReading => matches!(
+            role,
+            Admin | Assistant | Secretary | DeputySecretary | CellCommittee
+        ),
         RunMeeting => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
-        FollowMeetings => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
-        ViewStatistics => matches!(role, Admin | Assistant | Secretary | DeputySecretary | CellCommittee),
+        FollowMeetings => matches!(
+            role,
+            Admin | Assistant | Secretary | DeputySecretary | CellCommittee
+        ),
+        ViewStatistics => matches!(
+            role,
+            Admin | Assistant | Secretary | DeputySecretary | CellCommittee
+        ),
         ManageTree | ImportRegister => role == Admin,
         Reconcile => matches!(role, Admin | Assistant | Secretary | DeputySecretary),
     }
@@ -126,21 +135,29 @@ fn allows(role: Role, action: Action) -> bool {
 
 /// May `actor` do `action` to something that belongs to the organisation at `target`?
 pub fn may(actor: &Actor, action: Action, target: &OrgPath) -> bool {
-    actor.grants.iter().any(|g| g.scope.contains(target) && allows(g.role, action))
+    actor
+        .grants
+        .iter()
+        .any(|g| g.scope.contains(target) && allows(g.role, action))
 }
 
 /// May `actor` read a document addressed to the subtree at `audience`? Members inside the
 /// audience may; so may admins, assistants and editors whose scope covers it.
 pub fn may_read_document(actor: &Actor, audience: &OrgPath) -> bool {
     audience.contains(&actor.org)
-        || actor.grants.iter().any(|g| g.scope.contains(audience) && matches!(g.role, Role::Admin | Role::Assistant | Role::Editor))
+        || actor.grants.iter().any(|g| {
+            g.scope.contains(audience)
+                && matches!(g.role, Role::Admin | Role::Assistant | Role::Editor)
+        })
 }
 
 /// May `actor` see a meeting of the cell at `cell`? Its members may (committee meetings only
 /// those who lead the cell); so may those who run or follow meetings over it.
 pub fn may_see_meeting(actor: &Actor, cell: &OrgPath, committee_only: bool) -> bool {
     let member = &actor.org == cell;
-    (member && (!committee_only || may(actor, Action::RunMeeting, cell))) || may(actor, Action::RunMeeting, cell) || may(actor, Action::FollowMeetings, cell)
+    (member && (!committee_only || may(actor, Action::RunMeeting, cell)))
+        || may(actor, Action::RunMeeting, cell)
+        || may(actor, Action::FollowMeetings, cell)
 }
 
 /// May `actor` take part (answer, comment, vote, report on tasks) in a meeting of `cell`?
@@ -152,7 +169,12 @@ pub fn may_take_part(actor: &Actor, cell: &OrgPath, committee_only: bool) -> boo
 /// The subtrees in which `actor` may do `action`, for list queries to filter by in SQL.
 /// Nested scopes are dropped: a scope inside another adds nothing.
 pub fn scopes(actor: &Actor, action: Action) -> Vec<OrgPath> {
-    let mut paths: Vec<OrgPath> = actor.grants.iter().filter(|g| allows(g.role, action)).map(|g| g.scope.clone()).collect();
+    let mut paths: Vec<OrgPath> = actor
+        .grants
+        .iter()
+        .filter(|g| allows(g.role, action))
+        .map(|g| g.scope.clone())
+        .collect();
     paths.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     let mut out: Vec<OrgPath> = Vec::new();
     for p in paths {
@@ -166,7 +188,9 @@ pub fn scopes(actor: &Actor, action: Action) -> Vec<OrgPath> {
 /// May the actor rename, move, merge or dissolve `target`? Only strictly inside their scope:
 /// an admin of a ward manages what is under it, not the ward itself.
 pub fn may_change_org(actor: &Actor, target: &OrgPath) -> bool {
-    scopes(actor, Action::ManageTree).iter().any(|s| s.contains(target) && s != target)
+    scopes(actor, Action::ManageTree)
+        .iter()
+        .any(|s| s.contains(target) && s != target)
 }
 
 /// The person an action is taken on: where their member record sits and what they hold (their
@@ -198,7 +222,9 @@ pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
             && g.scope.contains(&subject.org)
             && subject.grants.iter().all(|held| {
                 let strictly_below = g.scope.contains(&held.scope) && g.scope != held.scope;
-                let own_scope_helper = matches!(action, Action::ManageRole(_)) && held.scope == g.scope && matches!(held.role, Role::Assistant | Role::Editor);
+                let own_scope_helper = matches!(action, Action::ManageRole(_))
+                    && held.scope == g.scope
+                    && matches!(held.role, Role::Assistant | Role::Editor);
                 strictly_below || own_scope_helper
             })
     })
@@ -209,13 +235,24 @@ pub fn may_act_on(actor: &Actor, action: Action, subject: &Subject) -> bool {
 /// the secretary records for a committee member without a phone; a proxy record never replaces
 /// the person's own answer (the meetings repository's upserts keep it).
 pub fn may_record_for(actor: &Actor, subject: &Subject) -> bool {
-    let shielding = Subject { grants: subject.grants.iter().filter(|g| g.role.is_grantable()).cloned().collect(), ..subject.clone() };
+    let shielding = Subject {
+        grants: subject
+            .grants
+            .iter()
+            .filter(|g| g.role.is_grantable())
+            .cloned()
+            .collect(),
+        ..subject.clone()
+    };
     may_act_on(actor, Action::RunMeeting, &shielding)
 }
 
 /// Whether the actor leads anything (sees the leadership parts of the app).
 pub fn is_leader(actor: &Actor) -> bool {
-    actor.grants.iter().any(|g| allows(g.role, Action::DecideJoinRequest))
+    actor
+        .grants
+        .iter()
+        .any(|g| allows(g.role, Action::DecideJoinRequest))
 }
 
 #[cfg(test)]
@@ -231,7 +268,13 @@ mod tests {
             account_id: 1,
             member_id: 1,
             org: path(org),
-            grants: grants.iter().map(|(r, p)| Grant { role: *r, scope: path(p) }).collect(),
+            grants: grants
+                .iter()
+                .map(|(r, p)| Grant {
+                    role: *r,
+                    scope: path(p),
+                })
+                .collect(),
         }
     }
 
@@ -244,7 +287,13 @@ mod tests {
     #[test]
     fn a_plain_member_may_nothing_over_others() {
         let member = actor(CELL, &[]);
-        for action in [Action::ViewMember, Action::DecideJoinRequest, Action::IssueActivationCode, Action::ManageRole(Role::Admin), Action::Publish] {
+        for action in [
+            Action::ViewMember,
+            Action::DecideJoinRequest,
+            Action::IssueActivationCode,
+            Action::ManageRole(Role::Admin),
+            Action::Publish,
+        ] {
             assert!(!may(&member, action, &path(CELL)));
         }
         assert!(scopes(&member, Action::DecideJoinRequest).is_empty());
@@ -256,9 +305,17 @@ mod tests {
         let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
         assert!(may(&secretary, Action::DecideJoinRequest, &path(CELL)));
         assert!(may(&secretary, Action::IssueActivationCode, &path(CELL)));
-        assert!(!may(&secretary, Action::DecideJoinRequest, &path(OTHER_CELL)));
+        assert!(!may(
+            &secretary,
+            Action::DecideJoinRequest,
+            &path(OTHER_CELL)
+        ));
         assert!(!may(&secretary, Action::DecideJoinRequest, &path(WARD)));
-        assert!(!may(&secretary, Action::ManageRole(Role::Editor), &path(CELL)));
+        assert!(!may(
+            &secretary,
+            Action::ManageRole(Role::Editor),
+            &path(CELL)
+        ));
         assert!(is_leader(&secretary));
         let committee = actor(CELL, &[(Role::CellCommittee, CELL)]);
         assert!(may(&committee, Action::ViewMember, &path(CELL)));
@@ -271,9 +328,17 @@ mod tests {
     fn an_admin_manages_its_subtree_and_nothing_beside_it() {
         let admin = actor(CELL, &[(Role::Admin, WARD)]);
         assert!(may(&admin, Action::DecideJoinRequest, &path(CELL)));
-        assert!(may(&admin, Action::ManageRole(Role::Assistant), &path(CELL)));
+        assert!(may(
+            &admin,
+            Action::ManageRole(Role::Assistant),
+            &path(CELL)
+        ));
         assert!(may(&admin, Action::ManageRole(Role::Admin), &path(WARD)));
-        assert!(!may(&admin, Action::ManageRole(Role::Secretary), &path(CELL)));
+        assert!(!may(
+            &admin,
+            Action::ManageRole(Role::Secretary),
+            &path(CELL)
+        ));
         assert!(!may(&admin, Action::DecideJoinRequest, &path(OTHER_WARD)));
         assert!(!may(&admin, Action::DecideJoinRequest, &path(OTHER_CELL)));
         assert!(!may(&admin, Action::DecideJoinRequest, &path(PROVINCE)));
@@ -284,7 +349,11 @@ mod tests {
     fn assistants_and_editors_have_narrower_rights() {
         let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
         assert!(may(&assistant, Action::IssueActivationCode, &path(CELL)));
-        assert!(!may(&assistant, Action::ManageRole(Role::Assistant), &path(CELL)));
+        assert!(!may(
+            &assistant,
+            Action::ManageRole(Role::Assistant),
+            &path(CELL)
+        ));
         assert!(!may(&assistant, Action::ViewAudit, &path(WARD)));
         let editor = actor(CELL, &[(Role::Editor, PROVINCE)]);
         assert!(may(&editor, Action::Publish, &path(OTHER_CELL)));
@@ -298,7 +367,10 @@ mod tests {
         assert!(may_change_org(&admin, &path(CELL)));
         assert!(!may_change_org(&admin, &path(WARD)), "not the ward itself");
         assert!(!may_change_org(&admin, &path(OTHER_WARD)));
-        assert!(may(&admin, Action::ManageTree, &path(WARD)), "but may add under it");
+        assert!(
+            may(&admin, Action::ManageTree, &path(WARD)),
+            "but may add under it"
+        );
         let assistant = actor(CELL, &[(Role::Assistant, WARD)]);
         assert!(!may_change_org(&assistant, &path(CELL)));
         assert!(!may(&assistant, Action::ManageTree, &path(WARD)));
@@ -322,7 +394,15 @@ mod tests {
 
     #[test]
     fn scopes_drop_nested_subtrees() {
-        let both = actor(CELL, &[(Role::Secretary, CELL), (Role::Admin, WARD), (Role::Assistant, OTHER_WARD), (Role::Editor, PROVINCE)]);
+        let both = actor(
+            CELL,
+            &[
+                (Role::Secretary, CELL),
+                (Role::Admin, WARD),
+                (Role::Assistant, OTHER_WARD),
+                (Role::Editor, PROVINCE),
+            ],
+        );
         let s = scopes(&both, Action::DecideJoinRequest);
         assert_eq!(s, vec![path(WARD), path(OTHER_WARD)]);
         assert_eq!(scopes(&both, Action::Publish), vec![path(PROVINCE)]);
@@ -346,7 +426,10 @@ mod tests {
     fn meetings_belong_to_their_cell() {
         let member = actor(CELL, &[]);
         assert!(may_see_meeting(&member, &path(CELL), false));
-        assert!(!may_see_meeting(&member, &path(CELL), true), "committee meetings are for the committee");
+        assert!(
+            !may_see_meeting(&member, &path(CELL), true),
+            "committee meetings are for the committee"
+        );
         assert!(!may_see_meeting(&member, &path(OTHER_CELL), false));
         assert!(may_take_part(&member, &path(CELL), false));
         assert!(!may_take_part(&member, &path(OTHER_CELL), false));
@@ -360,48 +443,293 @@ mod tests {
         assert!(may(&assistant, Action::FollowMeetings, &path(CELL)));
         let admin = actor(OTHER_CELL, &[(Role::Admin, WARD)]);
         assert!(may_see_meeting(&admin, &path(CELL), false));
-        assert!(!may_take_part(&admin, &path(CELL), false), "leaders above do not vote in a cell");
+        assert!(
+            !may_take_part(&admin, &path(CELL), false),
+            "leaders above do not vote in a cell"
+        );
         let editor = actor(OTHER_CELL, &[(Role::Editor, PROVINCE)]);
         assert!(!may_see_meeting(&editor, &path(CELL), false));
     }
 
     fn subject(member_id: i64, org: &str, grants: &[(Role, &str)]) -> Subject {
-        Subject { member_id, org: path(org), grants: grants.iter().map(|(r, p)| Grant { role: *r, scope: path(p) }).collect() }
+        Subject {
+            member_id,
+            org: path(org),
+            grants: grants
+                .iter()
+                .map(|(r, p)| Grant {
+                    role: *r,
+                    scope: path(p),
+                })
+                .collect(),
+        }
     }
 
     /// The authority rule as a table: (actor's grants, person's grants, action, allowed?).
     #[test]
     fn authority_runs_up_the_tree_only() {
         use Action::*;
-        let cases: &[(&str, &[(Role, &str)], &str, &[(Role, &str)], Action, bool, &str)] = &[
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[], IssueActivationCode, true, "secretary resets a plain member of the cell"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "secretary cannot reset the ward admin sitting in the cell"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Editor, PROVINCE)], IssueActivationCode, false, "nor the province's editor"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::Assistant, OTHER_WARD)], IssueActivationCode, false, "nor an assistant of another branch"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[(Role::DeputySecretary, CELL)], IssueActivationCode, false, "nor a peer of the cell's committee"),
-            (CELL, &[(Role::DeputySecretary, CELL)], CELL, &[(Role::Secretary, CELL)], DecideContactChange, false, "nor their own secretary"),
-            (CELL, &[(Role::Secretary, CELL)], OTHER_CELL, &[], IssueActivationCode, false, "nor anyone of another cell"),
-            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Secretary, CELL)], IssueActivationCode, true, "the ward's assistant resets a cell secretary under it"),
-            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "but not the ward's admin"),
-            (CELL, &[(Role::Assistant, WARD)], CELL, &[(Role::Assistant, WARD)], DecideContactChange, false, "nor a fellow assistant"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, false, "an admin cannot reset a peer admin"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, PROVINCE)], IssueActivationCode, false, "nor one above"),
-            (WARD, &[(Role::Admin, PROVINCE)], CELL, &[(Role::Admin, WARD)], IssueActivationCode, true, "the province's admin resets a ward admin"),
-            (WARD, &[(Role::Admin, PROVINCE)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), true, "and may revoke that grant"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], ManageRole(Role::Admin), false, "an admin cannot revoke a peer admin"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, CELL)], ManageRole(Role::Editor), true, "an admin changes a grant strictly below"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, WARD)], ManageRole(Role::Editor), true, "and revokes the editor they made at their own scope"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Assistant, WARD)], ManageRole(Role::Assistant), true, "or the assistant"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Assistant, WARD)], IssueActivationCode, false, "but does not reset that assistant's password"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Editor, PROVINCE)], ManageRole(Role::Editor), false, "nor touches a grant above their scope"),
-            (CELL, &[(Role::Admin, WARD)], OTHER_CELL, &[], ManageRole(Role::Editor), false, "only inside the granter's tree"),
-            (CELL, &[(Role::Assistant, WARD)], CELL, &[], ManageRole(Role::Editor), false, "assistants grant nothing"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[], RunMeeting, true, "a secretary records for a plain member"),
-            (CELL, &[(Role::CellCommittee, CELL)], CELL, &[], IssueActivationCode, false, "a committee member issues no codes"),
-            (CELL, &[(Role::Admin, WARD)], CELL, &[(Role::Secretary, CELL)], DisableAccount, true, "a ward admin disables a cell secretary's account"),
-            (CELL, &[(Role::Secretary, CELL)], CELL, &[], DisableAccount, false, "a secretary disables no account"),
-            (WARD, &[(Role::Admin, WARD)], CELL, &[(Role::Admin, WARD)], DisableAccount, false, "nor an admin a peer's"),
-            (CELL, &[(Role::Secretary, CELL), (Role::Admin, WARD)], CELL, &[(Role::DeputySecretary, CELL)], IssueActivationCode, true, "a secretary who is also the ward admin acts through the ward grant"),
+        let cases: &[(
+            &str,
+            &[(Role, &str)],
+            &str,
+            &[(Role, &str)],
+            Action,
+            bool,
+            &str,
+        )] = &[
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[],
+                IssueActivationCode,
+                true,
+                "secretary resets a plain member of the cell",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                IssueActivationCode,
+                false,
+                "secretary cannot reset the ward admin sitting in the cell",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[(Role::Editor, PROVINCE)],
+                IssueActivationCode,
+                false,
+                "nor the province's editor",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[(Role::Assistant, OTHER_WARD)],
+                IssueActivationCode,
+                false,
+                "nor an assistant of another branch",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[(Role::DeputySecretary, CELL)],
+                IssueActivationCode,
+                false,
+                "nor a peer of the cell's committee",
+            ),
+            (
+                CELL,
+                &[(Role::DeputySecretary, CELL)],
+                CELL,
+                &[(Role::Secretary, CELL)],
+                DecideContactChange,
+                false,
+                "nor their own secretary",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                OTHER_CELL,
+                &[],
+                IssueActivationCode,
+                false,
+                "nor anyone of another cell",
+            ),
+            (
+                CELL,
+                &[(Role::Assistant, WARD)],
+                CELL,
+                &[(Role::Secretary, CELL)],
+                IssueActivationCode,
+                true,
+                "the ward's assistant resets a cell secretary under it",
+            ),
+            (
+                CELL,
+                &[(Role::Assistant, WARD)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                IssueActivationCode,
+                false,
+                "but not the ward's admin",
+            ),
+            (
+                CELL,
+                &[(Role::Assistant, WARD)],
+                CELL,
+                &[(Role::Assistant, WARD)],
+                DecideContactChange,
+                false,
+                "nor a fellow assistant",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                IssueActivationCode,
+                false,
+                "an admin cannot reset a peer admin",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Admin, PROVINCE)],
+                IssueActivationCode,
+                false,
+                "nor one above",
+            ),
+            (
+                WARD,
+                &[(Role::Admin, PROVINCE)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                IssueActivationCode,
+                true,
+                "the province's admin resets a ward admin",
+            ),
+            (
+                WARD,
+                &[(Role::Admin, PROVINCE)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                ManageRole(Role::Admin),
+                true,
+                "and may revoke that grant",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                ManageRole(Role::Admin),
+                false,
+                "an admin cannot revoke a peer admin",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Editor, CELL)],
+                ManageRole(Role::Editor),
+                true,
+                "an admin changes a grant strictly below",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Editor, WARD)],
+                ManageRole(Role::Editor),
+                true,
+                "and revokes the editor they made at their own scope",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Assistant, WARD)],
+                ManageRole(Role::Assistant),
+                true,
+                "or the assistant",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Assistant, WARD)],
+                IssueActivationCode,
+                false,
+                "but does not reset that assistant's password",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Editor, PROVINCE)],
+                ManageRole(Role::Editor),
+                false,
+                "nor touches a grant above their scope",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                OTHER_CELL,
+                &[],
+                ManageRole(Role::Editor),
+                false,
+                "only inside the granter's tree",
+            ),
+            (
+                CELL,
+                &[(Role::Assistant, WARD)],
+                CELL,
+                &[],
+                ManageRole(Role::Editor),
+                false,
+                "assistants grant nothing",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[],
+                RunMeeting,
+                true,
+                "a secretary records for a plain member",
+            ),
+            (
+                CELL,
+                &[(Role::CellCommittee, CELL)],
+                CELL,
+                &[],
+                IssueActivationCode,
+                false,
+                "a committee member issues no codes",
+            ),
+            (
+                CELL,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Secretary, CELL)],
+                DisableAccount,
+                true,
+                "a ward admin disables a cell secretary's account",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL)],
+                CELL,
+                &[],
+                DisableAccount,
+                false,
+                "a secretary disables no account",
+            ),
+            (
+                WARD,
+                &[(Role::Admin, WARD)],
+                CELL,
+                &[(Role::Admin, WARD)],
+                DisableAccount,
+                false,
+                "nor an admin a peer's",
+            ),
+            (
+                CELL,
+                &[(Role::Secretary, CELL), (Role::Admin, WARD)],
+                CELL,
+                &[(Role::DeputySecretary, CELL)],
+                IssueActivationCode,
+                true,
+                "a secretary who is also the ward admin acts through the ward grant",
+            ),
         ];
         for (actor_org, actor_grants, subject_org, subject_grants, action, expected, why) in cases {
             let a = actor(actor_org, actor_grants);
@@ -413,24 +741,55 @@ mod tests {
     #[test]
     fn records_for_a_member_are_shielded_by_grants_only() {
         let secretary = actor(CELL, &[(Role::Secretary, CELL)]);
-        assert!(may_record_for(&secretary, &subject(2, CELL, &[(Role::CellCommittee, CELL)])), "a committee member without a phone");
-        assert!(!may_record_for(&secretary, &subject(2, CELL, &[(Role::Admin, WARD)])), "not the ward admin");
-        assert!(!may_record_for(&secretary, &subject(2, OTHER_CELL, &[])), "not another cell");
-        assert!(!may_record_for(&secretary, &subject(secretary.member_id, CELL, &[])), "not themself");
+        assert!(
+            may_record_for(
+                &secretary,
+                &subject(2, CELL, &[(Role::CellCommittee, CELL)])
+            ),
+            "a committee member without a phone"
+        );
+        assert!(
+            !may_record_for(&secretary, &subject(2, CELL, &[(Role::Admin, WARD)])),
+            "not the ward admin"
+        );
+        assert!(
+            !may_record_for(&secretary, &subject(2, OTHER_CELL, &[])),
+            "not another cell"
+        );
+        assert!(
+            !may_record_for(&secretary, &subject(secretary.member_id, CELL, &[])),
+            "not themself"
+        );
     }
 
     #[test]
     fn nobody_acts_on_themself_through_these_paths() {
         let admin = actor(CELL, &[(Role::Admin, PROVINCE)]);
-        let me = Subject { member_id: admin.member_id, org: path(CELL), grants: vec![] };
-        for action in [Action::IssueActivationCode, Action::DecideContactChange, Action::ManageRole(Role::Editor), Action::RunMeeting] {
+        let me = Subject {
+            member_id: admin.member_id,
+            org: path(CELL),
+            grants: vec![],
+        };
+        for action in [
+            Action::IssueActivationCode,
+            Action::DecideContactChange,
+            Action::ManageRole(Role::Editor),
+            Action::RunMeeting,
+        ] {
             assert!(!may_act_on(&admin, action, &me));
         }
     }
 
     #[test]
     fn role_codes_round_trip() {
-        for r in [Role::Admin, Role::Assistant, Role::Editor, Role::Secretary, Role::DeputySecretary, Role::CellCommittee] {
+        for r in [
+            Role::Admin,
+            Role::Assistant,
+            Role::Editor,
+            Role::Secretary,
+            Role::DeputySecretary,
+            Role::CellCommittee,
+        ] {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
         assert!(Role::Admin.is_grantable());

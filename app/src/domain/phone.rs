@@ -57,13 +57,24 @@ impl Phone {
         };
         // Mobile numbers have 10 digits (03x, 05x, 07x, 08x, 09x); landlines 11 (02xx…).
         let ok_prefix = national.starts_with('0')
-            && matches!(national.as_bytes().get(1), Some(b'2' | b'3' | b'5' | b'7' | b'8' | b'9'));
-        let expected_len = if national.as_bytes().get(1) == Some(&b'2') { 11 } else { 10 };
+            && matches!(
+                national.as_bytes().get(1),
+                Some(b'2' | b'3' | b'5' | b'7' | b'8' | b'9')
+            );
+        let expected_len = if national.as_bytes().get(1) == Some(&b'2') {
+            11
+        } else {
+            10
+        };
         if national.len() != expected_len {
             if national.len() < 9 || national.len() > 12 {
                 return Err(PhoneError::InvalidLength);
             }
-            return Err(if ok_prefix { PhoneError::InvalidLength } else { PhoneError::InvalidPrefix });
+            return Err(if ok_prefix {
+                PhoneError::InvalidLength
+            } else {
+                PhoneError::InvalidPrefix
+            });
         }
         if !ok_prefix {
             return Err(PhoneError::InvalidPrefix);
@@ -108,27 +119,42 @@ mod tests {
 
     #[test]
     fn landlines_have_eleven_digits() {
-        assert_eq!(Phone::parse("0263 3822 123").unwrap().as_str(), "02633822123");
+        assert_eq!(
+            Phone::parse("0263 3822 123").unwrap().as_str(),
+            "02633822123"
+        );
         assert_eq!(Phone::parse("0263 382 212"), Err(PhoneError::InvalidLength));
     }
 
     #[test]
     fn rejects_bad_input_with_a_reason() {
         assert_eq!(Phone::parse("  "), Err(PhoneError::Empty));
-        assert_eq!(Phone::parse("0912a45678"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(
+            Phone::parse("0912a45678"),
+            Err(PhoneError::InvalidCharacters)
+        );
         assert_eq!(Phone::parse("091234"), Err(PhoneError::InvalidLength));
         assert_eq!(Phone::parse("0112345678"), Err(PhoneError::InvalidPrefix));
         assert_eq!(Phone::parse("1912345678"), Err(PhoneError::InvalidPrefix));
         assert_eq!(Phone::parse("09123456789"), Err(PhoneError::InvalidLength));
-        assert_eq!(Phone::parse("0912+345678"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(
+            Phone::parse("0912+345678"),
+            Err(PhoneError::InvalidCharacters)
+        );
     }
 
     /// A panic found with issue #17's property tests: a no-break space between the bracket and the
     /// `+` made the character index land inside it, and slicing there panicked.
     #[test]
     fn a_no_break_space_before_the_plus_is_not_a_panic() {
-        assert_eq!(Phone::parse("(\u{a0}+84 912 345 678"), Err(PhoneError::InvalidCharacters));
-        assert_eq!(Phone::parse("(+84)\u{a0}912 345 678").unwrap().as_str(), "0912345678");
+        assert_eq!(
+            Phone::parse("(\u{a0}+84 912 345 678"),
+            Err(PhoneError::InvalidCharacters)
+        );
+        assert_eq!(
+            Phone::parse("(+84)\u{a0}912 345 678").unwrap().as_str(),
+            "0912345678"
+        );
     }
 
     #[test]

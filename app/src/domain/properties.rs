@@ -9,8 +9,9 @@
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
-static VI_KEYS: LazyLock<serde_json::Map<String, serde_json::Value>> =
-    LazyLock::new(|| serde_json::from_str(include_str!("../../locales/vi.json")).expect("vi.json is a JSON object"));
+static VI_KEYS: LazyLock<serde_json::Map<String, serde_json::Value>> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../locales/vi.json")).expect("vi.json is a JSON object")
+});
 
 /// Whether `key` is a message of the Vietnamese locale (every error key must be one).
 pub(crate) fn is_i18n_key(key: &str) -> bool {
@@ -19,7 +20,12 @@ pub(crate) fn is_i18n_key(key: &str) -> bool {
 
 /// 256 cases per property, or `PROPTEST_CASES` for a longer local fuzzing run.
 pub(crate) fn config() -> ProptestConfig {
-    ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256))
+    ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256),
+    )
 }
 
 /// Text of every kind: any characters, and the characters the parsers treat specially (digits,
@@ -115,7 +121,11 @@ mod dates {
     use crate::domain::register::{days_in_month, Date, PartyDates};
 
     fn date() -> impl Strategy<Value = Date> {
-        (1800i32..=2200, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| Date { year: y, month: m, day: d.min(days_in_month(y, m)) })
+        (1800i32..=2200, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| Date {
+            year: y,
+            month: m,
+            day: d.min(days_in_month(y, m)),
+        })
     }
 
     proptest! {
@@ -173,7 +183,9 @@ mod dates {
 /// preferences cookie (all read from sign-in forms and request headers).
 mod account {
     use super::*;
-    use crate::domain::account::{check_new_password, format_activation_code, parse_activation_code, Identifier, Preferences};
+    use crate::domain::account::{
+        check_new_password, format_activation_code, parse_activation_code, Identifier, Preferences,
+    };
 
     proptest! {
         #![proptest_config(config())]
@@ -238,7 +250,9 @@ mod account {
 /// `parse_vote`, `Venue::parse` and the schedule rule `set_schedule` builds from its fields.
 mod meeting {
     use super::*;
-    use crate::domain::meeting::{parse_time, parse_vote, weekday, Month, Recurrence, Venue, VoteChoice};
+    use crate::domain::meeting::{
+        parse_time, parse_vote, weekday, Month, Recurrence, Venue, VoteChoice,
+    };
     use crate::domain::register::days_in_month;
 
     fn month() -> impl Strategy<Value = Month> {
@@ -376,12 +390,30 @@ mod document {
 mod import {
     use super::*;
     use crate::domain::cccd::Cccd;
-    use crate::domain::import::{changes, check_archive, check_mapping, exemption_change, guess_mapping, merged, parse_row, Field, Held, Mapping};
+    use crate::domain::import::{
+        changes, check_archive, check_mapping, exemption_change, guess_mapping, merged, parse_row,
+        Field, Held, Mapping,
+    };
     use crate::domain::register::{Date, Gender};
 
     const HEADERS: [&str; 17] = [
-        "Mã tổ chức đảng", "Mã đảng viên", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quê quán", "Số CCCD", "Số điện thoại",
-        "Số thẻ đảng", "Ngày vào Đảng", "Ngày chính thức", "Trạng thái", "Miễn sinh hoạt từ", "Lý do miễn sinh hoạt", "Chức vụ", "Địa chỉ",
+        "Mã tổ chức đảng",
+        "Mã đảng viên",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Quê quán",
+        "Số CCCD",
+        "Số điện thoại",
+        "Số thẻ đảng",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Trạng thái",
+        "Miễn sinh hoạt từ",
+        "Lý do miễn sinh hoạt",
+        "Chức vụ",
+        "Địa chỉ",
     ];
 
     fn mapping() -> Mapping {
@@ -389,7 +421,11 @@ mod import {
     }
 
     fn today() -> Date {
-        Date { year: 2026, month: 11, day: 22 }
+        Date {
+            year: 2026,
+            month: 11,
+            day: 22,
+        }
     }
 
     /// A cell as exports and hostile files have them.
@@ -411,7 +447,11 @@ mod import {
         prop_assert!(!errors.is_empty());
         for e in errors {
             prop_assert!(is_i18n_key(&e.key), "{}", e.key);
-            prop_assert!(e.field == "row" || Field::from_code(&e.field).is_some(), "{}", e.field);
+            prop_assert!(
+                e.field == "row" || Field::from_code(&e.field).is_some(),
+                "{}",
+                e.field
+            );
         }
         Ok(())
     }

@@ -114,7 +114,11 @@ impl Date {
     pub fn parse(input: &str) -> Result<Date, DateError> {
         let s = input.trim();
         let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(DateError);
         }
         // Parsed as the field's own type: `as` would wrap "2024-4294967297-01" to January.
@@ -146,7 +150,11 @@ impl Date {
     pub fn add_months(&self, months: u32) -> Date {
         let total = self.year * 12 + (self.month as i32 - 1) + months as i32;
         let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-        Date { year, month, day: self.day.min(days_in_month(year, month)) }
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
     }
 }
 
@@ -180,7 +188,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, key: &str) -> FieldError {
-        FieldError { field: field.to_string(), key: key.to_string() }
+        FieldError {
+            field: field.to_string(),
+            key: key.to_string(),
+        }
     }
 }
 
@@ -226,7 +237,10 @@ impl PartyDates {
                 errors.push(FieldError::new("official_date", "err_date_future"));
             }
             if official < joined {
-                errors.push(FieldError::new("official_date", "err_official_before_joined"));
+                errors.push(FieldError::new(
+                    "official_date",
+                    "err_official_before_joined",
+                ));
             }
         }
         if let Some(exempt) = exempt_since {
@@ -235,7 +249,12 @@ impl PartyDates {
             }
         }
         if errors.is_empty() {
-            Ok(PartyDates { birth, joined, official, exempt_since })
+            Ok(PartyDates {
+                birth,
+                joined,
+                official,
+                exempt_since,
+            })
         } else {
             Err(errors)
         }
@@ -255,8 +274,12 @@ impl PartyDates {
 /// and they disagree often enough to be worth a message).
 pub fn check_status(status: MemberStatus, official: Option<Date>) -> Result<(), FieldError> {
     match (status, official) {
-        (MemberStatus::Official, None) => Err(FieldError::new("official_date", "err_official_missing")),
-        (MemberStatus::Probationary, Some(_)) => Err(FieldError::new("status", "err_status_conflict")),
+        (MemberStatus::Official, None) => {
+            Err(FieldError::new("official_date", "err_official_missing"))
+        }
+        (MemberStatus::Probationary, Some(_)) => {
+            Err(FieldError::new("status", "err_status_conflict"))
+        }
         _ => Ok(()),
     }
 }
@@ -264,7 +287,10 @@ pub fn check_status(status: MemberStatus, official: Option<Date>) -> Result<(), 
 /// An exemption needs both a date and a reason.
 pub fn check_exemption(since: Option<Date>, reason: Option<&str>) -> Result<(), FieldError> {
     match (since, reason.map(str::trim).filter(|r| !r.is_empty())) {
-        (Some(_), None) => Err(FieldError::new("exempt_reason", "err_exempt_reason_missing")),
+        (Some(_), None) => Err(FieldError::new(
+            "exempt_reason",
+            "err_exempt_reason_missing",
+        )),
         (None, Some(_)) => Err(FieldError::new("exempt_since", "err_exempt_date_missing")),
         _ => Ok(()),
     }
@@ -280,7 +306,14 @@ mod tests {
 
     #[test]
     fn dates_parse_in_both_orders_and_validate_days() {
-        assert_eq!(d("2024-03-05"), Date { year: 2024, month: 3, day: 5 });
+        assert_eq!(
+            d("2024-03-05"),
+            Date {
+                year: 2024,
+                month: 3,
+                day: 5
+            }
+        );
         assert_eq!(d("05/03/2024"), d("2024-03-05"));
         assert_eq!(d("5.3.2024"), d("2024-03-05"));
         assert_eq!(d("29/02/2024").iso(), "2024-02-29");
@@ -307,15 +340,32 @@ mod tests {
     #[test]
     fn party_dates_must_be_in_order() {
         let today = d("2026-11-22");
-        let ok = PartyDates::parse(d("1980-01-01"), d("2005-06-01"), Some(d("2006-06-01")), None, today).unwrap();
+        let ok = PartyDates::parse(
+            d("1980-01-01"),
+            d("2005-06-01"),
+            Some(d("2006-06-01")),
+            None,
+            today,
+        )
+        .unwrap();
         assert_eq!(ok.status(), MemberStatus::Official);
 
-        let probation = PartyDates::parse(d("2000-01-01"), d("2026-06-01"), None, None, today).unwrap();
+        let probation =
+            PartyDates::parse(d("2000-01-01"), d("2026-06-01"), None, None, today).unwrap();
         assert_eq!(probation.status(), MemberStatus::Probationary);
 
-        let errs = PartyDates::parse(d("2010-01-01"), d("2026-01-01"), Some(d("2025-01-01")), Some(d("2020-01-01")), today)
-            .unwrap_err();
-        let keys: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.key.as_str())).collect();
+        let errs = PartyDates::parse(
+            d("2010-01-01"),
+            d("2026-01-01"),
+            Some(d("2025-01-01")),
+            Some(d("2020-01-01")),
+            today,
+        )
+        .unwrap_err();
+        let keys: Vec<_> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.key.as_str()))
+            .collect();
         assert_eq!(
             keys,
             vec![
@@ -325,19 +375,36 @@ mod tests {
             ]
         );
 
-        let future = PartyDates::parse(d("1990-01-01"), d("2027-01-01"), None, None, today).unwrap_err();
+        let future =
+            PartyDates::parse(d("1990-01-01"), d("2027-01-01"), None, None, today).unwrap_err();
         assert_eq!(future[0], FieldError::new("joined_date", "err_date_future"));
     }
 
     #[test]
     fn status_and_exemption_consistency() {
         assert!(check_status(MemberStatus::Official, Some(d("2020-01-01"))).is_ok());
-        assert_eq!(check_status(MemberStatus::Official, None).unwrap_err().key, "err_official_missing");
-        assert_eq!(check_status(MemberStatus::Probationary, Some(d("2020-01-01"))).unwrap_err().field, "status");
+        assert_eq!(
+            check_status(MemberStatus::Official, None).unwrap_err().key,
+            "err_official_missing"
+        );
+        assert_eq!(
+            check_status(MemberStatus::Probationary, Some(d("2020-01-01")))
+                .unwrap_err()
+                .field,
+            "status"
+        );
         assert!(check_exemption(None, None).is_ok());
         assert!(check_exemption(Some(d("2020-01-01")), Some("Tuổi cao, sức yếu")).is_ok());
-        assert_eq!(check_exemption(Some(d("2020-01-01")), Some("  ")).unwrap_err().key, "err_exempt_reason_missing");
-        assert_eq!(check_exemption(None, Some("x")).unwrap_err().key, "err_exempt_date_missing");
+        assert_eq!(
+            check_exemption(Some(d("2020-01-01")), Some("  "))
+                .unwrap_err()
+                .key,
+            "err_exempt_reason_missing"
+        );
+        assert_eq!(
+            check_exemption(None, Some("x")).unwrap_err().key,
+            "err_exempt_date_missing"
+        );
     }
 
     #[test]
@@ -348,7 +415,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for p in [Position::Secretary, Position::DeputySecretary, Position::CommitteeMember] {
+        for p in [
+            Position::Secretary,
+            Position::DeputySecretary,
+            Position::CommitteeMember,
+        ] {
             assert_eq!(Position::from_code(p.code()), Some(p));
         }
         for s in [MemberStatus::Probationary, MemberStatus::Official] {

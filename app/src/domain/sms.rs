@@ -93,9 +93,22 @@ fn fit(prefix: &str, free: &str, suffix: &str, ascii: bool) -> String {
 /// "Họp chi bộ: <title>, 19:30 thứ Năm 10/12 tại <place>. Trả lời 1 …" (or the reminder's
 /// opening). The title and place give way first when it is long.
 #[allow(clippy::too_many_arguments)]
-pub fn meeting_text(w: &Words, reminder: bool, title: &str, date: Date, time: &str, place: &str, ascii: bool) -> String {
+pub fn meeting_text(
+    w: &Words,
+    reminder: bool,
+    title: &str,
+    date: Date,
+    time: &str,
+    place: &str,
+    ascii: bool,
+) -> String {
     let opening = if reminder { w.reminder } else { w.notice };
-    let when = format!("{time} {} {:02}/{:02}", w.weekdays[weekday(date)], date.day, date.month);
+    let when = format!(
+        "{time} {} {:02}/{:02}",
+        w.weekdays[weekday(date)],
+        date.day,
+        date.month
+    );
     let middle = match (title.trim(), place.trim()) {
         ("", "") => String::new(),
         ("", p) => format!(", {} {p}", w.at_place),
@@ -103,7 +116,12 @@ pub fn meeting_text(w: &Words, reminder: bool, title: &str, date: Date, time: &s
         (t, p) => format!(", {t}, {} {p}", w.at_place),
     };
     // The date and the answer hint are never cut: the title and place are.
-    fit(&format!("{opening}: {when}"), &middle, &format!(". {}", w.reply_hint), ascii)
+    fit(
+        &format!("{opening}: {when}"),
+        &middle,
+        &format!(". {}", w.reply_hint),
+        ascii,
+    )
 }
 
 /// "Nhiệm vụ mới: <title>, hạn 20/12."
@@ -140,16 +158,27 @@ type HmacSha256 = Hmac<Sha256>;
 /// The signature the provider puts in `X-Sotay-Signature`: hex HMAC-SHA256 of
 /// `"<timestamp>.<body>"` with the shared secret.
 pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
-    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Checks an inbound request: the timestamp close to `now` and the signature right (compared
 /// in constant time).
-pub fn verify(secret: &str, timestamp: Option<&str>, body: &[u8], signature: Option<&str>, now: i64) -> Result<(), InboundError> {
+pub fn verify(
+    secret: &str,
+    timestamp: Option<&str>,
+    body: &[u8],
+    signature: Option<&str>,
+    now: i64,
+) -> Result<(), InboundError> {
     let ts = timestamp.ok_or(InboundError::Stale)?;
     let at: i64 = ts.trim().parse().map_err(|_| InboundError::Stale)?;
     if (now - at).abs() > INBOUND_MAX_SKEW_SECONDS {
@@ -160,12 +189,16 @@ pub fn verify(secret: &str, timestamp: Option<&str>, body: &[u8], signature: Opt
     if sig.len() != 64 || !sig.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(InboundError::BadSignature);
     }
-    let bytes: Vec<u8> = (0..32).map(|i| u8::from_str_radix(&sig[2 * i..2 * i + 2], 16).unwrap_or(0)).collect();
-    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| InboundError::BadSignature)?;
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&sig[2 * i..2 * i + 2], 16).unwrap_or(0))
+        .collect();
+    let mut mac =
+        HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| InboundError::BadSignature)?;
     mac.update(ts.as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.verify_slice(&bytes).map_err(|_| InboundError::BadSignature)
+    mac.verify_slice(&bytes)
+        .map_err(|_| InboundError::BadSignature)
 }
 
 /// Whether messages may go out at `now` (unix seconds): not at night.
@@ -186,12 +219,24 @@ mod tests {
             due: "hạn",
             at_place: "tại",
             reply_hint: "Trả lời 1 nếu dự, 2 nếu xin vắng.",
-            weekdays: ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"],
+            weekdays: [
+                "thứ Hai",
+                "thứ Ba",
+                "thứ Tư",
+                "thứ Năm",
+                "thứ Sáu",
+                "thứ Bảy",
+                "Chủ nhật",
+            ],
         }
     }
 
     fn date(y: i32, m: u32, d: u32) -> Date {
-        Date { year: y, month: m, day: d }
+        Date {
+            year: y,
+            month: m,
+            day: d,
+        }
     }
 
     #[test]
@@ -204,19 +249,54 @@ mod tests {
 
     #[test]
     fn a_meeting_notice_in_one_segment() {
-        let t = meeting_text(&words(), false, "Sinh hoạt tháng 12", date(2026, 12, 10), "19:30", "Nhà văn hóa khu phố 1", true);
+        let t = meeting_text(
+            &words(),
+            false,
+            "Sinh hoạt tháng 12",
+            date(2026, 12, 10),
+            "19:30",
+            "Nhà văn hóa khu phố 1",
+            true,
+        );
         assert_eq!(t, "Hop chi bo: 19:30 thu Nam 10/12, Sinh hoat thang 12, tai Nha van hoa khu pho 1. Tra loi 1 neu du, 2 neu xin vang.");
         assert!(t.is_ascii());
-        let long = meeting_text(&words(), true, &"Học tập chuyên đề ".repeat(10), date(2026, 12, 10), "07:00", &"Hội trường ".repeat(10), false);
+        let long = meeting_text(
+            &words(),
+            true,
+            &"Học tập chuyên đề ".repeat(10),
+            date(2026, 12, 10),
+            "07:00",
+            &"Hội trường ".repeat(10),
+            false,
+        );
         assert_eq!(long.chars().count(), MAX_CHARS);
-        assert!(long.starts_with("Nhắc: mai họp chi bộ: 07:00 thứ Năm 10/12, Học tập"), "{long}");
-        assert!(long.ends_with("Trả lời 1 nếu dự, 2 nếu xin vắng."), "the answer hint survives: {long}");
+        assert!(
+            long.starts_with("Nhắc: mai họp chi bộ: 07:00 thứ Năm 10/12, Học tập"),
+            "{long}"
+        );
+        assert!(
+            long.ends_with("Trả lời 1 nếu dự, 2 nếu xin vắng."),
+            "the answer hint survives: {long}"
+        );
     }
 
     #[test]
     fn a_task_notice() {
-        assert_eq!(task_text(&words(), "Thăm hỏi gia đình đồng chí Nguyễn Văn An", Some(date(2026, 12, 20)), true), "Nhiem vu moi: Tham hoi gia dinh dong chi Nguyen Van An, han 20/12/2026.");
-        assert!(task_text(&words(), &"x".repeat(400), None, true).chars().count() <= MAX_CHARS);
+        assert_eq!(
+            task_text(
+                &words(),
+                "Thăm hỏi gia đình đồng chí Nguyễn Văn An",
+                Some(date(2026, 12, 20)),
+                true
+            ),
+            "Nhiem vu moi: Tham hoi gia dinh dong chi Nguyen Van An, han 20/12/2026."
+        );
+        assert!(
+            task_text(&words(), &"x".repeat(400), None, true)
+                .chars()
+                .count()
+                <= MAX_CHARS
+        );
     }
 
     #[test]
@@ -232,14 +312,68 @@ mod tests {
     fn signatures_and_replays() {
         let body = br#"{"id":"m1","from":"0912345678","text":"1"}"#;
         let sig = sign("bi-mat", "1800000000", body);
-        assert_eq!(verify("bi-mat", Some("1800000000"), body, Some(&sig), 1_800_000_100), Ok(()));
-        assert_eq!(verify("bi-mat", Some("1800000000"), body, Some(&format!("sha256={sig}")), 1_800_000_100), Ok(()));
-        assert_eq!(verify("khac", Some("1800000000"), body, Some(&sig), 1_800_000_100), Err(InboundError::BadSignature));
-        assert_eq!(verify("bi-mat", Some("1800000000"), b"{}", Some(&sig), 1_800_000_100), Err(InboundError::BadSignature));
-        assert_eq!(verify("bi-mat", Some("1800000000"), body, None, 1_800_000_100), Err(InboundError::BadSignature));
-        assert_eq!(verify("bi-mat", Some("1800000000"), body, Some("zz"), 1_800_000_100), Err(InboundError::BadSignature));
-        assert_eq!(verify("bi-mat", Some("1800000000"), body, Some(&sig), 1_800_000_400), Err(InboundError::Stale));
-        assert_eq!(verify("bi-mat", None, body, Some(&sig), 1_800_000_000), Err(InboundError::Stale));
+        assert_eq!(
+            verify(
+                "bi-mat",
+                Some("1800000000"),
+                body,
+                Some(&sig),
+                1_800_000_100
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            verify(
+                "bi-mat",
+                Some("1800000000"),
+                body,
+                Some(&format!("sha256={sig}")),
+                1_800_000_100
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            verify("khac", Some("1800000000"), body, Some(&sig), 1_800_000_100),
+            Err(InboundError::BadSignature)
+        );
+        assert_eq!(
+            verify(
+                "bi-mat",
+                Some("1800000000"),
+                b"{}",
+                Some(&sig),
+                1_800_000_100
+            ),
+            Err(InboundError::BadSignature)
+        );
+        assert_eq!(
+            verify("bi-mat", Some("1800000000"), body, None, 1_800_000_100),
+            Err(InboundError::BadSignature)
+        );
+        assert_eq!(
+            verify(
+                "bi-mat",
+                Some("1800000000"),
+                body,
+                Some("zz"),
+                1_800_000_100
+            ),
+            Err(InboundError::BadSignature)
+        );
+        assert_eq!(
+            verify(
+                "bi-mat",
+                Some("1800000000"),
+                body,
+                Some(&sig),
+                1_800_000_400
+            ),
+            Err(InboundError::Stale)
+        );
+        assert_eq!(
+            verify("bi-mat", None, body, Some(&sig), 1_800_000_000),
+            Err(InboundError::Stale)
+        );
     }
 
     #[test]

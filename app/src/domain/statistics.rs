@@ -88,13 +88,21 @@ impl SortBy {
 
 /// Sorts rows of (name, counts). Rows without a rate (nobody expected) go last.
 #[cfg(feature = "ssr")]
-pub fn sort_rows<T>(rows: &mut [T], by: SortBy, name: impl Fn(&T) -> &str, counts: impl Fn(&T) -> Counts) {
+pub fn sort_rows<T>(
+    rows: &mut [T],
+    by: SortBy,
+    name: impl Fn(&T) -> &str,
+    counts: impl Fn(&T) -> Counts,
+) {
     rows.sort_by(|a, b| {
         let (ca, cb) = (counts(a), counts(b));
         let rate = |c: Counts| c.rate_permille().unwrap_or(i64::MAX);
         match by {
             SortBy::RateAscending => rate(ca).cmp(&rate(cb)),
-            SortBy::RateDescending => cb.rate_permille().unwrap_or(-1).cmp(&ca.rate_permille().unwrap_or(-1)),
+            SortBy::RateDescending => cb
+                .rate_permille()
+                .unwrap_or(-1)
+                .cmp(&ca.rate_permille().unwrap_or(-1)),
             SortBy::Name => std::cmp::Ordering::Equal,
             SortBy::Members => cb.members.cmp(&ca.members),
         }
@@ -113,19 +121,49 @@ mod tests {
 
     #[test]
     fn rate_leaves_exempt_members_out() {
-        let c = Counts { members: 12, exempt: 2, accounts: 9, signed_in: 8, active_30d: 5 };
+        let c = Counts {
+            members: 12,
+            exempt: 2,
+            accounts: 9,
+            signed_in: 8,
+            active_30d: 5,
+        };
         assert_eq!(c.expected(), 10);
         assert_eq!(c.rate_permille(), Some(800));
         assert_eq!(format_rate(c.rate_permille()), "80,0%");
-        let third = Counts { members: 3, exempt: 0, signed_in: 1, ..Default::default() };
+        let third = Counts {
+            members: 3,
+            exempt: 0,
+            signed_in: 1,
+            ..Default::default()
+        };
         assert_eq!(format_rate(third.rate_permille()), "33,3%");
-        assert_eq!(Counts { members: 2, exempt: 2, ..Default::default() }.rate_permille(), None);
+        assert_eq!(
+            Counts {
+                members: 2,
+                exempt: 2,
+                ..Default::default()
+            }
+            .rate_permille(),
+            None
+        );
         assert_eq!(format_rate(None), "—");
         // Never above 100% even if counts disagree.
-        assert_eq!(Counts { members: 2, signed_in: 3, ..Default::default() }.rate_permille(), Some(1000));
+        assert_eq!(
+            Counts {
+                members: 2,
+                signed_in: 3,
+                ..Default::default()
+            }
+            .rate_permille(),
+            Some(1000)
+        );
         let mut sum = c;
         sum += third;
-        assert_eq!((sum.members, sum.signed_in, sum.rate_permille()), (15, 9, Some(692)));
+        assert_eq!(
+            (sum.members, sum.signed_in, sum.rate_permille()),
+            (15, 9, Some(692))
+        );
     }
 
     #[test]
@@ -141,19 +179,52 @@ mod tests {
     #[cfg(feature = "ssr")]
     fn lowest_first_and_empty_last() {
         let rows = vec![
-            ("Chi bộ B", Counts { members: 10, signed_in: 9, ..Default::default() }),
-            ("Chi bộ A", Counts { members: 10, signed_in: 3, ..Default::default() }),
-            ("Chi bộ Đ", Counts { members: 0, ..Default::default() }),
-            ("Chi bộ C", Counts { members: 20, signed_in: 5, ..Default::default() }),
+            (
+                "Chi bộ B",
+                Counts {
+                    members: 10,
+                    signed_in: 9,
+                    ..Default::default()
+                },
+            ),
+            (
+                "Chi bộ A",
+                Counts {
+                    members: 10,
+                    signed_in: 3,
+                    ..Default::default()
+                },
+            ),
+            (
+                "Chi bộ Đ",
+                Counts {
+                    members: 0,
+                    ..Default::default()
+                },
+            ),
+            (
+                "Chi bộ C",
+                Counts {
+                    members: 20,
+                    signed_in: 5,
+                    ..Default::default()
+                },
+            ),
         ];
         let mut r = rows.clone();
         sort_rows(&mut r, SortBy::RateAscending, |x| x.0, |x| x.1);
-        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), ["Chi bộ C", "Chi bộ A", "Chi bộ B", "Chi bộ Đ"]);
+        assert_eq!(
+            r.iter().map(|x| x.0).collect::<Vec<_>>(),
+            ["Chi bộ C", "Chi bộ A", "Chi bộ B", "Chi bộ Đ"]
+        );
         sort_rows(&mut r, SortBy::RateDescending, |x| x.0, |x| x.1);
         assert_eq!(r[0].0, "Chi bộ B");
         assert_eq!(r[3].0, "Chi bộ Đ");
         sort_rows(&mut r, SortBy::Name, |x| x.0, |x| x.1);
-        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), ["Chi bộ A", "Chi bộ B", "Chi bộ C", "Chi bộ Đ"]);
+        assert_eq!(
+            r.iter().map(|x| x.0).collect::<Vec<_>>(),
+            ["Chi bộ A", "Chi bộ B", "Chi bộ C", "Chi bộ Đ"]
+        );
         sort_rows(&mut r, SortBy::Members, |x| x.0, |x| x.1);
         assert_eq!(r[0].0, "Chi bộ C");
         assert_eq!(SortBy::from_code("ten"), SortBy::Name);

@@ -38,7 +38,12 @@ pub fn search_words(s: &str) -> String {
 /// Query terms: at most 12 words, each at most 40 characters (a pasted page must not become a
 /// thousand-term query).
 pub fn search_terms(query: &str) -> Vec<String> {
-    search_words(query).split(' ').filter(|w| !w.is_empty()).take(12).map(|w| w.chars().take(40).collect()).collect()
+    search_words(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| w.chars().take(40).collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -47,9 +52,17 @@ mod tests {
 
     #[test]
     fn search_words_and_terms() {
-        assert_eq!(search_words("Quy định số 339-QĐ/TW"), "quy dinh so 339 qd tw");
-        assert_eq!(search_terms("  nghi quyết   57 "), vec!["nghi", "quyet", "57"]);
-        assert!(search_terms("\"; DROP --").iter().all(|t| t.chars().all(char::is_alphanumeric)));
+        assert_eq!(
+            search_words("Quy định số 339-QĐ/TW"),
+            "quy dinh so 339 qd tw"
+        );
+        assert_eq!(
+            search_terms("  nghi quyết   57 "),
+            vec!["nghi", "quyet", "57"]
+        );
+        assert!(search_terms("\"; DROP --")
+            .iter()
+            .all(|t| t.chars().all(char::is_alphanumeric)));
         assert_eq!(search_terms(&"a ".repeat(50)).len(), 12);
     }
 

@@ -58,7 +58,11 @@ impl FileKind {
 /// characters, at most 120 characters.
 pub fn clean_file_name(name: &str, kind: FileKind) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\')).take(120).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\'))
+        .take(120)
+        .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() {
         format!("tep.{}", kind.extension())
@@ -74,9 +78,18 @@ mod tests {
     #[test]
     fn sniffs_by_content_not_name() {
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
-        assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(FileKind::Png));
-        assert_eq!(FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpeg));
-        assert_eq!(FileKind::sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 "), Some(FileKind::Webp));
+        assert_eq!(
+            FileKind::sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(FileKind::Png)
+        );
+        assert_eq!(
+            FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(FileKind::Jpeg)
+        );
+        assert_eq!(
+            FileKind::sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 "),
+            Some(FileKind::Webp)
+        );
         // A Windows program renamed to .pdf is still a program.
         assert_eq!(FileKind::sniff(b"MZ\x90\x00\x03"), None);
         assert_eq!(FileKind::sniff(b"<html>"), None);
@@ -87,7 +100,10 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(clean_file_name("C:\\Users\\a\\Nghị quyết 57.pdf", FileKind::Pdf), "Nghị quyết 57.pdf");
+        assert_eq!(
+            clean_file_name("C:\\Users\\a\\Nghị quyết 57.pdf", FileKind::Pdf),
+            "Nghị quyết 57.pdf"
+        );
         assert_eq!(clean_file_name("../../etc/passwd", FileKind::Pdf), "passwd");
         assert_eq!(clean_file_name("a\"b;c.pdf", FileKind::Pdf), "abc.pdf");
         assert_eq!(clean_file_name("", FileKind::Png), "tep.png");

@@ -4,7 +4,9 @@
 pub fn encode_query_value(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -14,7 +16,10 @@ pub fn encode_query_value(s: &str) -> String {
 mod tests {
     #[test]
     fn values_are_percent_encoded() {
-        assert_eq!(super::encode_query_value("nghị quyết&x=1/2"), "ngh%E1%BB%8B%20quy%E1%BA%BFt%26x%3D1%2F2");
+        assert_eq!(
+            super::encode_query_value("nghị quyết&x=1/2"),
+            "ngh%E1%BB%8B%20quy%E1%BA%BFt%26x%3D1%2F2"
+        );
         assert_eq!(super::encode_query_value("a-b_c.d~"), "a-b_c.d~");
     }
 }

@@ -162,7 +162,10 @@ fn OfferSimpleMode(offer: bool) -> impl IntoView {
     let open = RwSignal::new(offer);
     let answer = move |simple: bool| {
         open.set(false);
-        session.set_prefs(Preferences { simple_mode: simple, ..session.prefs.get_untracked() });
+        session.set_prefs(Preferences {
+            simple_mode: simple,
+            ..session.prefs.get_untracked()
+        });
     };
     view! {
         <Show when=move || open.get() && !session.prefs.get().simple_mode>

@@ -3,7 +3,9 @@
 //! Every way a file can be wrong ends in an i18n key (and the line, where there is one), never
 //! in a panic or a half-read table.
 
-use crate::domain::import::{check_archive, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES};
+use crate::domain::import::{
+    check_archive, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES,
+};
 use std::io::{Cursor, Read};
 
 /// Text as a Windows-1258 file holds it: letters the code page lacks precomposed are written
@@ -94,7 +96,10 @@ fn err(key: &'static str) -> ReadError {
 }
 
 fn err_at(key: &'static str, line: u32) -> ReadError {
-    ReadError { key, line: Some(line) }
+    ReadError {
+        key,
+        line: Some(line),
+    }
 }
 
 /// The longest a CSV cell may be before the file counts as broken (an unclosed quote swallows
@@ -121,7 +126,9 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Table, ReadError> {
     let (text, encoding) = decode(bytes)?;
     // One form for every letter: Windows-1258 writes most tones as combining marks, and
     // some tools write decomposed UTF-8.
-    let text = if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    let text = if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
         text
     } else {
         unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect()
@@ -133,10 +140,16 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Table, ReadError> {
 /// code page of older Excel and Access exports. Binary data is refused, not guessed at.
 fn decode(bytes: &[u8]) -> Result<(String, Encoding), ReadError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest).map(|s| (s.to_string(), Encoding::Utf8Bom)).map_err(|_| err("err_import_encoding"));
+        return std::str::from_utf8(rest)
+            .map(|s| (s.to_string(), Encoding::Utf8Bom))
+            .map_err(|_| err("err_import_encoding"));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
         if had_errors {
             return Err(err("err_import_encoding"));
@@ -156,7 +169,10 @@ fn decode(bytes: &[u8]) -> Result<(String, Encoding), ReadError> {
 /// Text files have no control characters besides tab and line breaks; anything else means the
 /// bytes were not text (a picture renamed .csv, UTF-16 without its BOM).
 fn check_text(text: String, encoding: Encoding) -> Result<(String, Encoding), ReadError> {
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
         return Err(err("err_import_encoding"));
     }
     Ok((text, encoding))
@@ -179,11 +195,17 @@ fn delimiter(text: &str) -> u8 {
 /// Line breaks in `bytes[from..to]`: `\n`, `\r\n` and a lone `\r` (old Mac exports, which the
 /// csv crate also reads as ends of records) each count once.
 fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u32 {
-    (from..to).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).count() as u32
+    (from..to)
+        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count() as u32
 }
 
 fn read_csv(text: &str, encoding: Encoding) -> Result<Table, ReadError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter(text)).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -202,7 +224,8 @@ fn read_csv(text: &str, encoding: Encoding) -> Result<Table, ReadError> {
         }
         // The record's position is just after the previous terminator; skip the line breaks
         // (blank lines included) to its first byte.
-        let mut start = (record.position().map(|p| p.byte() as usize).unwrap_or(at)).clamp(counted_to, bytes.len());
+        let mut start = (record.position().map(|p| p.byte() as usize).unwrap_or(at))
+            .clamp(counted_to, bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
@@ -241,14 +264,22 @@ fn read_csv(text: &str, encoding: Encoding) -> Result<Table, ReadError> {
     finish(headers, rows, encoding)
 }
 
-fn finish(headers: Option<Vec<String>>, rows: Vec<(u32, Vec<String>)>, encoding: Encoding) -> Result<Table, ReadError> {
+fn finish(
+    headers: Option<Vec<String>>,
+    rows: Vec<(u32, Vec<String>)>,
+    encoding: Encoding,
+) -> Result<Table, ReadError> {
     let Some(headers) = headers else {
         return Err(err("err_import_empty"));
     };
     if rows.is_empty() {
         return Err(err("err_import_no_rows"));
     }
-    Ok(Table { headers, rows, encoding })
+    Ok(Table {
+        headers,
+        rows,
+        encoding,
+    })
 }
 
 /// The most shared strings a workbook may declare (`<sst uniqueCount="…">`). calamine reserves
@@ -302,7 +333,12 @@ impl CountScan {
                 self.step = CountStep::Digits;
                 self.value = 0;
             }
-            CountStep::Digits if b.is_ascii_digit() => self.value = self.value.saturating_mul(10).saturating_add(u64::from(b - b'0')),
+            CountStep::Digits if b.is_ascii_digit() => {
+                self.value = self
+                    .value
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(b - b'0'))
+            }
             CountStep::Digits => {
                 self.largest = self.largest.max(self.value);
                 self.restart(b);
@@ -323,7 +359,10 @@ impl CountScan {
             if k == 0 {
                 return 0;
             }
-            k = (1..k).rev().find(|&j| name[..j] == name[k - j..k]).unwrap_or(0);
+            k = (1..k)
+                .rev()
+                .find(|&j| name[..j] == name[k - j..k])
+                .unwrap_or(0);
         }
     }
 
@@ -338,10 +377,13 @@ impl CountScan {
 /// unpacked once with a hard cap, so a zip bomb that lies about its sizes stops at the cap
 /// instead of filling memory; only then does calamine parse it.
 fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| err("err_import_not_xlsx"))?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| err("err_import_not_xlsx"))?;
     let mut declared = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| err("err_import_not_xlsx"))?;
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| err("err_import_not_xlsx"))?;
         declared.push((entry.compressed_size(), entry.size()));
     }
     check_archive(&declared).map_err(err)?;
@@ -353,7 +395,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
         let limit = entry.size();
         let mut read: u64 = 0;
         loop {
-            let n = entry.read(&mut sink).map_err(|_| err("err_import_not_xlsx"))?;
+            let n = entry
+                .read(&mut sink)
+                .map_err(|_| err("err_import_not_xlsx"))?;
             if n == 0 {
                 break;
             }
@@ -372,7 +416,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
     }
     // calamine parses what anyone may upload: a panic in it (an absurd cell reference overflows
     // its arithmetic in a debug build) is a refused file, never a dead import task.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes))).unwrap_or_else(|_| Err(err("err_import_not_xlsx")))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(bytes)))
+        .unwrap_or_else(|_| Err(err("err_import_not_xlsx")))
 }
 
 /// Whether cells from `start` to `end` (row, column; 0-based, inclusive) fit the limits.
@@ -393,7 +438,8 @@ fn check_extent(start: (u32, u32), end: (u32, u32)) -> Result<(), ReadError> {
 /// cells). The rows are then built from the kept cells alone.
 fn read_sheet(bytes: &[u8]) -> Result<Table, ReadError> {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx, XlsxError};
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| err("err_import_not_xlsx"))?;
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| err("err_import_not_xlsx"))?;
     let Some(first) = workbook.sheet_names().first().cloned() else {
         return Err(err("err_import_empty"));
     };
@@ -415,7 +461,10 @@ fn read_sheet(bytes: &[u8]) -> Result<Table, ReadError> {
         let (row, col) = cell.get_position();
         let (lo, hi) = match extent {
             None => ((row, col), (row, col)),
-            Some((lo, hi)) => ((lo.0.min(row), lo.1.min(col)), (hi.0.max(row), hi.1.max(col))),
+            Some((lo, hi)) => (
+                (lo.0.min(row), lo.1.min(col)),
+                (hi.0.max(row), hi.1.max(col)),
+            ),
         };
         check_extent(lo, hi)?;
         extent = Some((lo, hi));
@@ -485,17 +534,30 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom_and_semicolons() {
-        let t = read("Mã đảng viên,Họ và tên\nDV1,Nguyễn Văn An\n".as_bytes(), "a.csv").unwrap();
+        let t = read(
+            "Mã đảng viên,Họ và tên\nDV1,Nguyễn Văn An\n".as_bytes(),
+            "a.csv",
+        )
+        .unwrap();
         assert_eq!(t.encoding, Encoding::Utf8);
         assert_eq!(t.headers, vec!["Mã đảng viên", "Họ và tên"]);
-        assert_eq!(t.rows, vec![(2, vec!["DV1".to_string(), "Nguyễn Văn An".to_string()])]);
+        assert_eq!(
+            t.rows,
+            vec![(2, vec!["DV1".to_string(), "Nguyễn Văn An".to_string()])]
+        );
 
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("Mã;Tên\r\n\r\nDV1;\"Lê Thị, Hoa\"\r\n".as_bytes());
         let t = read(&bom, "a.csv").unwrap();
         assert_eq!(t.encoding, Encoding::Utf8Bom);
-        assert_eq!(t.headers[0], "Mã", "the BOM is not part of the first header");
-        assert_eq!(t.rows[0], (3, vec!["DV1".to_string(), "Lê Thị, Hoa".to_string()]));
+        assert_eq!(
+            t.headers[0], "Mã",
+            "the BOM is not part of the first header"
+        );
+        assert_eq!(
+            t.rows[0],
+            (3, vec!["DV1".to_string(), "Lê Thị, Hoa".to_string()])
+        );
     }
 
     /// Found by the property test of the reader (issue #17): with lone `\r` line ends (old Mac
@@ -504,7 +566,13 @@ mod tests {
     fn old_mac_line_ends_are_counted() {
         let t = read(b"a,b\r1,2\r\r3,4\r", "a.csv").unwrap();
         assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 4]);
-        assert_eq!(read(b"a,b\r1,2\r1,2,3\r", "a.csv").unwrap_err(), ReadError { key: "err_import_csv_columns", line: Some(3) });
+        assert_eq!(
+            read(b"a,b\r1,2\r1,2,3\r", "a.csv").unwrap_err(),
+            ReadError {
+                key: "err_import_csv_columns",
+                line: Some(3)
+            }
+        );
         let t = read(b"a\na\r;", "a.csv").unwrap();
         assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 3]);
     }
@@ -513,12 +581,21 @@ mod tests {
     fn windows_1258_is_read_as_vietnamese() {
         let bytes = to_windows_1258("Họ và tên,Dân tộc\nNguyễn Thị Hằng,Mường\n");
         assert!(std::str::from_utf8(&bytes).is_err());
-        assert!(!bytes.contains(&b'&'), "no character references: every letter has a 1258 form");
+        assert!(
+            !bytes.contains(&b'&'),
+            "no character references: every letter has a 1258 form"
+        );
         let t = read(&bytes, "a.csv").unwrap();
         assert_eq!(t.encoding, Encoding::Windows1258);
         // Windows-1258 stores most tones as combining marks; the table holds them composed.
         assert_eq!(t.headers[1], crate::domain::text::nfc("Dân tộc"));
-        assert_eq!(t.rows[0].1, vec![crate::domain::text::nfc("Nguyễn Thị Hằng"), crate::domain::text::nfc("Mường")]);
+        assert_eq!(
+            t.rows[0].1,
+            vec![
+                crate::domain::text::nfc("Nguyễn Thị Hằng"),
+                crate::domain::text::nfc("Mường")
+            ]
+        );
     }
 
     #[test]
@@ -535,14 +612,42 @@ mod tests {
     #[test]
     fn broken_files_are_refused_with_a_reason() {
         assert_eq!(read(b"", "a.csv").unwrap_err().key, "err_import_empty");
-        assert_eq!(read(b"a,b\n", "a.csv").unwrap_err().key, "err_import_no_rows");
-        assert_eq!(read(b"a,b\n1,2\n1,2,3\n", "a.csv").unwrap_err(), ReadError { key: "err_import_csv_columns", line: Some(3) });
+        assert_eq!(
+            read(b"a,b\n", "a.csv").unwrap_err().key,
+            "err_import_no_rows"
+        );
+        assert_eq!(
+            read(b"a,b\n1,2\n1,2,3\n", "a.csv").unwrap_err(),
+            ReadError {
+                key: "err_import_csv_columns",
+                line: Some(3)
+            }
+        );
         let unclosed = format!("a,b\n1,\"2\n{}\n", "x,y\n".repeat(2_000));
-        assert_eq!(read(unclosed.as_bytes(), "a.csv").unwrap_err().key, "err_import_csv_malformed");
-        assert_eq!(read(&[0x89, b'P', b'N', b'G', 0, 0, 1, 2], "a.csv").unwrap_err().key, "err_import_encoding");
-        assert_eq!(read(b"a,b\n1,2\n", "a.xlsx").unwrap_err().key, "err_import_not_xlsx");
-        assert_eq!(read(b"PK\x03\x04garbage", "a.xlsx").unwrap_err().key, "err_import_not_xlsx");
-        assert_eq!(read(&vec![b'a'; MAX_FILE_BYTES + 1], "a.csv").unwrap_err().key, "err_import_too_large");
+        assert_eq!(
+            read(unclosed.as_bytes(), "a.csv").unwrap_err().key,
+            "err_import_csv_malformed"
+        );
+        assert_eq!(
+            read(&[0x89, b'P', b'N', b'G', 0, 0, 1, 2], "a.csv")
+                .unwrap_err()
+                .key,
+            "err_import_encoding"
+        );
+        assert_eq!(
+            read(b"a,b\n1,2\n", "a.xlsx").unwrap_err().key,
+            "err_import_not_xlsx"
+        );
+        assert_eq!(
+            read(b"PK\x03\x04garbage", "a.xlsx").unwrap_err().key,
+            "err_import_not_xlsx"
+        );
+        assert_eq!(
+            read(&vec![b'a'; MAX_FILE_BYTES + 1], "a.csv")
+                .unwrap_err()
+                .key,
+            "err_import_too_large"
+        );
     }
 
     fn workbook(rows: &[&[&str]]) -> Vec<u8> {
@@ -562,11 +667,24 @@ mod tests {
 
     #[test]
     fn xlsx_cells_read_like_csv_text() {
-        let bytes = workbook(&[&["Mã", "Họ và tên", "Số CCCD"], &["DV1", "Nguyễn Văn An", "1070012345"]]);
+        let bytes = workbook(&[
+            &["Mã", "Họ và tên", "Số CCCD"],
+            &["DV1", "Nguyễn Văn An", "1070012345"],
+        ]);
         let t = read(&bytes, "danh-sach.xlsx").unwrap();
         assert_eq!(t.encoding, Encoding::Xlsx);
         assert_eq!(t.headers, vec!["Mã", "Họ và tên", "Số CCCD"]);
-        assert_eq!(t.rows, vec![(2, vec!["DV1".to_string(), "Nguyễn Văn An".to_string(), "1070012345".to_string()])]);
+        assert_eq!(
+            t.rows,
+            vec![(
+                2,
+                vec![
+                    "DV1".to_string(),
+                    "Nguyễn Văn An".to_string(),
+                    "1070012345".to_string()
+                ]
+            )]
+        );
     }
 
     #[test]
@@ -575,7 +693,8 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         {
             let mut w = zip::ZipWriter::new(&mut out);
-            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
             w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
             let zeros = vec![0u8; 1024 * 1024];
             for _ in 0..64 {
@@ -584,8 +703,15 @@ mod tests {
             w.finish().unwrap();
         }
         let bytes = out.into_inner();
-        assert!(bytes.len() < 200_000, "64 MB of zeros packs small: {}", bytes.len());
-        assert_eq!(read(&bytes, "bao-cao.xlsx").unwrap_err().key, "err_import_zip_bomb");
+        assert!(
+            bytes.len() < 200_000,
+            "64 MB of zeros packs small: {}",
+            bytes.len()
+        );
+        assert_eq!(
+            read(&bytes, "bao-cao.xlsx").unwrap_err().key,
+            "err_import_zip_bomb"
+        );
     }
 
     /// Every entry of a zip, by name (a workbook's parts).
@@ -606,7 +732,8 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         {
             let mut w = zip::ZipWriter::new(&mut out);
-            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
             for (name, data) in entries {
                 w.start_file(name.as_str(), opts).unwrap();
                 w.write_all(data).unwrap();
@@ -619,7 +746,10 @@ mod tests {
     /// A workbook whose part `name` is rewritten by `edit`.
     fn edited(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
         let mut entries = unzip(bytes);
-        let part = entries.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name} in the workbook"));
+        let part = entries
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} in the workbook"));
         part.1 = edit(std::str::from_utf8(&part.1).unwrap()).into_bytes();
         rezip(&entries)
     }
@@ -634,14 +764,21 @@ mod tests {
     fn refused_quickly(bytes: &[u8]) -> &'static str {
         let started = std::time::Instant::now();
         let key = read(bytes, "a.xlsx").unwrap_err().key;
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         key
     }
 
     #[test]
     fn the_rewritten_workbook_still_reads() {
         let bytes = edited(&small_workbook(), SHEET, str::to_string);
-        assert_eq!(read(&bytes, "a.xlsx").unwrap().rows, vec![(2, vec!["DV1".to_string(), "Nguyễn Văn An".to_string()])]);
+        assert_eq!(
+            read(&bytes, "a.xlsx").unwrap().rows,
+            vec![(2, vec!["DV1".to_string(), "Nguyễn Văn An".to_string()])]
+        );
     }
 
     #[test]
@@ -652,12 +789,18 @@ mod tests {
         sheet.write_string(0, 0, "Mã").unwrap();
         sheet.write_string(1, 0, "DV1").unwrap();
         sheet.write_string(1_048_575, 16_383, "x").unwrap();
-        assert_eq!(refused_quickly(&book.save_to_buffer().unwrap()), "err_import_too_many_columns");
+        assert_eq!(
+            refused_quickly(&book.save_to_buffer().unwrap()),
+            "err_import_too_many_columns"
+        );
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.write_string(0, 0, "Mã").unwrap();
         sheet.write_string(1_048_575, 0, "x").unwrap();
-        assert_eq!(refused_quickly(&book.save_to_buffer().unwrap()), "err_import_too_many_rows");
+        assert_eq!(
+            refused_quickly(&book.save_to_buffer().unwrap()),
+            "err_import_too_many_rows"
+        );
 
         // The same cells under a dimension that claims a small sheet: each cell's own position
         // is checked as it streams by.
@@ -668,13 +811,32 @@ mod tests {
                 xml.replace("</sheetData>", &format!(r#"<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>"#))
             })
         };
-        assert_eq!(refused_quickly(&far("XFD1048576")), "err_import_too_many_columns");
-        assert_eq!(refused_quickly(&far("A1048576")), "err_import_too_many_rows");
-        assert_eq!(refused_quickly(&far("BI3")), "err_import_too_many_columns", "61 columns from A");
+        assert_eq!(
+            refused_quickly(&far("XFD1048576")),
+            "err_import_too_many_columns"
+        );
+        assert_eq!(
+            refused_quickly(&far("A1048576")),
+            "err_import_too_many_rows"
+        );
+        assert_eq!(
+            refused_quickly(&far("BI3")),
+            "err_import_too_many_columns",
+            "61 columns from A"
+        );
         // 60 columns from A fit the limit (this row is then longer than its header).
-        assert_eq!(read(&far("BH3"), "a.xlsx").unwrap_err(), ReadError { key: "err_import_csv_columns", line: Some(3) });
+        assert_eq!(
+            read(&far("BH3"), "a.xlsx").unwrap_err(),
+            ReadError {
+                key: "err_import_csv_columns",
+                line: Some(3)
+            }
+        );
         assert_eq!(refused_quickly(&far("A200002")), "err_import_too_many_rows");
-        assert!(read(&far("A200001"), "a.xlsx").is_ok(), "a header and 200,000 rows are fine");
+        assert!(
+            read(&far("A200001"), "a.xlsx").is_ok(),
+            "a header and 200,000 rows are fine"
+        );
         // Absurd references overflow calamine's arithmetic: refused (or read), never a panic.
         match read(&far("AAAAAAAAAAAAAAAA99999999999999"), "a.xlsx") {
             Ok(_) => {}
@@ -685,20 +847,43 @@ mod tests {
     #[test]
     fn a_lying_huge_dimension_is_refused() {
         let lying = |dimension: &'static str| {
-            edited(&small_workbook(), SHEET, move |xml| xml.replace(r#"<dimension ref="A1:B2"/>"#, &format!(r#"<dimension ref="{dimension}"/>"#)))
+            edited(&small_workbook(), SHEET, move |xml| {
+                xml.replace(
+                    r#"<dimension ref="A1:B2"/>"#,
+                    &format!(r#"<dimension ref="{dimension}"/>"#),
+                )
+            })
         };
-        assert_eq!(refused_quickly(&lying("A1:XFD1048576")), "err_import_too_many_columns");
-        assert_eq!(refused_quickly(&lying("A1:B1048576")), "err_import_too_many_rows");
-        assert!(read(&lying("A1:BH200001"), "a.xlsx").is_ok(), "within the limits");
+        assert_eq!(
+            refused_quickly(&lying("A1:XFD1048576")),
+            "err_import_too_many_columns"
+        );
+        assert_eq!(
+            refused_quickly(&lying("A1:B1048576")),
+            "err_import_too_many_rows"
+        );
+        assert!(
+            read(&lying("A1:BH200001"), "a.xlsx").is_ok(),
+            "within the limits"
+        );
         // Backwards or unreadable: nothing to allocate, so nothing to refuse for its size.
-        assert!(matches!(read(&lying("B2:A1"), "a.xlsx"), Ok(_) | Err(ReadError { key: "err_import_not_xlsx", .. })));
+        assert!(matches!(
+            read(&lying("B2:A1"), "a.xlsx"),
+            Ok(_)
+                | Err(ReadError {
+                    key: "err_import_not_xlsx",
+                    ..
+                })
+        ));
     }
 
     #[test]
     fn a_lying_count_of_shared_strings_is_refused_before_calamine_reserves_it() {
         let bytes = small_workbook();
         let strings = "xl/sharedStrings.xml";
-        assert!(unzip(&bytes).iter().any(|(n, d)| n == strings && String::from_utf8_lossy(d).contains("uniqueCount=")));
+        assert!(unzip(&bytes)
+            .iter()
+            .any(|(n, d)| n == strings && String::from_utf8_lossy(d).contains("uniqueCount=")));
         let lying = edited(&bytes, strings, |xml| {
             let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
             let end = at + xml[at..].find('"').unwrap();
@@ -720,7 +905,13 @@ mod tests {
         assert_eq!(scan(&[r#"<sst count="3" uniqueCount="2">"#]), 2);
         assert_eq!(scan(&["<sst uniq", "ueCount = '12", "34'>"]), 1234);
         assert_eq!(scan(&[r#"uniquniqueCount="5" unununiqueCount="7""#]), 7);
-        assert_eq!(scan(&[r#"uniqueCount="00000000000000000000042""#, r#" uniqueCount="99999999999999999999999999""#]), u64::MAX);
+        assert_eq!(
+            scan(&[
+                r#"uniqueCount="00000000000000000000042""#,
+                r#" uniqueCount="99999999999999999999999999""#
+            ]),
+            u64::MAX
+        );
         assert_eq!(scan(&[r#"uniqueCount=x"9" count="8""#]), 0);
     }
 
@@ -765,27 +956,68 @@ mod tests {
 
         /// Bytes that CSV and text decoding treat specially, more often than chance would.
         fn csv_bytes() -> impl Strategy<Value = Vec<u8>> {
-            let special = prop::sample::select(b",;\t\"\r\n a1=-\xEF\xBB\xBF\xFF\xFE\x00\xC3\xA9\xD0\xCF".to_vec());
+            let special = prop::sample::select(
+                b",;\t\"\r\n a1=-\xEF\xBB\xBF\xFF\xFE\x00\xC3\xA9\xD0\xCF".to_vec(),
+            );
             prop::collection::vec(prop_oneof![3 => special, 1 => any::<u8>()], 0..600)
         }
 
         const LETTERS: &str = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ0123456789";
 
         fn word() -> impl Strategy<Value = String> {
-            prop::collection::vec(prop::sample::select(LETTERS.chars().collect::<Vec<_>>()), 1..8).prop_map(|v| v.into_iter().collect())
+            prop::collection::vec(
+                prop::sample::select(LETTERS.chars().collect::<Vec<_>>()),
+                1..8,
+            )
+            .prop_map(|v| v.into_iter().collect())
         }
 
-        static BASE: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| unzip(&workbook(&[&["Mã", "Họ và tên", "Ngày sinh"], &["DV1", "Nguyễn Văn An", "25569"], &["DV2", "Lê Thị Hoa", "x"]])));
+        static BASE: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| {
+            unzip(&workbook(&[
+                &["Mã", "Họ và tên", "Ngày sinh"],
+                &["DV1", "Nguyễn Văn An", "25569"],
+                &["DV2", "Lê Thị Hoa", "x"],
+            ]))
+        });
 
         /// Pieces of worksheet and workbook XML, for edits that keep a file mostly well-formed.
         fn xml_piece() -> impl Strategy<Value = String> {
             prop_oneof![
                 prop::sample::select(vec![
-                    "<", ">", "/>", "\"", "<row>", "</row>", "<row r=\"0\">", "<row r=\"4294967295\">", "<c>", "</c>", "<c r=\"A1\">",
-                    "<c r=\"XFD1048576\">", "<c r=\"ZZZZZZZZ1\">", "<c r=\"A99999999999\">", "<c t=\"s\"><v>999999</v></c>", "<c t=\"s\"><v>-1</v></c>",
-                    "<c t=\"d\"><v>99999-99</v></c>", "<c s=\"99999\"><v>1e308</v></c>", "<v>NaN</v>", "<is><t>x</t></is>", "<dimension ref=\"A1:XFD1048576\"/>",
-                    "<dimension ref=\"Z9:A1\"/>", "<sheetData>", "</sheetData>", "&amp;", "&#0;", "&bogus;", "<![CDATA[", "]]>", "<!--", "-->",
-                    "uniqueCount=\"5\"", "<f t=\"shared\" si=\"4294967295\" ref=\"A1:B2\"/>", "<mergeCell ref=\"A1:XFD1048576\"/>",
+                    "<",
+                    ">",
+                    "/>",
+                    "\"",
+                    "<row>",
+                    "</row>",
+                    "<row r=\"0\">",
+                    "<row r=\"4294967295\">",
+                    "<c>",
+                    "</c>",
+                    "<c r=\"A1\">",
+                    "<c r=\"XFD1048576\">",
+                    "<c r=\"ZZZZZZZZ1\">",
+                    "<c r=\"A99999999999\">",
+                    "<c t=\"s\"><v>999999</v></c>",
+                    "<c t=\"s\"><v>-1</v></c>",
+                    "<c t=\"d\"><v>99999-99</v></c>",
+                    "<c s=\"99999\"><v>1e308</v></c>",
+                    "<v>NaN</v>",
+                    "<is><t>x</t></is>",
+                    "<dimension ref=\"A1:XFD1048576\"/>",
+                    "<dimension ref=\"Z9:A1\"/>",
+                    "<sheetData>",
+                    "</sheetData>",
+                    "&amp;",
+                    "&#0;",
+                    "&bogus;",
+                    "<![CDATA[",
+                    "]]>",
+                    "<!--",
+                    "-->",
+                    "uniqueCount=\"5\"",
+                    "<f t=\"shared\" si=\"4294967295\" ref=\"A1:B2\"/>",
+                    "<mergeCell ref=\"A1:XFD1048576\"/>",
                 ])
                 .prop_map(String::from),
                 ".{0,8}",

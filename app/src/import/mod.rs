@@ -7,9 +7,9 @@
 //! transaction and refuses when the register changed since the dry run; re-applying the same
 //! file finds nothing to change. Everything stays inside the admin's subtree.
 
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod file;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -169,7 +169,14 @@ pub struct Overview {
 }
 
 /// The reasons a member cannot sign in, in the order the report lists them.
-pub const REASONS: [&str; 6] = ["no_phone", "no_account", "pending", "no_password", "locked", "rejected"];
+pub const REASONS: [&str; 6] = [
+    "no_phone",
+    "no_account",
+    "pending",
+    "no_password",
+    "locked",
+    "rejected",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockedMember {
@@ -247,7 +254,10 @@ pub async fn check_import(id: i64, mapping: String) -> Result<(), AppError> {
 /// Applies the dry run; for a tree file, `dissolve_missing` also dissolves the organisations
 /// the file no longer names that are empty (never deleted).
 #[server(prefix = "/api", endpoint = "apply_import")]
-pub async fn apply_import(id: i64, #[server(default)] dissolve_missing: bool) -> Result<(), AppError> {
+pub async fn apply_import(
+    id: i64,
+    #[server(default)] dissolve_missing: bool,
+) -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;

@@ -225,7 +225,10 @@ fn JobPanel(id: i64) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(j)) = data.get() {
             if is_running(&j.stage) {
-                set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_millis(1000));
+                set_timeout(
+                    move || tick.update(|n| *n += 1),
+                    std::time::Duration::from_millis(1000),
+                );
             }
         }
     });
@@ -330,8 +333,16 @@ fn MappingForm(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let id = j.id;
-    let choices: Vec<RwSignal<String>> = j.columns.iter().map(|c| RwSignal::new(c.field.clone().unwrap_or_default())).collect();
-    let fields: &'static [&'static str] = if j.kind == ImportKind::Orgs { &ORG_FIELD_CODES } else { &FIELD_CODES };
+    let choices: Vec<RwSignal<String>> = j
+        .columns
+        .iter()
+        .map(|c| RwSignal::new(c.field.clone().unwrap_or_default()))
+        .collect();
+    let fields: &'static [&'static str] = if j.kind == ImportKind::Orgs {
+        &ORG_FIELD_CODES
+    } else {
+        &FIELD_CODES
+    };
     let action = ServerAction::<CheckImport>::new();
     let error = action_error(action.value());
     Effect::new(move |_| {
@@ -343,7 +354,11 @@ fn MappingForm(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
         let choices = choices.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let mapping = choices.iter().map(|c| c.get_untracked()).collect::<Vec<_>>().join(",");
+            let mapping = choices
+                .iter()
+                .map(|c| c.get_untracked())
+                .collect::<Vec<_>>()
+                .join(",");
             action.dispatch(CheckImport { id, mapping });
         }
     };
@@ -352,7 +367,13 @@ fn MappingForm(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
         Some(AppError::Invalid(fields)) => fields
             .into_iter()
             .filter(|f| f.field != "mapping" && f.field != "stage")
-            .map(|f| format!("{}: {}", field_name(i18n.get_locale(), &f.field).trim_end_matches(" *"), error_text(i18n.get_locale(), &f.key)))
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    field_name(i18n.get_locale(), &f.field).trim_end_matches(" *"),
+                    error_text(i18n.get_locale(), &f.key)
+                )
+            })
             .collect::<Vec<_>>(),
         _ => Vec::new(),
     };
@@ -410,7 +431,9 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
     let discard_error = action_error(discard.value());
     let remap = RwSignal::new(false);
     Effect::new(move |_| {
-        if matches!(apply.value().get(), Some(Ok(()))) || matches!(discard.value().get(), Some(Ok(()))) {
+        if matches!(apply.value().get(), Some(Ok(())))
+            || matches!(discard.value().get(), Some(Ok(())))
+        {
             tick.update(|n| *n += 1);
         }
     });
@@ -418,7 +441,9 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
     let dissolve = RwSignal::new(false);
     let dissolvable = s.dissolvable;
     let writes = s.new + s.changed;
-    let more = |n: u32, shown: usize| (n as usize > shown).then(|| view! { <p class="note">{t!(i18n, imp_list_more)}</p> });
+    let more = |n: u32, shown: usize| {
+        (n as usize > shown).then(|| view! { <p class="note">{t!(i18n, imp_list_more)}</p> })
+    };
     let j2 = j.clone();
     view! {
         {j.error_key.clone().map(|k| view! { <div class="alert alert-warning" role="alert" data-testid="import-notice"><p>{error_text(l, &k)}</p></div> })}
@@ -558,7 +583,13 @@ fn Checked(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
 pub fn ReconcilePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let org = move || query.with(|q| q.get("don_vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let org = move || {
+        query.with(|q| {
+            q.get("don_vi")
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
     let data = Resource::new(org, reconciliation);
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), rec_title) />

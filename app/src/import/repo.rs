@@ -34,7 +34,15 @@ pub struct JobRow {
 }
 
 /// The job and its file, in the caller's transaction.
-pub async fn insert_job(conn: &mut AnyConnection, kind: super::ImportKind, account_id: i64, root_org_id: i64, file_name: &str, bytes: &[u8], now: i64) -> Result<i64, AppError> {
+pub async fn insert_job(
+    conn: &mut AnyConnection,
+    kind: super::ImportKind,
+    account_id: i64,
+    root_org_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+    now: i64,
+) -> Result<i64, AppError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_jobs (account_id, root_org_id, file_name, file_size, stage, created_at, updated_at, kind)
          VALUES ($1, $2, $3, $4, 'reading', $5, $5, $6) RETURNING id",
@@ -47,7 +55,11 @@ pub async fn insert_job(conn: &mut AnyConnection, kind: super::ImportKind, accou
     .bind(kind.code())
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)").bind(id).bind(bytes.to_vec()).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO import_files (job_id, content) VALUES ($1, $2)")
+        .bind(id)
+        .bind(bytes.to_vec())
+        .execute(&mut *conn)
+        .await?;
     Ok(id)
 }
 
@@ -101,7 +113,8 @@ pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListI
                 file_name: r.try_get("file_name")?,
                 org_name: r.try_get("org_name")?,
                 stage: r.try_get("stage")?,
-                kind: super::ImportKind::from_code(&r.try_get::<String, _>("kind")?).unwrap_or(super::ImportKind::Members),
+                kind: super::ImportKind::from_code(&r.try_get::<String, _>("kind")?)
+                    .unwrap_or(super::ImportKind::Members),
                 created: crate::platform::clock::local_time_text(r.try_get("created_at")?),
             })
         })
@@ -110,13 +123,28 @@ pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListI
 }
 
 pub async fn file(db: &Db, id: i64) -> Result<Vec<u8>, AppError> {
-    Ok(sqlx::query_scalar("SELECT content FROM import_files WHERE job_id = $1").bind(id).fetch_one(db.pool()).await?)
+    Ok(
+        sqlx::query_scalar("SELECT content FROM import_files WHERE job_id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 /// Moves the job from one stage to the next only if it is still in the first (two requests
 /// racing to start the same step: one wins).
-pub async fn advance(conn: &mut AnyConnection, id: i64, from: &[&str], to: &str, now: i64) -> Result<bool, AppError> {
-    let list = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+pub async fn advance(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let list = from
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let done = sqlx::query(&format!("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3 AND stage IN ({list})"))
         .bind(to.to_string())
         .bind(now)
@@ -126,7 +154,13 @@ pub async fn advance(conn: &mut AnyConnection, id: i64, from: &[&str], to: &str,
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_failed(db: &Db, id: i64, key: &str, line: Option<u32>, now: i64) -> Result<(), AppError> {
+pub async fn set_failed(
+    db: &Db,
+    id: i64,
+    key: &str,
+    line: Option<u32>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE import_jobs SET stage = 'failed', error_key = $1, error_line = $2, updated_at = $3 WHERE id = $4")
         .bind(key.to_string())
         .bind(line.map(i64::from))
@@ -134,11 +168,23 @@ pub async fn set_failed(db: &Db, id: i64, key: &str, line: Option<u32>, now: i64
         .bind(id)
         .execute(db.pool())
         .await?;
-    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
-pub async fn set_read(db: &Db, id: i64, encoding: &str, headers: &str, preview: &str, rows: i64, mapping: &str, now: i64) -> Result<(), AppError> {
+pub async fn set_read(
+    db: &Db,
+    id: i64,
+    encoding: &str,
+    headers: &str,
+    preview: &str,
+    rows: i64,
+    mapping: &str,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE import_jobs SET stage = 'mapping', encoding = $1, headers = $2, preview = $3, row_count = $4, mapping = $5, updated_at = $6
          WHERE id = $7",
@@ -155,13 +201,30 @@ pub async fn set_read(db: &Db, id: i64, encoding: &str, headers: &str, preview: 
     Ok(())
 }
 
-pub async fn set_mapping(conn: &mut AnyConnection, id: i64, mapping: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE import_jobs SET mapping = $1, updated_at = $2 WHERE id = $3").bind(mapping.to_string()).bind(now).bind(id).execute(conn).await?;
+pub async fn set_mapping(
+    conn: &mut AnyConnection,
+    id: i64,
+    mapping: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE import_jobs SET mapping = $1, updated_at = $2 WHERE id = $3")
+        .bind(mapping.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// The dry run's result; `notice` is shown with it (the register changed since the last one).
-pub async fn set_checked(db: &Db, id: i64, summary: &str, hash: &str, notice: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn set_checked(
+    db: &Db,
+    id: i64,
+    summary: &str,
+    hash: &str,
+    notice: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE import_jobs SET stage = 'checked', summary = $1, plan_hash = $2, error_key = $3, error_line = NULL, updated_at = $4 WHERE id = $5")
         .bind(summary.to_string())
         .bind(hash.to_string())
@@ -173,14 +236,22 @@ pub async fn set_checked(db: &Db, id: i64, summary: &str, hash: &str, notice: Op
     Ok(())
 }
 
-pub async fn finish(conn: &mut AnyConnection, id: i64, result: &str, now: i64) -> Result<(), AppError> {
+pub async fn finish(
+    conn: &mut AnyConnection,
+    id: i64,
+    result: &str,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE import_jobs SET stage = 'applied', result = $1, applied_at = $2, updated_at = $2 WHERE id = $3")
         .bind(result.to_string())
         .bind(now)
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -192,7 +263,10 @@ pub async fn discard(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), 
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM import_files WHERE job_id = $1").bind(id).execute(conn).await?;
+    sqlx::query("DELETE FROM import_files WHERE job_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -277,7 +351,10 @@ pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, Ap
 }
 
 fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `(value, member_code)` of members whose `column` holds one of `values` (any organisation).
@@ -287,16 +364,28 @@ fn placeholders(n: usize) -> String {
 /// `IN ($1 … $500)` it switched to a generic plan that scanned all of `members` per batch (0.3 s
 /// each with 126,000 members, over a minute for a province's re-import) instead of probing the
 /// unique index.
-pub async fn holders(db: &Db, column: &'static str, values: &[String]) -> Result<Vec<(String, String)>, AppError> {
-    debug_assert!(matches!(column, "member_code" | "cccd" | "phone" | "card_number"));
+pub async fn holders(
+    db: &Db,
+    column: &'static str,
+    values: &[String],
+) -> Result<Vec<(String, String)>, AppError> {
+    debug_assert!(matches!(
+        column,
+        "member_code" | "cccd" | "phone" | "card_number"
+    ));
     let mut out = Vec::new();
     let mut conn = db.pool().acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     if db.dialect() == crate::platform::db::Dialect::Postgres {
-        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan").execute(&mut *tx).await?;
+        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+            .execute(&mut *tx)
+            .await?;
     }
     for chunk in values.chunks(IN_CHUNK) {
-        let sql = format!("SELECT {column} AS v, member_code FROM members WHERE {column} IN ({})", placeholders(chunk.len()));
+        let sql = format!(
+            "SELECT {column} AS v, member_code FROM members WHERE {column} IN ({})",
+            placeholders(chunk.len())
+        );
         let mut q = sqlx::query::<Any>(&sql);
         for v in chunk {
             q = q.bind(v.clone());
@@ -313,7 +402,10 @@ pub async fn holders(db: &Db, column: &'static str, values: &[String]) -> Result
 pub async fn known_org_codes(db: &Db, codes: &[String]) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for chunk in codes.chunks(IN_CHUNK) {
-        let sql = format!("SELECT code FROM organizations WHERE code IN ({})", placeholders(chunk.len()));
+        let sql = format!(
+            "SELECT code FROM organizations WHERE code IN ({})",
+            placeholders(chunk.len())
+        );
         let mut q = sqlx::query_scalar::<Any, String>(&sql);
         for v in chunk {
             q = q.bind(v.clone());
@@ -324,7 +416,13 @@ pub async fn known_org_codes(db: &Db, codes: &[String]) -> Result<Vec<String>, A
 }
 
 /// Rewrites one member from the merged values (codes and ISO dates).
-pub async fn update_member(conn: &mut AnyConnection, id: i64, org_id: i64, m: &Held, now: i64) -> Result<(), AppError> {
+pub async fn update_member(
+    conn: &mut AnyConnection,
+    id: i64,
+    org_id: i64,
+    m: &Held,
+    now: i64,
+) -> Result<(), AppError> {
     use crate::domain::text;
     sqlx::query(
         "UPDATE members SET org_id = $1, full_name = $2, name_folded = $3, birth_date = $4, gender = $5, ethnicity = $6,
@@ -360,9 +458,15 @@ pub async fn update_member(conn: &mut AnyConnection, id: i64, org_id: i64, m: &H
 }
 
 /// Marks new members the file says have no smartphone (inserted without the mark).
-pub async fn mark_no_smartphone(conn: &mut AnyConnection, member_codes: &[String]) -> Result<(), AppError> {
+pub async fn mark_no_smartphone(
+    conn: &mut AnyConnection,
+    member_codes: &[String],
+) -> Result<(), AppError> {
     for chunk in member_codes.chunks(IN_CHUNK) {
-        let sql = format!("UPDATE members SET no_smartphone = 1 WHERE member_code IN ({})", placeholders(chunk.len()));
+        let sql = format!(
+            "UPDATE members SET no_smartphone = 1 WHERE member_code IN ({})",
+            placeholders(chunk.len())
+        );
         let mut q = sqlx::query::<Any>(&sql);
         for c in chunk {
             q = q.bind(c.clone());
@@ -372,7 +476,12 @@ pub async fn mark_no_smartphone(conn: &mut AnyConnection, member_codes: &[String
     Ok(())
 }
 
-pub async fn record_transfer(conn: &mut AnyConnection, member_id: i64, from_org: i64, now: i64) -> Result<(), AppError> {
+pub async fn record_transfer(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    from_org: i64,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO member_org_history (member_id, org_id, until, reason) VALUES ($1, $2, $3, 'transfer')")
         .bind(member_id)
         .bind(from_org)
@@ -382,7 +491,11 @@ pub async fn record_transfer(conn: &mut AnyConnection, member_id: i64, from_org:
     Ok(())
 }
 
-pub async fn insert_org_counts(conn: &mut AnyConnection, job: i64, counts: &[(i64, i64, i64)]) -> Result<(), AppError> {
+pub async fn insert_org_counts(
+    conn: &mut AnyConnection,
+    job: i64,
+    counts: &[(i64, i64, i64)],
+) -> Result<(), AppError> {
     for (org, members, exempt) in counts {
         sqlx::query("INSERT INTO import_org_counts (job_id, org_id, members, exempt) VALUES ($1, $2, $3, $4)")
             .bind(job)
@@ -411,21 +524,32 @@ const BLOCKED_SELECT: &str = "SELECT * FROM (
 ) x WHERE reason IS NOT NULL";
 
 pub async fn blocked_counts(db: &Db, root: &OrgPath) -> Result<Vec<(String, i64)>, AppError> {
-    let rows = sqlx::query(&format!("SELECT reason, COUNT(*) AS n FROM ({BLOCKED_SELECT}) b GROUP BY reason"))
-        .bind(root.as_str())
-        .bind(root.subtree_upper())
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter().map(|r| Ok((r.try_get("reason")?, r.try_get("n")?))).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+    let rows = sqlx::query(&format!(
+        "SELECT reason, COUNT(*) AS n FROM ({BLOCKED_SELECT}) b GROUP BY reason"
+    ))
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("reason")?, r.try_get("n")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
 }
 
-pub async fn blocked(db: &Db, root: &OrgPath, limit: i64) -> Result<Vec<super::BlockedMember>, AppError> {
-    let rows = sqlx::query(&format!("{BLOCKED_SELECT} ORDER BY org_name, full_name, id LIMIT $3"))
-        .bind(root.as_str())
-        .bind(root.subtree_upper())
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await?;
+pub async fn blocked(
+    db: &Db,
+    root: &OrgPath,
+    limit: i64,
+) -> Result<Vec<super::BlockedMember>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{BLOCKED_SELECT} ORDER BY org_name, full_name, id LIMIT $3"
+    ))
+    .bind(root.as_str())
+    .bind(root.subtree_upper())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(super::BlockedMember {
@@ -484,7 +608,10 @@ pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i6
 
 /// The subtree as the tree import compares it: every organisation (dissolved ones too, so a row
 /// naming one is refused with its reason) with its parent and the members directly in it.
-pub async fn held_orgs(db: &Db, root: &OrgPath) -> Result<Vec<crate::domain::org_import::HeldOrg>, AppError> {
+pub async fn held_orgs(
+    db: &Db,
+    root: &OrgPath,
+) -> Result<Vec<crate::domain::org_import::HeldOrg>, AppError> {
     use crate::domain::org::OrgKind;
     let rows = sqlx::query(
         "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.dissolved_at,
@@ -503,7 +630,9 @@ pub async fn held_orgs(db: &Db, root: &OrgPath) -> Result<Vec<crate::domain::org
                 id,
                 code: r.try_get("code")?,
                 name: r.try_get("name")?,
-                kind: OrgKind::from_code(&kind).ok_or_else(|| AppError::internal(&format!("organization {id} has bad kind")))?,
+                kind: OrgKind::from_code(&kind).ok_or_else(|| {
+                    AppError::internal(&format!("organization {id} has bad kind"))
+                })?,
                 parent_id: r.try_get("parent_id")?,
                 live: r.try_get::<Option<i64>, _>("dissolved_at")?.is_none(),
                 members: r.try_get("members")?,
@@ -514,9 +643,17 @@ pub async fn held_orgs(db: &Db, root: &OrgPath) -> Result<Vec<crate::domain::org
 
 /// An organisation as the tree import writes it, read inside the import's transaction (where
 /// earlier steps have moved it).
-pub async fn org_in_tx(conn: &mut AnyConnection, code: &str) -> Result<crate::register::Org, AppError> {
+pub async fn org_in_tx(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<crate::register::Org, AppError> {
     use crate::domain::org::{OrgKind, OrgPath};
-    let r = sqlx::query("SELECT id, parent_id, kind, name, code, path, depth FROM organizations WHERE code = $1").bind(code.to_string()).fetch_one(&mut *conn).await?;
+    let r = sqlx::query(
+        "SELECT id, parent_id, kind, name, code, path, depth FROM organizations WHERE code = $1",
+    )
+    .bind(code.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
     let id: i64 = r.try_get("id")?;
     let bad = |what: &str| AppError::internal(&format!("organization {id} has bad {what}"));
     Ok(crate::register::Org {
@@ -530,17 +667,43 @@ pub async fn org_in_tx(conn: &mut AnyConnection, code: &str) -> Result<crate::re
     })
 }
 
-pub async fn rename_org(conn: &mut AnyConnection, id: i64, name: &str, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3").bind(name.to_string()).bind(now).bind(id).execute(&mut *conn).await?;
+pub async fn rename_org(
+    conn: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE organizations SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Changes an organisation's kind; a kind that is not a cell only while no member is registered
 /// in it (checked here, in the transaction: members may have arrived since the dry run). False
 /// when refused.
-pub async fn set_org_kind(conn: &mut AnyConnection, id: i64, kind: crate::domain::org::OrgKind, now: i64) -> Result<bool, AppError> {
-    let guard = if kind.is_cell() { "" } else { " AND NOT EXISTS (SELECT 1 FROM members WHERE org_id = $3)" };
-    let done = sqlx::query(&format!("UPDATE organizations SET kind = $1, updated_at = $2 WHERE id = $3{guard}")).bind(kind.code()).bind(now).bind(id).execute(&mut *conn).await?;
+pub async fn set_org_kind(
+    conn: &mut AnyConnection,
+    id: i64,
+    kind: crate::domain::org::OrgKind,
+    now: i64,
+) -> Result<bool, AppError> {
+    let guard = if kind.is_cell() {
+        ""
+    } else {
+        " AND NOT EXISTS (SELECT 1 FROM members WHERE org_id = $3)"
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE organizations SET kind = $1, updated_at = $2 WHERE id = $3{guard}"
+    ))
+    .bind(kind.code())
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -3,13 +3,19 @@
 //! this process's memory, their outcome in `import_jobs`.
 
 use super::repo::{self, HeldMember, OrgInfo};
-use super::{ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, ImportKind, InvalidItem, JobView, Overview, ReconcileReport, RowItem, LIST_LIMIT};
+use super::{
+    ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, ImportKind, InvalidItem,
+    JobView, Overview, ReconcileReport, RowItem, LIST_LIMIT,
+};
 use crate::domain::audit::AuditAction;
-use crate::domain::import::{changes, check_mapping, exemption_change, guess_mapping, merged, parse_row, ExemptionChange, Field, Held, ImportRow, Mapping, MAX_FILE_BYTES};
+use crate::domain::import::{
+    changes, check_mapping, exemption_change, guess_mapping, merged, parse_row, ExemptionChange,
+    Field, Held, ImportRow, Mapping, MAX_FILE_BYTES,
+};
 use crate::domain::org::OrgKind;
 use crate::domain::org_import::{self, OrgField, OrgMapping, Placement, TreePlan};
-use crate::domain::register::Change;
 use crate::domain::permission::{may, scopes, Action};
+use crate::domain::register::Change;
 use crate::domain::register::FieldError;
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::clock::{now_unix, today_vn};
@@ -22,7 +28,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
 /// Rows done and to do for each job a task of this process is working on.
-static PROGRESS: LazyLock<Mutex<HashMap<i64, (u64, u64)>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static PROGRESS: LazyLock<Mutex<HashMap<i64, (u64, u64)>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 static STARTED_AT: LazyLock<i64> = LazyLock::new(now_unix);
 /// A step that has not finished after this long has died with its process.
 const STALE_AFTER_SECONDS: i64 = 600;
@@ -30,7 +37,9 @@ const PREVIEW_ROWS: usize = 3;
 
 /// The progress map, even after a task panicked while holding it (the map stays usable).
 fn progress_map() -> std::sync::MutexGuard<'static, HashMap<i64, (u64, u64)>> {
-    PROGRESS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn set_progress(job: i64, done: u64, total: u64) {
@@ -109,17 +118,43 @@ pub async fn overview(db: &Db, user: &CurrentUser) -> Result<Overview, AppError>
         let o = crate::register::repo::org_by_id(db, root.id()).await?;
         orgs.push((o.id, o.name));
     }
-    Ok(Overview { orgs, jobs: repo::recent_jobs(db, user.actor.account_id).await? })
+    Ok(Overview {
+        orgs,
+        jobs: repo::recent_jobs(db, user.actor.account_id).await?,
+    })
 }
 
 /// The audit entry of an import step on job `id` by `account`, from `ip`.
-fn audit_entry(action: AuditAction, account: i64, id: i64, org_id: i64, detail: Option<String>, ip: Option<String>) -> AuditEntry<'static> {
-    AuditEntry { actor_account_id: Some(account), target_type: Some("import_job"), target_id: Some(id), org_id: Some(org_id), detail, ip, ..AuditEntry::new(action) }
+fn audit_entry(
+    action: AuditAction,
+    account: i64,
+    id: i64,
+    org_id: i64,
+    detail: Option<String>,
+    ip: Option<String>,
+) -> AuditEntry<'static> {
+    AuditEntry {
+        actor_account_id: Some(account),
+        target_type: Some("import_job"),
+        target_id: Some(id),
+        org_id: Some(org_id),
+        detail,
+        ip,
+        ..AuditEntry::new(action)
+    }
 }
 
 /// A file arrives: the job is recorded with the bytes and reading starts in the background.
 /// `ip` is the uploader's address (the upload is a plain HTTP handler, not a server function).
-pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, kind: ImportKind, file_name: &str, bytes: Vec<u8>, ip: Option<String>) -> Result<i64, AppError> {
+pub async fn create_job(
+    db: &Db,
+    user: &CurrentUser,
+    org_id: i64,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: Vec<u8>,
+    ip: Option<String>,
+) -> Result<i64, AppError> {
     let org = match crate::register::repo::org_by_id(db, org_id).await {
         Ok(o) => o,
         Err(AppError::NotFound) => return Err(AppError::Forbidden),
@@ -134,38 +169,97 @@ pub async fn create_job(db: &Db, user: &CurrentUser, org_id: i64, kind: ImportKi
     if bytes.len() > MAX_FILE_BYTES {
         return Err(AppError::field("tep", "err_import_too_large"));
     }
-    let name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
-    let name = if name.trim().is_empty() { "tep".to_string() } else { name };
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let name = if name.trim().is_empty() {
+        "tep".to_string()
+    } else {
+        name
+    };
     let mut tx = db.pool().begin().await?;
-    let id = repo::insert_job(&mut tx, kind, user.actor.account_id, org.id, &name, &bytes, now_unix()).await?;
+    let id = repo::insert_job(
+        &mut tx,
+        kind,
+        user.actor.account_id,
+        org.id,
+        &name,
+        &bytes,
+        now_unix(),
+    )
+    .await?;
     let detail = format!("{name} ({} bytes, {})", bytes.len(), kind.code());
-    audit::record(&mut tx, audit_entry(AuditAction::ImportUploaded, user.actor.account_id, id, org.id, Some(detail), ip)).await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            AuditAction::ImportUploaded,
+            user.actor.account_id,
+            id,
+            org.id,
+            Some(detail),
+            ip,
+        ),
+    )
+    .await?;
     tx.commit().await?;
     LazyLock::force(&STARTED_AT);
     set_progress(id, 0, 0);
     let task_db = db.clone();
     spawn_step(db, id, async move {
-        read_step(&task_db, id, kind, name, bytes).await.map_err(|e| {
-            tracing::error!(job = id, error = %e, "import: reading failed");
-            AppError::internal(&e)
-        })
+        read_step(&task_db, id, kind, name, bytes)
+            .await
+            .map_err(|e| {
+                tracing::error!(job = id, error = %e, "import: reading failed");
+                AppError::internal(&e)
+            })
     });
     Ok(id)
 }
 
-async fn read_step(db: &Db, id: i64, kind: ImportKind, name: String, bytes: Vec<u8>) -> Result<(), AppError> {
-    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name)).await.map_err(|e| AppError::internal(&e))?;
+async fn read_step(
+    db: &Db,
+    id: i64,
+    kind: ImportKind,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<(), AppError> {
+    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name))
+        .await
+        .map_err(|e| AppError::internal(&e))?;
     let table = match table {
         Ok(t) => t,
         Err(e) => return repo::set_failed(db, id, e.key, e.line, now_unix()).await,
     };
-    let preview: Vec<&Vec<String>> = table.rows.iter().take(PREVIEW_ROWS).map(|(_, r)| r).collect();
+    let preview: Vec<&Vec<String>> = table
+        .rows
+        .iter()
+        .take(PREVIEW_ROWS)
+        .map(|(_, r)| r)
+        .collect();
     let mapping: Vec<&str> = match kind {
-        ImportKind::Members => guess_mapping(&table.headers).iter().map(|f| f.map(Field::code).unwrap_or("")).collect(),
-        ImportKind::Orgs => org_import::guess_mapping(&table.headers).iter().map(|f| f.map(OrgField::code).unwrap_or("")).collect(),
+        ImportKind::Members => guess_mapping(&table.headers)
+            .iter()
+            .map(|f| f.map(Field::code).unwrap_or(""))
+            .collect(),
+        ImportKind::Orgs => org_import::guess_mapping(&table.headers)
+            .iter()
+            .map(|f| f.map(OrgField::code).unwrap_or(""))
+            .collect(),
     };
     let json = |v: &dyn erased::Json| v.to_json();
-    repo::set_read(db, id, table.encoding.code(), &json(&table.headers), &json(&preview), table.rows.len() as i64, &json(&mapping), now_unix()).await
+    repo::set_read(
+        db,
+        id,
+        table.encoding.code(),
+        &json(&table.headers),
+        &json(&preview),
+        table.rows.len() as i64,
+        &json(&mapping),
+        now_unix(),
+    )
+    .await
 }
 
 /// `serde_json` of the few shapes stored in the job row.
@@ -189,7 +283,10 @@ pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, A
     let running = super::is_running(&job.stage);
     let progress = progress(id);
     // A step with no task behind it died with a previous process (or ran too long): say so.
-    if running && progress.is_none() && (job.updated_at < *STARTED_AT || job.updated_at < now_unix() - STALE_AFTER_SECONDS) {
+    if running
+        && progress.is_none()
+        && (job.updated_at < *STARTED_AT || job.updated_at < now_unix() - STALE_AFTER_SECONDS)
+    {
         repo::set_failed(db, id, "err_import_interrupted", None, now_unix()).await?;
         job = repo::job(db, id).await?;
     }
@@ -201,7 +298,12 @@ pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, A
         .enumerate()
         .map(|(i, h)| Column {
             header: h.clone(),
-            samples: preview.iter().filter_map(|r| r.get(i)).filter(|v| !v.is_empty()).cloned().collect(),
+            samples: preview
+                .iter()
+                .filter_map(|r| r.get(i))
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .collect(),
             field: mapping.get(i).filter(|f| !f.is_empty()).cloned(),
         })
         .collect();
@@ -212,7 +314,11 @@ pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, A
         org_name: job.org_name,
         file_name: job.file_name,
         file_size: job.file_size,
-        progress: if super::is_running(&job.stage) { progress } else { None },
+        progress: if super::is_running(&job.stage) {
+            progress
+        } else {
+            None
+        },
         stage: job.stage,
         encoding: job.encoding,
         error_key: job.error_key,
@@ -233,7 +339,10 @@ fn parse_mapping(raw: &str, columns: usize) -> Result<Mapping, AppError> {
         if code.is_empty() {
             mapping.push(None);
         } else {
-            mapping.push(Some(Field::from_code(code).ok_or_else(|| AppError::field("mapping", "err_invalid_value"))?));
+            mapping
+                .push(Some(Field::from_code(code).ok_or_else(|| {
+                    AppError::field("mapping", "err_invalid_value")
+                })?));
         }
     }
     mapping.resize(columns, None);
@@ -246,7 +355,14 @@ fn parse_org_mapping(raw: &str, columns: usize) -> Result<OrgMapping, AppError> 
     let mut mapping: OrgMapping = Vec::with_capacity(columns);
     for code in raw.split(',').take(columns) {
         let code = code.trim();
-        mapping.push(if code.is_empty() { None } else { Some(OrgField::from_code(code).ok_or_else(|| AppError::field("mapping", "err_invalid_value"))?) });
+        mapping.push(if code.is_empty() {
+            None
+        } else {
+            Some(
+                OrgField::from_code(code)
+                    .ok_or_else(|| AppError::field("mapping", "err_invalid_value"))?,
+            )
+        });
     }
     mapping.resize(columns, None);
     org_import::check_mapping(&mapping).map_err(AppError::Invalid)?;
@@ -271,23 +387,43 @@ impl AnyMapping {
     fn codes(&self) -> Vec<&'static str> {
         match self {
             AnyMapping::Members(m) => m.iter().map(|f| f.map(Field::code).unwrap_or("")).collect(),
-            AnyMapping::Orgs(m) => m.iter().map(|f| f.map(OrgField::code).unwrap_or("")).collect(),
+            AnyMapping::Orgs(m) => m
+                .iter()
+                .map(|f| f.map(OrgField::code).unwrap_or(""))
+                .collect(),
         }
     }
 }
 
 /// The dry run of either kind: its summary and fingerprint.
-async fn check_any(db: &Db, id: i64, org: &Org, mapping: &AnyMapping) -> Result<(CheckSummary, String), AppError> {
+async fn check_any(
+    db: &Db,
+    id: i64,
+    org: &Org,
+    mapping: &AnyMapping,
+) -> Result<(CheckSummary, String), AppError> {
     match mapping {
-        AnyMapping::Members(m) => build_plan(db, id, org, m).await.map(|p| (p.summary, p.hash)),
-        AnyMapping::Orgs(m) => build_tree_plan(db, id, org, m).await.map(|p| (p.summary, p.hash)),
+        AnyMapping::Members(m) => build_plan(db, id, org, m)
+            .await
+            .map(|p| (p.summary, p.hash)),
+        AnyMapping::Orgs(m) => build_tree_plan(db, id, org, m)
+            .await
+            .map(|p| (p.summary, p.hash)),
     }
 }
 
-pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str) -> Result<(), AppError> {
+pub async fn start_check(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    raw_mapping: &str,
+) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
     let headers: Vec<String> = parse_json(&job.headers).unwrap_or_default();
-    if !matches!(job.stage.as_str(), super::STAGE_MAPPING | super::STAGE_CHECKED) {
+    if !matches!(
+        job.stage.as_str(),
+        super::STAGE_MAPPING | super::STAGE_CHECKED
+    ) {
         return Err(AppError::field("stage", "err_import_stage"));
     }
     let mapping = AnyMapping::parse(kind_of(&job), raw_mapping, headers.len())?;
@@ -295,10 +431,29 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
     let codes = serde_json::to_string(&codes).unwrap_or_default();
     let mut tx = db.pool().begin().await?;
     repo::set_mapping(&mut tx, id, &codes, now_unix()).await?;
-    if !repo::advance(&mut tx, id, &[super::STAGE_MAPPING, super::STAGE_CHECKED], super::STAGE_CHECKING, now_unix()).await? {
+    if !repo::advance(
+        &mut tx,
+        id,
+        &[super::STAGE_MAPPING, super::STAGE_CHECKED],
+        super::STAGE_CHECKING,
+        now_unix(),
+    )
+    .await?
+    {
         return Err(AppError::field("stage", "err_import_stage"));
     }
-    audit::record(&mut tx, audit_entry(AuditAction::ImportChecked, user.actor.account_id, id, org.id, Some(codes), client_addr())).await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            AuditAction::ImportChecked,
+            user.actor.account_id,
+            id,
+            org.id,
+            Some(codes),
+            client_addr(),
+        ),
+    )
+    .await?;
     // Progress before the new stage is visible: a poll between the two must not take the step
     // for a dead one.
     set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
@@ -309,7 +464,15 @@ pub async fn start_check(db: &Db, user: &CurrentUser, id: i64, raw_mapping: &str
     let task_db = db.clone();
     spawn_step(db, id, async move {
         let (summary, hash) = check_any(&task_db, id, &org, &mapping).await?;
-        repo::set_checked(&task_db, id, &serde_json::to_string(&summary).unwrap_or_default(), &hash, None, now_unix()).await
+        repo::set_checked(
+            &task_db,
+            id,
+            &serde_json::to_string(&summary).unwrap_or_default(),
+            &hash,
+            None,
+            now_unix(),
+        )
+        .await
     });
     Ok(())
 }
@@ -340,7 +503,12 @@ struct Plan {
 }
 
 fn cell<'a>(row: &'a [String], mapping: &Mapping, f: Field) -> &'a str {
-    mapping.iter().position(|m| *m == Some(f)).and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("")
+    mapping
+        .iter()
+        .position(|m| *m == Some(f))
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
 }
 
 /// The dry run. Every row is parsed with the register's rules; its organisation must be a live
@@ -350,14 +518,24 @@ fn cell<'a>(row: &'a [String], mapping: &Mapping, f: Field) -> &'a str {
 async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Result<Plan, AppError> {
     let bytes = repo::file(db, job_id).await?;
     let name = repo::job(db, job_id).await?.file_name;
-    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name)).await.map_err(|e| AppError::internal(&e))?;
+    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name))
+        .await
+        .map_err(|e| AppError::internal(&e))?;
     let table = table.map_err(|e| AppError::field("file", e.key))?;
     let total = table.rows.len() as u64 * 2;
     let today = today_vn();
 
-    let orgs: HashMap<String, OrgInfo> = repo::subtree_orgs(db, &root.path).await?.into_iter().map(|o| (o.code.clone(), o)).collect();
+    let orgs: HashMap<String, OrgInfo> = repo::subtree_orgs(db, &root.path)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
     let org_names: HashMap<i64, String> = orgs.values().map(|o| (o.id, o.name.clone())).collect();
-    let held: HashMap<String, HeldMember> = repo::held_members(db, &root.path).await?.into_iter().map(|m| (m.code.clone(), m)).collect();
+    let held: HashMap<String, HeldMember> = repo::held_members(db, &root.path)
+        .await?
+        .into_iter()
+        .map(|m| (m.code.clone(), m))
+        .collect();
 
     // Pass 1: the rules of one row, and the organisation it names.
     let mut invalid: Vec<InvalidItem> = Vec::new();
@@ -383,7 +561,13 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
                 c.1 += 1;
             }
         }
-        let bad = |errors: Vec<FieldError>, other_line: Option<u32>| InvalidItem { line: *line, code: code.clone(), name: name.clone(), errors, other_line };
+        let bad = |errors: Vec<FieldError>, other_line: Option<u32>| InvalidItem {
+            line: *line,
+            code: code.clone(),
+            name: name.clone(),
+            errors,
+            other_line,
+        };
         let row = match parse_row(cells, mapping, today) {
             Ok(r) => r,
             Err(errors) => {
@@ -392,14 +576,23 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
             }
         };
         if let Some(first) = first_line_of.get(&row.member_code) {
-            invalid.push(bad(vec![FieldError::new("member_code", "err_import_duplicate_code")], Some(*first)));
+            invalid.push(bad(
+                vec![FieldError::new("member_code", "err_import_duplicate_code")],
+                Some(*first),
+            ));
             continue;
         }
         first_line_of.insert(row.member_code.clone(), *line);
         match orgs.get(&row.org_code) {
-            Some(o) if !o.live => invalid.push(bad(vec![FieldError::new("org_code", "err_import_org_dissolved")], None)),
+            Some(o) if !o.live => invalid.push(bad(
+                vec![FieldError::new("org_code", "err_import_org_dissolved")],
+                None,
+            )),
             Some(o) if !OrgKind::from_code(&o.kind).is_some_and(|k| k.is_cell()) => {
-                invalid.push(bad(vec![FieldError::new("org_code", "err_import_org_not_cell")], None))
+                invalid.push(bad(
+                    vec![FieldError::new("org_code", "err_import_org_not_cell")],
+                    None,
+                ))
             }
             Some(o) => candidates.push((*line, row, o.id)),
             None => {
@@ -409,30 +602,69 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
         }
     }
     // Organisation codes not in the subtree: elsewhere in the register, or nowhere.
-    let elsewhere: HashSet<String> = repo::known_org_codes(db, &unknown_orgs.into_iter().collect::<Vec<_>>()).await?.into_iter().collect();
+    let elsewhere: HashSet<String> =
+        repo::known_org_codes(db, &unknown_orgs.into_iter().collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .collect();
     for (line, row) in pending_org {
-        let key = if elsewhere.contains(&row.org_code) { "err_import_org_outside" } else { "err_import_org_unknown" };
-        invalid.push(InvalidItem { line, code: row.member_code.clone(), name: row.full_name.clone(), errors: vec![FieldError::new("org_code", key)], other_line: None });
+        let key = if elsewhere.contains(&row.org_code) {
+            "err_import_org_outside"
+        } else {
+            "err_import_org_unknown"
+        };
+        invalid.push(InvalidItem {
+            line,
+            code: row.member_code.clone(),
+            name: row.full_name.clone(),
+            errors: vec![FieldError::new("org_code", key)],
+            other_line: None,
+        });
     }
 
     // Member codes held outside the subtree belong to another committee's register.
-    let outside_codes: Vec<String> = candidates.iter().filter(|(_, r, _)| !held.contains_key(&r.member_code)).map(|(_, r, _)| r.member_code.clone()).collect();
-    let outside: HashSet<String> = repo::holders(db, "member_code", &outside_codes).await?.into_iter().map(|(v, _)| v).collect();
+    let outside_codes: Vec<String> = candidates
+        .iter()
+        .filter(|(_, r, _)| !held.contains_key(&r.member_code))
+        .map(|(_, r, _)| r.member_code.clone())
+        .collect();
+    let outside: HashSet<String> = repo::holders(db, "member_code", &outside_codes)
+        .await?
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
 
     // Unique values: who holds each in the end. Members of the subtree not in the file keep
     // theirs; members elsewhere keep theirs; file rows claim theirs in file order.
-    let unique_fields: [(Field, &'static str); 3] = [(Field::Cccd, "cccd"), (Field::Phone, "phone"), (Field::CardNumber, "card_number")];
+    let unique_fields: [(Field, &'static str); 3] = [
+        (Field::Cccd, "cccd"),
+        (Field::Phone, "phone"),
+        (Field::CardNumber, "card_number"),
+    ];
     let mut owner: HashMap<(&'static str, String), String> = HashMap::new();
-    let candidate_codes: HashSet<&str> = candidates.iter().map(|(_, r, _)| r.member_code.as_str()).collect();
-    for m in held.values().filter(|m| !candidate_codes.contains(m.code.as_str())) {
-        for (col, v) in [("cccd", &m.held.cccd), ("phone", &m.held.phone), ("card_number", &m.held.card_number)] {
+    let candidate_codes: HashSet<&str> = candidates
+        .iter()
+        .map(|(_, r, _)| r.member_code.as_str())
+        .collect();
+    for m in held
+        .values()
+        .filter(|m| !candidate_codes.contains(m.code.as_str()))
+    {
+        for (col, v) in [
+            ("cccd", &m.held.cccd),
+            ("phone", &m.held.phone),
+            ("card_number", &m.held.card_number),
+        ] {
             if let Some(v) = v {
                 owner.insert((col, v.clone()), m.code.clone());
             }
         }
     }
     for (_, col) in unique_fields {
-        let values: Vec<String> = candidates.iter().filter_map(|(_, r, _)| unique_value(r, col)).collect();
+        let values: Vec<String> = candidates
+            .iter()
+            .filter_map(|(_, r, _)| unique_value(r, col))
+            .collect();
         for (v, code) in repo::holders(db, col, &values).await? {
             if !held.contains_key(&code) {
                 owner.insert((col, v), code);
@@ -441,17 +673,38 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
     }
 
     // Pass 2: compare with what is held.
-    let mut plan = Plan { inserts: Vec::new(), marked_new: Vec::new(), updates: Vec::new(), unchanged: 0, invalid: 0, org_counts: Vec::new(), summary: CheckSummary::default(), hash: String::new() };
-    let mut s = CheckSummary { rows: table.rows.len() as u32, ..CheckSummary::default() };
+    let mut plan = Plan {
+        inserts: Vec::new(),
+        marked_new: Vec::new(),
+        updates: Vec::new(),
+        unchanged: 0,
+        invalid: 0,
+        org_counts: Vec::new(),
+        summary: CheckSummary::default(),
+        hash: String::new(),
+    };
+    let mut s = CheckSummary {
+        rows: table.rows.len() as u32,
+        ..CheckSummary::default()
+    };
     let mut hasher = Sha256::new();
     let rows_done = table.rows.len() as u64;
     for (n, (line, row, org_id)) in candidates.into_iter().enumerate() {
         if n % 2_000 == 0 {
             set_progress(job_id, rows_done + n as u64, total);
         }
-        let bad = |errors: Vec<FieldError>| InvalidItem { line, code: row.member_code.clone(), name: row.full_name.clone(), errors, other_line: None };
+        let bad = |errors: Vec<FieldError>| InvalidItem {
+            line,
+            code: row.member_code.clone(),
+            name: row.full_name.clone(),
+            errors,
+            other_line: None,
+        };
         if outside.contains(&row.member_code) {
-            invalid.push(bad(vec![FieldError::new("member_code", "err_import_member_outside")]));
+            invalid.push(bad(vec![FieldError::new(
+                "member_code",
+                "err_import_member_outside",
+            )]));
             continue;
         }
         let existing = held.get(&row.member_code);
@@ -472,7 +725,14 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
                     Some(holder) if holder != &row.member_code => {
                         let in_file = first_line_of.get(holder).copied();
                         other_line = other_line.or(in_file);
-                        errors.push(FieldError::new(field.code(), if in_file.is_some() { "err_import_duplicate_value" } else { "err_import_taken" }));
+                        errors.push(FieldError::new(
+                            field.code(),
+                            if in_file.is_some() {
+                                "err_import_duplicate_value"
+                            } else {
+                                "err_import_taken"
+                            },
+                        ));
                     }
                     _ => {}
                 }
@@ -481,8 +741,15 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
         if existing.is_none() && new.ethnicity.trim().is_empty() {
             errors.push(FieldError::new("ethnicity", "err_required"));
         }
-        if new.official_date.as_deref().is_some_and(|o| o < new.joined_date.as_str()) {
-            errors.push(FieldError::new("official_date", "err_official_before_joined"));
+        if new
+            .official_date
+            .as_deref()
+            .is_some_and(|o| o < new.joined_date.as_str())
+        {
+            errors.push(FieldError::new(
+                "official_date",
+                "err_official_before_joined",
+            ));
         }
         if !errors.is_empty() {
             let mut item = bad(errors);
@@ -507,7 +774,12 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
             None => {
                 s.new += 1;
                 if s.new_list.len() < LIST_LIMIT {
-                    s.new_list.push(RowItem { line, code: row.member_code.clone(), name: row.full_name.clone(), org: org_name });
+                    s.new_list.push(RowItem {
+                        line,
+                        code: row.member_code.clone(),
+                        name: row.full_name.clone(),
+                        org: org_name,
+                    });
                 }
                 let member = new_member(&row, org_id, &new);
                 hasher.update(format!("+{member:?} {}\n", new.no_smartphone).as_bytes());
@@ -529,12 +801,22 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
                         s.exempt_ends += 1;
                     }
                     if s.exemption_list.len() < LIST_LIMIT {
-                        s.exemption_list.push(ExemptionItem { line, code: row.member_code.clone(), name: row.full_name.clone(), starts: ex == ExemptionChange::Starts });
+                        s.exemption_list.push(ExemptionItem {
+                            line,
+                            code: row.member_code.clone(),
+                            name: row.full_name.clone(),
+                            starts: ex == ExemptionChange::Starts,
+                        });
                     }
                 }
                 s.changed += 1;
                 if s.changed_list.len() < LIST_LIMIT {
-                    s.changed_list.push(ChangedItem { line, code: row.member_code.clone(), name: m.held.full_name.clone(), changes: diff });
+                    s.changed_list.push(ChangedItem {
+                        line,
+                        code: row.member_code.clone(),
+                        name: m.held.full_name.clone(),
+                        changes: diff,
+                    });
                 }
                 hasher.update(format!("~{} {} {:?}\n", m.id, org_id, new).as_bytes());
                 plan.updates.push((m.id, m.org_id, org_id, new));
@@ -546,17 +828,31 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
     s.invalid = plan.invalid;
     s.unchanged = plan.unchanged;
     s.invalid_list = invalid.into_iter().take(LIST_LIMIT).collect();
-    let mut missing: Vec<&HeldMember> = held.values().filter(|m| !file_codes.contains(&m.code)).collect();
-    missing.sort_by(|a, b| (&a.held.org_code, &a.held.full_name).cmp(&(&b.held.org_code, &b.held.full_name)));
+    let mut missing: Vec<&HeldMember> = held
+        .values()
+        .filter(|m| !file_codes.contains(&m.code))
+        .collect();
+    missing.sort_by(|a, b| {
+        (&a.held.org_code, &a.held.full_name).cmp(&(&b.held.org_code, &b.held.full_name))
+    });
     s.missing = missing.len() as u32;
     s.missing_list = missing
         .into_iter()
         .take(LIST_LIMIT)
-        .map(|m| RowItem { line: 0, code: m.code.clone(), name: m.held.full_name.clone(), org: org_names.get(&m.org_id).cloned().unwrap_or_default() })
+        .map(|m| RowItem {
+            line: 0,
+            code: m.code.clone(),
+            name: m.held.full_name.clone(),
+            org: org_names.get(&m.org_id).cloned().unwrap_or_default(),
+        })
         .collect();
     s.app_members = held.len() as u32;
-    s.app_exempt = held.values().filter(|m| m.held.exempt_since.is_some()).count() as u32;
-    let mut org_counts: Vec<(i64, i64, i64)> = counts.into_iter().map(|(o, (n, e))| (o, n, e)).collect();
+    s.app_exempt = held
+        .values()
+        .filter(|m| m.held.exempt_since.is_some())
+        .count() as u32;
+    let mut org_counts: Vec<(i64, i64, i64)> =
+        counts.into_iter().map(|(o, (n, e))| (o, n, e)).collect();
     org_counts.sort();
     plan.org_counts = org_counts;
     plan.summary = s;
@@ -592,13 +888,26 @@ fn new_member(row: &ImportRow, org_id: i64, merged: &Held) -> NewMember {
     }
 }
 
-pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64, dissolve_missing: bool) -> Result<(), AppError> {
+pub async fn start_apply(
+    db: &Db,
+    user: &CurrentUser,
+    id: i64,
+    dissolve_missing: bool,
+) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
     crate::platform::session::require_recent_verification(user, now_unix())?;
     let mapping: Vec<String> = parse_json(&job.mapping).unwrap_or_default();
     let mapping = AnyMapping::parse(kind_of(&job), &mapping.join(","), mapping.len())?;
     set_progress(id, 0, job.row_count.unwrap_or(0) as u64 * 2);
-    if !repo::advance(&mut *db.pool().acquire().await?, id, &[super::STAGE_CHECKED], super::STAGE_APPLYING, now_unix()).await? {
+    if !repo::advance(
+        &mut *db.pool().acquire().await?,
+        id,
+        &[super::STAGE_CHECKED],
+        super::STAGE_APPLYING,
+        now_unix(),
+    )
+    .await?
+    {
         clear_progress(id);
         return Err(AppError::field("stage", "err_import_stage"));
     }
@@ -608,8 +917,22 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64, dissolve_missing:
     let task_db = db.clone();
     spawn_step(db, id, async move {
         match mapping {
-            AnyMapping::Members(m) => apply_step(&task_db, id, &org, &m, &expected, account, ip).await,
-            AnyMapping::Orgs(m) => apply_tree_step(&task_db, id, &org, &m, &expected, dissolve_missing, account, ip).await,
+            AnyMapping::Members(m) => {
+                apply_step(&task_db, id, &org, &m, &expected, account, ip).await
+            }
+            AnyMapping::Orgs(m) => {
+                apply_tree_step(
+                    &task_db,
+                    id,
+                    &org,
+                    &m,
+                    &expected,
+                    dissolve_missing,
+                    account,
+                    ip,
+                )
+                .await
+            }
         }
     });
     Ok(())
@@ -617,11 +940,27 @@ pub async fn start_apply(db: &Db, user: &CurrentUser, id: i64, dissolve_missing:
 
 /// Applies in one transaction exactly what the dry run showed; when the register changed in
 /// between, nothing is written and the new dry run is shown instead.
-async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &str, account: i64, ip: Option<String>) -> Result<(), AppError> {
+async fn apply_step(
+    db: &Db,
+    id: i64,
+    org: &Org,
+    mapping: &Mapping,
+    expected: &str,
+    account: i64,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let plan = build_plan(db, id, org, mapping).await?;
     let now = now_unix();
     if plan.hash != expected {
-        return repo::set_checked(db, id, &serde_json::to_string(&plan.summary).unwrap_or_default(), &plan.hash, Some("err_import_stale"), now).await;
+        return repo::set_checked(
+            db,
+            id,
+            &serde_json::to_string(&plan.summary).unwrap_or_default(),
+            &plan.hash,
+            Some("err_import_stale"),
+            now,
+        )
+        .await;
     }
     let total = (plan.inserts.len() + plan.updates.len()) as u64;
     set_progress(id, 0, total);
@@ -646,10 +985,37 @@ async fn apply_step(db: &Db, id: i64, org: &Org, mapping: &Mapping, expected: &s
         }
     }
     repo::insert_org_counts(&mut tx, id, &plan.org_counts).await?;
-    let result = ApplyResult { inserted: plan.inserts.len() as u32, updated: plan.updates.len() as u32, moved, unchanged: plan.unchanged, skipped: plan.invalid, dissolved: 0 };
-    repo::finish(&mut tx, id, &serde_json::to_string(&result).unwrap_or_default(), now).await?;
-    let detail = format!("inserted {}, updated {}, moved {}, unchanged {}, skipped {}", result.inserted, result.updated, result.moved, result.unchanged, result.skipped);
-    audit::record(&mut tx, audit_entry(AuditAction::ImportApplied, account, id, org.id, Some(detail), ip)).await?;
+    let result = ApplyResult {
+        inserted: plan.inserts.len() as u32,
+        updated: plan.updates.len() as u32,
+        moved,
+        unchanged: plan.unchanged,
+        skipped: plan.invalid,
+        dissolved: 0,
+    };
+    repo::finish(
+        &mut tx,
+        id,
+        &serde_json::to_string(&result).unwrap_or_default(),
+        now,
+    )
+    .await?;
+    let detail = format!(
+        "inserted {}, updated {}, moved {}, unchanged {}, skipped {}",
+        result.inserted, result.updated, result.moved, result.unchanged, result.skipped
+    );
+    audit::record(
+        &mut tx,
+        audit_entry(
+            AuditAction::ImportApplied,
+            account,
+            id,
+            org.id,
+            Some(detail),
+            ip,
+        ),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -662,14 +1028,28 @@ struct TreeCheck {
 }
 
 /// The tree file against the subtree held (`domain::org_import::plan_tree`).
-async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping) -> Result<TreeCheck, AppError> {
+async fn build_tree_plan(
+    db: &Db,
+    job_id: i64,
+    root: &Org,
+    mapping: &OrgMapping,
+) -> Result<TreeCheck, AppError> {
     let bytes = repo::file(db, job_id).await?;
     let name = repo::job(db, job_id).await?.file_name;
-    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name)).await.map_err(|e| AppError::internal(&e))?;
+    let table = tokio::task::spawn_blocking(move || super::file::read(&bytes, &name))
+        .await
+        .map_err(|e| AppError::internal(&e))?;
     let table = table.map_err(|e| AppError::field("file", e.key))?;
     let total = table.rows.len() as u64;
     let held = repo::held_orgs(db, &root.path).await?;
-    let cell = |row: &[String], f: OrgField| mapping.iter().position(|m| *m == Some(f)).and_then(|i| row.get(i)).map(|s| s.trim().to_string()).unwrap_or_default();
+    let cell = |row: &[String], f: OrgField| {
+        mapping
+            .iter()
+            .position(|m| *m == Some(f))
+            .and_then(|i| row.get(i))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
     let mut rows = Vec::new();
     let mut unparsed: Vec<InvalidItem> = Vec::new();
     let mut named: HashSet<String> = HashSet::new();
@@ -683,7 +1063,13 @@ async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping)
         }
         match org_import::parse_row(cells, mapping) {
             Ok(r) => rows.push((*line, r)),
-            Err(errors) => unparsed.push(InvalidItem { line: *line, code, name: cell(cells, OrgField::Name), errors, other_line: None }),
+            Err(errors) => unparsed.push(InvalidItem {
+                line: *line,
+                code,
+                name: cell(cells, OrgField::Name),
+                errors,
+                other_line: None,
+            }),
         }
     }
     // Codes of the file (and parents it names) that are not in the subtree: elsewhere, or nowhere.
@@ -695,26 +1081,57 @@ async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let elsewhere: HashSet<String> = repo::known_org_codes(db, &foreign).await?.into_iter().collect();
+    let elsewhere: HashSet<String> = repo::known_org_codes(db, &foreign)
+        .await?
+        .into_iter()
+        .collect();
     let plan = org_import::plan_tree(root.id, &held, rows, &named, &elsewhere);
-    let name_of: HashMap<&str, &str> = held.iter().map(|h| (h.code.as_str(), h.name.as_str())).collect();
+    let name_of: HashMap<&str, &str> = held
+        .iter()
+        .map(|h| (h.code.as_str(), h.name.as_str()))
+        .collect();
 
-    let mut s = CheckSummary { rows: table.rows.len() as u32, ..CheckSummary::default() };
+    let mut s = CheckSummary {
+        rows: table.rows.len() as u32,
+        ..CheckSummary::default()
+    };
     let mut hasher = Sha256::new();
     for p in &plan.placements {
         hasher.update(format!("{p:?}\n").as_bytes());
-        if let Placement::Insert { line, code, name, parent_code, .. } = p {
+        if let Placement::Insert {
+            line,
+            code,
+            name,
+            parent_code,
+            ..
+        } = p
+        {
             s.new += 1;
             if s.new_list.len() < LIST_LIMIT {
-                s.new_list.push(RowItem { line: *line, code: code.clone(), name: name.clone(), org: parent_code.clone() });
+                s.new_list.push(RowItem {
+                    line: *line,
+                    code: code.clone(),
+                    name: name.clone(),
+                    org: parent_code.clone(),
+                });
             }
         }
     }
     // One entry per organisation that changes, with each change old → new.
-    let mut changed: std::collections::BTreeMap<u32, ChangedItem> = std::collections::BTreeMap::new();
+    let mut changed: std::collections::BTreeMap<u32, ChangedItem> =
+        std::collections::BTreeMap::new();
     let mut change = |line: u32, code: &str, field: &str, old: &str, new: &str| {
-        let item = changed.entry(line).or_insert_with(|| ChangedItem { line, code: code.to_string(), name: name_of.get(code).unwrap_or(&"").to_string(), changes: Vec::new() });
-        item.changes.push(Change { field: field.to_string(), old: old.to_string(), new: new.to_string() });
+        let item = changed.entry(line).or_insert_with(|| ChangedItem {
+            line,
+            code: code.to_string(),
+            name: name_of.get(code).unwrap_or(&"").to_string(),
+            changes: Vec::new(),
+        });
+        item.changes.push(Change {
+            field: field.to_string(),
+            old: old.to_string(),
+            new: new.to_string(),
+        });
     };
     for u in &plan.renames {
         hasher.update(format!("{u:?}\n").as_bytes());
@@ -725,7 +1142,14 @@ async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping)
         change(u.line, &u.code, "org_kind", &u.old, &u.new);
     }
     for p in &plan.placements {
-        if let Placement::Move { line, code, parent_code, old_parent_code, .. } = p {
+        if let Placement::Move {
+            line,
+            code,
+            parent_code,
+            old_parent_code,
+            ..
+        } = p
+        {
             s.moved += 1;
             change(*line, code, "parent_code", old_parent_code, parent_code);
         }
@@ -735,26 +1159,63 @@ async fn build_tree_plan(db: &Db, job_id: i64, root: &Org, mapping: &OrgMapping)
     s.changed_list = changed.into_values().take(LIST_LIMIT).collect();
     s.unchanged = plan.unchanged;
     let mut invalid: Vec<InvalidItem> = unparsed;
-    invalid.extend(plan.invalid.iter().map(|r| InvalidItem { line: r.line, code: r.code.clone(), name: r.name.clone(), errors: r.errors.clone(), other_line: r.other_line }));
+    invalid.extend(plan.invalid.iter().map(|r| InvalidItem {
+        line: r.line,
+        code: r.code.clone(),
+        name: r.name.clone(),
+        errors: r.errors.clone(),
+        other_line: r.other_line,
+    }));
     invalid.sort_by_key(|i| i.line);
     s.invalid = invalid.len() as u32;
     s.invalid_list = invalid.into_iter().take(LIST_LIMIT).collect();
     s.missing = plan.missing.len() as u32;
-    s.missing_list = plan.missing.iter().take(LIST_LIMIT).map(|(_, code, name)| RowItem { line: 0, code: code.clone(), name: name.clone(), org: String::new() }).collect();
+    s.missing_list = plan
+        .missing
+        .iter()
+        .take(LIST_LIMIT)
+        .map(|(_, code, name)| RowItem {
+            line: 0,
+            code: code.clone(),
+            name: name.clone(),
+            org: String::new(),
+        })
+        .collect();
     s.dissolvable = plan.dissolvable.len() as u32;
     set_progress(job_id, total, total);
-    Ok(TreeCheck { plan, summary: s, hash: format!("{:x}", hasher.finalize()) })
+    Ok(TreeCheck {
+        plan,
+        summary: s,
+        hash: format!("{:x}", hasher.finalize()),
+    })
 }
 
 /// Applies a tree file in one transaction, exactly as its dry run showed (else nothing, and
 /// the new dry run is shown): kinds, names, then new and moved organisations parents first,
 /// then — only when asked — the missing empty ones dissolved.
 #[allow(clippy::too_many_arguments)]
-async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, expected: &str, dissolve_missing: bool, account: i64, ip: Option<String>) -> Result<(), AppError> {
+async fn apply_tree_step(
+    db: &Db,
+    id: i64,
+    root: &Org,
+    mapping: &OrgMapping,
+    expected: &str,
+    dissolve_missing: bool,
+    account: i64,
+    ip: Option<String>,
+) -> Result<(), AppError> {
     let check = build_tree_plan(db, id, root, mapping).await?;
     let now = now_unix();
     if check.hash != expected {
-        return repo::set_checked(db, id, &serde_json::to_string(&check.summary).unwrap_or_default(), &check.hash, Some("err_import_stale"), now).await;
+        return repo::set_checked(
+            db,
+            id,
+            &serde_json::to_string(&check.summary).unwrap_or_default(),
+            &check.hash,
+            Some("err_import_stale"),
+            now,
+        )
+        .await;
     }
     let plan = check.plan;
     let total = (plan.placements.len() + plan.renames.len() + plan.kind_changes.len()) as u64;
@@ -766,7 +1227,15 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
         // Members arrived since the dry run: nothing is written, the new dry run is shown.
         if !repo::set_org_kind(&mut tx, u.id, kind, now).await? {
             drop(tx);
-            return repo::set_checked(db, id, &serde_json::to_string(&check.summary).unwrap_or_default(), "", Some("err_import_stale"), now).await;
+            return repo::set_checked(
+                db,
+                id,
+                &serde_json::to_string(&check.summary).unwrap_or_default(),
+                "",
+                Some("err_import_stale"),
+                now,
+            )
+            .await;
         }
     }
     for u in &plan.renames {
@@ -778,24 +1247,55 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
     let (mut inserted, mut moved) = (0u32, 0u32);
     for (n, p) in plan.placements.iter().enumerate() {
         if n % 500 == 0 {
-            set_progress(id, (plan.kind_changes.len() + plan.renames.len() + n) as u64, total);
+            set_progress(
+                id,
+                (plan.kind_changes.len() + plan.renames.len() + n) as u64,
+                total,
+            );
         }
         match p {
-            Placement::Insert { code, name, kind, parent_code, .. } => {
+            Placement::Insert {
+                code,
+                name,
+                kind,
+                parent_code,
+                ..
+            } => {
                 let parent = match parents.get(parent_code) {
                     Some(o) => o.clone(),
                     None => repo::org_in_tx(&mut tx, parent_code).await?,
                 };
-                let org = crate::register::repo::insert_org(&mut tx, Some(&parent), &crate::register::NewOrg { kind: *kind, name: name.clone(), code: code.clone(), source: crate::register::Source::Import }).await?;
+                let org = crate::register::repo::insert_org(
+                    &mut tx,
+                    Some(&parent),
+                    &crate::register::NewOrg {
+                        kind: *kind,
+                        name: name.clone(),
+                        code: code.clone(),
+                        source: crate::register::Source::Import,
+                    },
+                )
+                .await?;
                 parents.insert(parent_code.clone(), parent);
                 parents.insert(code.clone(), org);
                 inserted += 1;
             }
-            Placement::Move { id: org_id, code, parent_code, .. } => {
+            Placement::Move {
+                id: org_id,
+                code,
+                parent_code,
+                ..
+            } => {
                 let org = repo::org_in_tx(&mut tx, code).await?;
                 let parent = repo::org_in_tx(&mut tx, parent_code).await?;
-                let new_path = org.path.moved_under(&parent.path).map_err(|e| AppError::internal(&e))?;
-                crate::register::repo::move_subtree_in(&mut tx, &org.path, *org_id, &new_path, parent.id, now).await?;
+                let new_path = org
+                    .path
+                    .moved_under(&parent.path)
+                    .map_err(|e| AppError::internal(&e))?;
+                crate::register::repo::move_subtree_in(
+                    &mut tx, &org.path, *org_id, &new_path, parent.id, now,
+                )
+                .await?;
                 parents.clear();
                 moved += 1;
             }
@@ -811,8 +1311,21 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
         }
     }
     let updated = check.summary.changed;
-    let result = ApplyResult { inserted, updated, moved, unchanged: plan.unchanged, skipped: check.summary.invalid, dissolved };
-    repo::finish(&mut tx, id, &serde_json::to_string(&result).unwrap_or_default(), now).await?;
+    let result = ApplyResult {
+        inserted,
+        updated,
+        moved,
+        unchanged: plan.unchanged,
+        skipped: check.summary.invalid,
+        dissolved,
+    };
+    repo::finish(
+        &mut tx,
+        id,
+        &serde_json::to_string(&result).unwrap_or_default(),
+        now,
+    )
+    .await?;
     let detail = format!(
         "inserted {inserted}, renamed {}, kind changed {}, moved {moved}, dissolved {dissolved}, unchanged {}, skipped {}",
         plan.renames.len(),
@@ -820,7 +1333,18 @@ async fn apply_tree_step(db: &Db, id: i64, root: &Org, mapping: &OrgMapping, exp
         result.unchanged,
         result.skipped
     );
-    audit::record(&mut tx, audit_entry(AuditAction::OrgImportApplied, account, id, root.id, Some(detail), ip)).await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            AuditAction::OrgImportApplied,
+            account,
+            id,
+            root.id,
+            Some(detail),
+            ip,
+        ),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -832,12 +1356,27 @@ pub async fn discard(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppErro
     }
     let mut tx = db.pool().begin().await?;
     repo::discard(&mut tx, id, now_unix()).await?;
-    audit::record(&mut tx, audit_entry(AuditAction::ImportDiscarded, user.actor.account_id, id, org.id, None, client_addr())).await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            AuditAction::ImportDiscarded,
+            user.actor.account_id,
+            id,
+            org.id,
+            None,
+            client_addr(),
+        ),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn reconciliation(db: &Db, user: &CurrentUser, org: i64) -> Result<ReconcileReport, AppError> {
+pub async fn reconciliation(
+    db: &Db,
+    user: &CurrentUser,
+    org: i64,
+) -> Result<ReconcileReport, AppError> {
     let roots = scopes(&user.actor, Action::Reconcile);
     let Some(first) = roots.first() else {
         return Err(AppError::Forbidden);
@@ -849,7 +1388,12 @@ pub async fn reconciliation(db: &Db, user: &CurrentUser, org: i64) -> Result<Rec
     };
     let (members, _) = repo::app_counts(db, &o.path).await?;
     let mut counts = repo::blocked_counts(db, &o.path).await?;
-    counts.sort_by_key(|(r, _)| super::REASONS.iter().position(|x| x == r).unwrap_or(usize::MAX));
+    counts.sort_by_key(|(r, _)| {
+        super::REASONS
+            .iter()
+            .position(|x| x == r)
+            .unwrap_or(usize::MAX)
+    });
     let blocked_total = counts.iter().map(|(_, n)| n).sum();
     let blocked = repo::blocked(db, &o.path, LIST_LIMIT as i64).await?;
     // Exemptions per live child organisation (or the cell itself).
@@ -874,10 +1418,27 @@ pub async fn reconciliation(db: &Db, user: &CurrentUser, org: i64) -> Result<Rec
         if let Some((_, _, at)) = file {
             imported_at = imported_at.max(Some(at));
         }
-        exemptions.push(super::ExemptionRow { org_id: cid, org_name: name, app_members, app_exempt, file_members: file.map(|f| f.0), file_exempt: file.map(|f| f.1) });
+        exemptions.push(super::ExemptionRow {
+            org_id: cid,
+            org_name: name,
+            app_members,
+            app_exempt,
+            file_members: file.map(|f| f.0),
+            file_exempt: file.map(|f| f.1),
+        });
     }
     let parent = o.parent_id.filter(|_| &o.path != scope);
-    Ok(ReconcileReport { org_id: o.id, org_name: o.name, members, counts, blocked, blocked_total, exemptions, imported_at: imported_at.map(crate::platform::clock::local_time_text), parent })
+    Ok(ReconcileReport {
+        org_id: o.id,
+        org_name: o.name,
+        members,
+        counts,
+        blocked,
+        blocked_total,
+        exemptions,
+        imported_at: imported_at.map(crate::platform::clock::local_time_text),
+        parent,
+    })
 }
 
 #[cfg(test)]
@@ -889,11 +1450,17 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_step_ends_as_an_internal_error() {
         let outcome = guarded(async { panic!("a row nobody foresaw") }).await;
-        assert!(matches!(outcome, Err(AppError::Internal { .. })), "{outcome:?}");
+        assert!(
+            matches!(outcome, Err(AppError::Internal { .. })),
+            "{outcome:?}"
+        );
         assert_eq!(outcome.unwrap_err().key(), "err_internal");
         assert!(guarded(async { Ok(()) }).await.is_ok());
         let refused = guarded(async { Err(AppError::field("file", "err_import_not_xlsx")) }).await;
-        assert!(matches!(refused, Err(AppError::Invalid(_))), "an error keeps its own message");
+        assert!(
+            matches!(refused, Err(AppError::Invalid(_))),
+            "an error keeps its own message"
+        );
     }
 
     /// A task that panicked while holding the progress map does not break every later import.

@@ -212,7 +212,9 @@ mod guard {
         if !may_see_meeting(&user.actor, &m.org_path, committee) {
             return Err(AppError::NotFound);
         }
-        if !crate::domain::meeting::visible_to_members(m.status) && !may(&user.actor, Action::RunMeeting, &m.org_path) {
+        if !crate::domain::meeting::visible_to_members(m.status)
+            && !may(&user.actor, Action::RunMeeting, &m.org_path)
+        {
             return Err(AppError::NotFound);
         }
         Ok(Ctx { user, db, m })
@@ -246,9 +248,13 @@ mod guard {
         if !repo::is_member_of(&ctx.db, on_behalf, ctx.m.org_id).await? {
             return Err(AppError::field("member", "err_not_in_cell"));
         }
-        let (_, subject, _) = crate::accounts::service::subject_of_member(&ctx.db, on_behalf).await?;
+        let (_, subject, _) =
+            crate::accounts::service::subject_of_member(&ctx.db, on_behalf).await?;
         // In a committee meeting only the cell's committee can be recorded.
-        let on_committee = subject.grants.iter().any(|g| g.scope == ctx.m.org_path && !g.role.is_grantable());
+        let on_committee = subject
+            .grants
+            .iter()
+            .any(|g| g.scope == ctx.m.org_path && !g.role.is_grantable());
         if committee && !on_committee {
             return Err(AppError::field("member", "err_not_in_committee"));
         }
@@ -263,7 +269,11 @@ mod guard {
 fn text(input: &str, field: &str, max: usize, required: bool) -> Result<Option<String>, AppError> {
     let t = input.trim();
     if t.is_empty() {
-        return if required { Err(AppError::field(field, "err_required")) } else { Ok(None) };
+        return if required {
+            Err(AppError::field(field, "err_required"))
+        } else {
+            Ok(None)
+        };
     }
     if t.chars().count() > max {
         return Err(AppError::field(field, "err_too_long"));
@@ -273,7 +283,8 @@ fn text(input: &str, field: &str, max: usize, required: bool) -> Result<Option<S
 
 #[cfg(feature = "ssr")]
 fn date_field(input: &str, field: &str) -> Result<crate::domain::register::Date, AppError> {
-    let d = crate::domain::register::Date::parse(input.trim()).map_err(|_| AppError::field(field, "err_date"))?;
+    let d = crate::domain::register::Date::parse(input.trim())
+        .map_err(|_| AppError::field(field, "err_date"))?;
     if !(2000..=2100).contains(&d.year) {
         return Err(AppError::field(field, "err_date"));
     }
@@ -283,7 +294,12 @@ fn date_field(input: &str, field: &str) -> Result<crate::domain::register::Date,
 /// The audit entry of a leadership step on the meeting (or a record for a member), from the
 /// caller's address. Written in the transaction of the change.
 #[cfg(feature = "ssr")]
-fn audit_entry(ctx: &guard::Ctx, action: crate::domain::audit::AuditAction, on_behalf: Option<i64>, detail: Option<String>) -> crate::platform::audit::AuditEntry<'static> {
+fn audit_entry(
+    ctx: &guard::Ctx,
+    action: crate::domain::audit::AuditAction,
+    on_behalf: Option<i64>,
+    detail: Option<String>,
+) -> crate::platform::audit::AuditEntry<'static> {
     crate::platform::audit::AuditEntry {
         action,
         actor_account_id: Some(ctx.user.actor.account_id),
@@ -312,15 +328,25 @@ macro_rules! audited {
 /// Tells the meeting's members: one row for the cell (fan-out on read), or for a committee
 /// meeting one row per leader of the cell.
 #[cfg(feature = "ssr")]
-async fn notify_meeting(conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str) -> Result<(), AppError> {
+async fn notify_meeting(
+    conn: &mut sqlx::AnyConnection,
+    m: &repo::MeetingRow,
+    kind: &str,
+) -> Result<(), AppError> {
     notify_meeting_with(conn, m, kind, None).await
 }
 
 /// A meeting notice's subject: title (if any), date and time, and a note (why it was called off).
 #[cfg(feature = "ssr")]
 fn meeting_subject(m: &repo::MeetingRow, note: Option<&str>) -> String {
-    let date = crate::domain::register::Date::parse(&m.date).map(|d| d.to_string()).unwrap_or_else(|_| m.date.clone());
-    let subject = if m.title.is_empty() { format!("{date} · {}", m.start_time) } else { format!("{} · {date} · {}", m.title, m.start_time) };
+    let date = crate::domain::register::Date::parse(&m.date)
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| m.date.clone());
+    let subject = if m.title.is_empty() {
+        format!("{date} · {}", m.start_time)
+    } else {
+        format!("{} · {date} · {}", m.title, m.start_time)
+    };
     match note {
         Some(n) => format!("{subject} — {n}"),
         None => subject,
@@ -330,16 +356,25 @@ fn meeting_subject(m: &repo::MeetingRow, note: Option<&str>) -> String {
 /// As `notify_meeting`, with a note after the subject (why it was called off). Written on `conn`
 /// (the caller's transaction, so the notice lands with the change it announces).
 #[cfg(feature = "ssr")]
-async fn notify_meeting_with(conn: &mut sqlx::AnyConnection, m: &repo::MeetingRow, kind: &str, note: Option<&str>) -> Result<(), AppError> {
+async fn notify_meeting_with(
+    conn: &mut sqlx::AnyConnection,
+    m: &repo::MeetingRow,
+    kind: &str,
+    note: Option<&str>,
+) -> Result<(), AppError> {
     let subject = meeting_subject(m, note);
     let now = crate::platform::clock::now_unix();
     if m.kind == crate::domain::meeting::MeetingKind::Committee {
         // On the caller's transaction: asking the pool for a second connection while holding
         // one can run it dry under load.
         let leaders = repo::cell_leaders(&mut *conn, m.org_id).await?;
-        crate::notifications::repo::notify_members(conn, kind, &leaders, "meeting", m.id, &subject, now).await
+        crate::notifications::repo::notify_members(
+            conn, kind, &leaders, "meeting", m.id, &subject, now,
+        )
+        .await
     } else {
-        crate::notifications::repo::notify_org(conn, kind, m.org_id, "meeting", m.id, &subject, now).await
+        crate::notifications::repo::notify_org(conn, kind, m.org_id, "meeting", m.id, &subject, now)
+            .await
     }
 }
 
@@ -351,10 +386,24 @@ pub async fn meetings() -> Result<MeetingList, AppError> {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
         let run_cells = repo::run_cells(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
-        let all = repo::list_for(&db, &user.actor, &run_cells.iter().map(|c| c.id).collect::<Vec<_>>(), 60).await?;
-        let (mut upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.status != "da_hop");
-        upcoming.sort_by(|a, b| (a.date.as_str(), a.start_time.as_str()).cmp(&(b.date.as_str(), b.start_time.as_str())));
-        Ok(MeetingList { upcoming, past, run_cells, follows_cells: !scopes(&user.actor, Action::FollowMeetings).is_empty() })
+        let all = repo::list_for(
+            &db,
+            &user.actor,
+            &run_cells.iter().map(|c| c.id).collect::<Vec<_>>(),
+            60,
+        )
+        .await?;
+        let (mut upcoming, past): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|m| m.status != "da_hop");
+        upcoming.sort_by(|a, b| {
+            (a.date.as_str(), a.start_time.as_str()).cmp(&(b.date.as_str(), b.start_time.as_str()))
+        });
+        Ok(MeetingList {
+            upcoming,
+            past,
+            run_cells,
+            follows_cells: !scopes(&user.actor, Action::FollowMeetings).is_empty(),
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -369,7 +418,14 @@ pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
         let can_run = may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path);
         let committee = ctx.m.kind == crate::domain::meeting::MeetingKind::Committee;
         let takes_part = may_take_part(&ctx.user.actor, &ctx.m.org_path, committee);
-        repo::view(&ctx.db, &ctx.m, ctx.user.actor.member_id, takes_part, can_run).await
+        repo::view(
+            &ctx.db,
+            &ctx.m,
+            ctx.user.actor.member_id,
+            takes_part,
+            can_run,
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -393,14 +449,19 @@ pub async fn create_meeting(
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id).await.map_err(|_| AppError::Forbidden)?;
+        let org = crate::register::repo::org_by_id(&db, org_id)
+            .await
+            .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
             return Err(AppError::Forbidden);
         }
         let mut errors = Vec::new();
         let kind = MeetingKind::from_code(kind.trim());
         if kind.is_none() {
-            errors.push(crate::domain::register::FieldError::new("kind", "err_invalid_value"));
+            errors.push(crate::domain::register::FieldError::new(
+                "kind",
+                "err_invalid_value",
+            ));
         }
         let date = date_field(&date, "date");
         if let Err(AppError::Invalid(e)) = &date {
@@ -408,9 +469,17 @@ pub async fn create_meeting(
         }
         let time = parse_time(&start_time);
         if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+            errors.push(crate::domain::register::FieldError::new(
+                "start_time",
+                "err_time",
+            ));
         }
-        let title = match text(&title, "title", 300, kind.is_some_and(|k| k != MeetingKind::Periodic)) {
+        let title = match text(
+            &title,
+            "title",
+            300,
+            kind.is_some_and(|k| k != MeetingKind::Periodic),
+        ) {
             Ok(t) => t,
             Err(AppError::Invalid(e)) => {
                 errors.extend(e);
@@ -425,10 +494,26 @@ pub async fn create_meeting(
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let (kind, date, time, venue) = (kind.unwrap(), date?, time.unwrap(), venue.map_err(AppError::Invalid)?);
+        let (kind, date, time, venue) = (
+            kind.unwrap(),
+            date?,
+            time.unwrap(),
+            venue.map_err(AppError::Invalid)?,
+        );
         let now = crate::platform::clock::now_unix();
         let mut tx = db.pool().begin().await?;
-        let id = repo::create(&mut tx, org.id, kind, title.as_deref().unwrap_or(""), date, &time, &venue, user.actor.member_id, now).await?;
+        let id = repo::create(
+            &mut tx,
+            org.id,
+            kind,
+            title.as_deref().unwrap_or(""),
+            date,
+            &time,
+            &venue,
+            user.actor.member_id,
+            now,
+        )
+        .await?;
         let entry = crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             target_type: Some("meeting"),
@@ -448,7 +533,15 @@ pub async fn create_meeting(
 
 /// Changes date, time, place or title while the meeting is being prepared.
 #[server(prefix = "/api", endpoint = "update_meeting")]
-pub async fn update_meeting(id: i64, title: String, date: String, start_time: String, format: String, place: String, link: String) -> Result<(), AppError> {
+pub async fn update_meeting(
+    id: i64,
+    title: String,
+    date: String,
+    start_time: String,
+    format: String,
+    place: String,
+    link: String,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::meeting::{parse_time, MeetingKind, MeetingStep, Venue};
         let ctx = guard::running(id, MeetingStep::Prepare).await?;
@@ -459,7 +552,10 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
         }
         let time = parse_time(&start_time);
         if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+            errors.push(crate::domain::register::FieldError::new(
+                "start_time",
+                "err_time",
+            ));
         }
         let title = match text(&title, "title", 300, ctx.m.kind != MeetingKind::Periodic) {
             Ok(t) => t,
@@ -477,9 +573,23 @@ pub async fn update_meeting(id: i64, title: String, date: String, start_time: St
             return Err(AppError::Invalid(errors));
         }
         let (date, time) = (date?, time.unwrap());
-        let entry = audit_entry(&ctx, AuditAction::MeetingUpdate, None, Some(format!("{} {time}", date.iso())));
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::MeetingUpdate,
+            None,
+            Some(format!("{} {time}", date.iso())),
+        );
         audited!(ctx.db, entry, |tx| {
-            repo::update(&mut tx, &ctx.m, title.as_deref().unwrap_or(""), date, &time, &venue.map_err(AppError::Invalid)?, crate::platform::clock::now_unix()).await?;
+            repo::update(
+                &mut tx,
+                &ctx.m,
+                title.as_deref().unwrap_or(""),
+                date,
+                &time,
+                &venue.map_err(AppError::Invalid)?,
+                crate::platform::clock::now_unix(),
+            )
+            .await?;
             // Members already told of the meeting hear of the change (in the same transaction).
             if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
                 let changed = repo::meeting_in(&mut tx, id).await?;
@@ -499,7 +609,13 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
         let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
         let entry = audit_entry(&ctx, AuditAction::AgendaAdd, None, Some(title.clone()));
-        audited!(ctx.db, entry, |tx| repo::add_agenda_item(&mut tx, id, &title, note.as_deref()).await?);
+        audited!(ctx.db, entry, |tx| repo::add_agenda_item(
+            &mut tx,
+            id,
+            &title,
+            note.as_deref()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -510,8 +626,16 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
 pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
-        let entry = audit_entry(&ctx, AuditAction::AgendaRemove, None, Some(item_id.to_string()));
-        audited!(ctx.db, entry, |tx| repo::remove_agenda_item(&mut tx, id, item_id).await?);
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::AgendaRemove,
+            None,
+            Some(item_id.to_string()),
+        );
+        audited!(ctx.db, entry, |tx| repo::remove_agenda_item(
+            &mut tx, id, item_id
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -524,7 +648,14 @@ pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoic
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let found = crate::documents::readable_in(&ctx.db, &ctx.m.org_path, &query, 20).await?;
-        Ok(found.into_iter().map(|d| DocChoice { id: d.id, number: d.number, title: d.title }).collect())
+        Ok(found
+            .into_iter()
+            .map(|d| DocChoice {
+                id: d.id,
+                number: d.number,
+                title: d.title,
+            })
+            .collect())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -538,8 +669,19 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
         if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
             return Err(AppError::field("document_id", "err_document_not_for_cell"));
         }
-        let entry = audit_entry(&ctx, AuditAction::MaterialAttach, None, Some(document_id.to_string()));
-        audited!(ctx.db, entry, |tx| repo::attach_document(&mut tx, id, document_id, crate::platform::clock::now_unix()).await?);
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::MaterialAttach,
+            None,
+            Some(document_id.to_string()),
+        );
+        audited!(ctx.db, entry, |tx| repo::attach_document(
+            &mut tx,
+            id,
+            document_id,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -550,8 +692,18 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
 pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
-        let entry = audit_entry(&ctx, AuditAction::MaterialDetach, None, Some(document_id.to_string()));
-        audited!(ctx.db, entry, |tx| repo::detach_document(&mut tx, id, document_id).await?);
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::MaterialDetach,
+            None,
+            Some(document_id.to_string()),
+        );
+        audited!(ctx.db, entry, |tx| repo::detach_document(
+            &mut tx,
+            id,
+            document_id
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -568,11 +720,22 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         // One transaction: the status, the members' notice and the audit entry land together
         // (and cost one commit — it matters in the monthly burst).
         let mut tx = ctx.db.pool().begin().await?;
-        repo::set_status(&mut tx, id, MeetingStatus::Draft, MeetingStatus::Scheduled, now).await?;
+        repo::set_status(
+            &mut tx,
+            id,
+            MeetingStatus::Draft,
+            MeetingStatus::Scheduled,
+            now,
+        )
+        .await?;
         notify_meeting(&mut tx, &ctx.m, "hop_cong_bo").await?;
         // Members without a smartphone get the notice by SMS (queued with it, once).
         crate::sms::service::enqueue_meeting(&mut tx, id, false, None, now).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingPublish, None, None)).await?;
+        crate::platform::audit::record(
+            &mut tx,
+            audit_entry(&ctx, AuditAction::MeetingPublish, None, None),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -594,9 +757,20 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
         let reason: String = reason.chars().take(300).collect();
         let now = crate::platform::clock::now_unix();
         let mut tx = ctx.db.pool().begin().await?;
-        repo::set_status(&mut tx, id, MeetingStatus::Scheduled, MeetingStatus::Draft, now).await?;
+        repo::set_status(
+            &mut tx,
+            id,
+            MeetingStatus::Scheduled,
+            MeetingStatus::Draft,
+            now,
+        )
+        .await?;
         notify_meeting_with(&mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MeetingCancel, None, Some(reason))).await?;
+        crate::platform::audit::record(
+            &mut tx,
+            audit_entry(&ctx, AuditAction::MeetingCancel, None, Some(reason)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -611,7 +785,12 @@ pub async fn start_meeting(id: i64) -> Result<(), AppError> {
         use crate::domain::meeting::MeetingStep;
         let ctx = guard::running(id, MeetingStep::Start).await?;
         let entry = audit_entry(&ctx, AuditAction::MeetingStart, None, None);
-        audited!(ctx.db, entry, |tx| repo::start(&mut tx, &ctx.m, crate::platform::clock::now_unix()).await?);
+        audited!(ctx.db, entry, |tx| repo::start(
+            &mut tx,
+            &ctx.m,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -625,9 +804,21 @@ pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
     async move {
         use crate::domain::meeting::{MeetingRating, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Finish).await?;
-        let rating = MeetingRating::from_code(rating.trim()).ok_or_else(|| AppError::field("rating", "err_required"))?;
-        let entry = audit_entry(&ctx, AuditAction::MeetingFinish, None, Some(rating.code().into()));
-        audited!(ctx.db, entry, |tx| repo::finish(&mut tx, &ctx.m, rating, crate::platform::clock::now_unix()).await?);
+        let rating = MeetingRating::from_code(rating.trim())
+            .ok_or_else(|| AppError::field("rating", "err_required"))?;
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::MeetingFinish,
+            None,
+            Some(rating.code().into()),
+        );
+        audited!(ctx.db, entry, |tx| repo::finish(
+            &mut tx,
+            &ctx.m,
+            rating,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -636,7 +827,12 @@ pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
 
 /// A member's answer before the meeting: coming, or excused with a reason.
 #[server(prefix = "/api", endpoint = "rsvp")]
-pub async fn rsvp(id: i64, answer: String, reason: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+pub async fn rsvp(
+    id: i64,
+    answer: String,
+    reason: String,
+    #[server(default)] on_behalf: i64,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::meeting::{members_may_answer, Rsvp};
         let ctx = guard::visible(id).await?;
@@ -644,17 +840,41 @@ pub async fn rsvp(id: i64, answer: String, reason: String, #[server(default)] on
         if !members_may_answer(ctx.m.status) {
             return Err(AppError::field("answer", "err_meeting_state"));
         }
-        let answer = Rsvp::from_code(answer.trim()).ok_or_else(|| AppError::field("answer", "err_invalid_value"))?;
+        let answer = Rsvp::from_code(answer.trim())
+            .ok_or_else(|| AppError::field("answer", "err_invalid_value"))?;
         let reason = match answer {
             Rsvp::Excused => Some(text(&reason, "reason", 500, true)?.unwrap_or_default()),
             Rsvp::Attending => None,
         };
         let now = crate::platform::clock::now_unix();
         if recorded_by.is_some() {
-            let entry = audit_entry(&ctx, AuditAction::Rsvp, Some(member), Some(answer.code().into()));
-            audited!(ctx.db, entry, |tx| repo::rsvp(&mut tx, id, member, answer, reason.as_deref(), recorded_by, now).await?);
+            let entry = audit_entry(
+                &ctx,
+                AuditAction::Rsvp,
+                Some(member),
+                Some(answer.code().into()),
+            );
+            audited!(ctx.db, entry, |tx| repo::rsvp(
+                &mut tx,
+                id,
+                member,
+                answer,
+                reason.as_deref(),
+                recorded_by,
+                now
+            )
+            .await?);
         } else {
-            repo::rsvp(&mut *ctx.db.pool().acquire().await?, id, member, answer, reason.as_deref(), None, now).await?;
+            repo::rsvp(
+                &mut *ctx.db.pool().acquire().await?,
+                id,
+                member,
+                answer,
+                reason.as_deref(),
+                None,
+                now,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -664,7 +884,11 @@ pub async fn rsvp(id: i64, answer: String, reason: String, #[server(default)] on
 
 /// An opinion (góp ý) on the meeting's agenda.
 #[server(prefix = "/api", endpoint = "comment")]
-pub async fn comment(id: i64, body: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+pub async fn comment(
+    id: i64,
+    body: String,
+    #[server(default)] on_behalf: i64,
+) -> Result<(), AppError> {
     async move {
         let ctx = guard::visible(id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
@@ -672,12 +896,31 @@ pub async fn comment(id: i64, body: String, #[server(default)] on_behalf: i64) -
             return Err(AppError::field("body", "err_meeting_state"));
         }
         let body = text(&body, "body", 4000, true)?.unwrap_or_default();
-        let (body, now) = (crate::domain::text::nfc(&body), crate::platform::clock::now_unix());
+        let (body, now) = (
+            crate::domain::text::nfc(&body),
+            crate::platform::clock::now_unix(),
+        );
         if recorded_by.is_some() {
             let entry = audit_entry(&ctx, AuditAction::Comment, Some(member), None);
-            audited!(ctx.db, entry, |tx| repo::comment(&mut tx, id, member, &body, recorded_by, now).await?);
+            audited!(ctx.db, entry, |tx| repo::comment(
+                &mut tx,
+                id,
+                member,
+                &body,
+                recorded_by,
+                now
+            )
+            .await?);
         } else {
-            repo::comment(&mut *ctx.db.pool().acquire().await?, id, member, &body, None, now).await?;
+            repo::comment(
+                &mut *ctx.db.pool().acquire().await?,
+                id,
+                member,
+                &body,
+                None,
+                now,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -691,12 +934,26 @@ pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<()
     async move {
         use crate::domain::meeting::{Attendance, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Run).await?;
-        let state = Attendance::from_code(state.trim()).ok_or_else(|| AppError::field("state", "err_invalid_value"))?;
+        let state = Attendance::from_code(state.trim())
+            .ok_or_else(|| AppError::field("state", "err_invalid_value"))?;
         if !repo::is_member_of(&ctx.db, member_id, ctx.m.org_id).await? {
             return Err(AppError::field("member", "err_not_in_cell"));
         }
-        let entry = audit_entry(&ctx, AuditAction::Attendance, Some(member_id), Some(state.code().into()));
-        audited!(ctx.db, entry, |tx| repo::set_attendance(&mut tx, id, member_id, state, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?);
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::Attendance,
+            Some(member_id),
+            Some(state.code().into()),
+        );
+        audited!(ctx.db, entry, |tx| repo::set_attendance(
+            &mut tx,
+            id,
+            member_id,
+            state,
+            ctx.user.actor.member_id,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -708,8 +965,18 @@ pub async fn all_present(id: i64) -> Result<i64, AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let mut tx = ctx.db.pool().begin().await?;
-        let n = repo::all_present(&mut tx, &ctx.m, ctx.user.actor.member_id, crate::platform::clock::now_unix()).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::AllPresent, None, Some(n.to_string()))).await?;
+        let n = repo::all_present(
+            &mut tx,
+            &ctx.m,
+            ctx.user.actor.member_id,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
+        crate::platform::audit::record(
+            &mut tx,
+            audit_entry(&ctx, AuditAction::AllPresent, None, Some(n.to_string())),
+        )
+        .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -724,8 +991,18 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let question = text(&question, "question", 500, true)?.unwrap_or_default();
         let mut tx = ctx.db.pool().begin().await?;
-        let motion = repo::open_motion(&mut tx, id, &question, crate::platform::clock::now_unix()).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::MotionOpen, None, Some(format!("{motion}: {question}")))).await?;
+        let motion =
+            repo::open_motion(&mut tx, id, &question, crate::platform::clock::now_unix()).await?;
+        crate::platform::audit::record(
+            &mut tx,
+            audit_entry(
+                &ctx,
+                AuditAction::MotionOpen,
+                None,
+                Some(format!("{motion}: {question}")),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(motion)
     }
@@ -737,8 +1014,19 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
 pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
-        let entry = audit_entry(&ctx, AuditAction::MotionClose, None, Some(motion_id.to_string()));
-        audited!(ctx.db, entry, |tx| repo::close_motion(&mut tx, id, motion_id, crate::platform::clock::now_unix()).await?);
+        let entry = audit_entry(
+            &ctx,
+            AuditAction::MotionClose,
+            None,
+            Some(motion_id.to_string()),
+        );
+        audited!(ctx.db, entry, |tx| repo::close_motion(
+            &mut tx,
+            id,
+            motion_id,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -747,20 +1035,52 @@ pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
 
 /// A vote on an open motion; may be changed until the chair closes it.
 #[server(prefix = "/api", endpoint = "vote")]
-pub async fn vote(id: i64, motion_id: i64, choice: String, #[server(default)] other: String, #[server(default)] on_behalf: i64) -> Result<(), AppError> {
+pub async fn vote(
+    id: i64,
+    motion_id: i64,
+    choice: String,
+    #[server(default)] other: String,
+    #[server(default)] on_behalf: i64,
+) -> Result<(), AppError> {
     async move {
         let ctx = guard::visible(id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if ctx.m.status != crate::domain::meeting::MeetingStatus::InProgress {
             return Err(AppError::field("choice", "err_meeting_state"));
         }
-        let (choice, other) = crate::domain::meeting::parse_vote(&choice, &other).map_err(|e| AppError::Invalid(vec![e]))?;
+        let (choice, other) = crate::domain::meeting::parse_vote(&choice, &other)
+            .map_err(|e| AppError::Invalid(vec![e]))?;
         let now = crate::platform::clock::now_unix();
         if recorded_by.is_some() {
-            let entry = audit_entry(&ctx, AuditAction::Vote, Some(member), Some(format!("{motion_id}:{}", choice.code())));
-            audited!(ctx.db, entry, |tx| repo::vote(&mut tx, id, motion_id, member, choice, other.as_deref(), recorded_by, now).await?);
+            let entry = audit_entry(
+                &ctx,
+                AuditAction::Vote,
+                Some(member),
+                Some(format!("{motion_id}:{}", choice.code())),
+            );
+            audited!(ctx.db, entry, |tx| repo::vote(
+                &mut tx,
+                id,
+                motion_id,
+                member,
+                choice,
+                other.as_deref(),
+                recorded_by,
+                now
+            )
+            .await?);
         } else {
-            repo::vote(&mut *ctx.db.pool().acquire().await?, id, motion_id, member, choice, other.as_deref(), None, now).await?;
+            repo::vote(
+                &mut *ctx.db.pool().acquire().await?,
+                id,
+                motion_id,
+                member,
+                choice,
+                other.as_deref(),
+                None,
+                now,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -773,10 +1093,19 @@ pub async fn vote(id: i64, motion_id: i64, choice: String, #[server(default)] ot
 pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Result<(), AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
-        let minutes = text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
-        let resolution = text(&resolution, "resolution", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
+        let minutes =
+            text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
+        let resolution =
+            text(&resolution, "resolution", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
         let entry = audit_entry(&ctx, AuditAction::Minutes, None, None);
-        audited!(ctx.db, entry, |tx| repo::save_minutes(&mut tx, id, minutes.as_deref(), resolution.as_deref(), crate::platform::clock::now_unix()).await?);
+        audited!(ctx.db, entry, |tx| repo::save_minutes(
+            &mut tx,
+            id,
+            minutes.as_deref(),
+            resolution.as_deref(),
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -785,12 +1114,20 @@ pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Resul
 
 /// Assigns a task from the meeting to a member of the cell.
 #[server(prefix = "/api", endpoint = "assign_task")]
-pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date: String) -> Result<i64, AppError> {
+pub async fn assign_task(
+    id: i64,
+    assignee_id: i64,
+    task_title: String,
+    due_date: String,
+) -> Result<i64, AppError> {
     async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let mut errors = Vec::new();
         if !repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await? {
-            errors.push(crate::domain::register::FieldError::new("assignee_id", "err_not_in_cell"));
+            errors.push(crate::domain::register::FieldError::new(
+                "assignee_id",
+                "err_not_in_cell",
+            ));
         }
         let title = match text(&task_title, "task_title", 500, true) {
             Ok(t) => t,
@@ -803,7 +1140,10 @@ pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date
         let due = date_field(&due_date, "due_date");
         match &due {
             Err(AppError::Invalid(e)) => errors.extend(e.clone()),
-            Ok(d) if d.iso() < ctx.m.date => errors.push(crate::domain::register::FieldError::new("due_date", "err_due_before_meeting")),
+            Ok(d) if d.iso() < ctx.m.date => errors.push(crate::domain::register::FieldError::new(
+                "due_date",
+                "err_due_before_meeting",
+            )),
             _ => {}
         }
         if !errors.is_empty() {
@@ -812,10 +1152,37 @@ pub async fn assign_task(id: i64, assignee_id: i64, task_title: String, due_date
         let title = title.unwrap_or_default();
         let now = crate::platform::clock::now_unix();
         let mut tx = ctx.db.pool().begin().await?;
-        let id = repo::assign_task(&mut tx, &ctx.m, assignee_id, &title, due?, ctx.user.actor.member_id, now).await?;
-        crate::notifications::repo::notify_members(&mut tx, "nhiem_vu_giao", &[assignee_id], "task", id, &title, now).await?;
+        let id = repo::assign_task(
+            &mut tx,
+            &ctx.m,
+            assignee_id,
+            &title,
+            due?,
+            ctx.user.actor.member_id,
+            now,
+        )
+        .await?;
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            "nhiem_vu_giao",
+            &[assignee_id],
+            "task",
+            id,
+            &title,
+            now,
+        )
+        .await?;
         crate::sms::service::enqueue_task(&mut tx, id, now).await?;
-        crate::platform::audit::record(&mut tx, audit_entry(&ctx, AuditAction::TaskAssign, Some(assignee_id), Some(id.to_string()))).await?;
+        crate::platform::audit::record(
+            &mut tx,
+            audit_entry(
+                &ctx,
+                AuditAction::TaskAssign,
+                Some(assignee_id),
+                Some(id.to_string()),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -840,7 +1207,12 @@ pub async fn tasks() -> Result<TaskList, AppError> {
 
 /// Progress on a task: by its assignee, or by a leader of its cell on their behalf.
 #[server(prefix = "/api", endpoint = "report_task")]
-pub async fn report_task(task_id: i64, progress: String, note: String, #[server(default)] done: bool) -> Result<(), AppError> {
+pub async fn report_task(
+    task_id: i64,
+    progress: String,
+    note: String,
+    #[server(default)] done: bool,
+) -> Result<(), AppError> {
     async move {
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
@@ -851,7 +1223,8 @@ pub async fn report_task(task_id: i64, progress: String, note: String, #[server(
             return Err(AppError::NotFound);
         }
         if !own {
-            let (_, subject, _) = crate::accounts::service::subject_of_member(&db, assignee).await?;
+            let (_, subject, _) =
+                crate::accounts::service::subject_of_member(&db, assignee).await?;
             if !crate::domain::permission::may_record_for(&user.actor, &subject) {
                 return Err(AppError::Forbidden);
             }
@@ -859,12 +1232,28 @@ pub async fn report_task(task_id: i64, progress: String, note: String, #[server(
         let progress: i64 = if done {
             100
         } else {
-            progress.trim().trim_end_matches('%').trim().parse().ok().filter(|p| (0..=100).contains(p)).ok_or_else(|| AppError::field("progress", "err_progress"))?
+            progress
+                .trim()
+                .trim_end_matches('%')
+                .trim()
+                .parse()
+                .ok()
+                .filter(|p| (0..=100).contains(p))
+                .ok_or_else(|| AppError::field("progress", "err_progress"))?
         };
         let note = text(&note, "note", 2000, false)?;
         let recorded_by = (!own).then_some(user.actor.member_id);
         let mut tx = db.pool().begin().await?;
-        repo::report_task(&mut tx, task_id, assignee, progress, note.as_deref(), recorded_by, crate::platform::clock::now_unix()).await?;
+        repo::report_task(
+            &mut tx,
+            task_id,
+            assignee,
+            progress,
+            note.as_deref(),
+            recorded_by,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
         // A leader's report for the assignee is audited with it.
         if !own {
             let entry = crate::platform::audit::AuditEntry {
@@ -902,7 +1291,9 @@ pub async fn set_schedule(
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id).await.map_err(|_| AppError::Forbidden)?;
+        let org = crate::register::repo::org_by_id(&db, org_id)
+            .await
+            .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
             return Err(AppError::Forbidden);
         }
@@ -910,16 +1301,26 @@ pub async fn set_schedule(
         let rule = Recurrence::from_form(&rule_kind, &day, &nth, &weekday);
         if rule.is_none() {
             // Day of month 1–31, lunar day 1–30.
-            errors.push(crate::domain::register::FieldError::new("day", "err_rule_day"));
+            errors.push(crate::domain::register::FieldError::new(
+                "day",
+                "err_rule_day",
+            ));
         }
         let time = parse_time(&start_time);
         if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new("start_time", "err_time"));
+            errors.push(crate::domain::register::FieldError::new(
+                "start_time",
+                "err_time",
+            ));
         }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let (place, rule, time) = (text(&place, "place", 300, false)?, rule.unwrap(), time.unwrap());
+        let (place, rule, time) = (
+            text(&place, "place", 300, false)?,
+            rule.unwrap(),
+            time.unwrap(),
+        );
         let entry = crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             target_type: Some("organization"),
@@ -929,7 +1330,16 @@ pub async fn set_schedule(
             ip: crate::platform::session::client_addr(),
             ..crate::platform::audit::AuditEntry::new(AuditAction::ScheduleSet)
         };
-        audited!(db, entry, |tx| repo::set_schedule(&mut tx, org_id, rule, &time, place.as_deref(), user.actor.member_id, crate::platform::clock::now_unix()).await?);
+        audited!(db, entry, |tx| repo::set_schedule(
+            &mut tx,
+            org_id,
+            rule,
+            &time,
+            place.as_deref(),
+            user.actor.member_id,
+            crate::platform::clock::now_unix()
+        )
+        .await?);
         Ok(())
     }
     .await
@@ -939,7 +1349,10 @@ pub async fn set_schedule(
 /// For committees: each cell of their subtree in one month — meeting state, rating and
 /// attendance rate.
 #[server(prefix = "/api", endpoint = "meeting_overview")]
-pub async fn meeting_overview(month: String, #[server(default)] offset: i64) -> Result<Overview, AppError> {
+pub async fn meeting_overview(
+    month: String,
+    #[server(default)] offset: i64,
+) -> Result<Overview, AppError> {
     async move {
         use crate::domain::meeting::Month;
         use crate::domain::permission::{scopes, Action};
@@ -954,10 +1367,15 @@ pub async fn meeting_overview(month: String, #[server(default)] offset: i64) -> 
             return Err(AppError::Forbidden);
         }
         const PAGE: i64 = 100;
-        let mut cells = repo::overview(&db, &scopes, &month.code(), offset.max(0), PAGE + 1).await?;
+        let mut cells =
+            repo::overview(&db, &scopes, &month.code(), offset.max(0), PAGE + 1).await?;
         let has_more = cells.len() as i64 > PAGE;
         cells.truncate(PAGE as usize);
-        Ok(Overview { month: month.code(), cells, has_more })
+        Ok(Overview {
+            month: month.code(),
+            cells,
+            has_more,
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -3,7 +3,9 @@
 //! (`/nhiem-vu`) and the committee's overview (`/sinh-hoat/thong-ke`).
 
 use super::*;
-use crate::domain::meeting::{Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence};
+use crate::domain::meeting::{
+    Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence,
+};
 use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::i18n::*;
 use crate::label;
@@ -22,7 +24,11 @@ pub fn meeting_title(locale: Locale, m: &MeetingSummary) -> String {
     }
     let kind = kind_name(locale, &m.kind);
     match m.period.as_deref().and_then(|p| p.split_once('-')) {
-        Some((y, mo)) => format!("{kind} {} {}/{y}", td_string!(locale, mt_month_word), mo.trim_start_matches('0')),
+        Some((y, mo)) => format!(
+            "{kind} {} {}/{y}",
+            td_string!(locale, mt_month_word),
+            mo.trim_start_matches('0')
+        ),
         None => kind.to_string(),
     }
 }
@@ -87,11 +93,21 @@ fn vote_name(locale: Locale, code: &str) -> &'static str {
 
 fn rule_text(locale: Locale, code: &str) -> String {
     match Recurrence::from_code(code) {
-        Some(Recurrence::DayOfMonth(n)) => format!("{} {n}", td_string!(locale, mt_rule_day_of_month)),
+        Some(Recurrence::DayOfMonth(n)) => {
+            format!("{} {n}", td_string!(locale, mt_rule_day_of_month))
+        }
         Some(Recurrence::LunarDay(n)) => format!("{} {n}", td_string!(locale, mt_rule_lunar_day)),
         Some(Recurrence::NthWeekday { n, weekday }) => {
-            let nth = if n == 5 { td_string!(locale, mt_rule_last).to_string() } else { format!("{} {n}", td_string!(locale, mt_rule_nth)) };
-            format!("{} {} {nth}", td_string!(locale, mt_rule_weekday_prefix), crate::platform::words::weekday_word(locale, weekday))
+            let nth = if n == 5 {
+                td_string!(locale, mt_rule_last).to_string()
+            } else {
+                format!("{} {n}", td_string!(locale, mt_rule_nth))
+            };
+            format!(
+                "{} {} {nth}",
+                td_string!(locale, mt_rule_weekday_prefix),
+                crate::platform::words::weekday_word(locale, weekday)
+            )
         }
         None => code.to_string(),
     }
@@ -109,7 +125,10 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let href = format!("/sinh-hoat/{}", m.id);
     let title = meeting_title(l, &m);
-    let where_ = m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string());
+    let where_ = m
+        .place
+        .clone()
+        .unwrap_or_else(|| format_name(l, &m.format).to_string());
     view! {
         <li class="card meeting-card" data-testid="meeting-card">
             <h3><a href=href>{title}</a></h3>
@@ -271,8 +290,19 @@ fn WhenWhere(
     #[prop(optional, into)] link: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let format = if format.is_empty() { "tai_cho".to_string() } else { format };
-    let invalid = move |field: &'static str| move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|_| "true");
+    let format = if format.is_empty() {
+        "tai_cho".to_string()
+    } else {
+        format
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| field_message(i18n.get_locale(), &e, field))
+                .map(|_| "true")
+        }
+    };
     view! {
         <Field name="date" label=label!(i18n, mt_field_date) kind="date" value=date required=true error />
         <Field name="start_time" label=label!(i18n, mt_field_time) kind="time" value=if time.is_empty() { "19:30".to_string() } else { time } required=true error />
@@ -301,7 +331,14 @@ fn CreateMeetingForm(cells: Vec<CellChoice>) -> impl IntoView {
             navigate(&format!("/sinh-hoat/{id}"), Default::default());
         }
     });
-    let invalid = move |field: &'static str| move || error.get().and_then(|e| field_message(i18n.get_locale(), &e, field)).map(|_| "true");
+    let invalid = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| field_message(i18n.get_locale(), &e, field))
+                .map(|_| "true")
+        }
+    };
     view! {
         <section class="card" aria-labelledby="mt-create">
             <h2 id="mt-create">{t!(i18n, mt_create_title)}</h2>
@@ -417,12 +454,19 @@ where
 pub fn MeetingPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let id = move || {
+        params
+            .with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
+            .unwrap_or(0)
+    };
     let refresh = RwSignal::new(0u32);
     provide_context(Refresh(refresh));
     // Opinions sent from the outbox when the connection returns show up at once.
     let sent = use_outbox().sent;
-    let data = Resource::new(move || (id(), refresh.get(), sent.get()), |(id, _, _)| meeting(id));
+    let data = Resource::new(
+        move || (id(), refresh.get(), sent.get()),
+        |(id, _, _)| meeting(id),
+    );
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), mt_title) />
         <Page>
@@ -450,7 +494,8 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
     let title = meeting_title(l, &m);
     let answering = crate::domain::meeting::members_may_answer(status);
     let running = status == MeetingStatus::InProgress;
-    let preparing = crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare);
+    let preparing =
+        crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare);
     let me = v.me.clone();
     let held = status == MeetingStatus::Held;
     reveal_hash_target();
@@ -600,7 +645,11 @@ fn Decided(v: MeetingView) -> impl IntoView {
 
 /// Sends an opinion or an answer; without a connection, the member's own one waits in the
 /// outbox (Ok(false)) and goes when the connection returns.
-fn send_or_queue<I>(send: impl Fn(I) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>> + 'static, queue: impl Fn(&I) -> Option<Queued> + 'static) -> Action<I, Result<bool, AppError>>
+fn send_or_queue<I>(
+    send: impl Fn(I) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>
+        + 'static,
+    queue: impl Fn(&I) -> Option<Queued> + 'static,
+) -> Action<I, Result<bool, AppError>>
 where
     I: Clone + Send + Sync + 'static,
 {
@@ -633,7 +682,10 @@ fn refresh_on_sent(action: Action<impl Send + Sync + 'static, Result<bool, AppEr
 }
 
 /// After a successful (or queued) send, empties the form so the text is not sent twice.
-fn reset_on_success(action: Action<impl Send + Sync + 'static, Result<bool, AppError>>, form: NodeRef<leptos::html::Form>) {
+fn reset_on_success(
+    action: Action<impl Send + Sync + 'static, Result<bool, AppError>>,
+    form: NodeRef<leptos::html::Form>,
+) {
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             if let Some(f) = form.get_untracked() {
@@ -648,7 +700,13 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     let i18n = use_i18n();
     let action = send_or_queue(
         |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
-        |r: &Rsvp| Some(Queued::Rsvp { meeting_id: r.id, answer: r.answer.clone(), reason: r.reason.clone() }),
+        |r: &Rsvp| {
+            Some(Queued::Rsvp {
+                meeting_id: r.id,
+                answer: r.answer.clone(),
+                reason: r.reason.clone(),
+            })
+        },
     );
     refresh_on_sent(action);
     let error = action_error(action.value());
@@ -692,7 +750,12 @@ fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
     // at the meeting, with the member beside them, and should know at once.
     let action = send_or_queue(
         |c: Comment| Box::pin(comment(c.id, c.body, c.on_behalf)),
-        |c: &Comment| (c.on_behalf == 0).then(|| Queued::Comment { meeting_id: c.id, body: c.body.clone() }),
+        |c: &Comment| {
+            (c.on_behalf == 0).then(|| Queued::Comment {
+                meeting_id: c.id,
+                body: c.body.clone(),
+            })
+        },
     );
     refresh_on_sent(action);
     let form = NodeRef::<leptos::html::Form>::new();
@@ -722,7 +785,13 @@ fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
 }
 
 #[component]
-fn Motions(id: i64, motions: Vec<MotionView>, can_vote: bool, roster: Vec<RosterRow>, can_run: bool) -> impl IntoView {
+fn Motions(
+    id: i64,
+    motions: Vec<MotionView>,
+    can_vote: bool,
+    roster: Vec<RosterRow>,
+    can_run: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     if motions.is_empty() && !can_run {
         return ().into_any();
@@ -1082,7 +1151,13 @@ fn AttachDocuments(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn AttendanceSheet(id: i64, roster: Vec<RosterRow>, present: i64, expected: i64, exempt: i64) -> impl IntoView {
+fn AttendanceSheet(
+    id: i64,
+    roster: Vec<RosterRow>,
+    present: i64,
+    expected: i64,
+    exempt: i64,
+) -> impl IntoView {
     let i18n = use_i18n();
     let all = ServerAction::<AllPresent>::new();
     refresh_on_success(all.value());
@@ -1134,7 +1209,14 @@ fn RosterItem(id: i64, r: RosterRow) -> impl IntoView {
 #[component]
 fn ProxyComment(id: i64, roster: Vec<RosterRow>) -> impl IntoView {
     let i18n = use_i18n();
-    let selected = RwSignal::new(roster.iter().find(|r| !r.has_account && !r.exempt).or(roster.first()).map(|r| r.member_id).unwrap_or(0));
+    let selected = RwSignal::new(
+        roster
+            .iter()
+            .find(|r| !r.has_account && !r.exempt)
+            .or(roster.first())
+            .map(|r| r.member_id)
+            .unwrap_or(0),
+    );
     let mut people = roster;
     people.sort_by_key(|r| r.has_account);
     view! {
@@ -1335,7 +1417,11 @@ pub fn TasksPage() -> impl IntoView {
 pub fn PrintPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok())).unwrap_or(0);
+    let id = move || {
+        params
+            .with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
+            .unwrap_or(0)
+    };
     let data = Resource::new(id, meeting);
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), mt_print) />

@@ -12,7 +12,12 @@ use crate::platform::error::AppError;
 use sqlx::{AnyConnection, Row};
 
 /// Claims a reminder; false when it was already sent (by this or another server).
-async fn claim(conn: &mut AnyConnection, reminder: Reminder, ref_id: i64, now: i64) -> Result<bool, AppError> {
+async fn claim(
+    conn: &mut AnyConnection,
+    reminder: Reminder,
+    ref_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
     let r = sqlx::query("INSERT INTO reminders_sent (kind, ref_id, sent_at) VALUES ($1, $2, $3) ON CONFLICT (kind, ref_id) DO NOTHING")
         .bind(reminder.code())
         .bind(ref_id)
@@ -38,7 +43,11 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
     let today = crate::platform::clock::date_from_unix(now + VIETNAM_UTC_OFFSET_SECONDS);
     let tomorrow = {
         let (y, m, d) = crate::domain::lunar::from_julian_day(julian(today) + 1);
-        Date { year: y, month: m, day: d }
+        Date {
+            year: y,
+            month: m,
+            day: d,
+        }
     };
     let mut sent = 0;
     let meetings = sqlx::query(
@@ -52,12 +61,22 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
     for m in meetings {
         let (id, org_id): (i64, i64) = (m.try_get("id")?, m.try_get("org_id")?);
         let (date, time): (String, String) = (m.try_get("meeting_date")?, m.try_get("start_time")?);
-        let Some(start) = start_unix(&date, &time) else { continue };
-        let Some(reminder) = meeting_reminder_due(start, now) else { continue };
+        let Some(start) = start_unix(&date, &time) else {
+            continue;
+        };
+        let Some(reminder) = meeting_reminder_due(start, now) else {
+            continue;
+        };
         let committee = m.try_get::<String, _>("kind")? == MeetingKind::Committee.code();
         let title: String = m.try_get("title")?;
-        let shown = Date::parse(&date).map(|d| d.to_string()).unwrap_or(date.clone());
-        let subject = if title.is_empty() { format!("{shown} · {time}") } else { format!("{title} · {shown} · {time}") };
+        let shown = Date::parse(&date)
+            .map(|d| d.to_string())
+            .unwrap_or(date.clone());
+        let subject = if title.is_empty() {
+            format!("{shown} · {time}")
+        } else {
+            format!("{title} · {shown} · {time}")
+        };
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         if !claim(&mut tx, reminder, id, now).await? {
@@ -74,8 +93,18 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
                AND NOT EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = $2 AND a.member_id = mb.id AND {acted})",
             if committee { "AND mb.position IS NOT NULL" } else { "" }
         );
-        let members: Vec<i64> = sqlx::query(&sql).bind(org_id).bind(id).fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
-        crate::notifications::repo::notify_members(&mut tx, "nhac_hop", &members, "meeting", id, &subject, now).await?;
+        let members: Vec<i64> = sqlx::query(&sql)
+            .bind(org_id)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        crate::notifications::repo::notify_members(
+            &mut tx, "nhac_hop", &members, "meeting", id, &subject, now,
+        )
+        .await?;
         // The day before, by SMS too, to those without a smartphone who have not answered.
         if reminder == Reminder::MeetingDayBefore {
             crate::sms::service::enqueue_meeting(&mut tx, id, true, Some(&members), now).await?;
@@ -95,16 +124,33 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
     .await?;
     for t in tasks {
         let id: i64 = t.try_get("id")?;
-        let Ok(due) = Date::parse(&t.try_get::<String, _>("due_date")?) else { continue };
-        let Some(reminder) = task_reminder_due(julian(due), julian(today)) else { continue };
-        let kind = if reminder == Reminder::TaskOverdue { "nhiem_vu_qua_han" } else { "nhiem_vu_sap_han" };
+        let Ok(due) = Date::parse(&t.try_get::<String, _>("due_date")?) else {
+            continue;
+        };
+        let Some(reminder) = task_reminder_due(julian(due), julian(today)) else {
+            continue;
+        };
+        let kind = if reminder == Reminder::TaskOverdue {
+            "nhiem_vu_qua_han"
+        } else {
+            "nhiem_vu_sap_han"
+        };
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         if !claim(&mut tx, reminder, id, now).await? {
             continue;
         }
         let subject = format!("{} · {}", t.try_get::<String, _>("title")?, due);
-        crate::notifications::repo::notify_members(&mut tx, kind, &[t.try_get("assignee_id")?], "task", id, &subject, now).await?;
+        crate::notifications::repo::notify_members(
+            &mut tx,
+            kind,
+            &[t.try_get("assignee_id")?],
+            "task",
+            id,
+            &subject,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         sent += 1;
     }
@@ -116,7 +162,10 @@ mod tests {
     #[test]
     fn meeting_start_in_vietnam_time() {
         // 2026-11-22 19:30 in Vietnam = 12:30 UTC.
-        assert_eq!(super::start_unix("2026-11-22", "19:30"), Some(1_795_305_600 + 12 * 3600 + 30 * 60));
+        assert_eq!(
+            super::start_unix("2026-11-22", "19:30"),
+            Some(1_795_305_600 + 12 * 3600 + 30 * 60)
+        );
         assert_eq!(super::start_unix("bad", "19:30"), None);
     }
 }

@@ -2,7 +2,10 @@
 //! meeting's rows are fetched by its id (indexed), never loaded and then filtered.
 
 use super::*;
-use crate::domain::meeting::{Attendance, MeetingKind, MeetingRating, MeetingStatus, Month, Recurrence, Rsvp, Tally, Venue, VoteChoice};
+use crate::domain::meeting::{
+    Attendance, MeetingKind, MeetingRating, MeetingStatus, Month, Recurrence, Rsvp, Tally, Venue,
+    VoteChoice,
+};
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Actor;
 use crate::domain::register::Date;
@@ -38,7 +41,12 @@ const MEETING_SELECT: &str = "SELECT m.id, m.org_id, o.path, o.name AS org_name,
  FROM meetings m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1";
 
 pub async fn meeting(db: &Db, id: i64) -> Result<MeetingRow, AppError> {
-    meeting_row(&sqlx::query(MEETING_SELECT).bind(id).fetch_one(db.pool()).await?)
+    meeting_row(
+        &sqlx::query(MEETING_SELECT)
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 /// The meeting as the caller's transaction sees it (after a change, before the commit).
@@ -52,8 +60,10 @@ fn meeting_row(r: &sqlx::any::AnyRow) -> Result<MeetingRow, AppError> {
         org_id: r.try_get("org_id")?,
         org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
         org_name: r.try_get("org_name")?,
-        kind: MeetingKind::from_code(&r.try_get::<String, _>("kind")?).ok_or_else(|| bad("meeting kind"))?,
-        status: MeetingStatus::from_code(&r.try_get::<String, _>("status")?).ok_or_else(|| bad("meeting status"))?,
+        kind: MeetingKind::from_code(&r.try_get::<String, _>("kind")?)
+            .ok_or_else(|| bad("meeting kind"))?,
+        status: MeetingStatus::from_code(&r.try_get::<String, _>("status")?)
+            .ok_or_else(|| bad("meeting status"))?,
         period: r.try_get("period")?,
         title: r.try_get("title")?,
         date: r.try_get("meeting_date")?,
@@ -145,8 +155,12 @@ pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, A
             Ok(CellChoice {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
-                rule: r.try_get::<Option<String>, _>("rule")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_RECURRENCE.code()),
-                start_time: r.try_get::<Option<String>, _>("start_time")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into()),
+                rule: r
+                    .try_get::<Option<String>, _>("rule")?
+                    .unwrap_or_else(|| crate::domain::meeting::DEFAULT_RECURRENCE.code()),
+                start_time: r
+                    .try_get::<Option<String>, _>("start_time")?
+                    .unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into()),
                 place: r.try_get("place")?,
             })
         })
@@ -156,7 +170,12 @@ pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, A
 
 /// Meetings of the member's own cell (published ones; committee meetings only for its
 /// leaders) and every meeting of the cells they run, newest first.
-pub async fn list_for(db: &Db, actor: &Actor, run_cell_ids: &[i64], limit: i64) -> Result<Vec<MeetingSummary>, AppError> {
+pub async fn list_for(
+    db: &Db,
+    actor: &Actor,
+    run_cell_ids: &[i64],
+    limit: i64,
+) -> Result<Vec<MeetingSummary>, AppError> {
     let own_org: i64 = *actor.org.ids().last().unwrap_or(&0);
     let leads_own = run_cell_ids.contains(&own_org);
     let mut sql = format!(
@@ -176,16 +195,29 @@ pub async fn list_for(db: &Db, actor: &Actor, run_cell_ids: &[i64], limit: i64) 
         .bind(actor.member_id)
         .bind(own_org)
         // A plain member does not see committee meetings; a leader sees them through `ids`.
-        .bind(if leads_own { "-" } else { MeetingKind::Committee.code() })
+        .bind(if leads_own {
+            "-"
+        } else {
+            MeetingKind::Committee.code()
+        })
         .bind(limit);
     for id in ids {
         q = q.bind(id);
     }
-    q.fetch_all(db.pool()).await?.iter().map(summary_row).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(summary_row)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
 }
 
 /// The next published meetings of the member's own cell (not committee ones).
-pub async fn next_for_member(db: &Db, actor: &Actor, today: &str) -> Result<Vec<MeetingSummary>, AppError> {
+pub async fn next_for_member(
+    db: &Db,
+    actor: &Actor,
+    today: &str,
+) -> Result<Vec<MeetingSummary>, AppError> {
     let own_org: i64 = *actor.org.ids().last().unwrap_or(&0);
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS},
@@ -215,7 +247,13 @@ fn expected_clause(kind: MeetingKind) -> &'static str {
     }
 }
 
-pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can_run: bool) -> Result<MeetingView, AppError> {
+pub async fn view(
+    db: &Db,
+    m: &MeetingRow,
+    member_id: i64,
+    takes_part: bool,
+    can_run: bool,
+) -> Result<MeetingView, AppError> {
     let (agenda, materials, comments) = agenda_materials_comments(db, m.id).await?;
 
     let roster = if can_run {
@@ -239,7 +277,8 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
                     member_id: r.try_get("id")?,
                     name: r.try_get("full_name")?,
                     exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
-                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref() == Some("active"),
+                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref()
+                        == Some("active"),
                     rsvp: r.try_get("rsvp")?,
                     rsvp_reason: r.try_get("rsvp_reason")?,
                     attendance: r.try_get("state")?,
@@ -254,7 +293,10 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
     // member's page has the count and the member's own answer in one statement.
     let (present, expected, exempt, mine) = if can_run {
         let (present, expected, exempt) = roster_counts(&roster);
-        let mine = roster.iter().find(|r| r.member_id == member_id).map(|r| (r.rsvp.clone(), r.rsvp_reason.clone(), r.attendance.clone()));
+        let mine = roster
+            .iter()
+            .find(|r| r.member_id == member_id)
+            .map(|r| (r.rsvp.clone(), r.rsvp_reason.clone(), r.attendance.clone()));
         (present, expected, exempt, mine)
     } else {
         let (present, expected, exempt, mine) = counts_and_answer(db, m, member_id).await?;
@@ -267,11 +309,18 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
             // cell's meeting).
             None => my_answer(db, m.id, member_id).await?,
         };
-        Some(MyPart { member_id, rsvp, rsvp_reason, attendance })
+        Some(MyPart {
+            member_id,
+            rsvp,
+            rsvp_reason,
+            attendance,
+        })
     } else {
         None
     };
-    let present_me = me.as_ref().is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
+    let present_me = me
+        .as_ref()
+        .is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
 
     // The motions with every ballot in one statement (a motion without ballots comes as one
     // row of NULLs), then shared out by motion.
@@ -354,7 +403,10 @@ pub async fn view(db: &Db, m: &MeetingRow, member_id: i64, takes_part: bool, can
 /// The agenda, the attached documents (published ones, with their titles) and the opinions of
 /// a meeting in one statement: each was a statement of its own (the materials two), and on the
 /// meeting page every statement costs more through the driver than in the database.
-async fn agenda_materials_comments(db: &Db, meeting_id: i64) -> Result<(Vec<AgendaItem>, Vec<Material>, Vec<CommentView>), AppError> {
+async fn agenda_materials_comments(
+    db: &Db,
+    meeting_id: i64,
+) -> Result<(Vec<AgendaItem>, Vec<Material>, Vec<CommentView>), AppError> {
     // Columns per part — 0 agenda: a title, b note; 1 material: a title, b number;
     // 2 opinion: a body, b author, c recorder, stamp created_at.
     let rows = sqlx::query(
@@ -376,8 +428,16 @@ async fn agenda_materials_comments(db: &Db, meeting_id: i64) -> Result<(Vec<Agen
     let (mut agenda, mut materials, mut comments) = (Vec::new(), Vec::new(), Vec::new());
     for r in &rows {
         match r.try_get::<i64, _>("part")? {
-            0 => agenda.push(AgendaItem { id: r.try_get("id")?, title: r.try_get("a")?, note: r.try_get("b")? }),
-            1 => materials.push(Material { document_id: r.try_get("id")?, title: r.try_get("a")?, number: r.try_get("b")? }),
+            0 => agenda.push(AgendaItem {
+                id: r.try_get("id")?,
+                title: r.try_get("a")?,
+                note: r.try_get("b")?,
+            }),
+            1 => materials.push(Material {
+                document_id: r.try_get("id")?,
+                title: r.try_get("a")?,
+                number: r.try_get("b")?,
+            }),
             _ => comments.push(CommentView {
                 id: r.try_get("id")?,
                 body: r.try_get("a")?,
@@ -394,8 +454,14 @@ async fn agenda_materials_comments(db: &Db, meeting_id: i64) -> Result<(Vec<Agen
 /// when marked so; exempt when marked so, or unmarked and exempt in the register.
 fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
     let marked = |r: &RosterRow, state: Attendance| r.attendance.as_deref() == Some(state.code());
-    let present = roster.iter().filter(|r| marked(r, Attendance::Present)).count() as i64;
-    let exempt = roster.iter().filter(|r| marked(r, Attendance::Exempt) || (r.attendance.is_none() && r.exempt)).count() as i64;
+    let present = roster
+        .iter()
+        .filter(|r| marked(r, Attendance::Present))
+        .count() as i64;
+    let exempt = roster
+        .iter()
+        .filter(|r| marked(r, Attendance::Exempt) || (r.attendance.is_none() && r.exempt))
+        .count() as i64;
     (present, roster.len() as i64, exempt)
 }
 
@@ -409,14 +475,24 @@ async fn my_answer(db: &Db, meeting_id: i64, member_id: i64) -> Result<Answer, A
         .fetch_optional(db.pool())
         .await?;
     Ok(match r {
-        Some(r) => (r.try_get("rsvp")?, r.try_get("rsvp_reason")?, r.try_get("state")?),
+        Some(r) => (
+            r.try_get("rsvp")?,
+            r.try_get("rsvp_reason")?,
+            r.try_get("state")?,
+        ),
         None => (None, None, None),
     })
 }
 
 /// (present, expected, exempt) for a meeting, with the given member's answer.
-async fn counts_and_answer(db: &Db, m: &MeetingRow, member_id: i64) -> Result<(i64, i64, i64, Answer), AppError> {
-    let mine = |column: &str| format!("(SELECT {column} FROM meeting_attendance WHERE meeting_id = $2 AND member_id = $3) AS my_{column}");
+async fn counts_and_answer(
+    db: &Db,
+    m: &MeetingRow,
+    member_id: i64,
+) -> Result<(i64, i64, i64, Answer), AppError> {
+    let mine = |column: &str| {
+        format!("(SELECT {column} FROM meeting_attendance WHERE meeting_id = $2 AND member_id = $3) AS my_{column}")
+    };
     let sql = format!(
         "SELECT COUNT(*) AS expected,
                 COALESCE(SUM(CASE WHEN a.state = 'co_mat' THEN 1 ELSE 0 END), 0) AS present,
@@ -429,8 +505,22 @@ async fn counts_and_answer(db: &Db, m: &MeetingRow, member_id: i64) -> Result<(i
         mine("state"),
         expected_clause(m.kind)
     );
-    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(member_id).fetch_one(db.pool()).await?;
-    Ok((r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?, (r.try_get("my_rsvp")?, r.try_get("my_rsvp_reason")?, r.try_get("my_state")?)))
+    let r = sqlx::query::<Any>(&sql)
+        .bind(m.org_id)
+        .bind(m.id)
+        .bind(member_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((
+        r.try_get("present")?,
+        r.try_get("expected")?,
+        r.try_get("exempt")?,
+        (
+            r.try_get("my_rsvp")?,
+            r.try_get("my_rsvp_reason")?,
+            r.try_get("my_state")?,
+        ),
+    ))
 }
 
 /// A task with its assignee, cell and latest report note.
@@ -438,10 +528,14 @@ const TASK_SELECT: &str = "SELECT t.id, t.title, t.assignee_id, mb.full_name AS 
         (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
     FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id";
 
-async fn task_query(db: &Db, filter: &str, value: i64, limit: i64) -> Result<Vec<TaskView>, AppError> {
-    let sql = format!(
-        "{TASK_SELECT} WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}"
-    );
+async fn task_query(
+    db: &Db,
+    filter: &str,
+    value: i64,
+    limit: i64,
+) -> Result<Vec<TaskView>, AppError> {
+    let sql =
+        format!("{TASK_SELECT} WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}");
     sqlx::query::<Any>(&sql)
         .bind(value)
         .fetch_all(db.pool())
@@ -454,17 +548,29 @@ async fn task_query(db: &Db, filter: &str, value: i64, limit: i64) -> Result<Vec
 
 /// The tasks given at a meeting and the open tasks of its cell, in one statement: the meeting
 /// page shows both, and each list keeps its own order and limit.
-async fn meeting_and_open_tasks(db: &Db, meeting_id: i64, org_id: i64) -> Result<(Vec<TaskView>, Vec<TaskView>), AppError> {
+async fn meeting_and_open_tasks(
+    db: &Db,
+    meeting_id: i64,
+    org_id: i64,
+) -> Result<(Vec<TaskView>, Vec<TaskView>), AppError> {
     let sql = format!(
         "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, g.* FROM ({TASK_SELECT} WHERE t.meeting_id = $1 ORDER BY t.status, t.due_date, t.id LIMIT 200) g) given
          UNION ALL
          SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, c.* FROM ({TASK_SELECT} WHERE t.org_id = $2 AND t.status = 'dang_lam' ORDER BY t.status, t.due_date, t.id LIMIT 200) c) cell_open
          ORDER BY part, status, due_date, id"
     );
-    let rows = sqlx::query::<Any>(&sql).bind(meeting_id).bind(org_id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query::<Any>(&sql)
+        .bind(meeting_id)
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await?;
     let (mut given, mut open) = (Vec::new(), Vec::new());
     for r in &rows {
-        let list = if r.try_get::<i64, _>("part")? == 0 { &mut given } else { &mut open };
+        let list = if r.try_get::<i64, _>("part")? == 0 {
+            &mut given
+        } else {
+            &mut open
+        };
         list.push(task_row(r)?);
     }
     Ok((given, open))
@@ -494,24 +600,40 @@ pub async fn tasks_in_scopes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<TaskView
         return Ok(Vec::new());
     }
     let (clause, binds) = scope_clause("o.path", scopes, 1);
-    let sql = format!(
-        "{TASK_SELECT} WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200"
-    );
+    let sql = format!("{TASK_SELECT} WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200");
     let mut q = sqlx::query::<Any>(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool()).await?.iter().map(task_row).collect::<Result<_, sqlx::Error>>().map_err(AppError::from)
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(task_row)
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
 }
 
 /// (assignee, organisation path) of a task.
 pub async fn task_owner(db: &Db, task_id: i64) -> Result<(i64, OrgPath), AppError> {
     let r = sqlx::query("SELECT t.assignee_id, o.path FROM tasks t JOIN organizations o ON o.id = t.org_id WHERE t.id = $1").bind(task_id).fetch_one(db.pool()).await?;
-    Ok((r.try_get("assignee_id")?, OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?))
+    Ok((
+        r.try_get("assignee_id")?,
+        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn create(conn: &mut AnyConnection, org_id: i64, kind: MeetingKind, title: &str, date: Date, time: &str, venue: &Venue, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: MeetingKind,
+    title: &str,
+    date: Date,
+    time: &str,
+    venue: &Venue,
+    by: i64,
+    now: i64,
+) -> Result<i64, AppError> {
     let period = (kind == MeetingKind::Periodic).then(|| Month::of(date).code());
     // A periodic meeting is one per cell and month: creating it again (the monthly opening did,
     // or another leader did) updates the one there while it is still being prepared.
@@ -543,7 +665,15 @@ pub async fn create(conn: &mut AnyConnection, org_id: i64, kind: MeetingKind, ti
     }
 }
 
-pub async fn update(conn: &mut AnyConnection, m: &MeetingRow, title: &str, date: Date, time: &str, venue: &Venue, now: i64) -> Result<(), AppError> {
+pub async fn update(
+    conn: &mut AnyConnection,
+    m: &MeetingRow,
+    title: &str,
+    date: Date,
+    time: &str,
+    venue: &Venue,
+    now: i64,
+) -> Result<(), AppError> {
     // The month of a periodic meeting stays its period; moving it to another month would
     // leave that month without one, so the date must stay in the period.
     if let Some(p) = &m.period {
@@ -568,7 +698,12 @@ pub async fn update(conn: &mut AnyConnection, m: &MeetingRow, title: &str, date:
     Ok(())
 }
 
-pub async fn add_agenda_item(conn: &mut AnyConnection, meeting_id: i64, title: &str, note: Option<&str>) -> Result<(), AppError> {
+pub async fn add_agenda_item(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    title: &str,
+    note: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_agenda (meeting_id, position, title, note)
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1), $2, $3)",
@@ -581,15 +716,28 @@ pub async fn add_agenda_item(conn: &mut AnyConnection, meeting_id: i64, title: &
     Ok(())
 }
 
-pub async fn remove_agenda_item(conn: &mut AnyConnection, meeting_id: i64, item_id: i64) -> Result<(), AppError> {
-    let r = sqlx::query("DELETE FROM meeting_agenda WHERE id = $1 AND meeting_id = $2").bind(item_id).bind(meeting_id).execute(conn).await?;
+pub async fn remove_agenda_item(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    item_id: i64,
+) -> Result<(), AppError> {
+    let r = sqlx::query("DELETE FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
+        .bind(item_id)
+        .bind(meeting_id)
+        .execute(conn)
+        .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
-pub async fn attach_document(conn: &mut AnyConnection, meeting_id: i64, document_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn attach_document(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    document_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO meeting_documents (meeting_id, document_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (meeting_id, document_id) DO NOTHING")
         .bind(meeting_id)
         .bind(document_id)
@@ -599,13 +747,27 @@ pub async fn attach_document(conn: &mut AnyConnection, meeting_id: i64, document
     Ok(())
 }
 
-pub async fn detach_document(conn: &mut AnyConnection, meeting_id: i64, document_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM meeting_documents WHERE meeting_id = $1 AND document_id = $2").bind(meeting_id).bind(document_id).execute(conn).await?;
+pub async fn detach_document(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    document_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM meeting_documents WHERE meeting_id = $1 AND document_id = $2")
+        .bind(meeting_id)
+        .bind(document_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Moves a meeting from one state to the next; a concurrent change makes it a state error.
-pub async fn set_status(conn: &mut AnyConnection, id: i64, from: MeetingStatus, to: MeetingStatus, now: i64) -> Result<(), AppError> {
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: MeetingStatus,
+    to: MeetingStatus,
+    now: i64,
+) -> Result<(), AppError> {
     // Back to draft (called off) clears the publication; every other step stamps its time.
     let stamp = match to {
         MeetingStatus::Scheduled => "published_at = $4,",
@@ -613,13 +775,15 @@ pub async fn set_status(conn: &mut AnyConnection, id: i64, from: MeetingStatus, 
         MeetingStatus::Held => "held_at = $4,",
         MeetingStatus::Draft => "published_at = NULL,",
     };
-    let r = sqlx::query(&format!("UPDATE meetings SET status = $3, {stamp} updated_at = $4 WHERE id = $1 AND status = $2"))
-        .bind(id)
-        .bind(from.code())
-        .bind(to.code())
-        .bind(now)
-        .execute(conn)
-        .await?;
+    let r = sqlx::query(&format!(
+        "UPDATE meetings SET status = $3, {stamp} updated_at = $4 WHERE id = $1 AND status = $2"
+    ))
+    .bind(id)
+    .bind(from.code())
+    .bind(to.code())
+    .bind(now)
+    .execute(conn)
+    .await?;
     if r.rows_affected() == 0 {
         return Err(AppError::field("status", "err_meeting_state"));
     }
@@ -646,12 +810,22 @@ pub async fn start(conn: &mut AnyConnection, m: &MeetingRow, now: i64) -> Result
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = 'mien', updated_at = excluded.updated_at",
         expected_clause(m.kind)
     );
-    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *conn).await?;
+    sqlx::query::<Any>(&sql)
+        .bind(m.org_id)
+        .bind(m.id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Closes the meeting, in the caller's transaction.
-pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRating, now: i64) -> Result<(), AppError> {
+pub async fn finish(
+    conn: &mut AnyConnection,
+    m: &MeetingRow,
+    rating: MeetingRating,
+    now: i64,
+) -> Result<(), AppError> {
     // Whoever was not marked: excused if they had asked to be, otherwise unexcused.
     let sql = format!(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, updated_at)
@@ -662,7 +836,12 @@ pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRat
          WHERE meeting_attendance.state IS NULL",
         expected_clause(m.kind)
     );
-    sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(now).execute(&mut *conn).await?;
+    sqlx::query::<Any>(&sql)
+        .bind(m.org_id)
+        .bind(m.id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $2 WHERE meeting_id = $1 AND status = 'mo'").bind(m.id).bind(now).execute(&mut *conn).await?;
     let r = sqlx::query("UPDATE meetings SET status = 'da_hop', rating = $2, held_at = $3, updated_at = $3 WHERE id = $1 AND status = 'dang_hop'")
         .bind(m.id)
@@ -677,13 +856,40 @@ pub async fn finish(conn: &mut AnyConnection, m: &MeetingRow, rating: MeetingRat
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn rsvp(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
-    rsvp_via(conn, meeting_id, member_id, answer, reason, recorded_by, None, now).await
+pub async fn rsvp(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    member_id: i64,
+    answer: Rsvp,
+    reason: Option<&str>,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    rsvp_via(
+        conn,
+        meeting_id,
+        member_id,
+        answer,
+        reason,
+        recorded_by,
+        None,
+        now,
+    )
+    .await
 }
 
 /// As `rsvp`, saying how the member's own answer came (`Some("sms")`: a reply to the notice).
 #[allow(clippy::too_many_arguments)]
-pub async fn rsvp_via(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, answer: Rsvp, reason: Option<&str>, recorded_by: Option<i64>, channel: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn rsvp_via(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    member_id: i64,
+    answer: Rsvp,
+    reason: Option<&str>,
+    recorded_by: Option<i64>,
+    channel: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     let done = sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, member_id, rsvp, rsvp_reason, recorded_by, rsvp_recorded_by, updated_at, rsvp_channel) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET rsvp = excluded.rsvp, rsvp_reason = excluded.rsvp_reason,
@@ -709,7 +915,14 @@ pub async fn rsvp_via(conn: &mut AnyConnection, meeting_id: i64, member_id: i64,
 
 /// An opinion. One recorded for a member (`recorded_by`) is refused when the member has an active
 /// account and has already written an opinion on this meeting themselves.
-pub async fn comment(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, body: &str, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn comment(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    member_id: i64,
+    body: &str,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     let done = sqlx::query(
         "INSERT INTO meeting_comments (meeting_id, member_id, body, recorded_by, created_at)
          SELECT $1, $2, $3, $4, $5
@@ -730,7 +943,14 @@ pub async fn comment(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, 
     Ok(())
 }
 
-pub async fn set_attendance(conn: &mut AnyConnection, meeting_id: i64, member_id: i64, state: Attendance, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn set_attendance(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    member_id: i64,
+    state: Attendance,
+    by: i64,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (meeting_id, member_id) DO UPDATE SET state = excluded.state, recorded_by = excluded.recorded_by, updated_at = excluded.updated_at",
@@ -746,7 +966,12 @@ pub async fn set_attendance(conn: &mut AnyConnection, meeting_id: i64, member_id
 }
 
 /// Marks present everyone expected who is not exempt and not yet marked; returns how many.
-pub async fn all_present(conn: &mut AnyConnection, m: &MeetingRow, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn all_present(
+    conn: &mut AnyConnection,
+    m: &MeetingRow,
+    by: i64,
+    now: i64,
+) -> Result<i64, AppError> {
     let sql = format!(
         "INSERT INTO meeting_attendance (meeting_id, member_id, state, recorded_by, updated_at)
          SELECT $2, mb.id, 'co_mat', $3, $4 FROM members mb WHERE {} AND mb.exempt_since IS NULL
@@ -754,11 +979,22 @@ pub async fn all_present(conn: &mut AnyConnection, m: &MeetingRow, by: i64, now:
          WHERE meeting_attendance.state IS NULL",
         expected_clause(m.kind)
     );
-    let r = sqlx::query::<Any>(&sql).bind(m.org_id).bind(m.id).bind(by).bind(now).execute(conn).await?;
+    let r = sqlx::query::<Any>(&sql)
+        .bind(m.org_id)
+        .bind(m.id)
+        .bind(by)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(r.rows_affected() as i64)
 }
 
-pub async fn open_motion(conn: &mut AnyConnection, meeting_id: i64, question: &str, now: i64) -> Result<i64, AppError> {
+pub async fn open_motion(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    question: &str,
+    now: i64,
+) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO meeting_motions (meeting_id, question, status, opened_at) VALUES ($1, $2, 'mo', $3) RETURNING id")
         .bind(meeting_id)
         .bind(crate::domain::text::nfc(question))
@@ -768,7 +1004,12 @@ pub async fn open_motion(conn: &mut AnyConnection, meeting_id: i64, question: &s
     Ok(r.try_get("id")?)
 }
 
-pub async fn close_motion(conn: &mut AnyConnection, meeting_id: i64, motion_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn close_motion(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    motion_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let r = sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $3 WHERE id = $1 AND meeting_id = $2 AND status = 'mo'")
         .bind(motion_id)
         .bind(meeting_id)
@@ -782,14 +1023,24 @@ pub async fn close_motion(conn: &mut AnyConnection, meeting_id: i64, motion_id: 
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn vote(conn: &mut AnyConnection, meeting_id: i64, motion_id: i64, member_id: i64, choice: VoteChoice, other: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
-    let open: Option<String> = sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
-        .bind(motion_id)
-        .bind(meeting_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get("status"))
-        .transpose()?;
+pub async fn vote(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    motion_id: i64,
+    member_id: i64,
+    choice: VoteChoice,
+    other: Option<&str>,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    let open: Option<String> =
+        sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
+            .bind(motion_id)
+            .bind(meeting_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get("status"))
+            .transpose()?;
     match open.as_deref() {
         None => return Err(AppError::NotFound),
         Some("mo") => {}
@@ -816,7 +1067,13 @@ pub async fn vote(conn: &mut AnyConnection, meeting_id: i64, motion_id: i64, mem
     Ok(())
 }
 
-pub async fn save_minutes(conn: &mut AnyConnection, id: i64, minutes: Option<&str>, resolution: Option<&str>, now: i64) -> Result<(), AppError> {
+pub async fn save_minutes(
+    conn: &mut AnyConnection,
+    id: i64,
+    minutes: Option<&str>,
+    resolution: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE meetings SET minutes = $2, resolution = $3, updated_at = $4 WHERE id = $1")
         .bind(id)
         .bind(minutes.map(str::to_string))
@@ -827,7 +1084,15 @@ pub async fn save_minutes(conn: &mut AnyConnection, id: i64, minutes: Option<&st
     Ok(())
 }
 
-pub async fn assign_task(conn: &mut AnyConnection, m: &MeetingRow, assignee: i64, title: &str, due: Date, by: i64, now: i64) -> Result<i64, AppError> {
+pub async fn assign_task(
+    conn: &mut AnyConnection,
+    m: &MeetingRow,
+    assignee: i64,
+    title: &str,
+    due: Date,
+    by: i64,
+    now: i64,
+) -> Result<i64, AppError> {
     let r = sqlx::query(
         "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, assigned_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'dang_lam', 0, $6, $7, $7) RETURNING id",
@@ -847,7 +1112,15 @@ pub async fn assign_task(conn: &mut AnyConnection, m: &MeetingRow, assignee: i64
 #[allow(clippy::too_many_arguments)]
 /// A progress report and the task's new state; two statements, so the caller passes a
 /// transaction.
-pub async fn report_task(conn: &mut AnyConnection, task_id: i64, member_id: i64, progress: i64, note: Option<&str>, recorded_by: Option<i64>, now: i64) -> Result<(), AppError> {
+pub async fn report_task(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    member_id: i64,
+    progress: i64,
+    note: Option<&str>,
+    recorded_by: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO task_reports (task_id, member_id, progress, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(task_id)
         .bind(member_id)
@@ -871,7 +1144,15 @@ pub async fn report_task(conn: &mut AnyConnection, task_id: i64, member_id: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn set_schedule(conn: &mut AnyConnection, org_id: i64, rule: Recurrence, time: &str, place: Option<&str>, by: i64, now: i64) -> Result<(), AppError> {
+pub async fn set_schedule(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    rule: Recurrence,
+    time: &str,
+    place: Option<&str>,
+    by: i64,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_schedules (org_id, rule, start_time, place, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (org_id) DO UPDATE SET rule = excluded.rule, start_time = excluded.start_time, place = excluded.place,
@@ -889,7 +1170,13 @@ pub async fn set_schedule(conn: &mut AnyConnection, org_id: i64, rule: Recurrenc
 }
 
 /// Each cell of the scopes in one month: its periodic meeting's state, rating and attendance.
-pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, limit: i64) -> Result<Vec<CellMonth>, AppError> {
+pub async fn overview(
+    db: &Db,
+    scopes: &[OrgPath],
+    period: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CellMonth>, AppError> {
     let (clause, binds) = scope_clause("o.path", scopes, 4);
     let sql = format!(
         "SELECT o.id, o.name, m.id AS meeting_id, m.status, m.rating,
@@ -900,7 +1187,10 @@ pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, li
          WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND {clause}
          ORDER BY o.path LIMIT $2 OFFSET $3"
     );
-    let mut q = sqlx::query::<Any>(&sql).bind(period.to_string()).bind(limit).bind(offset);
+    let mut q = sqlx::query::<Any>(&sql)
+        .bind(period.to_string())
+        .bind(limit)
+        .bind(offset);
     for b in binds {
         q = q.bind(b);
     }
@@ -908,7 +1198,11 @@ pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, li
         .await?
         .iter()
         .map(|r| {
-            let (present, expected, exempt): (i64, i64, i64) = (r.try_get("present")?, r.try_get("expected")?, r.try_get("exempt")?);
+            let (present, expected, exempt): (i64, i64, i64) = (
+                r.try_get("present")?,
+                r.try_get("expected")?,
+                r.try_get("exempt")?,
+            );
             let held = r.try_get::<Option<String>, _>("status")?.as_deref() == Some("da_hop");
             Ok(CellMonth {
                 org_id: r.try_get("id")?,
@@ -919,7 +1213,11 @@ pub async fn overview(db: &Db, scopes: &[OrgPath], period: &str, offset: i64, li
                 present,
                 expected,
                 exempt,
-                rate: if held { crate::domain::meeting::attendance_rate(present, expected, exempt) } else { None },
+                rate: if held {
+                    crate::domain::meeting::attendance_rate(present, expected, exempt)
+                } else {
+                    None
+                },
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -955,9 +1253,17 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
         let mut batch: Vec<(i64, String, String, Option<String>)> = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get("id")?;
-            let rule = r.try_get::<Option<String>, _>("rule")?.and_then(|c| Recurrence::from_code(&c)).unwrap_or(crate::domain::meeting::DEFAULT_RECURRENCE);
-            let date = dates.entry(rule.code()).or_insert_with(|| rule.date_in(month).iso()).clone();
-            let time = r.try_get::<Option<String>, _>("start_time")?.unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into());
+            let rule = r
+                .try_get::<Option<String>, _>("rule")?
+                .and_then(|c| Recurrence::from_code(&c))
+                .unwrap_or(crate::domain::meeting::DEFAULT_RECURRENCE);
+            let date = dates
+                .entry(rule.code())
+                .or_insert_with(|| rule.date_in(month).iso())
+                .clone();
+            let time = r
+                .try_get::<Option<String>, _>("start_time")?
+                .unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into());
             batch.push((id, date, time, r.try_get("place")?));
             after = after.max(id);
         }
@@ -969,14 +1275,24 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
             let values: Vec<String> = (0..chunk.len())
                 .map(|i| {
                     let b = i * 4;
-                    format!("(${}, 'thuong_ky', $1, '', 'du_thao', ${}, ${}, 'tai_cho', ${}, $2, $2)", b + 3, b + 4, b + 5, b + 6)
+                    format!(
+                        "(${}, 'thuong_ky', $1, '', 'du_thao', ${}, ${}, 'tai_cho', ${}, $2, $2)",
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
                 })
                 .collect();
             sql.push_str(&values.join(", "));
             sql.push_str(" ON CONFLICT (org_id, period) DO NOTHING");
             let mut q = sqlx::query::<Any>(&sql).bind(period.clone()).bind(now);
             for (id, date, time, place) in chunk {
-                q = q.bind(*id).bind(date.clone()).bind(time.clone()).bind(place.clone());
+                q = q
+                    .bind(*id)
+                    .bind(date.clone())
+                    .bind(time.clone())
+                    .bind(place.clone());
             }
             created += q.execute(&mut *tx).await?.rows_affected();
         }

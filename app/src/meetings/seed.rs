@@ -130,10 +130,13 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<SeedReport, AppError
     // one for the last.
     let due = this.last_day().iso();
     let mut tasks = 0u64;
-    for (i, (title, pick, status, progress)) in [(0usize, "MIN", "dang_lam", 50i64), (1, "MAX", "hoan_thanh", 100)]
-        .iter()
-        .map(|(k, p, s, pr)| (t.tasks[*k % t.tasks.len()].clone(), *p, *s, *pr))
-        .enumerate()
+    for (i, (title, pick, status, progress)) in [
+        (0usize, "MIN", "dang_lam", 50i64),
+        (1, "MAX", "hoan_thanh", 100),
+    ]
+    .iter()
+    .map(|(k, p, s, pr)| (t.tasks[*k % t.tasks.len()].clone(), *p, *s, *pr))
+    .enumerate()
     {
         tasks += sqlx::query(&format!(
             "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, created_at, completed_at, updated_at)
@@ -157,7 +160,11 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<SeedReport, AppError
     let ahead = {
         let rule_day = crate::domain::meeting::DEFAULT_RECURRENCE.date_in(this);
         let soon = (today.day + 3).min(this.last_day().day);
-        if rule_day.day > today.day { rule_day } else { Date { day: soon, ..today } }
+        if rule_day.day > today.day {
+            rule_day
+        } else {
+            Date { day: soon, ..today }
+        }
     };
     sqlx::query(
         "UPDATE meetings SET status = 'da_cong_bo', place = $2, published_at = $3, updated_at = $3,

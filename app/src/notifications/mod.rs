@@ -13,7 +13,6 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
@@ -47,7 +46,11 @@ pub async fn notifications(#[server(default)] offset: i64) -> Result<Notificatio
         let has_more = items.len() as i64 > PAGE_SIZE;
         items.truncate(PAGE_SIZE as usize);
         let unread = repo::unread_count(&db, &user.actor, now).await?;
-        Ok(NotificationPage { items, unread, has_more })
+        Ok(NotificationPage {
+            items,
+            unread,
+            has_more,
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -70,7 +73,12 @@ pub async fn mark_all_read() -> Result<(), AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        repo::mark_all_read(&db, user.actor.member_id, crate::platform::clock::now_unix()).await
+        repo::mark_all_read(
+            &db,
+            user.actor.member_id,
+            crate::platform::clock::now_unix(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -101,7 +109,10 @@ pub async fn notification_settings() -> Result<NotificationSettingsView, AppErro
         let db = crate::platform::db::from_context()?;
         let (push_off, quiet) = repo::settings(&db, user.actor.member_id).await?;
         Ok(NotificationSettingsView {
-            groups_off: groups_off(&push_off).into_iter().map(|g| g.code().to_string()).collect(),
+            groups_off: groups_off(&push_off)
+                .into_iter()
+                .map(|g| g.code().to_string())
+                .collect(),
             quiet_enabled: quiet.enabled,
             quiet_start: format_clock(quiet.start),
             quiet_end: format_clock(quiet.end),
@@ -133,7 +144,11 @@ pub async fn save_notification_settings(
         use crate::domain::register::FieldError;
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let on = |v: &Option<String>| v.as_deref().map(|v| !v.is_empty() && v != "0" && v != "false").unwrap_or(false);
+        let on = |v: &Option<String>| {
+            v.as_deref()
+                .map(|v| !v.is_empty() && v != "0" && v != "false")
+                .unwrap_or(false)
+        };
         let choices = [
             (PushGroup::Documents, &push_van_ban),
             (PushGroup::News, &push_tin_tuc),
@@ -142,16 +157,35 @@ pub async fn save_notification_settings(
             (PushGroup::ReadReminders, &push_nhac_doc),
             (PushGroup::JoinRequests, &push_gia_nhap),
         ];
-        let off: Vec<PushGroup> = choices.iter().filter(|(_, v)| !on(v)).map(|(g, _)| *g).collect();
+        let off: Vec<PushGroup> = choices
+            .iter()
+            .filter(|(_, v)| !on(v))
+            .map(|(g, _)| *g)
+            .collect();
         let enabled = on(&quiet_enabled);
         let mut errors = Vec::new();
-        let start = parse_clock(&quiet_start).map_err(|k| errors.push(FieldError::new("quiet_start", k))).ok();
-        let end = parse_clock(&quiet_end).map_err(|k| errors.push(FieldError::new("quiet_end", k))).ok();
+        let start = parse_clock(&quiet_start)
+            .map_err(|k| errors.push(FieldError::new("quiet_start", k)))
+            .ok();
+        let end = parse_clock(&quiet_end)
+            .map_err(|k| errors.push(FieldError::new("quiet_end", k)))
+            .ok();
         let (Some(start), Some(end)) = (start, end) else {
             return Err(AppError::Invalid(errors));
         };
-        let quiet = QuietHours { enabled, start, end };
-        repo::save_settings(&db, user.actor.member_id, &push_off_list(&off), quiet, crate::platform::clock::now_unix()).await
+        let quiet = QuietHours {
+            enabled,
+            start,
+            end,
+        };
+        repo::save_settings(
+            &db,
+            user.actor.member_id,
+            &push_off_list(&off),
+            quiet,
+            crate::platform::clock::now_unix(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -159,12 +193,23 @@ pub async fn save_notification_settings(
 
 /// Registers this browser for pushes (from `pushManager.subscribe`); returns the device count.
 #[server(prefix = "/api", endpoint = "push_subscribe")]
-pub async fn push_subscribe(endpoint: String, p256dh: String, auth: String) -> Result<i64, AppError> {
+pub async fn push_subscribe(
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+) -> Result<i64, AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
         let sub = push::parse_subscription(&endpoint, &p256dh, &auth, push::http_allowed())?;
-        push::subscribe(&db, user.actor.member_id, &user.token_hash, &sub, crate::platform::clock::now_unix()).await?;
+        push::subscribe(
+            &db,
+            user.actor.member_id,
+            &user.token_hash,
+            &sub,
+            crate::platform::clock::now_unix(),
+        )
+        .await?;
         push::device_count(&db, user.actor.member_id).await
     }
     .await

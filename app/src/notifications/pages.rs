@@ -110,7 +110,10 @@ pub fn NotificationSettings() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveNotificationSettings>::new();
     let devices_changed = RwSignal::new(0u32);
-    let settings = Resource::new(move || (save.version().get(), devices_changed.get()), |_| notification_settings());
+    let settings = Resource::new(
+        move || (save.version().get(), devices_changed.get()),
+        |_| notification_settings(),
+    );
     view! {
         <section class="card" aria-labelledby="nt-settings-heading" data-testid="notification-settings">
             <h2 id="nt-settings-heading">{t!(i18n, nt_settings_title)}</h2>
@@ -141,7 +144,10 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let s = crate::offline::browser::push_state().await.as_string().unwrap_or_default();
+            let s = crate::offline::browser::push_state()
+                .await
+                .as_string()
+                .unwrap_or_default();
             state.set(s);
         });
     });
@@ -159,8 +165,18 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
                     Ok(v) => {
                         let text = v.as_string().unwrap_or_default();
                         let mut parts = text.split('\n');
-                        let (endpoint, p256dh, auth) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                        match push_subscribe(endpoint.to_string(), p256dh.to_string(), auth.to_string()).await {
+                        let (endpoint, p256dh, auth) = (
+                            parts.next().unwrap_or(""),
+                            parts.next().unwrap_or(""),
+                            parts.next().unwrap_or(""),
+                        );
+                        match push_subscribe(
+                            endpoint.to_string(),
+                            p256dh.to_string(),
+                            auth.to_string(),
+                        )
+                        .await
+                        {
                             Ok(_) => {
                                 state.set("on".into());
                                 changed.update(|n| *n += 1);
@@ -169,8 +185,15 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
                         }
                     }
                     Err(_) => {
-                        let s = crate::offline::browser::push_state().await.as_string().unwrap_or_default();
-                        failed.set(Some(if s == "denied" { "err_push_denied" } else { "err_push_failed" }));
+                        let s = crate::offline::browser::push_state()
+                            .await
+                            .as_string()
+                            .unwrap_or_default();
+                        failed.set(Some(if s == "denied" {
+                            "err_push_denied"
+                        } else {
+                            "err_push_failed"
+                        }));
                         state.set(s);
                     }
                 }
@@ -218,7 +241,10 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
 }
 
 #[component]
-fn SettingsForm(s: NotificationSettingsView, save: ServerAction<SaveNotificationSettings>) -> impl IntoView {
+fn SettingsForm(
+    s: NotificationSettingsView,
+    save: ServerAction<SaveNotificationSettings>,
+) -> impl IntoView {
     use crate::domain::notification::PushGroup;
     use crate::forms::{action_error, ControlError, FormError};
     use leptos::form::ActionForm;
@@ -246,7 +272,11 @@ fn SettingsForm(s: NotificationSettingsView, save: ServerAction<SaveNotification
             </div>
         }
     };
-    let groups: Vec<PushGroup> = PushGroup::ALL.iter().copied().filter(|g| *g != PushGroup::Security && (*g != PushGroup::JoinRequests || s.is_leader)).collect();
+    let groups: Vec<PushGroup> = PushGroup::ALL
+        .iter()
+        .copied()
+        .filter(|g| *g != PushGroup::Security && (*g != PushGroup::JoinRequests || s.is_leader))
+        .collect();
     view! {
         <ActionForm action=save attr:class="form" attr:novalidate=true>
             <fieldset class="checks">

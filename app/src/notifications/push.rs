@@ -37,12 +37,14 @@ pub struct PushKeys {
 
 impl PushKeys {
     fn from_private(bytes: &[u8]) -> Result<PushKeys, AppError> {
-        let pair = ES256KeyPair::from_bytes(bytes).map_err(|e| AppError::internal(&format!("vapid key: {e}")))?;
+        let pair = ES256KeyPair::from_bytes(bytes)
+            .map_err(|e| AppError::internal(&format!("vapid key: {e}")))?;
         let public = pair.public_key().public_key().to_bytes_uncompressed();
         Ok(PushKeys {
             public_key: URL_SAFE_NO_PAD.encode(public),
             pair,
-            contact: std::env::var("SOTAY_PUSH_CONTACT").unwrap_or_else(|_| "mailto:quantri@localhost".to_string()),
+            contact: std::env::var("SOTAY_PUSH_CONTACT")
+                .unwrap_or_else(|_| "mailto:quantri@localhost".to_string()),
         })
     }
 }
@@ -50,9 +52,15 @@ impl PushKeys {
 /// Loads the key pair, creating it on first start. Several servers starting together agree:
 /// the first INSERT wins and everyone reads it back.
 pub async fn keys(db: &Db) -> Result<PushKeys, AppError> {
-    if let Some(row) = sqlx::query("SELECT value FROM server_keys WHERE name = $1").bind(KEY_NAME).fetch_optional(db.pool()).await? {
+    if let Some(row) = sqlx::query("SELECT value FROM server_keys WHERE name = $1")
+        .bind(KEY_NAME)
+        .fetch_optional(db.pool())
+        .await?
+    {
         let value: String = row.try_get(0)?;
-        let bytes = URL_SAFE_NO_PAD.decode(value.as_bytes()).map_err(|e| AppError::internal(&format!("vapid key: {e}")))?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(value.as_bytes())
+            .map_err(|e| AppError::internal(&format!("vapid key: {e}")))?;
         return PushKeys::from_private(&bytes);
     }
     let fresh = ES256KeyPair::generate();
@@ -76,13 +84,18 @@ pub struct NewSubscription {
 
 fn b64(input: &str) -> Option<Vec<u8>> {
     let t = input.trim().trim_end_matches('=');
-    URL_SAFE_NO_PAD.decode(t.as_bytes()).ok().or_else(|| URL_SAFE.decode(input.trim().as_bytes()).ok())
+    URL_SAFE_NO_PAD
+        .decode(t.as_bytes())
+        .ok()
+        .or_else(|| URL_SAFE.decode(input.trim().as_bytes()).ok())
 }
 
 /// Whether plain-http endpoints on any host are accepted (SOTAY_PUSH_ALLOW_HTTP=1; for the
 /// tests' local push service on 127.0.0.1, never in production).
 pub fn http_allowed() -> bool {
-    std::env::var("SOTAY_PUSH_ALLOW_HTTP").map(|v| v == "1").unwrap_or(false)
+    std::env::var("SOTAY_PUSH_ALLOW_HTTP")
+        .map(|v| v == "1")
+        .unwrap_or(false)
 }
 
 /// The longest endpoint accepted (FCM's are about 200 characters, Windows' about 500).
@@ -94,7 +107,11 @@ pub const MAX_DEVICES_PER_MEMBER: i64 = 10;
 /// Whether `host` is `suffix` itself or a name under it (whole labels: `evilpush.apple.com` is
 /// not under `push.apple.com`).
 fn host_under(host: &str, suffix: &str) -> bool {
-    host == suffix || host.strip_suffix(suffix).and_then(|p| p.strip_suffix('.')).is_some_and(|p| p.split('.').all(|l| !l.is_empty()))
+    host == suffix
+        || host
+            .strip_suffix(suffix)
+            .and_then(|p| p.strip_suffix('.'))
+            .is_some_and(|p| p.split('.').all(|l| !l.is_empty()))
 }
 
 /// Whether the server may send to `endpoint`: https on a known push service's host — the
@@ -104,7 +121,10 @@ fn host_under(host: &str, suffix: &str) -> bool {
 /// a subscriber make the server post to an address of their choosing. With `any_host` (the test
 /// switch) http and every host are accepted, still without user info.
 pub fn endpoint_allowed(endpoint: &str, any_host: bool) -> bool {
-    if endpoint.is_empty() || endpoint.len() > MAX_ENDPOINT_LEN || !endpoint.bytes().all(|b| b.is_ascii_graphic()) {
+    if endpoint.is_empty()
+        || endpoint.len() > MAX_ENDPOINT_LEN
+        || !endpoint.bytes().all(|b| b.is_ascii_graphic())
+    {
         return false;
     }
     let Ok(uri) = endpoint.parse::<http::Uri>() else {
@@ -133,29 +153,54 @@ pub fn endpoint_allowed(endpoint: &str, any_host: bool) -> bool {
     if any_host {
         return true;
     }
-    if !matches!(uri.port_u16(), None | Some(443)) || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+    if !matches!(uri.port_u16(), None | Some(443))
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
         return false;
     }
     let path = uri.path();
-    let google = host_under(&host, "googleapis.com") && ["/fcm/send/", "/wp/", "/gcm/send/"].iter().any(|p| path.starts_with(p));
+    let google = host_under(&host, "googleapis.com")
+        && ["/fcm/send/", "/wp/", "/gcm/send/"]
+            .iter()
+            .any(|p| path.starts_with(p));
     let mozilla = host_under(&host, "push.services.mozilla.com");
     let apple = host != "push.apple.com" && host_under(&host, "push.apple.com");
     let microsoft = host != "notify.windows.com" && host_under(&host, "notify.windows.com");
     google || mozilla || apple || microsoft
 }
 
-pub fn parse_subscription(endpoint: &str, p256dh: &str, auth: &str, allow_http: bool) -> Result<NewSubscription, AppError> {
+pub fn parse_subscription(
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+    allow_http: bool,
+) -> Result<NewSubscription, AppError> {
     let endpoint = endpoint.trim();
     if !endpoint_allowed(endpoint, allow_http) {
-        return Err(AppError::Invalid(vec![FieldError::new("endpoint", "err_push_subscription")]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "endpoint",
+            "err_push_subscription",
+        )]));
     }
     // A P-256 point is 87 characters in base64, the auth secret 22: anything much longer is not one.
-    let key_ok = p256dh.len() <= 200 && b64(p256dh).and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok()).is_some();
+    let key_ok = p256dh.len() <= 200
+        && b64(p256dh)
+            .and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok())
+            .is_some();
     let auth_ok = auth.len() <= 100 && b64(auth).map(|a| a.len() == 16).unwrap_or(false);
     if !key_ok || !auth_ok {
-        return Err(AppError::Invalid(vec![FieldError::new("p256dh", "err_push_subscription")]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "p256dh",
+            "err_push_subscription",
+        )]));
     }
-    Ok(NewSubscription { endpoint: endpoint.to_string(), p256dh: p256dh.trim().to_string(), auth: auth.trim().to_string() })
+    Ok(NewSubscription {
+        endpoint: endpoint.to_string(),
+        p256dh: p256dh.trim().to_string(),
+        auth: auth.trim().to_string(),
+    })
 }
 
 /// Stores (or moves to this member and session) a device's subscription. A member keeps at
@@ -166,7 +211,13 @@ pub fn parse_subscription(endpoint: &str, p256dh: &str, auth: &str, allow_http: 
 /// push to it is answered "gone", and members cannot see or remove old devices themselves. The
 /// least recently used device is the one most likely gone; if it is not, turning notifications
 /// on there again brings it back.
-pub async fn subscribe(db: &Db, member_id: i64, session_hash: &str, s: &NewSubscription, now: i64) -> Result<(), AppError> {
+pub async fn subscribe(
+    db: &Db,
+    member_id: i64,
+    session_hash: &str,
+    s: &NewSubscription,
+    now: i64,
+) -> Result<(), AppError> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     sqlx::query(
@@ -188,21 +239,41 @@ pub async fn subscribe(db: &Db, member_id: i64, session_hash: &str, s: &NewSubsc
              ORDER BY CASE WHEN last_success_at > created_at THEN last_success_at ELSE created_at END DESC, id DESC
              LIMIT {MAX_DEVICES_PER_MEMBER})"
     );
-    sqlx::query(&format!("DELETE FROM push_deliveries WHERE subscription_id IN ({beyond_limit})")).bind(member_id).execute(&mut *tx).await?;
-    sqlx::query(&format!("DELETE FROM push_subscriptions WHERE id IN ({beyond_limit})")).bind(member_id).execute(&mut *tx).await?;
+    sqlx::query(&format!(
+        "DELETE FROM push_deliveries WHERE subscription_id IN ({beyond_limit})"
+    ))
+    .bind(member_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM push_subscriptions WHERE id IN ({beyond_limit})"
+    ))
+    .bind(member_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Forgets a device (only the member's own).
 pub async fn unsubscribe(db: &Db, member_id: i64, endpoint: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND member_id = $2").bind(endpoint.trim().to_string()).bind(member_id).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1 AND member_id = $2")
+        .bind(endpoint.trim().to_string())
+        .bind(member_id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// How many devices of the member receive pushes.
 pub async fn device_count(db: &Db, member_id: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE member_id = $1").bind(member_id).fetch_one(db.pool()).await?.try_get(0)?)
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE member_id = $1")
+            .bind(member_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get(0)?,
+    )
 }
 
 /// Turns up to `limit` new notifications into deliveries. Each notification is claimed by
@@ -226,7 +297,13 @@ pub async fn expand_pending(db: &Db, now: i64, limit: i64) -> Result<usize, AppE
         let path: Option<String> = row.try_get("path")?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let claimed = sqlx::query("UPDATE notifications SET pushed_at = $1 WHERE id = $2 AND pushed_at IS NULL").bind(now).bind(id).execute(&mut *tx).await?;
+        let claimed = sqlx::query(
+            "UPDATE notifications SET pushed_at = $1 WHERE id = $2 AND pushed_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         if claimed.rows_affected() == 0 {
             continue;
         }
@@ -247,10 +324,21 @@ pub async fn expand_pending(db: &Db, now: i64, limit: i64) -> Result<usize, AppE
                  WHERE o.path >= $4 AND o.path < $5 AND {muted} ON CONFLICT (notification_id, subscription_id) DO NOTHING"
             );
             let q = match (member_id, path) {
-                (Some(m), _) => sqlx::query::<Any>(&to_member).bind(id).bind(now).bind(like).bind(m),
+                (Some(m), _) => sqlx::query::<Any>(&to_member)
+                    .bind(id)
+                    .bind(now)
+                    .bind(like)
+                    .bind(m),
                 (None, Some(path)) => {
-                    let upper = crate::domain::org::OrgPath::parse(&path).map_err(|e| AppError::internal(&format!("{e:?}")))?.subtree_upper();
-                    sqlx::query::<Any>(&to_subtree).bind(id).bind(now).bind(like).bind(path).bind(upper)
+                    let upper = crate::domain::org::OrgPath::parse(&path)
+                        .map_err(|e| AppError::internal(&format!("{e:?}")))?
+                        .subtree_upper();
+                    sqlx::query::<Any>(&to_subtree)
+                        .bind(id)
+                        .bind(now)
+                        .bind(like)
+                        .bind(path)
+                        .bind(upper)
                 }
                 (None, None) => {
                     tx.commit().await?;
@@ -278,12 +366,19 @@ pub struct SendReport {
 /// The body the service worker shows: a large, plain title and body, and where a tap leads.
 pub fn payload(kind: &str, subject: &str, href: &str, id: i64) -> String {
     let title = super::pages::kind_text(crate::i18n::Locale::vi, kind);
-    serde_json::json!({ "title": title, "body": subject, "url": href, "tag": format!("n{id}") }).to_string()
+    serde_json::json!({ "title": title, "body": subject, "url": href, "tag": format!("n{id}") })
+        .to_string()
 }
 
 /// Sends up to `limit` deliveries that are due. Each is leased first (its due time moved on),
 /// so a second worker skips it and a crash retries it later.
-pub async fn send_due(db: &Db, client: &reqwest::Client, keys: &PushKeys, now: i64, limit: i64) -> Result<SendReport, AppError> {
+pub async fn send_due(
+    db: &Db,
+    client: &reqwest::Client,
+    keys: &PushKeys,
+    now: i64,
+    limit: i64,
+) -> Result<SendReport, AppError> {
     let rows = sqlx::query(
         "SELECT d.id, d.due_at, d.attempts, s.id AS subscription_id, s.member_id, s.endpoint, s.p256dh, s.auth,
                 n.id AS notification_id, n.kind, n.ref_type, n.ref_id, n.subject,
@@ -300,10 +395,13 @@ pub async fn send_due(db: &Db, client: &reqwest::Client, keys: &PushKeys, now: i
     .await?;
     // Push services answer in tens of milliseconds; one request at a time would take most of an
     // hour for a province. Up to SEND_CONCURRENCY requests are in flight at once.
-    let outcomes: Vec<Result<Sent, AppError>> = futures::stream::iter(rows.into_iter().map(|row| deliver_one(db, client, keys, row, now)))
-        .buffer_unordered(SEND_CONCURRENCY)
-        .collect()
-        .await;
+    let outcomes: Vec<Result<Sent, AppError>> = futures::stream::iter(
+        rows.into_iter()
+            .map(|row| deliver_one(db, client, keys, row, now)),
+    )
+    .buffer_unordered(SEND_CONCURRENCY)
+    .collect()
+    .await;
     let mut report = SendReport::default();
     for outcome in outcomes {
         match outcome? {
@@ -328,7 +426,13 @@ enum Sent {
     Outcome(PushOutcome),
 }
 
-async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sqlx::any::AnyRow, now: i64) -> Result<Sent, AppError> {
+async fn deliver_one(
+    db: &Db,
+    client: &reqwest::Client,
+    keys: &PushKeys,
+    row: sqlx::any::AnyRow,
+    now: i64,
+) -> Result<Sent, AppError> {
     let id: i64 = row.try_get("id")?;
     let due_at: i64 = row.try_get("due_at")?;
     let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
@@ -340,17 +444,25 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
             end: row.try_get::<i64, _>("quiet_end")? as u32,
         },
     };
-    if let Some(until) = quiet.deferred_until(now, crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS) {
-        sqlx::query("UPDATE push_deliveries SET due_at = $1 WHERE id = $2").bind(until).bind(id).execute(db.pool()).await?;
+    if let Some(until) =
+        quiet.deferred_until(now, crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS)
+    {
+        sqlx::query("UPDATE push_deliveries SET due_at = $1 WHERE id = $2")
+            .bind(until)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
         return Ok(Sent::Deferred);
     }
-    let leased = sqlx::query("UPDATE push_deliveries SET due_at = $1, attempts = $2 WHERE id = $3 AND due_at = $4")
-        .bind(now + LEASE_SECS)
-        .bind(attempts)
-        .bind(id)
-        .bind(due_at)
-        .execute(db.pool())
-        .await?;
+    let leased = sqlx::query(
+        "UPDATE push_deliveries SET due_at = $1, attempts = $2 WHERE id = $3 AND due_at = $4",
+    )
+    .bind(now + LEASE_SECS)
+    .bind(attempts)
+    .bind(id)
+    .bind(due_at)
+    .execute(db.pool())
+    .await?;
     if leased.rows_affected() == 0 {
         return Ok(Sent::Skipped);
     }
@@ -360,19 +472,42 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
     let ref_type: String = row.try_get("ref_type")?;
     let ref_id: i64 = row.try_get("ref_id")?;
     let subject: String = row.try_get("subject")?;
-    let body = payload(&kind, &subject, &super::repo::href(&ref_type, ref_id), row.try_get("notification_id")?);
+    let body = payload(
+        &kind,
+        &subject,
+        &super::repo::href(&ref_type, ref_id),
+        row.try_get("notification_id")?,
+    );
     // Subscriptions stored before the endpoint rule (or under the test switch) are checked
     // again: one the rule refuses is never posted to, and goes as if its service said "gone".
     let (status, retry_after, error) = if !endpoint_allowed(&endpoint, http_allowed()) {
-        (Some(410), None, Some("endpoint not on a known push service".to_string()))
+        (
+            Some(410),
+            None,
+            Some("endpoint not on a known push service".to_string()),
+        )
     } else {
-        match build_request(keys, &endpoint, &row.try_get::<String, _>("p256dh")?, &row.try_get::<String, _>("auth")?, body) {
+        match build_request(
+            keys,
+            &endpoint,
+            &row.try_get::<String, _>("p256dh")?,
+            &row.try_get::<String, _>("auth")?,
+            body,
+        ) {
             Err(e) => (Some(400), None, Some(e)),
             Ok(req) => match client.execute(req).await {
                 Ok(res) => {
-                    let retry_after = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+                    let retry_after = res
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<i64>().ok());
                     let status = res.status().as_u16();
-                    let text = if res.status().is_success() { None } else { Some(format!("{status} {}", answer_start(res).await)) };
+                    let text = if res.status().is_success() {
+                        None
+                    } else {
+                        Some(format!("{status} {}", answer_start(res).await))
+                    };
                     (Some(status), retry_after, text)
                 }
                 Err(e) => (None, None, Some(e.to_string())),
@@ -382,13 +517,26 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
     let outcome = push_outcome(status, attempts, retry_after);
     match outcome {
         PushOutcome::Delivered => {
-            sqlx::query("DELETE FROM push_deliveries WHERE id = $1").bind(id).execute(db.pool()).await?;
-            sqlx::query("UPDATE push_subscriptions SET last_success_at = $1 WHERE id = $2").bind(now).bind(subscription_id).execute(db.pool()).await?;
+            sqlx::query("DELETE FROM push_deliveries WHERE id = $1")
+                .bind(id)
+                .execute(db.pool())
+                .await?;
+            sqlx::query("UPDATE push_subscriptions SET last_success_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(subscription_id)
+                .execute(db.pool())
+                .await?;
         }
         PushOutcome::Gone => {
             // The browser dropped the subscription; its queued deliveries go with it.
-            sqlx::query("DELETE FROM push_deliveries WHERE subscription_id = $1").bind(subscription_id).execute(db.pool()).await?;
-            sqlx::query("DELETE FROM push_subscriptions WHERE id = $1").bind(subscription_id).execute(db.pool()).await?;
+            sqlx::query("DELETE FROM push_deliveries WHERE subscription_id = $1")
+                .bind(subscription_id)
+                .execute(db.pool())
+                .await?;
+            sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+                .bind(subscription_id)
+                .execute(db.pool())
+                .await?;
         }
         PushOutcome::Retry(after) => {
             sqlx::query("UPDATE push_deliveries SET due_at = $1, last_error = $2 WHERE id = $3")
@@ -400,7 +548,10 @@ async fn deliver_one(db: &Db, client: &reqwest::Client, keys: &PushKeys, row: sq
         }
         PushOutcome::Drop => {
             tracing::warn!(delivery = id, endpoint = %endpoint_host(&endpoint), error = ?error, attempts, "push delivery dropped");
-            sqlx::query("DELETE FROM push_deliveries WHERE id = $1").bind(id).execute(db.pool()).await?;
+            sqlx::query("DELETE FROM push_deliveries WHERE id = $1")
+                .bind(id)
+                .execute(db.pool())
+                .await?;
         }
     }
     Ok(Sent::Outcome(outcome))
@@ -415,7 +566,9 @@ async fn answer_start(mut res: reqwest::Response) -> String {
     let mut body: Vec<u8> = Vec::new();
     while body.len() < MAX_ANSWER_BYTES {
         match res.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk[..chunk.len().min(MAX_ANSWER_BYTES - body.len())]),
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..chunk.len().min(MAX_ANSWER_BYTES - body.len())])
+            }
             _ => break,
         }
     }
@@ -424,12 +577,24 @@ async fn answer_start(mut res: reqwest::Response) -> String {
 
 /// Only the push service's host goes to logs (the endpoint path identifies a device).
 fn endpoint_host(endpoint: &str) -> String {
-    endpoint.parse::<http::Uri>().ok().and_then(|u| u.host().map(str::to_string)).unwrap_or_default()
+    endpoint
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|u| u.host().map(str::to_string))
+        .unwrap_or_default()
 }
 
-fn build_request(keys: &PushKeys, endpoint: &str, p256dh: &str, auth: &str, body: String) -> Result<reqwest::Request, String> {
+fn build_request(
+    keys: &PushKeys,
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+    body: String,
+) -> Result<reqwest::Request, String> {
     let uri: http::Uri = endpoint.parse().map_err(|e| format!("endpoint: {e}"))?;
-    let key = b64(p256dh).and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok()).ok_or("p256dh")?;
+    let key = b64(p256dh)
+        .and_then(|k| p256::PublicKey::from_sec1_bytes(&k).ok())
+        .ok_or("p256dh")?;
     let auth_bytes = b64(auth).filter(|a| a.len() == 16).ok_or("auth")?;
     let request = WebPushBuilder::new(uri, key, Auth::clone_from_slice(&auth_bytes))
         .with_valid_duration(std::time::Duration::from_secs(TTL_SECS))
@@ -438,7 +603,9 @@ fn build_request(keys: &PushKeys, endpoint: &str, p256dh: &str, auth: &str, body
         .map_err(|e| e.to_string())?;
     let (mut parts, body) = request.into_parts();
     // Reminders and meeting changes should wake the phone; news can wait for its next wake-up.
-    parts.headers.insert("urgency", http::HeaderValue::from_static("normal"));
+    parts
+        .headers
+        .insert("urgency", http::HeaderValue::from_static("normal"));
     reqwest::Request::try_from(http::Request::from_parts(parts, body)).map_err(|e| e.to_string())
 }
 
@@ -457,7 +624,12 @@ pub fn http_client() -> reqwest::Client {
 }
 
 /// One round of the worker: expand new notifications, then send what is due.
-pub async fn run_once(db: &Db, client: &reqwest::Client, keys: &PushKeys, now: i64) -> Result<SendReport, AppError> {
+pub async fn run_once(
+    db: &Db,
+    client: &reqwest::Client,
+    keys: &PushKeys,
+    now: i64,
+) -> Result<SendReport, AppError> {
     while expand_pending(db, now, 50).await? == 50 {}
     let mut total = SendReport::default();
     loop {
@@ -482,12 +654,19 @@ pub fn is_known_kind(kind: &str) -> bool {
 mod tests {
     use super::*;
 
-    const KEY: &str = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    const KEY: &str =
+        "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
     const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
 
     #[test]
     fn subscriptions_are_parsed() {
-        let s = parse_subscription(" https://fcm.googleapis.com/fcm/send/abc ", KEY, AUTH, false).expect("valid");
+        let s = parse_subscription(
+            " https://fcm.googleapis.com/fcm/send/abc ",
+            KEY,
+            AUTH,
+            false,
+        )
+        .expect("valid");
         assert_eq!(s.endpoint, "https://fcm.googleapis.com/fcm/send/abc");
         assert!(parse_subscription("http://127.0.0.1:9/x", KEY, AUTH, false).is_err());
         assert!(parse_subscription("http://127.0.0.1:9/x", KEY, AUTH, true).is_ok());
@@ -495,7 +674,9 @@ mod tests {
         let fcm = "https://fcm.googleapis.com/wp/abc";
         assert!(parse_subscription(fcm, "AAAA", AUTH, false).is_err());
         assert!(parse_subscription(fcm, KEY, "c2hvcnQ", false).is_err());
-        assert!(parse_subscription(fcm, &format!("{KEY}{}", "A".repeat(200)), AUTH, false).is_err());
+        assert!(
+            parse_subscription(fcm, &format!("{KEY}{}", "A".repeat(200)), AUTH, false).is_err()
+        );
         // Padded base64url, as some browsers send it, is accepted too.
         assert!(parse_subscription(fcm, KEY, "BTBZMqHH6r4Tts7J_aSIgg==", false).is_ok());
     }
@@ -541,18 +722,26 @@ mod tests {
         ] {
             assert!(!endpoint_allowed(bad, false), "{bad}");
         }
-        let long = format!("https://fcm.googleapis.com/wp/{}", "a".repeat(MAX_ENDPOINT_LEN));
+        let long = format!(
+            "https://fcm.googleapis.com/wp/{}",
+            "a".repeat(MAX_ENDPOINT_LEN)
+        );
         assert!(!endpoint_allowed(&long, false), "bounded length");
         // The test switch: any host, http too, still no user info.
         assert!(endpoint_allowed("http://127.0.0.1:40123/push/phone", true));
         assert!(endpoint_allowed("https://push.example/x", true));
-        assert!(!endpoint_allowed("http://u:p@127.0.0.1:40123/push/phone", true));
+        assert!(!endpoint_allowed(
+            "http://u:p@127.0.0.1:40123/push/phone",
+            true
+        ));
         assert!(!endpoint_allowed("file:///etc/passwd", true));
     }
 
     #[test]
     fn payload_is_plain_json() {
-        let p: serde_json::Value = serde_json::from_str(&payload("van_ban_moi", "Nghị quyết số 1", "/van-ban/5", 9)).unwrap();
+        let p: serde_json::Value =
+            serde_json::from_str(&payload("van_ban_moi", "Nghị quyết số 1", "/van-ban/5", 9))
+                .unwrap();
         assert_eq!(p["title"], "Văn bản mới");
         assert_eq!(p["body"], "Nghị quyết số 1");
         assert_eq!(p["url"], "/van-ban/5");

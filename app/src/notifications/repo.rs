@@ -12,7 +12,15 @@ use sqlx::{Any, AnyConnection, Row};
 const HISTORY_SECS: i64 = 30 * 86_400;
 
 /// Addresses a notification to every member of the organisation's subtree.
-pub async fn notify_org(conn: &mut AnyConnection, kind: &str, org_id: i64, ref_type: &str, ref_id: i64, subject: &str, now: i64) -> Result<(), AppError> {
+pub async fn notify_org(
+    conn: &mut AnyConnection,
+    kind: &str,
+    org_id: i64,
+    ref_type: &str,
+    ref_id: i64,
+    subject: &str,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO notifications (kind, org_id, ref_type, ref_id, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(kind.to_string())
         .bind(org_id)
@@ -27,11 +35,26 @@ pub async fn notify_org(conn: &mut AnyConnection, kind: &str, org_id: i64, ref_t
 
 /// Addresses a notification to each of the given members (reminders, tasks: a few rows).
 #[allow(clippy::too_many_arguments)]
-pub async fn notify_members(conn: &mut AnyConnection, kind: &str, members: &[i64], ref_type: &str, ref_id: i64, subject: &str, now: i64) -> Result<(), AppError> {
+pub async fn notify_members(
+    conn: &mut AnyConnection,
+    kind: &str,
+    members: &[i64],
+    ref_type: &str,
+    ref_id: i64,
+    subject: &str,
+    now: i64,
+) -> Result<(), AppError> {
     for chunk in members.chunks(100) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${}, $2, $3, $4, $5)", i + 6)).collect();
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${}, $2, $3, $4, $5)", i + 6))
+            .collect();
         let sql = format!("INSERT INTO notifications (kind, member_id, ref_type, ref_id, subject, created_at) VALUES {}", values.join(", "));
-        let mut q = sqlx::query::<Any>(&sql).bind(kind.to_string()).bind(ref_type.to_string()).bind(ref_id).bind(subject.to_string()).bind(now);
+        let mut q = sqlx::query::<Any>(&sql)
+            .bind(kind.to_string())
+            .bind(ref_type.to_string())
+            .bind(ref_id)
+            .bind(subject.to_string())
+            .bind(now);
         for m in chunk {
             q = q.bind(*m);
         }
@@ -44,10 +67,14 @@ pub async fn notify_members(conn: &mut AnyConnection, kind: &str, members: &[i64
 fn audience(actor: &Actor, first: usize) -> (String, Vec<i64>) {
     let ids = actor.org.ids();
     let ph: Vec<String> = (0..ids.len()).map(|i| format!("${}", first + i)).collect();
-    (format!("(n.org_id IN ({}) OR n.member_id = $1)", ph.join(", ")), ids)
+    (
+        format!("(n.org_id IN ({}) OR n.member_id = $1)", ph.join(", ")),
+        ids,
+    )
 }
 
-const FLOOR: &str = "COALESCE((SELECT w.all_read_at FROM notification_watermarks w WHERE w.member_id = $1), $2)";
+const FLOOR: &str =
+    "COALESCE((SELECT w.all_read_at FROM notification_watermarks w WHERE w.member_id = $1), $2)";
 
 pub async fn unread_count(db: &Db, actor: &Actor, now: i64) -> Result<i64, AppError> {
     let (clause, ids) = audience(actor, 3);
@@ -56,14 +83,22 @@ pub async fn unread_count(db: &Db, actor: &Actor, now: i64) -> Result<i64, AppEr
          WHERE {clause} AND n.created_at > {FLOOR}
            AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.member_id = $1 AND r.notification_id = n.id)"
     );
-    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(now - HISTORY_SECS);
+    let mut q = sqlx::query::<Any>(&sql)
+        .bind(actor.member_id)
+        .bind(now - HISTORY_SECS);
     for id in ids {
         q = q.bind(id);
     }
     Ok(q.fetch_one(db.pool()).await?.try_get(0)?)
 }
 
-pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> Result<Vec<NotificationView>, AppError> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    now: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<NotificationView>, AppError> {
     let (clause, ids) = audience(actor, 5);
     // Everything of the last 30 days (and older unread ones are not kept: the window is the list).
     let sql = format!(
@@ -74,7 +109,11 @@ pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> 
          WHERE {clause} AND n.created_at > $2
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
     );
-    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(now - HISTORY_SECS).bind(limit).bind(offset);
+    let mut q = sqlx::query::<Any>(&sql)
+        .bind(actor.member_id)
+        .bind(now - HISTORY_SECS)
+        .bind(limit)
+        .bind(offset);
     for id in ids {
         q = q.bind(id);
     }
@@ -93,7 +132,12 @@ pub async fn list(db: &Db, actor: &Actor, now: i64, offset: i64, limit: i64) -> 
                 subject: r.try_get("subject")?,
                 href: href(&ref_type, ref_id),
                 created_at,
-                when: format!("{} {:02}:{:02}", crate::platform::clock::date_from_unix(local), secs / 3600, (secs % 3600) / 60),
+                when: format!(
+                    "{} {:02}:{:02}",
+                    crate::platform::clock::date_from_unix(local),
+                    secs / 3600,
+                    (secs % 3600) / 60
+                ),
                 read: r.try_get::<i64, _>("is_read")? == 1,
             })
         })
@@ -146,7 +190,10 @@ pub async fn mark_all_read(db: &Db, member_id: i64, now: i64) -> Result<(), AppE
 }
 
 /// The member's push settings (defaults when never saved).
-pub async fn settings(db: &Db, member_id: i64) -> Result<(String, crate::domain::notification::QuietHours), AppError> {
+pub async fn settings(
+    db: &Db,
+    member_id: i64,
+) -> Result<(String, crate::domain::notification::QuietHours), AppError> {
     let row = sqlx::query("SELECT push_off, quiet_enabled, quiet_start, quiet_end FROM notification_settings WHERE member_id = $1")
         .bind(member_id)
         .fetch_optional(db.pool())
@@ -164,7 +211,13 @@ pub async fn settings(db: &Db, member_id: i64) -> Result<(String, crate::domain:
     })
 }
 
-pub async fn save_settings(db: &Db, member_id: i64, push_off: &str, quiet: crate::domain::notification::QuietHours, now: i64) -> Result<(), AppError> {
+pub async fn save_settings(
+    db: &Db,
+    member_id: i64,
+    push_off: &str,
+    quiet: crate::domain::notification::QuietHours,
+    now: i64,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO notification_settings (member_id, push_off, quiet_enabled, quiet_start, quiet_end, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (member_id) DO UPDATE SET push_off = excluded.push_off, quiet_enabled = excluded.quiet_enabled,

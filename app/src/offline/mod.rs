@@ -47,7 +47,11 @@ pub async fn offline_pages() -> Result<Vec<String>, AppError> {
 
 /// Paths the service worker keeps when the member opens them.
 pub fn keepable(path: &str) -> bool {
-    let numbered = |prefix: &str| path.strip_prefix(prefix).map(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())).unwrap_or(false);
+    let numbered = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .map(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or(false)
+    };
     numbered("/van-ban/") || numbered("/sinh-hoat/")
 }
 

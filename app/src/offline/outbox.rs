@@ -8,8 +8,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Queued {
-    Comment { meeting_id: i64, body: String },
-    Rsvp { meeting_id: i64, answer: String, reason: String },
+    Comment {
+        meeting_id: i64,
+        body: String,
+    },
+    Rsvp {
+        meeting_id: i64,
+        answer: String,
+        reason: String,
+    },
 }
 
 impl Queued {
@@ -48,7 +55,12 @@ const KEY: &str = "sotay-outbox";
 
 pub fn provide_outbox() {
     // Empty on the server and at hydration (so both agree); filled from storage afterwards.
-    provide_context(Outbox { items: RwSignal::new(Vec::new()), sent: RwSignal::new(0), busy: StoredValue::new(false), owner: StoredValue::new(None) });
+    provide_context(Outbox {
+        items: RwSignal::new(Vec::new()),
+        sent: RwSignal::new(0),
+        busy: StoredValue::new(false),
+        owner: StoredValue::new(None),
+    });
 }
 
 pub fn use_outbox() -> Outbox {
@@ -63,14 +75,24 @@ pub fn is_offline_error(e: &AppError) -> bool {
 impl Outbox {
     pub fn for_meeting(&self, meeting_id: i64) -> Vec<QueuedItem> {
         let owner = self.owner.get_value();
-        self.items.with(|items| items.iter().filter(|i| i.action.meeting_id() == meeting_id && i.owner.is_some() && i.owner == owner).cloned().collect())
+        self.items.with(|items| {
+            items
+                .iter()
+                .filter(|i| {
+                    i.action.meeting_id() == meeting_id && i.owner.is_some() && i.owner == owner
+                })
+                .cloned()
+                .collect()
+        })
     }
 
     #[allow(unused_variables)]
     fn save(&self) {
         #[cfg(feature = "hydrate")]
         {
-            let json = self.items.with_untracked(|items| serde_json::to_string(items).unwrap_or_default());
+            let json = self
+                .items
+                .with_untracked(|items| serde_json::to_string(items).unwrap_or_default());
             super::browser::local_set(KEY, &json);
         }
     }
@@ -81,7 +103,14 @@ impl Outbox {
         #[cfg(not(feature = "hydrate"))]
         let id = 0;
         let owner = self.owner.get_value();
-        self.items.update(|items| items.push(QueuedItem { id, action, error: None, owner }));
+        self.items.update(|items| {
+            items.push(QueuedItem {
+                id,
+                action,
+                error: None,
+                owner,
+            })
+        });
         self.save();
     }
 
@@ -111,18 +140,30 @@ impl Outbox {
     /// Sends waiting items one by one; stops at the first that finds no connection.
     #[cfg(feature = "hydrate")]
     pub fn flush(&self) {
-        if self.busy.get_value() || self.owner.get_value().is_none() || !super::browser::is_online() {
+        if self.busy.get_value() || self.owner.get_value().is_none() || !super::browser::is_online()
+        {
             return;
         }
         self.busy.set_value(true);
         let this = *self;
         leptos::task::spawn_local(async move {
             let owner = this.owner.get_value();
-            let waiting: Vec<QueuedItem> = this.items.get_untracked().into_iter().filter(|i| i.error.is_none() && owner.is_some() && i.owner == owner).collect();
+            let waiting: Vec<QueuedItem> = this
+                .items
+                .get_untracked()
+                .into_iter()
+                .filter(|i| i.error.is_none() && owner.is_some() && i.owner == owner)
+                .collect();
             for item in waiting {
                 let result = match item.action.clone() {
-                    Queued::Comment { meeting_id, body } => crate::meetings::comment(meeting_id, body, 0).await,
-                    Queued::Rsvp { meeting_id, answer, reason } => crate::meetings::rsvp(meeting_id, answer, reason, 0).await,
+                    Queued::Comment { meeting_id, body } => {
+                        crate::meetings::comment(meeting_id, body, 0).await
+                    }
+                    Queued::Rsvp {
+                        meeting_id,
+                        answer,
+                        reason,
+                    } => crate::meetings::rsvp(meeting_id, answer, reason, 0).await,
                 };
                 match result {
                     Ok(()) => {
@@ -132,7 +173,9 @@ impl Outbox {
                     Err(e) if is_offline_error(&e) => break,
                     Err(e) => {
                         let key = match &e {
-                            AppError::Invalid(fields) if !fields.is_empty() => fields[0].key.clone(),
+                            AppError::Invalid(fields) if !fields.is_empty() => {
+                                fields[0].key.clone()
+                            }
                             other => other.key().to_string(),
                         };
                         this.items.update(|items| {

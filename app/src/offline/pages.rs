@@ -78,7 +78,11 @@ pub fn OfflineSync(member: Option<i64>, data_saver: bool) -> impl IntoView {
             thread_local! { static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) }; }
             if !STARTED.with(|s| s.replace(true)) {
                 super::start(member, data_saver);
-            } else if previous.as_deref() != Some(path.as_str()) && signed_in && !data_saver && super::keepable(&path) {
+            } else if previous.as_deref() != Some(path.as_str())
+                && signed_in
+                && !data_saver
+                && super::keepable(&path)
+            {
                 super::browser::sw_keep(&path);
             }
         }

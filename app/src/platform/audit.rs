@@ -25,7 +25,16 @@ pub struct AuditEntry<'a> {
 impl AuditEntry<'_> {
     /// An entry of `action` with every other field empty (`..AuditEntry::new(…)`).
     pub fn new(action: AuditAction) -> Self {
-        AuditEntry { action, actor_account_id: None, on_behalf_of: None, target_type: None, target_id: None, org_id: None, detail: None, ip: None }
+        AuditEntry {
+            action,
+            actor_account_id: None,
+            on_behalf_of: None,
+            target_type: None,
+            target_id: None,
+            org_id: None,
+            detail: None,
+            ip: None,
+        }
     }
 }
 

@@ -156,7 +156,11 @@ pub fn cli_text(text: CliText, locale: Locale) -> String {
 
 /// Vietnamese and English together, for `--help`.
 pub fn bilingual(text: CliText) -> String {
-    format!("{} / {}", cli_text(text, Locale::vi), cli_text(text, Locale::en))
+    format!(
+        "{} / {}",
+        cli_text(text, Locale::vi),
+        cli_text(text, Locale::en)
+    )
 }
 
 /// The operator's language for messages: Vietnamese unless SOTAY_LANG=en.

@@ -6,7 +6,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const VIETNAM_UTC_OFFSET_SECONDS: i64 = 7 * 3600;
 
 pub fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Today's date in Vietnam.
@@ -39,7 +42,10 @@ mod tests {
         // 2026-11-22 00:30 in Vietnam is still 2026-11-21 in UTC.
         let t = 1_795_282_200; // 2026-11-21T17:30:00Z
         assert_eq!(date_from_unix(t).iso(), "2026-11-21");
-        assert_eq!(date_from_unix(t + VIETNAM_UTC_OFFSET_SECONDS).iso(), "2026-11-22");
+        assert_eq!(
+            date_from_unix(t + VIETNAM_UTC_OFFSET_SECONDS).iso(),
+            "2026-11-22"
+        );
     }
 }
 
@@ -47,14 +53,24 @@ mod tests {
 pub fn local_time_text(t: i64) -> String {
     let local = t + VIETNAM_UTC_OFFSET_SECONDS;
     let secs = local.rem_euclid(86_400);
-    format!("{:02}:{:02} {}", secs / 3600, (secs % 3600) / 60, date_from_unix(local))
+    format!(
+        "{:02}:{:02} {}",
+        secs / 3600,
+        (secs % 3600) / 60,
+        date_from_unix(local)
+    )
 }
 
 /// "22/11/2026 14:05", Vietnam time (the audit page's order: date first).
 pub fn local_date_time_text(t: i64) -> String {
     let local = t + VIETNAM_UTC_OFFSET_SECONDS;
     let secs = local.rem_euclid(86_400);
-    format!("{} {:02}:{:02}", date_from_unix(local), secs / 3600, (secs % 3600) / 60)
+    format!(
+        "{} {:02}:{:02}",
+        date_from_unix(local),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
 }
 
 #[cfg(test)]
@@ -62,7 +78,10 @@ mod local_text_tests {
     #[test]
     fn date_then_time_in_vietnam() {
         // 2026-11-21T17:30:00Z is half past midnight on the 22nd in Vietnam.
-        assert_eq!(super::local_date_time_text(1_795_282_200), "22/11/2026 00:30");
+        assert_eq!(
+            super::local_date_time_text(1_795_282_200),
+            "22/11/2026 00:30"
+        );
         assert_eq!(super::local_time_text(1_795_282_200), "00:30 22/11/2026");
     }
 }

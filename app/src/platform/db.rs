@@ -115,9 +115,22 @@ impl Db {
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
         // No table yet: nothing applied.
-        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await {
-            Ok(rows) => rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?,
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") || e.message().contains("no such table") => Vec::new(),
+        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query(
+            "SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<Result<_, sqlx::Error>>()?,
+            Err(sqlx::Error::Database(e))
+                if e.code().as_deref() == Some("42P01")
+                    || e.message().contains("no such table") =>
+            {
+                Vec::new()
+            }
             Err(e) => return Err(e),
         };
         let mut state = MigrationState::default();
@@ -128,7 +141,11 @@ impl Db {
                 Some(_) => {}
             }
         }
-        state.unknown = applied.iter().map(|(v, _)| *v).filter(|v| !migrator.iter().any(|m| m.version == *v)).collect();
+        state.unknown = applied
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| !migrator.iter().any(|m| m.version == *v))
+            .collect();
         Ok(state)
     }
 
@@ -142,7 +159,10 @@ impl Db {
 
     /// A cheap round trip, for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     pub async fn close(&self) {
@@ -173,12 +193,17 @@ fn needs_ping(dialect: Dialect, idle_for: Duration) -> bool {
 
 /// The database of the current request (provided to every route and server function).
 pub fn from_context() -> Result<Db, crate::platform::error::AppError> {
-    leptos::prelude::use_context::<Db>().ok_or_else(|| crate::platform::error::AppError::internal(&"database not in context"))
+    leptos::prelude::use_context::<Db>()
+        .ok_or_else(|| crate::platform::error::AppError::internal(&"database not in context"))
 }
 
 /// `(o.path >= $n AND o.path < $n+1) OR …` for a list of scopes, starting at placeholder `first`;
 /// `FALSE`-equivalent when there are none. Returns the clause and the values to bind in order.
-pub fn scope_clause(column: &str, scopes: &[crate::domain::org::OrgPath], first: usize) -> (String, Vec<String>) {
+pub fn scope_clause(
+    column: &str,
+    scopes: &[crate::domain::org::OrgPath],
+    first: usize,
+) -> (String, Vec<String>) {
     if scopes.is_empty() {
         return ("1 = 0".to_string(), Vec::new());
     }
@@ -206,7 +231,8 @@ fn sqlite_url(rest: &str) -> Result<String, DbSetupError> {
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| DbSetupError::Directory(path.to_string(), e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbSetupError::Directory(path.to_string(), e))?;
         }
     }
     let query = match query {
@@ -223,11 +249,20 @@ mod tests {
 
     #[test]
     fn only_idle_postgres_connections_are_pinged() {
-        assert!(!needs_ping(Dialect::Postgres, Duration::from_millis(5)), "a busy connection goes straight to its statement");
-        assert!(!needs_ping(Dialect::Postgres, PING_WHEN_IDLE_FOR - Duration::from_millis(1)));
+        assert!(
+            !needs_ping(Dialect::Postgres, Duration::from_millis(5)),
+            "a busy connection goes straight to its statement"
+        );
+        assert!(!needs_ping(
+            Dialect::Postgres,
+            PING_WHEN_IDLE_FOR - Duration::from_millis(1)
+        ));
         assert!(needs_ping(Dialect::Postgres, PING_WHEN_IDLE_FOR));
         assert!(needs_ping(Dialect::Postgres, Duration::from_secs(3600)));
-        assert!(!needs_ping(Dialect::Sqlite, Duration::from_secs(3600)), "an embedded file cannot hang up");
+        assert!(
+            !needs_ping(Dialect::Sqlite, Duration::from_secs(3600)),
+            "an embedded file cannot hang up"
+        );
     }
 
     #[test]
@@ -238,7 +273,10 @@ mod tests {
         assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
         assert!(dir.is_dir());
         assert!(sqlite_url("//:memory:").is_err());
-        assert_eq!(sqlite_url("//a.db?mode=ro").unwrap(), "sqlite://a.db?mode=ro");
+        assert_eq!(
+            sqlite_url("//a.db?mode=ro").unwrap(),
+            "sqlite://a.db?mode=ro"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 }

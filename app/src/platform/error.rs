@@ -123,7 +123,10 @@ fn constraint_violation(db_err: &dyn sqlx::error::DatabaseError) -> Option<AppEr
     let field = db_err
         .constraint()
         .and_then(|c| {
-            let c = c.strip_suffix("_key").or_else(|| c.strip_suffix("_fkey")).or_else(|| c.strip_suffix("_check"))?;
+            let c = c
+                .strip_suffix("_key")
+                .or_else(|| c.strip_suffix("_fkey"))
+                .or_else(|| c.strip_suffix("_check"))?;
             c.split_once('_').map(|(_, col)| col.to_string())
         })
         .or_else(|| {
@@ -145,6 +148,12 @@ mod tests {
         assert_eq!(AppError::NotFound.status(), 404);
         assert_eq!(AppError::Forbidden.key(), "err_forbidden");
         assert_eq!(AppError::field("cccd", "err_duplicate").status(), 422);
-        assert_eq!(AppError::Internal { reference: "X".into() }.to_string(), "err_internal");
+        assert_eq!(
+            AppError::Internal {
+                reference: "X".into()
+            }
+            .to_string(),
+            "err_internal"
+        );
     }
 }

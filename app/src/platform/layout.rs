@@ -139,20 +139,31 @@ impl BuildAssets {
 
     fn read(options: &leptos::config::LeptosOptions) -> Self {
         let hashes = if options.hash_files {
-            let path = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
-            path.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
+            let path = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())));
+            path.and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default()
         } else {
             String::new()
         };
         let assets = Self::from_hash_file(&options.output_name, options.hash_files, &hashes);
-        let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let pkg =
+            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
         // No manifest when the build was not split (or in tests without a site): no chunks.
         let mut assets = match std::fs::read_to_string(pkg.join(assets.manifest_name())) {
             Ok(manifest) => assets.with_manifest(&manifest),
             Err(_) => assets,
         };
-        let files: std::collections::BTreeSet<String> = assets.chunks.iter().flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect();
-        assets.chunk_sizes = files.into_iter().filter_map(|f| std::fs::metadata(pkg.join(&f)).ok().map(|m| (f, m.len()))).collect();
+        let files: std::collections::BTreeSet<String> = assets
+            .chunks
+            .iter()
+            .flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm")))
+            .collect();
+        assets.chunk_sizes = files
+            .into_iter()
+            .filter_map(|f| std::fs::metadata(pkg.join(&f)).ok().map(|m| (f, m.len())))
+            .collect();
         assets.snippets = Self::snippets_in(&pkg);
         assets.index(&options.site_pkg_dir);
         // A page whose split point is named otherwise than `chunks_of` expects would still work,
@@ -161,7 +172,10 @@ impl BuildAssets {
         if !assets.chunks.is_empty() {
             for page in crate::lazy_pages::LazyPage::ALL {
                 if assets.chunks_of(*page).is_empty() {
-                    tracing::warn!(?page, "no wasm chunks for this lazily loaded page in the split manifest");
+                    tracing::warn!(
+                        ?page,
+                        "no wasm chunks for this lazily loaded page in the split manifest"
+                    );
                 }
             }
         }
@@ -171,13 +185,20 @@ impl BuildAssets {
     /// The `.js` files under `pkg/snippets/`, sorted, as paths relative to `pkg`.
     fn snippets_in(pkg: &std::path::Path) -> Vec<String> {
         let mut found = Vec::new();
-        let Ok(crates) = std::fs::read_dir(pkg.join("snippets")) else { return found };
+        let Ok(crates) = std::fs::read_dir(pkg.join("snippets")) else {
+            return found;
+        };
         for dir in crates.flatten() {
-            let Ok(files) = std::fs::read_dir(dir.path()) else { continue };
+            let Ok(files) = std::fs::read_dir(dir.path()) else {
+                continue;
+            };
             for file in files.flatten() {
                 let name = file.file_name().to_string_lossy().to_string();
                 if name.ends_with(".js") {
-                    found.push(format!("snippets/{}/{name}", dir.file_name().to_string_lossy()));
+                    found.push(format!(
+                        "snippets/{}/{name}",
+                        dir.file_name().to_string_lossy()
+                    ));
                 }
             }
         }
@@ -196,7 +217,8 @@ impl BuildAssets {
     /// Adds the split manifest (a JSON object from split point to chunk stems); an unreadable
     /// manifest leaves no chunks, so pages simply load their chunks as they hydrate.
     pub fn with_manifest(mut self, manifest_json: &str) -> Self {
-        let map: std::collections::BTreeMap<String, Vec<String>> = serde_json::from_str(manifest_json).unwrap_or_default();
+        let map: std::collections::BTreeMap<String, Vec<String>> =
+            serde_json::from_str(manifest_json).unwrap_or_default();
         self.chunks = map.into_iter().collect();
         self
     }
@@ -215,7 +237,11 @@ impl BuildAssets {
         self.page_chunks = crate::lazy_pages::LazyPage::ALL
             .iter()
             .map(|page| {
-                let urls: Vec<String> = self.chunks_by_size(*page).into_iter().map(|c| format!("/{pkg}/{c}")).collect();
+                let urls: Vec<String> = self
+                    .chunks_by_size(*page)
+                    .into_iter()
+                    .map(|c| format!("/{pkg}/{c}"))
+                    .collect();
                 serde_json::to_string(&urls).unwrap_or_else(|_| "[]".into())
             })
             .collect();
@@ -223,8 +249,12 @@ impl BuildAssets {
 
     /// The page's chunk URLs as a JSON array, largest first (`[]` before `index`).
     pub fn page_chunks_json(&self, page: crate::lazy_pages::LazyPage) -> &str {
-        let at = crate::lazy_pages::LazyPage::ALL.iter().position(|p| *p == page);
-        at.and_then(|i| self.page_chunks.get(i)).map(String::as_str).unwrap_or("[]")
+        let at = crate::lazy_pages::LazyPage::ALL
+            .iter()
+            .position(|p| *p == page);
+        at.and_then(|i| self.page_chunks.get(i))
+            .map(String::as_str)
+            .unwrap_or("[]")
     }
 
     /// The wasm chunk files (`<stem>.wasm`) a lazily loaded page needs. The split point of a
@@ -232,12 +262,20 @@ impl BuildAssets {
     /// hash of the call site: `__home_route_view_928…` (leptos_router_macro, leptos_macro's `lazy`).
     pub fn chunks_of(&self, page: crate::lazy_pages::LazyPage) -> Vec<String> {
         let prefix = format!("__{}_view_", snake_case(page.route_name()));
-        self.chunks.iter().filter(|(split, _)| split.starts_with(&prefix)).flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm"))).collect()
+        self.chunks
+            .iter()
+            .filter(|(split, _)| split.starts_with(&prefix))
+            .flat_map(|(_, stems)| stems.iter().map(|s| format!("{s}.wasm")))
+            .collect()
     }
 
     /// `hash_file` is the text of `hash.txt`: lines `js: <hash>`, `wasm: <hash>`, `css: <hash>`.
     fn from_hash_file(name: &str, hashed: bool, hash_file: &str) -> Self {
-        let hashes: Vec<(&str, &str)> = hash_file.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
+        let hashes: Vec<(&str, &str)> = hash_file
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .collect();
         let find = |key: &str| hashes.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
         match (hashed, find("js"), find("wasm"), find("css")) {
             (true, Some(js), Some(wasm), Some(css)) => Self {
@@ -254,7 +292,11 @@ impl BuildAssets {
             },
             _ => {
                 // wasm-bindgen's default name, unless the build named its output (cargo-leptos does).
-                let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() { format!("{name}_bg.wasm") } else { format!("{name}.wasm") };
+                let wasm = if std::option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+                    format!("{name}_bg.wasm")
+                } else {
+                    format!("{name}.wasm")
+                };
                 Self {
                     js: format!("{name}.js"),
                     wasm,
@@ -301,22 +343,50 @@ mod tests {
             "__meetings_route_view_98": ["split___meetings_route_view_98.0aa"],
             "__manage_accounts_route_view_7": ["split___manage_accounts_route_view_7.1"]
         }"#;
-        let a = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\n").with_manifest(manifest);
-        assert_eq!(a.chunks_of(LazyPage::Home), vec!["chunk_3.abc.wasm", "split___home_route_view_1234.def.wasm"]);
+        let a = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\n")
+            .with_manifest(manifest);
+        assert_eq!(
+            a.chunks_of(LazyPage::Home),
+            vec!["chunk_3.abc.wasm", "split___home_route_view_1234.def.wasm"]
+        );
         // `meeting_route_view_` is not a prefix of `meetings_route_view_`: each page its own.
-        assert_eq!(a.chunks_of(LazyPage::Meeting), vec!["chunk_3.abc.wasm", "split___meeting_route_view_99.f00.wasm"]);
-        assert_eq!(a.chunks_of(LazyPage::Meetings), vec!["split___meetings_route_view_98.0aa.wasm"]);
-        assert_eq!(a.chunks_of(LazyPage::ManageAccounts), vec!["split___manage_accounts_route_view_7.1.wasm"]);
+        assert_eq!(
+            a.chunks_of(LazyPage::Meeting),
+            vec!["chunk_3.abc.wasm", "split___meeting_route_view_99.f00.wasm"]
+        );
+        assert_eq!(
+            a.chunks_of(LazyPage::Meetings),
+            vec!["split___meetings_route_view_98.0aa.wasm"]
+        );
+        assert_eq!(
+            a.chunks_of(LazyPage::ManageAccounts),
+            vec!["split___manage_accounts_route_view_7.1.wasm"]
+        );
         assert!(a.chunks_of(LazyPage::Tree).is_empty());
         // Fetched ahead largest first.
         let mut a = a;
-        a.chunk_sizes = [("chunk_3.abc.wasm", 300), ("split___meeting_route_view_99.f00.wasm", 90_000)].into_iter().map(|(f, n)| (f.to_string(), n)).collect();
-        assert_eq!(a.chunks_by_size(LazyPage::Meeting), vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]);
+        a.chunk_sizes = [
+            ("chunk_3.abc.wasm", 300),
+            ("split___meeting_route_view_99.f00.wasm", 90_000),
+        ]
+        .into_iter()
+        .map(|(f, n)| (f.to_string(), n))
+        .collect();
+        assert_eq!(
+            a.chunks_by_size(LazyPage::Meeting),
+            vec!["split___meeting_route_view_99.f00.wasm", "chunk_3.abc.wasm"]
+        );
         let mut indexed = a.clone();
         assert_eq!(indexed.page_chunks_json(LazyPage::Meeting), "[]");
         indexed.index("pkg");
-        assert_eq!(indexed.page_chunks_json(LazyPage::Meeting), r#"["/pkg/split___meeting_route_view_99.f00.wasm","/pkg/chunk_3.abc.wasm"]"#);
-        assert!(BuildAssets::from_hash_file("sotay", true, "").with_manifest("not json").chunks.is_empty());
+        assert_eq!(
+            indexed.page_chunks_json(LazyPage::Meeting),
+            r#"["/pkg/split___meeting_route_view_99.f00.wasm","/pkg/chunk_3.abc.wasm"]"#
+        );
+        assert!(BuildAssets::from_hash_file("sotay", true, "")
+            .with_manifest("not json")
+            .chunks
+            .is_empty());
     }
 
     #[test]
@@ -326,7 +396,10 @@ mod tests {
         std::fs::write(pkg.join("snippets/app-01/inline1.js"), "").unwrap();
         std::fs::write(pkg.join("snippets/app-01/inline0.js"), "").unwrap();
         std::fs::write(pkg.join("snippets/app-01/notes.txt"), "").unwrap();
-        assert_eq!(BuildAssets::snippets_in(&pkg), vec!["snippets/app-01/inline0.js", "snippets/app-01/inline1.js"]);
+        assert_eq!(
+            BuildAssets::snippets_in(&pkg),
+            vec!["snippets/app-01/inline0.js", "snippets/app-01/inline1.js"]
+        );
         assert!(BuildAssets::snippets_in(&pkg.join("none")).is_empty());
         std::fs::remove_dir_all(&pkg).unwrap();
     }
@@ -334,14 +407,32 @@ mod tests {
     #[test]
     fn the_language_cookie_is_the_one_the_server_reads() {
         use crate::i18n::Locale;
-        assert_eq!(super::locale_cookie_value(Locale::en), "i18n_pref_locale=en; Max-Age=31536000; Path=/; SameSite=Lax");
-        assert_eq!(super::locale_cookie_value(Locale::vi), "i18n_pref_locale=vi; Max-Age=31536000; Path=/; SameSite=Lax");
+        assert_eq!(
+            super::locale_cookie_value(Locale::en),
+            "i18n_pref_locale=en; Max-Age=31536000; Path=/; SameSite=Lax"
+        );
+        assert_eq!(
+            super::locale_cookie_value(Locale::vi),
+            "i18n_pref_locale=vi; Max-Age=31536000; Path=/; SameSite=Lax"
+        );
     }
 
     #[test]
     fn manifest_and_route_names() {
-        assert_eq!(BuildAssets::from_hash_file("sotay", true, "js: a\nwasm: w\ncss: c\nmanifest: m1\nsplit: s\n").manifest_name(), "__wasm_split_manifest.m1.json");
-        assert_eq!(BuildAssets::from_hash_file("sotay", false, "js: a\nwasm: w\ncss: c\nmanifest: m1").manifest_name(), "__wasm_split_manifest.json");
+        assert_eq!(
+            BuildAssets::from_hash_file(
+                "sotay",
+                true,
+                "js: a\nwasm: w\ncss: c\nmanifest: m1\nsplit: s\n"
+            )
+            .manifest_name(),
+            "__wasm_split_manifest.m1.json"
+        );
+        assert_eq!(
+            BuildAssets::from_hash_file("sotay", false, "js: a\nwasm: w\ncss: c\nmanifest: m1")
+                .manifest_name(),
+            "__wasm_split_manifest.json"
+        );
         assert_eq!(snake_case("SignInRoute"), "sign_in_route");
         assert_eq!(snake_case("HomeRoute"), "home_route");
     }
@@ -354,7 +445,11 @@ mod tests {
         assert_eq!(a.css, "sotay.ccc.css");
         assert_eq!(a.version.as_deref(), Some("aaa-bbb-ccc"));
         assert_eq!(a.split_js, None);
-        let split = BuildAssets::from_hash_file("sotay", true, "js: aaa\nwasm: bbb\ncss: ccc\nmanifest: ddd\nsplit: eee\n");
+        let split = BuildAssets::from_hash_file(
+            "sotay",
+            true,
+            "js: aaa\nwasm: bbb\ncss: ccc\nmanifest: ddd\nsplit: eee\n",
+        );
         assert_eq!(split.split_js.as_deref(), Some("__wasm_split.eee.js"));
         assert_eq!(split.version.as_deref(), Some("aaa-bbb-ccc-ddd-eee"));
     }
@@ -368,6 +463,9 @@ mod tests {
             assert!(a.wasm.starts_with("sotay") && a.wasm.ends_with(".wasm"));
             assert_eq!(a.version, None);
         }
-        assert_eq!(BuildAssets::from_hash_file("sotay", false, "js: aaa\nwasm: bbb\ncss: ccc").version, None);
+        assert_eq!(
+            BuildAssets::from_hash_file("sotay", false, "js: aaa\nwasm: bbb\ncss: ccc").version,
+            None
+        );
     }
 }

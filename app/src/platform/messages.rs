@@ -148,17 +148,30 @@ pub fn error_text(locale: Locale, key: &str) -> &'static str {
 }
 
 /// The message for one field of an error, if the error names that field.
-pub fn field_message(locale: Locale, error: &crate::platform::error::AppError, field: &str) -> Option<&'static str> {
+pub fn field_message(
+    locale: Locale,
+    error: &crate::platform::error::AppError,
+    field: &str,
+) -> Option<&'static str> {
     match error {
-        crate::platform::error::AppError::Invalid(fields) => fields.iter().find(|f| f.field == field).map(|f| error_text(locale, &f.key)),
+        crate::platform::error::AppError::Invalid(fields) => fields
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| error_text(locale, &f.key)),
         _ => None,
     }
 }
 
 /// The message for the whole form: a `form` field error or any non-field error.
-pub fn form_message(locale: Locale, error: &crate::platform::error::AppError) -> Option<&'static str> {
+pub fn form_message(
+    locale: Locale,
+    error: &crate::platform::error::AppError,
+) -> Option<&'static str> {
     match error {
-        crate::platform::error::AppError::Invalid(fields) => fields.iter().find(|f| f.field == "form").map(|f| error_text(locale, &f.key)),
+        crate::platform::error::AppError::Invalid(fields) => fields
+            .iter()
+            .find(|f| f.field == "form")
+            .map(|f| error_text(locale, &f.key)),
         other => Some(error_text(locale, other.key())),
     }
 }
@@ -169,15 +182,34 @@ mod tests {
 
     #[test]
     fn every_error_key_has_a_message() {
-        for file in [include_str!("../../locales/vi.json"), include_str!("../../locales/en.json")] {
+        for file in [
+            include_str!("../../locales/vi.json"),
+            include_str!("../../locales/en.json"),
+        ] {
             for line in file.lines() {
-                let Some(key) = line.trim().strip_prefix('"').and_then(|l| l.split('"').next()) else { continue };
+                let Some(key) = line
+                    .trim()
+                    .strip_prefix('"')
+                    .and_then(|l| l.split('"').next())
+                else {
+                    continue;
+                };
                 if key.starts_with("err_") && key != "err_internal" {
-                    assert_ne!(error_text(Locale::vi, key), error_text(Locale::vi, "err_internal"), "{key} is not mapped");
+                    assert_ne!(
+                        error_text(Locale::vi, key),
+                        error_text(Locale::vi, "err_internal"),
+                        "{key} is not mapped"
+                    );
                 }
             }
         }
-        assert_eq!(error_text(Locale::vi, "err_sign_in_failed"), "Số điện thoại (mã đảng viên) hoặc mật khẩu chưa đúng.");
-        assert_eq!(error_text(Locale::en, "no_such_key"), "Something went wrong. Please try again in a few minutes.");
+        assert_eq!(
+            error_text(Locale::vi, "err_sign_in_failed"),
+            "Số điện thoại (mã đảng viên) hoặc mật khẩu chưa đúng."
+        );
+        assert_eq!(
+            error_text(Locale::en, "no_such_key"),
+            "Something went wrong. Please try again in a few minutes."
+        );
     }
 }

@@ -101,13 +101,21 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 /// The session token of a `Cookie` header: the `__Host-` cookie, or — only when the site is not
 /// configured as HTTPS — the plain one (under HTTPS a plain cookie could have been planted).
 pub fn session_token(cookie_header: &str) -> Option<&str> {
-    cookie_value(cookie_header, SECURE_SESSION_COOKIE).or_else(|| if public_url_is_https() { None } else { cookie_value(cookie_header, SESSION_COOKIE) })
+    cookie_value(cookie_header, SECURE_SESSION_COOKIE).or_else(|| {
+        if public_url_is_https() {
+            None
+        } else {
+            cookie_value(cookie_header, SESSION_COOKIE)
+        }
+    })
 }
 
 /// Whether the site's public URL (`SOTAY_PUBLIC_URL`) is https: HSTS is sent and only the
 /// `__Host-` session cookie is read.
 pub fn public_url_is_https() -> bool {
-    std::env::var("SOTAY_PUBLIC_URL").map(|u| u.starts_with("https://")).unwrap_or(false)
+    std::env::var("SOTAY_PUBLIC_URL")
+        .map(|u| u.starts_with("https://"))
+        .unwrap_or(false)
 }
 
 /// After a failed sign-in without JavaScript, what the person typed as their identifier comes
@@ -116,19 +124,33 @@ pub fn public_url_is_https() -> bool {
 pub const TYPED_ID_COOKIE: &str = "sotay_typed_id";
 
 pub fn typed_id_cookie(identifier: &str, secure: bool) -> String {
-    let kept: String = identifier.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')).take(32).collect();
-    format!("{TYPED_ID_COOKIE}={kept}; Path=/dang-nhap; HttpOnly; SameSite=Strict; Max-Age={}{}", if kept.is_empty() { 0 } else { 300 }, if secure { "; Secure" } else { "" })
+    let kept: String = identifier
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        .take(32)
+        .collect();
+    format!(
+        "{TYPED_ID_COOKIE}={kept}; Path=/dang-nhap; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        if kept.is_empty() { 0 } else { 300 },
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// The identifier kept by `typed_id_cookie`, when the sign-in page is rendered.
 pub fn typed_identifier() -> Option<String> {
     let parts = parts()?;
     let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    cookie_value(header, TYPED_ID_COOKIE).filter(|v| !v.is_empty()).map(str::to_string)
+    cookie_value(header, TYPED_ID_COOKIE)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", session_cookie_name(secure), if secure { "; Secure" } else { "" })
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// The preferences cookie is readable by the page too (it holds nothing secret).
@@ -184,7 +206,10 @@ pub fn is_https() -> bool {
     parts()
         .map(|p| {
             p.uri.scheme_str() == Some("https")
-                || p.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+                || p.headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    == Some("https")
         })
         .unwrap_or(false)
 }
@@ -192,7 +217,12 @@ pub fn is_https() -> bool {
 /// Whether this is a plain HTML form post (no JavaScript), which expects a redirect back.
 pub fn is_plain_form_post() -> bool {
     parts()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false)
 }
 
@@ -213,8 +243,14 @@ mod tests {
         let t = new_token();
         assert_eq!(t.len(), 43);
         assert_ne!(t, new_token());
-        assert_eq!(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert_eq!(cookie_value("a=1; sotay_session=xyz; b=2", SESSION_COOKIE), Some("xyz"));
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            cookie_value("a=1; sotay_session=xyz; b=2", SESSION_COOKIE),
+            Some("xyz")
+        );
         assert_eq!(cookie_value("a=1", SESSION_COOKIE), None);
         let c = session_cookie("tok", true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("; Secure"));
@@ -223,7 +259,10 @@ mod tests {
         assert!(!c.contains("Domain"));
         assert!(session_cookie("tok", false).starts_with("sotay_session=tok;"));
         assert!(clear_session_cookie(true).starts_with("__Host-sotay_session=;"));
-        assert_eq!(session_token("__Host-sotay_session=a; sotay_session=b"), Some("a"));
+        assert_eq!(
+            session_token("__Host-sotay_session=a; sotay_session=b"),
+            Some("a")
+        );
         let typed = typed_id_cookie("+84 900 000 001\r\n; x=1", true);
         assert!(typed.starts_with("sotay_typed_id=+84900000001x1; Path=/dang-nhap; HttpOnly; SameSite=Strict; Max-Age=300"), "{typed}");
     }

@@ -32,13 +32,30 @@ pub fn clock(time: &str) -> Option<(u32, u32)> {
 #[component]
 pub fn DateWords(#[prop(into)] date: String, #[prop(optional)] with_year: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let Ok(d) = Date::parse(&date) else { return date.into_any() };
+    let Ok(d) = Date::parse(&date) else {
+        return date.into_any();
+    };
     let w = move || capitalised(weekday_word(i18n.get_locale(), weekday(d)));
     let (day, month, year) = (d.day, d.month, d.year);
     if with_year {
-        t!(i18n, dt_date_year, weekday = w, day = move || day, month = move || month, year = move || year).into_any()
+        t!(
+            i18n,
+            dt_date_year,
+            weekday = w,
+            day = move || day,
+            month = move || month,
+            year = move || year
+        )
+        .into_any()
     } else {
-        t!(i18n, dt_date, weekday = w, day = move || day, month = move || month).into_any()
+        t!(
+            i18n,
+            dt_date,
+            weekday = w,
+            day = move || day,
+            month = move || month
+        )
+        .into_any()
     }
 }
 
@@ -50,7 +67,13 @@ pub fn TimeWords(#[prop(into)] time: String) -> impl IntoView {
         Some((hour, 0)) => t!(i18n, dt_hour, hour = move || hour).into_any(),
         Some((hour, minute)) => {
             let minute = format!("{minute:02}");
-            t!(i18n, dt_hour_minute, hour = move || hour, minute = move || minute.clone()).into_any()
+            t!(
+                i18n,
+                dt_hour_minute,
+                hour = move || hour,
+                minute = move || minute.clone()
+            )
+            .into_any()
         }
         None => time.into_any(),
     }
@@ -58,7 +81,11 @@ pub fn TimeWords(#[prop(into)] time: String) -> impl IntoView {
 
 /// "Thứ Năm, 10 tháng 12, 19 giờ 30".
 #[component]
-pub fn WhenWords(#[prop(into)] date: String, #[prop(into)] time: String, #[prop(optional)] with_year: bool) -> impl IntoView {
+pub fn WhenWords(
+    #[prop(into)] date: String,
+    #[prop(into)] time: String,
+    #[prop(optional)] with_year: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     t!(
         i18n,
@@ -94,7 +121,9 @@ fn group(n: i64, sep: char) -> String {
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -104,7 +133,8 @@ mod tests {
     #[test]
     fn weekdays_are_named_and_capitalised_for_the_start_of_a_sentence() {
         // 10 December 2026 is a Thursday, 22 November 2026 a Sunday (checked against the calendar).
-        let name = |iso: &str| capitalised(weekday_word(Locale::vi, weekday(Date::parse(iso).unwrap())));
+        let name =
+            |iso: &str| capitalised(weekday_word(Locale::vi, weekday(Date::parse(iso).unwrap())));
         assert_eq!(name("2026-12-10"), "Thứ Năm");
         assert_eq!(name("2026-11-22"), "Chủ nhật");
         assert_eq!(capitalised(weekday_word(Locale::en, 3)), "Thursday");

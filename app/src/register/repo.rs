@@ -43,7 +43,11 @@ const ORG_COLUMNS: &str = "id, parent_id, kind, name, code, path, depth";
 /// Creates an organisation under `parent` (or a root). The path needs the new id, so the row
 /// is inserted with a provisional path (unique, since codes are) and completed in the same
 /// transaction.
-pub async fn insert_org(conn: &mut AnyConnection, parent: Option<&Org>, new: &NewOrg) -> Result<Org, AppError> {
+pub async fn insert_org(
+    conn: &mut AnyConnection,
+    parent: Option<&Org>,
+    new: &NewOrg,
+) -> Result<Org, AppError> {
     if let Some(parent) = parent {
         if !parent.kind.may_contain(new.kind) {
             return Err(AppError::field("kind", "err_org_kind"));
@@ -89,18 +93,22 @@ pub async fn insert_org(conn: &mut AnyConnection, parent: Option<&Org>, new: &Ne
 }
 
 pub async fn org_by_id(db: &Db, id: i64) -> Result<Org, AppError> {
-    let row: OrgRow = sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"))
-        .bind(id)
-        .fetch_one(db.pool())
-        .await?;
+    let row: OrgRow = sqlx::query_as(&format!(
+        "SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     row.try_into()
 }
 
 pub async fn org_by_code(db: &Db, code: &str) -> Result<Org, AppError> {
-    let row: OrgRow = sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE code = $1"))
-        .bind(code)
-        .fetch_one(db.pool())
-        .await?;
+    let row: OrgRow = sqlx::query_as(&format!(
+        "SELECT {ORG_COLUMNS} FROM organizations WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_one(db.pool())
+    .await?;
     row.try_into()
 }
 
@@ -164,7 +172,14 @@ pub async fn move_subtree(db: &Db, org: &Org, new_parent: &Org) -> Result<u64, A
 
 /// Moves a subtree under a new parent inside the caller's transaction (`move_subtree` does
 /// the same on its own connection).
-pub async fn move_subtree_in(conn: &mut AnyConnection, org: &OrgPath, org_id: i64, new_path: &OrgPath, new_parent: i64, now: i64) -> Result<u64, AppError> {
+pub async fn move_subtree_in(
+    conn: &mut AnyConnection,
+    org: &OrgPath,
+    org_id: i64,
+    new_path: &OrgPath,
+    new_parent: i64,
+    now: i64,
+) -> Result<u64, AppError> {
     let depth_change = new_path.depth() as i64 - org.depth() as i64;
     Ok(sqlx::query(
         "UPDATE organizations
@@ -211,9 +226,16 @@ const MEMBER_INSERT_ARITY: usize = 21;
 /// the caller loads many). PostgreSQL gains from big statements (fewer round trips); SQLite is
 /// in-process and binding grows worse than linearly with the parameter count, so it takes small
 /// ones (measured for 126,000 members: 400 rows 31 s, 100 rows 12.7 s, 20 rows 8.3 s, debug build).
-pub async fn insert_members(conn: &mut AnyConnection, members: &[NewMember]) -> Result<(), AppError> {
+pub async fn insert_members(
+    conn: &mut AnyConnection,
+    members: &[NewMember],
+) -> Result<(), AppError> {
     let now = now_unix();
-    let rows_per_statement = if conn.backend_name() == "PostgreSQL" { 400 } else { 20 };
+    let rows_per_statement = if conn.backend_name() == "PostgreSQL" {
+        400
+    } else {
+        20
+    };
     for chunk in members.chunks(rows_per_statement) {
         let mut sql = format!("INSERT INTO members ({MEMBER_INSERT_COLUMNS}) VALUES ");
         for i in 0..chunk.len() {
@@ -292,7 +314,11 @@ impl TryFrom<MemberRow> for Member {
         let id = r.id;
         let bad = |what: &str| AppError::internal(&format!("member {id} has bad {what}"));
         let date = |s: &str| Date::parse(s).map_err(|_| bad("date"));
-        let opt_date = |s: &Option<String>| s.as_deref().map(|s| Date::parse(s).map_err(|_| bad("date"))).transpose();
+        let opt_date = |s: &Option<String>| {
+            s.as_deref()
+                .map(|s| Date::parse(s).map_err(|_| bad("date")))
+                .transpose()
+        };
         Ok(Member {
             id,
             org_id: r.org_id,
@@ -302,7 +328,11 @@ impl TryFrom<MemberRow> for Member {
             exempt_since: opt_date(&r.exempt_since)?,
             gender: Gender::from_code(&r.gender).ok_or_else(|| bad("gender"))?,
             status: MemberStatus::from_code(&r.status).ok_or_else(|| bad("status"))?,
-            position: r.position.as_deref().map(|p| Position::from_code(p).ok_or_else(|| bad("position"))).transpose()?,
+            position: r
+                .position
+                .as_deref()
+                .map(|p| Position::from_code(p).ok_or_else(|| bad("position")))
+                .transpose()?,
             member_code: r.member_code,
             full_name: r.full_name,
             ethnicity: r.ethnicity,
@@ -317,15 +347,22 @@ impl TryFrom<MemberRow> for Member {
 }
 
 pub async fn member_by_id(db: &Db, id: i64) -> Result<Member, AppError> {
-    let row: MemberRow = sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1")).bind(id).fetch_one(db.pool()).await?;
+    let row: MemberRow = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     row.try_into()
 }
 
 pub async fn member_by_phone(db: &Db, phone: &Phone) -> Result<Option<Member>, AppError> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM members WHERE phone = $1"))
-        .bind(phone.as_str())
-        .fetch_optional(db.pool())
-        .await?;
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE phone = $1"
+    ))
+    .bind(phone.as_str())
+    .fetch_optional(db.pool())
+    .await?;
     row.map(Member::try_from).transpose()
 }
 
@@ -345,17 +382,65 @@ pub async fn contents(db: &Db) -> Result<Contents, AppError> {
     )
     .fetch_one(db.pool())
     .await?;
-    Ok(Contents { organizations: row.try_get("orgs")?, members: row.try_get("members")?, real_rows: row.try_get("real_rows")? })
+    Ok(Contents {
+        organizations: row.try_get("orgs")?,
+        members: row.try_get("members")?,
+        real_rows: row.try_get("real_rows")?,
+    })
 }
 
 /// Deletes the whole register, for `seed --replace`. Both databases check the self-reference
 /// of `organizations` at the end of the statement, so one DELETE removes the whole tree.
 pub async fn delete_register(conn: &mut AnyConnection) -> Result<(), AppError> {
     // Everything that hangs off members goes first, in foreign-key order.
-    for table in ["import_org_counts", "import_files", "import_jobs", "member_org_history", "usage_monthly", "push_deliveries", "push_subscriptions", "notification_settings", "reminders_sent", "notification_reads", "notification_watermarks", "notifications", "task_reports", "tasks", "meeting_ballots", "meeting_motions", "meeting_comments", "meeting_attendance", "meeting_documents", "meeting_agenda", "meetings", "meeting_schedules", "document_questions", "attachments", "document_reminders", "document_reads", "bookmarks", "document_versions", "documents", "sessions", "passkeys", "webauthn_challenges", "activation_codes", "role_grants", "join_requests", "contact_changes", "accounts"] {
-        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
+    for table in [
+        "import_org_counts",
+        "import_files",
+        "import_jobs",
+        "member_org_history",
+        "usage_monthly",
+        "push_deliveries",
+        "push_subscriptions",
+        "notification_settings",
+        "reminders_sent",
+        "notification_reads",
+        "notification_watermarks",
+        "notifications",
+        "task_reports",
+        "tasks",
+        "meeting_ballots",
+        "meeting_motions",
+        "meeting_comments",
+        "meeting_attendance",
+        "meeting_documents",
+        "meeting_agenda",
+        "meetings",
+        "meeting_schedules",
+        "document_questions",
+        "attachments",
+        "document_reminders",
+        "document_reads",
+        "bookmarks",
+        "document_versions",
+        "documents",
+        "sessions",
+        "passkeys",
+        "webauthn_challenges",
+        "activation_codes",
+        "role_grants",
+        "join_requests",
+        "contact_changes",
+        "accounts",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *conn)
+            .await?;
     }
-    sqlx::query("DELETE FROM members").execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM organizations").execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM members")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM organizations")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

@@ -140,7 +140,12 @@ pub fn demo_people() -> Vec<DemoPerson> {
     vocab
         .demo_people
         .iter()
-        .map(|d| DemoPerson { phone: d.phone.clone().unwrap_or_default(), name: d.name.clone(), role_vi: d.role.clone(), role_en: d.role_en.clone() })
+        .map(|d| DemoPerson {
+            phone: d.phone.clone().unwrap_or_default(),
+            name: d.name.clone(),
+            role_vi: d.role.clone(),
+            role_en: d.role_en.clone(),
+        })
         .collect()
 }
 
@@ -158,7 +163,12 @@ pub enum SeedDecision {
     RefuseReal,
 }
 
-pub fn decide(contents: &repo::Contents, if_empty: bool, replace: bool, force: bool) -> SeedDecision {
+pub fn decide(
+    contents: &repo::Contents,
+    if_empty: bool,
+    replace: bool,
+    force: bool,
+) -> SeedDecision {
     if contents.organizations == 0 && contents.members == 0 {
         SeedDecision::Load
     } else if if_empty {
@@ -202,9 +212,23 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let mut org_count = 0usize;
-    let new_org = |kind: OrgKind, name: String, code: String| NewOrg { kind, name, code, source: Source::Demo };
+    let new_org = |kind: OrgKind, name: String, code: String| NewOrg {
+        kind,
+        name,
+        code,
+        source: Source::Demo,
+    };
 
-    let province = repo::insert_org(&mut tx, None, &new_org(OrgKind::Province, vocab.province.name.clone(), vocab.province.code.clone())).await?;
+    let province = repo::insert_org(
+        &mut tx,
+        None,
+        &new_org(
+            OrgKind::Province,
+            vocab.province.name.clone(),
+            vocab.province.code.clone(),
+        ),
+    )
+    .await?;
     org_count += 1;
 
     // About a tenth of the cells sit in the two agency committees, the rest in wards and communes.
@@ -219,9 +243,22 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
             break;
         }
         committee_no += 1;
-        let committee = repo::insert_org(&mut tx, Some(&province), &new_org(OrgKind::Committee, name.clone(), format!("{}.{:03}", province.code, committee_no))).await?;
+        let committee = repo::insert_org(
+            &mut tx,
+            Some(&province),
+            &new_org(
+                OrgKind::Committee,
+                name.clone(),
+                format!("{}.{:03}", province.code, committee_no),
+            ),
+        )
+        .await?;
         org_count += 1;
-        let share = if a + 1 == vocab.agency_committees.len() { agency_left } else { agency_left.div_ceil(2) };
+        let share = if a + 1 == vocab.agency_committees.len() {
+            agency_left
+        } else {
+            agency_left.div_ceil(2)
+        };
         agency_left -= share;
         let mut made = 0usize;
         let mut child_no = 0usize;
@@ -231,9 +268,22 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
                     break;
                 }
                 child_no += 1;
-                let cell = repo::insert_org(&mut tx, Some(&committee), &new_org(OrgKind::GrassrootsCell, cell_name.clone(), format!("{}.{:03}", committee.code, child_no))).await?;
+                let cell = repo::insert_org(
+                    &mut tx,
+                    Some(&committee),
+                    &new_org(
+                        OrgKind::GrassrootsCell,
+                        cell_name.clone(),
+                        format!("{}.{:03}", committee.code, child_no),
+                    ),
+                )
+                .await?;
                 org_count += 1;
-                plans.push(CellPlan { org: cell, locality: String::new(), slot: (i == 0).then_some(Slot::ProvinceEditorial) });
+                plans.push(CellPlan {
+                    org: cell,
+                    locality: String::new(),
+                    slot: (i == 0).then_some(Slot::ProvinceEditorial),
+                });
                 made += 1;
             }
         }
@@ -242,16 +292,42 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
             child_no += 1;
             let base = &vocab.agency_grassroots[g % vocab.agency_grassroots.len()];
             let round = g / vocab.agency_grassroots.len();
-            let gname = if round == 0 { base.clone() } else { format!("{base} {}", round + 1) };
+            let gname = if round == 0 {
+                base.clone()
+            } else {
+                format!("{base} {}", round + 1)
+            };
             g += 1;
-            let grassroots = repo::insert_org(&mut tx, Some(&committee), &new_org(OrgKind::GrassrootsCommittee, gname, format!("{}.{:03}", committee.code, child_no))).await?;
+            let grassroots = repo::insert_org(
+                &mut tx,
+                Some(&committee),
+                &new_org(
+                    OrgKind::GrassrootsCommittee,
+                    gname,
+                    format!("{}.{:03}", committee.code, child_no),
+                ),
+            )
+            .await?;
             org_count += 1;
             let n = rng.random_range(3..=6).min(share - made);
             for k in 0..n {
                 let cname = vocab.agency_cells[k % vocab.agency_cells.len()].clone();
-                let cell = repo::insert_org(&mut tx, Some(&grassroots), &new_org(OrgKind::Cell, cname, format!("{}.{:02}", grassroots.code, k + 1))).await?;
+                let cell = repo::insert_org(
+                    &mut tx,
+                    Some(&grassroots),
+                    &new_org(
+                        OrgKind::Cell,
+                        cname,
+                        format!("{}.{:02}", grassroots.code, k + 1),
+                    ),
+                )
+                .await?;
                 org_count += 1;
-                plans.push(CellPlan { org: cell, locality: String::new(), slot: None });
+                plans.push(CellPlan {
+                    org: cell,
+                    locality: String::new(),
+                    slot: None,
+                });
             }
             made += n;
         }
@@ -263,18 +339,43 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
     let mut first_ward: Option<Org> = None;
     while plans.len() < sizes.len() {
         let remaining = sizes.len() - plans.len();
-        let n = if ward_index < 2 { remaining.min(rng.random_range(25..=55)).min(remaining.div_ceil(2).max(1)) } else { remaining.min(rng.random_range(25..=55)) };
+        let n = if ward_index < 2 {
+            remaining
+                .min(rng.random_range(25..=55))
+                .min(remaining.div_ceil(2).max(1))
+        } else {
+            remaining.min(rng.random_range(25..=55))
+        };
         let n = n.max(if ward_index == 0 { 2 } else { 1 });
         let is_ward = ward_index < 2 || rng.random_bool(0.4);
         let name = &place_names[ward_index % place_names.len()];
-        let name = if ward_index < place_names.len() { name.clone() } else { format!("{name} {}", ward_index / place_names.len() + 1) };
+        let name = if ward_index < place_names.len() {
+            name.clone()
+        } else {
+            format!("{name} {}", ward_index / place_names.len() + 1)
+        };
         committee_no += 1;
         let (committee_name, locality) = if is_ward {
-            (vocab.ward_committee.replace("{name}", &name), vocab.ward_locality.replace("{name}", &name))
+            (
+                vocab.ward_committee.replace("{name}", &name),
+                vocab.ward_locality.replace("{name}", &name),
+            )
         } else {
-            (vocab.commune_committee.replace("{name}", &name), vocab.commune_locality.replace("{name}", &name))
+            (
+                vocab.commune_committee.replace("{name}", &name),
+                vocab.commune_locality.replace("{name}", &name),
+            )
         };
-        let committee = repo::insert_org(&mut tx, Some(&province), &new_org(OrgKind::Committee, committee_name, format!("{}.{:03}", province.code, committee_no))).await?;
+        let committee = repo::insert_org(
+            &mut tx,
+            Some(&province),
+            &new_org(
+                OrgKind::Committee,
+                committee_name,
+                format!("{}.{:03}", province.code, committee_no),
+            ),
+        )
+        .await?;
         org_count += 1;
         if ward_index == 0 {
             first_ward = Some(committee.clone());
@@ -282,7 +383,8 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
         // The first ward always has its office cell (demo admin) and "Khu phố 1"; the second
         // always has "Khu phố 1".
         let institutions = if n >= 6 {
-            rng.random_range(2..=4).min(vocab.local_institution_cells.len())
+            rng.random_range(2..=4)
+                .min(vocab.local_institution_cells.len())
         } else if ward_index == 0 {
             1
         } else {
@@ -290,10 +392,17 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
         };
         for k in 0..n {
             let (cname, slot) = if k < institutions {
-                (vocab.local_institution_cells[k].clone(), (ward_index == 0 && k == 0).then_some(Slot::Ward1Office))
+                (
+                    vocab.local_institution_cells[k].clone(),
+                    (ward_index == 0 && k == 0).then_some(Slot::Ward1Office),
+                )
             } else {
                 let number = k - institutions + 1;
-                let template = if is_ward { &vocab.ward_cell } else { &vocab.commune_cell };
+                let template = if is_ward {
+                    &vocab.ward_cell
+                } else {
+                    &vocab.commune_cell
+                };
                 let slot = match (ward_index, number) {
                     (0, 1) => Some(Slot::Ward1Cell1),
                     (1, 1) => Some(Slot::Ward2Cell1),
@@ -301,9 +410,22 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
                 };
                 (template.replace("{n}", &number.to_string()), slot)
             };
-            let cell = repo::insert_org(&mut tx, Some(&committee), &new_org(OrgKind::Cell, cname, format!("{}.{:03}", committee.code, k + 1))).await?;
+            let cell = repo::insert_org(
+                &mut tx,
+                Some(&committee),
+                &new_org(
+                    OrgKind::Cell,
+                    cname,
+                    format!("{}.{:03}", committee.code, k + 1),
+                ),
+            )
+            .await?;
             org_count += 1;
-            plans.push(CellPlan { org: cell, locality: locality.clone(), slot });
+            plans.push(CellPlan {
+                org: cell,
+                locality: locality.clone(),
+                slot,
+            });
         }
         ward_index += 1;
     }
@@ -315,10 +437,22 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
     let (mut exempt, mut probationary) = (0usize, 0usize);
     let mut people = Vec::new();
     for (plan, &size) in plans.iter().zip(&sizes) {
-        let here: Vec<&DemoVocab> = demo.iter().filter(|(s, _)| Some(*s) == plan.slot).map(|(_, d)| *d).collect();
-        let taken: Vec<Position> = here.iter().filter_map(|d| d.position.as_deref().and_then(Position::from_code)).collect();
+        let here: Vec<&DemoVocab> = demo
+            .iter()
+            .filter(|(s, _)| Some(*s) == plan.slot)
+            .map(|(_, d)| *d)
+            .collect();
+        let taken: Vec<Position> = here
+            .iter()
+            .filter_map(|d| d.position.as_deref().and_then(Position::from_code))
+            .collect();
         let mut open_positions: Vec<Position> = Vec::new();
-        for p in [Position::Secretary, Position::DeputySecretary, Position::CommitteeMember, Position::CommitteeMember] {
+        for p in [
+            Position::Secretary,
+            Position::DeputySecretary,
+            Position::CommitteeMember,
+            Position::CommitteeMember,
+        ] {
             let wanted = match p {
                 Position::Secretary => true,
                 Position::DeputySecretary => size >= 5,
@@ -332,7 +466,12 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
         for slot in 0..size {
             index += 1;
             let m = if let Some(d) = here.get(slot) {
-                people.push(DemoPerson { phone: d.phone.clone().unwrap_or_default(), name: d.name.clone(), role_vi: d.role.clone(), role_en: d.role_en.clone() });
+                people.push(DemoPerson {
+                    phone: d.phone.clone().unwrap_or_default(),
+                    name: d.name.clone(),
+                    role_vi: d.role.clone(),
+                    role_en: d.role_en.clone(),
+                });
                 demo_member(&vocab, d, plan, index, today)?
             } else {
                 let position = open_positions.get(slot - here.len()).copied();
@@ -353,22 +492,39 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
     // 0900000003 administers the first ward, 0900000004 is on the province's editorial board.
     let hash = crate::accounts::service::hash_password(DEMO_PASSWORD.to_string()).await?;
     let now = crate::platform::clock::now_unix();
-    for d in vocab.demo_people.iter().filter(|d| d.account.unwrap_or(true)) {
-        let member = sqlx::query("SELECT id FROM members WHERE phone = $1").bind(&d.phone).fetch_one(&mut *tx).await?;
+    for d in vocab
+        .demo_people
+        .iter()
+        .filter(|d| d.account.unwrap_or(true))
+    {
+        let member = sqlx::query("SELECT id FROM members WHERE phone = $1")
+            .bind(&d.phone)
+            .fetch_one(&mut *tx)
+            .await?;
         let member_id: i64 = sqlx::Row::try_get(&member, "id")?;
-        let account_id = crate::accounts::repo::insert_account(&mut tx, member_id, Some(&hash), "active", now).await?;
+        let account_id =
+            crate::accounts::repo::insert_account(&mut tx, member_id, Some(&hash), "active", now)
+                .await?;
         let grant = match d.grant.as_deref() {
             Some("admin_ward1") => first_ward.as_ref().map(|w| (w.id, Role::Admin)),
             Some("editor_province") => Some((province.id, Role::Editor)),
             _ => None,
         };
         if let Some((org_id, role)) = grant {
-            crate::accounts::repo::insert_grant(&mut tx, account_id, org_id, role, None, now).await?;
+            crate::accounts::repo::insert_grant(&mut tx, account_id, org_id, role, None, now)
+                .await?;
         }
     }
     tx.commit().await?;
 
-    Ok(SeedReport { organizations: org_count, cells: plans.len(), members: index, exempt, probationary, demo_people: people })
+    Ok(SeedReport {
+        organizations: org_count,
+        cells: plans.len(),
+        members: index,
+        exempt,
+        probationary,
+        demo_people: people,
+    })
 }
 
 fn place_names(vocab: &Vocabulary, rng: &mut StdRng) -> Vec<String> {
@@ -376,7 +532,13 @@ fn place_names(vocab: &Vocabulary, rng: &mut StdRng) -> Vec<String> {
     let mut combos: Vec<String> = vocab
         .place_syllables_first
         .iter()
-        .flat_map(|a| vocab.place_syllables_second.iter().filter(move |b| *b != a).map(move |b| format!("{a} {b}")))
+        .flat_map(|a| {
+            vocab
+                .place_syllables_second
+                .iter()
+                .filter(move |b| *b != a)
+                .map(move |b| format!("{a} {b}"))
+        })
         .filter(|n| !names.contains(n))
         .collect();
     // Fisher–Yates with our seeded generator, so every run names places alike.
@@ -405,7 +567,11 @@ fn pick<'a>(rng: &mut StdRng, items: &'a [String]) -> &'a str {
 }
 
 fn random_date(rng: &mut StdRng, year: i32) -> Date {
-    Date { year, month: rng.random_range(1..=12), day: rng.random_range(1..=28) }
+    Date {
+        year,
+        month: rng.random_range(1..=12),
+        day: rng.random_range(1..=28),
+    }
 }
 
 fn days_before(today: Date, days: i64) -> Date {
@@ -413,21 +579,50 @@ fn days_before(today: Date, days: i64) -> Date {
     let months = (days / 30) as u32;
     let mut d = today;
     for _ in 0..months {
-        d = if d.month == 1 { Date { year: d.year - 1, month: 12, day: d.day.min(28) } } else { Date { year: d.year, month: d.month - 1, day: d.day.min(28) } };
+        d = if d.month == 1 {
+            Date {
+                year: d.year - 1,
+                month: 12,
+                day: d.day.min(28),
+            }
+        } else {
+            Date {
+                year: d.year,
+                month: d.month - 1,
+                day: d.day.min(28),
+            }
+        };
     }
     d
 }
 
-fn generated_member(vocab: &Vocabulary, rng: &mut StdRng, plan: &CellPlan, index: usize, position: Option<Position>, today: Date) -> NewMember {
-    let gender = if rng.random_bool(0.64) { Gender::Male } else { Gender::Female };
+fn generated_member(
+    vocab: &Vocabulary,
+    rng: &mut StdRng,
+    plan: &CellPlan,
+    index: usize,
+    position: Option<Position>,
+    today: Date,
+) -> NewMember {
+    let gender = if rng.random_bool(0.64) {
+        Gender::Male
+    } else {
+        Gender::Female
+    };
     let ethnicity = weighted(rng, &vocab.ethnicities).clone();
     let full_name = match vocab.minority_names.get(&ethnicity) {
         Some(names) => format!("{} {}", pick(rng, &names.family), pick(rng, &names.given)),
         None => {
             let family = weighted(rng, &vocab.family_names);
             let (middle, given) = match gender {
-                Gender::Male => (pick(rng, &vocab.middle_names_male), pick(rng, &vocab.given_names_male)),
-                Gender::Female => (pick(rng, &vocab.middle_names_female), pick(rng, &vocab.given_names_female)),
+                Gender::Male => (
+                    pick(rng, &vocab.middle_names_male),
+                    pick(rng, &vocab.given_names_male),
+                ),
+                Gender::Female => (
+                    pick(rng, &vocab.middle_names_female),
+                    pick(rng, &vocab.given_names_female),
+                ),
             };
             format!("{family} {middle} {given}")
         }
@@ -455,16 +650,27 @@ fn generated_member(vocab: &Vocabulary, rng: &mut StdRng, plan: &CellPlan, index
         let joined = joined.min(days_before(today, 400));
         (joined, Some(joined.add_months(12)))
     };
-    let exempt_since = (position.is_none() && age >= 68 && rng.random_bool(0.25))
-        .then(|| Date { year: today.year - rng.random_range(1..=6), month: rng.random_range(1..=12), day: 1 }.max(joined));
+    let exempt_since = (position.is_none() && age >= 68 && rng.random_bool(0.25)).then(|| {
+        Date {
+            year: today.year - rng.random_range(1..=6),
+            month: rng.random_range(1..=12),
+            day: 1,
+        }
+        .max(joined)
+    });
     let exempt_reason = exempt_since.map(|_| pick(rng, &vocab.exempt_reasons).to_string());
     let (hometown, cccd_province) = {
-        let (h, c) = &vocab.hometowns[if rng.random_bool(0.55) { 0 } else { rng.random_range(0..vocab.hometowns.len()) }];
+        let (h, c) = &vocab.hometowns[if rng.random_bool(0.55) {
+            0
+        } else {
+            rng.random_range(0..vocab.hometowns.len())
+        }];
         (h.clone(), *c)
     };
     let phone = rng.random_bool(0.92).then(|| {
         let prefix = ["03", "05", "07", "08", "09"][index % 5];
-        Phone::parse(&format!("{prefix}{:08}", 10_000_000 + index)).expect("generated phone is valid")
+        Phone::parse(&format!("{prefix}{:08}", 10_000_000 + index))
+            .expect("generated phone is valid")
     });
     let address = (!plan.locality.is_empty()).then(|| {
         vocab
@@ -473,7 +679,12 @@ fn generated_member(vocab: &Vocabulary, rng: &mut StdRng, plan: &CellPlan, index
             .replace("{street}", pick(rng, &vocab.streets))
             .replace("{place}", &plan.locality)
     });
-    let dates = PartyDates { birth, joined, official, exempt_since };
+    let dates = PartyDates {
+        birth,
+        joined,
+        official,
+        exempt_since,
+    };
     NewMember {
         org_id: plan.org.id,
         member_code: format!("{}{:08}", vocab.province.code, index),
@@ -481,7 +692,9 @@ fn generated_member(vocab: &Vocabulary, rng: &mut StdRng, plan: &CellPlan, index
         gender,
         ethnicity,
         hometown: Some(hometown),
-        cccd: rng.random_bool(0.95).then(|| Cccd::compose(cccd_province, birth.year, gender, index as u32)),
+        cccd: rng
+            .random_bool(0.95)
+            .then(|| Cccd::compose(cccd_province, birth.year, gender, index as u32)),
         phone,
         card_number: official.map(|_| format!("{}.{:07}", vocab.province.code, index)),
         dates,
@@ -492,26 +705,52 @@ fn generated_member(vocab: &Vocabulary, rng: &mut StdRng, plan: &CellPlan, index
     }
 }
 
-fn demo_member(vocab: &Vocabulary, d: &DemoVocab, plan: &CellPlan, index: usize, today: Date) -> Result<NewMember, AppError> {
+fn demo_member(
+    vocab: &Vocabulary,
+    d: &DemoVocab,
+    plan: &CellPlan,
+    index: usize,
+    today: Date,
+) -> Result<NewMember, AppError> {
     let gender = Gender::from_code(&d.gender).ok_or_else(|| AppError::internal(&"demo gender"))?;
     let birth = Date::parse(&d.birth).map_err(|e| AppError::internal(&e))?;
     let joined = birth.add_months(12 * 25).min(days_before(today, 400));
     let official = Some(joined.add_months(12));
-    let dates = PartyDates::parse(birth, joined, official, None, today).map_err(|_| AppError::internal(&"demo dates"))?;
+    let dates = PartyDates::parse(birth, joined, official, None, today)
+        .map_err(|_| AppError::internal(&"demo dates"))?;
     Ok(NewMember {
         org_id: plan.org.id,
-        member_code: d.member_code.clone().unwrap_or_else(|| format!("{}{:08}", vocab.province.code, index)),
+        member_code: d
+            .member_code
+            .clone()
+            .unwrap_or_else(|| format!("{}{:08}", vocab.province.code, index)),
         full_name: d.name.clone(),
         gender,
         ethnicity: vocab.ethnicities[0].0.clone(),
         hometown: Some(vocab.hometowns[0].0.clone()),
-        cccd: Some(Cccd::compose(vocab.province.cccd_code, birth.year, gender, index as u32)),
-        phone: d.phone.as_deref().map(Phone::parse).transpose().map_err(|e| AppError::internal(&e))?,
+        cccd: Some(Cccd::compose(
+            vocab.province.cccd_code,
+            birth.year,
+            gender,
+            index as u32,
+        )),
+        phone: d
+            .phone
+            .as_deref()
+            .map(Phone::parse)
+            .transpose()
+            .map_err(|e| AppError::internal(&e))?,
         card_number: Some(format!("{}.{:07}", vocab.province.code, index)),
         dates,
         exempt_reason: None,
         position: d.position.as_deref().and_then(Position::from_code),
-        address: (!plan.locality.is_empty()).then(|| vocab.address.replace("{n}", "1").replace("{street}", &vocab.streets[0]).replace("{place}", &plan.locality)),
+        address: (!plan.locality.is_empty()).then(|| {
+            vocab
+                .address
+                .replace("{n}", "1")
+                .replace("{street}", &vocab.streets[0])
+                .replace("{place}", &plan.locality)
+        }),
         source: Source::Demo,
     })
 }
@@ -522,9 +761,21 @@ mod tests {
 
     #[test]
     fn seed_decisions() {
-        let empty = repo::Contents { organizations: 0, members: 0, real_rows: 0 };
-        let demo = repo::Contents { organizations: 10, members: 100, real_rows: 0 };
-        let real = repo::Contents { organizations: 10, members: 100, real_rows: 3 };
+        let empty = repo::Contents {
+            organizations: 0,
+            members: 0,
+            real_rows: 0,
+        };
+        let demo = repo::Contents {
+            organizations: 10,
+            members: 100,
+            real_rows: 0,
+        };
+        let real = repo::Contents {
+            organizations: 10,
+            members: 100,
+            real_rows: 3,
+        };
         assert_eq!(decide(&empty, false, false, false), SeedDecision::Load);
         assert_eq!(decide(&empty, true, false, false), SeedDecision::Load);
         assert_eq!(decide(&demo, true, false, false), SeedDecision::Skip);
@@ -542,10 +793,17 @@ mod tests {
         assert_eq!(vocab.demo_people.len(), 7);
         for d in &vocab.demo_people {
             assert!(Slot::from_place(&d.place).is_some(), "{}", d.place);
-            assert!(d.phone.as_deref().map(|p| Phone::parse(p).is_ok()).unwrap_or(true));
+            assert!(d
+                .phone
+                .as_deref()
+                .map(|p| Phone::parse(p).is_ok())
+                .unwrap_or(true));
             assert!(Date::parse(&d.birth).is_ok());
         }
-        assert!(vocab.demo_people.iter().any(|d| d.birth.starts_with("1946")));
+        assert!(vocab
+            .demo_people
+            .iter()
+            .any(|d| d.birth.starts_with("1946")));
     }
 
     #[test]
@@ -554,15 +812,29 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let today = Date::new(2026, 11, 22).unwrap();
         let plan = CellPlan {
-            org: Org { id: 1, parent_id: None, kind: OrgKind::Cell, name: "x".into(), code: "x".into(), path: crate::domain::org::OrgPath::root(1), depth: 0 },
+            org: Org {
+                id: 1,
+                parent_id: None,
+                kind: OrgKind::Cell,
+                name: "x".into(),
+                code: "x".into(),
+                path: crate::domain::org::OrgPath::root(1),
+                depth: 0,
+            },
             locality: "phường Xuân Hương".into(),
             slot: None,
         };
         let mut exempt = 0;
         for i in 1..=5_000 {
             let m = generated_member(&vocab, &mut rng, &plan, i, None, today);
-            PartyDates::parse(m.dates.birth, m.dates.joined, m.dates.official, m.dates.exempt_since, today)
-                .unwrap_or_else(|e| panic!("{e:?} {:?}", m.dates));
+            PartyDates::parse(
+                m.dates.birth,
+                m.dates.joined,
+                m.dates.official,
+                m.dates.exempt_since,
+                today,
+            )
+            .unwrap_or_else(|e| panic!("{e:?} {:?}", m.dates));
             assert_eq!(m.exempt_reason.is_some(), m.dates.exempt_since.is_some());
             assert_eq!(m.card_number.is_some(), m.dates.official.is_some());
             if let Some(c) = &m.cccd {

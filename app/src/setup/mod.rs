@@ -54,7 +54,11 @@ pub struct Initialized {
     pub expires: i64,
 }
 
-fn required<'a>(v: &'a Option<String>, field: &'static str, errors: &mut Vec<FieldError>) -> Option<&'a str> {
+fn required<'a>(
+    v: &'a Option<String>,
+    field: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> Option<&'a str> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(s),
         None => {
@@ -78,9 +82,22 @@ fn date(v: Option<&str>, field: &'static str, errors: &mut Vec<FieldError>) -> O
 /// Every rule of the options at once, each error naming its option.
 pub fn parse(input: &InitInput, today: Date) -> Result<InitPlan, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let org_name = required(&input.org_name, "org-name", &mut errors).and_then(|n| parse_org_name(n).map_err(|k| errors.push(FieldError::new("org-name", k))).ok());
-    let org_code = required(&input.org_code, "org-code", &mut errors).and_then(|c| parse_org_code(c).map_err(|k| errors.push(FieldError::new("org-code", k))).ok());
-    let kind = match input.org_kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let org_name = required(&input.org_name, "org-name", &mut errors).and_then(|n| {
+        parse_org_name(n)
+            .map_err(|k| errors.push(FieldError::new("org-name", k)))
+            .ok()
+    });
+    let org_code = required(&input.org_code, "org-code", &mut errors).and_then(|c| {
+        parse_org_code(c)
+            .map_err(|k| errors.push(FieldError::new("org-code", k)))
+            .ok()
+    });
+    let kind = match input
+        .org_kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => Some(OrgKind::Province),
         // A root is a committee: a cell has no one above it to be a root of.
         Some(code) => match OrgKind::from_code(code).filter(|k| !k.is_cell()) {
@@ -91,16 +108,25 @@ pub fn parse(input: &InitInput, today: Date) -> Result<InitPlan, Vec<FieldError>
             }
         },
     };
-    let name = required(&input.admin_name, "admin-name", &mut errors).and_then(|n| parse_org_name(n).map_err(|k| errors.push(FieldError::new("admin-name", k))).ok());
-    let phone = required(&input.admin_phone, "admin-phone", &mut errors).and_then(|p| Phone::parse(p).map_err(|e| errors.push(FieldError::new("admin-phone", e.key()))).ok());
-    let member_code = required(&input.admin_member_code, "admin-member-code", &mut errors).and_then(|c| {
-        if c.chars().count() > 40 || c.chars().any(char::is_control) {
-            errors.push(FieldError::new("admin-member-code", "err_too_long"));
-            None
-        } else {
-            Some(c.to_string())
-        }
+    let name = required(&input.admin_name, "admin-name", &mut errors).and_then(|n| {
+        parse_org_name(n)
+            .map_err(|k| errors.push(FieldError::new("admin-name", k)))
+            .ok()
     });
+    let phone = required(&input.admin_phone, "admin-phone", &mut errors).and_then(|p| {
+        Phone::parse(p)
+            .map_err(|e| errors.push(FieldError::new("admin-phone", e.key())))
+            .ok()
+    });
+    let member_code = required(&input.admin_member_code, "admin-member-code", &mut errors)
+        .and_then(|c| {
+            if c.chars().count() > 40 || c.chars().any(char::is_control) {
+                errors.push(FieldError::new("admin-member-code", "err_too_long"));
+                None
+            } else {
+                Some(c.to_string())
+            }
+        });
     let gender = required(&input.admin_gender, "admin-gender", &mut errors).and_then(|g| {
         Gender::from_code(g).or_else(|| {
             errors.push(FieldError::new("admin-gender", "err_import_gender"));
@@ -111,20 +137,58 @@ pub fn parse(input: &InitInput, today: Date) -> Result<InitPlan, Vec<FieldError>
     let birth = date(birth, "admin-birth-date", &mut errors);
     let joined = required(&input.admin_joined_date, "admin-joined-date", &mut errors);
     let joined = date(joined, "admin-joined-date", &mut errors);
-    let official = date(input.admin_official_date.as_deref().map(str::trim).filter(|s| !s.is_empty()), "admin-official-date", &mut errors);
+    let official = date(
+        input
+            .admin_official_date
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        "admin-official-date",
+        &mut errors,
+    );
     let dates = match (birth, joined) {
         (Some(b), Some(j)) => PartyDates::parse(b, j, official, None, today)
             .map_err(|e| {
                 // The register's rules name its columns; here the options are named.
-                errors.extend(e.into_iter().map(|f| FieldError::new(option_of(&f.field), &f.key)));
+                errors.extend(
+                    e.into_iter()
+                        .map(|f| FieldError::new(option_of(&f.field), &f.key)),
+                );
             })
             .ok(),
         _ => None,
     };
-    let ethnicity = input.admin_ethnicity.as_deref().map(|e| crate::domain::text::nfc(e.trim())).unwrap_or_default();
-    match (org_name, org_code, kind, name, phone, member_code, gender, dates) {
-        (Some(org_name), Some(org_code), Some(kind), Some(full_name), Some(phone), Some(member_code), Some(gender), Some(dates)) if errors.is_empty() => Ok(InitPlan {
-            org: NewOrg { kind, name: org_name, code: org_code, source: Source::Manual },
+    let ethnicity = input
+        .admin_ethnicity
+        .as_deref()
+        .map(|e| crate::domain::text::nfc(e.trim()))
+        .unwrap_or_default();
+    match (
+        org_name,
+        org_code,
+        kind,
+        name,
+        phone,
+        member_code,
+        gender,
+        dates,
+    ) {
+        (
+            Some(org_name),
+            Some(org_code),
+            Some(kind),
+            Some(full_name),
+            Some(phone),
+            Some(member_code),
+            Some(gender),
+            Some(dates),
+        ) if errors.is_empty() => Ok(InitPlan {
+            org: NewOrg {
+                kind,
+                name: org_name,
+                code: org_code,
+                source: Source::Manual,
+            },
             admin: NewMember {
                 org_id: 0,
                 member_code,
@@ -156,7 +220,10 @@ fn option_of(register_field: &str) -> &'static str {
 
 /// Whether the database holds no organisation yet (then `init` may run).
 pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM organizations").fetch_one(db.pool()).await?.try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM organizations")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
     Ok(n == 0)
 }
 
@@ -168,17 +235,30 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
     let mut tx = conn.begin().await?;
     // Two inits at once on PostgreSQL would both see an empty table (SQLite serialises writers).
     if db.dialect() == crate::platform::db::Dialect::Postgres {
-        sqlx::query("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+        sqlx::query("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
     }
-    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM organizations").fetch_one(&mut *tx).await?.try_get(0)?;
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM organizations")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
     if existing > 0 {
         return Err(AppError::field("database", "err_init_not_empty"));
     }
     let org = crate::register::repo::insert_org(&mut tx, None, &plan.org).await?;
-    let admin = NewMember { org_id: org.id, ..plan.admin };
+    let admin = NewMember {
+        org_id: org.id,
+        ..plan.admin
+    };
     crate::register::repo::insert_members(&mut tx, std::slice::from_ref(&admin)).await?;
-    let member_id: i64 = sqlx::query("SELECT id FROM members WHERE member_code = $1").bind(&admin.member_code).fetch_one(&mut *tx).await?.try_get(0)?;
-    let (account_id, code, expires) = crate::accounts::service::bootstrap_admin(&mut tx, member_id, org.id, now).await?;
+    let member_id: i64 = sqlx::query("SELECT id FROM members WHERE member_code = $1")
+        .bind(&admin.member_code)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let (account_id, code, expires) =
+        crate::accounts::service::bootstrap_admin(&mut tx, member_id, org.id, now).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -186,7 +266,10 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
             target_id: Some(org.id),
             org_id: Some(org.id),
             on_behalf_of: Some(member_id),
-            detail: Some(format!("{} ({}); admin {} {}", org.name, org.code, admin.member_code, admin.full_name)),
+            detail: Some(format!(
+                "{} ({}); admin {} {}",
+                org.name, org.code, admin.member_code, admin.full_name
+            )),
             ip: Some(operator.to_string()),
             ..AuditEntry::new(AuditAction::Initialized)
         },
@@ -196,8 +279,21 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
     drop(conn);
     // The push key now rather than at first start, so `sotay check` finds it.
     crate::notifications::push::keys(db).await?;
-    let phone = admin.phone.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default();
-    Ok(Initialized { org_id: org.id, org_name: org.name, member_id, account_id, admin_name: admin.full_name, phone, code, expires })
+    let phone = admin
+        .phone
+        .as_ref()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    Ok(Initialized {
+        org_id: org.id,
+        org_name: org.name,
+        member_id,
+        account_id,
+        admin_name: admin.full_name,
+        phone,
+        code,
+        expires,
+    })
 }
 
 /// A fresh activation code for an admin of a root organisation, named by phone, from the
@@ -216,10 +312,27 @@ pub async fn new_code(db: &Db, phone: &str, operator: &str) -> Result<Initialize
     .fetch_optional(db.pool())
     .await?
     .ok_or_else(|| AppError::field("admin-phone", "err_init_no_root_admin"))?;
-    let (member_id, name, account_id, org_id, org_name): (i64, String, i64, i64, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?);
+    let (member_id, name, account_id, org_id, org_name): (i64, String, i64, i64, String) = (
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+    );
     let now = now_unix();
-    let code = crate::accounts::service::console_code(db, account_id, member_id, org_id, operator, now).await?;
-    Ok(Initialized { org_id, org_name, member_id, account_id, admin_name: name, phone: phone.as_str().to_string(), code: code.0, expires: code.1 })
+    let code =
+        crate::accounts::service::console_code(db, account_id, member_id, org_id, operator, now)
+            .await?;
+    Ok(Initialized {
+        org_id,
+        org_name,
+        member_id,
+        account_id,
+        admin_name: name,
+        phone: phone.as_str().to_string(),
+        code: code.0,
+        expires: code.1,
+    })
 }
 
 /// Today in Vietnam, for `parse`.

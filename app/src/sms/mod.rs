@@ -67,7 +67,8 @@ pub async fn set_no_smartphone(member_id: i64, value: bool) -> Result<(), AppErr
         use crate::domain::permission::may_record_for;
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let (org_id, subject, _) = crate::accounts::service::subject_of_member(&db, member_id).await?;
+        let (org_id, subject, _) =
+            crate::accounts::service::subject_of_member(&db, member_id).await?;
         if !may_record_for(&user.actor, &subject) {
             return Err(AppError::Forbidden);
         }
@@ -108,7 +109,13 @@ pub async fn sms_replies() -> Result<Vec<SmsReply>, AppError> {
         Ok(repo::unmatched(&db, &scopes, 200)
             .await?
             .into_iter()
-            .map(|r| SmsReply { id: r.id, member: r.member, phone: r.phone, body: r.body, received: crate::platform::clock::local_time_text(r.received_at) })
+            .map(|r| SmsReply {
+                id: r.id,
+                member: r.member,
+                phone: r.phone,
+                body: r.body,
+                received: crate::platform::clock::local_time_text(r.received_at),
+            })
             .collect())
     }
     .await
@@ -122,12 +129,19 @@ pub async fn sms_reply_handled(id: i64) -> Result<(), AppError> {
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = repo::inbound_org(&db, id).await?.ok_or(AppError::NotFound)?;
+        let org = repo::inbound_org(&db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let org = crate::register::repo::org_by_id(&db, org).await?;
         if !may(&user.actor, Action::RunMeeting, &org.path) {
             return Err(AppError::NotFound);
         }
-        repo::mark_handled(&mut *db.pool().acquire().await?, id, crate::platform::clock::now_unix()).await
+        repo::mark_handled(
+            &mut *db.pool().acquire().await?,
+            id,
+            crate::platform::clock::now_unix(),
+        )
+        .await
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -141,11 +155,23 @@ pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> 
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id).await.map_err(|_| AppError::Forbidden)?;
+        let org = crate::register::repo::org_by_id(&db, org_id)
+            .await
+            .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) {
             return Err(AppError::Forbidden);
         }
-        Ok(repo::cell_phones(&db, org.id).await?.into_iter().map(|r| CellMemberPhone { id: r.id, name: r.name, phone: r.phone, address: r.address, no_smartphone: r.no_smartphone }).collect())
+        Ok(repo::cell_phones(&db, org.id)
+            .await?
+            .into_iter()
+            .map(|r| CellMemberPhone {
+                id: r.id,
+                name: r.name,
+                phone: r.phone,
+                address: r.address,
+                no_smartphone: r.no_smartphone,
+            })
+            .collect())
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -172,8 +198,23 @@ pub async fn sms_usage(#[server(default)] org: i64) -> Result<SmsMonth, AppError
             .unwrap_or(provider::DEFAULT_MONTHLY_CAP);
         let month = service::month_of(crate::platform::clock::now_unix());
         let ((sent, refused, at_cap), rows) = repo::usage(&db, &scope, &month, cap, 20).await?;
-        let rows = rows.into_iter().map(|(org_id, org_name, sent, refused)| SmsUsageRow { org_id, org_name, sent, refused }).collect();
-        Ok(SmsMonth { month, cap, sent, refused, at_cap, rows })
+        let rows = rows
+            .into_iter()
+            .map(|(org_id, org_name, sent, refused)| SmsUsageRow {
+                org_id,
+                org_name,
+                sent,
+                refused,
+            })
+            .collect();
+        Ok(SmsMonth {
+            month,
+            cap,
+            sent,
+            refused,
+            at_cap,
+            rows,
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)

@@ -10,7 +10,11 @@ pub enum Provider {
     Log,
     /// `POST url` with JSON `{"account", "to", "text"}` and `Authorization: Bearer key`, the shape
     /// Vietnamese brand-name providers' REST APIs take (a small gateway adapts any other).
-    Http { url: String, account: String, key: String },
+    Http {
+        url: String,
+        account: String,
+        key: String,
+    },
 }
 
 /// Everything about SMS the server is configured with.
@@ -33,29 +37,55 @@ impl SmsConfig {
     /// `SOTAY_SMS_KEY`, `SOTAY_SMS_UNICODE` (`true` keeps the marks), `SOTAY_SMS_MONTHLY_CAP`
     /// and `SOTAY_SMS_INBOUND_SECRET`. A wrong setting is an error naming it.
     pub fn from_env() -> Result<SmsConfig, String> {
-        let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let var = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let provider = match var("SOTAY_SMS_PROVIDER").as_deref() {
             None | Some("off") => Provider::Off,
             Some("log") => Provider::Log,
             Some("http") => {
                 let url = var("SOTAY_SMS_URL").ok_or("SOTAY_SMS_URL")?;
-                if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
+                if !(url.starts_with("https://")
+                    || url.starts_with("http://127.0.0.1")
+                    || url.starts_with("http://localhost"))
+                {
                     return Err("SOTAY_SMS_URL (https)".into());
                 }
-                Provider::Http { url, account: var("SOTAY_SMS_ACCOUNT").unwrap_or_default(), key: var("SOTAY_SMS_KEY").ok_or("SOTAY_SMS_KEY")? }
+                Provider::Http {
+                    url,
+                    account: var("SOTAY_SMS_ACCOUNT").unwrap_or_default(),
+                    key: var("SOTAY_SMS_KEY").ok_or("SOTAY_SMS_KEY")?,
+                }
             }
             Some(_) => return Err("SOTAY_SMS_PROVIDER (off, log, http)".into()),
         };
         let monthly_cap = match var("SOTAY_SMS_MONTHLY_CAP") {
             None => DEFAULT_MONTHLY_CAP,
-            Some(v) => v.parse().ok().filter(|n: &i64| *n >= 0).ok_or("SOTAY_SMS_MONTHLY_CAP")?,
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n: &i64| *n >= 0)
+                .ok_or("SOTAY_SMS_MONTHLY_CAP")?,
         };
-        Ok(SmsConfig { provider, ascii: var("SOTAY_SMS_UNICODE").as_deref() != Some("true"), monthly_cap, inbound_secret: var("SOTAY_SMS_INBOUND_SECRET") })
+        Ok(SmsConfig {
+            provider,
+            ascii: var("SOTAY_SMS_UNICODE").as_deref() != Some("true"),
+            monthly_cap,
+            inbound_secret: var("SOTAY_SMS_INBOUND_SECRET"),
+        })
     }
 }
 
 /// Sends one message; the error says why (kept on the message, never shown to members).
-pub async fn send(provider: &Provider, client: &reqwest::Client, phone: &str, text: &str) -> Result<(), String> {
+pub async fn send(
+    provider: &Provider,
+    client: &reqwest::Client,
+    phone: &str,
+    text: &str,
+) -> Result<(), String> {
     match provider {
         Provider::Off => Err("sms off".into()),
         Provider::Log => {

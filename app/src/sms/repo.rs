@@ -8,7 +8,12 @@ use sqlx::{AnyConnection, Row};
 
 /// Members among `candidates` (or all of `org_id`'s members when `None`) whom the register marks
 /// as having no smartphone and who have a phone number: (member id, phone).
-pub async fn sms_recipients(conn: &mut AnyConnection, org_id: i64, candidates: Option<&[i64]>, committee_only: bool) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn sms_recipients(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    candidates: Option<&[i64]>,
+    committee_only: bool,
+) -> Result<Vec<(i64, String)>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT id, phone FROM members WHERE org_id = $1 AND no_smartphone = 1 AND phone IS NOT NULL AND exempt_since IS NULL{}",
         if committee_only { " AND position IS NOT NULL" } else { "" }
@@ -27,7 +32,16 @@ pub async fn sms_recipients(conn: &mut AnyConnection, org_id: i64, candidates: O
 }
 
 /// Queues one message; nothing when that member already has this one (idempotent).
-pub async fn enqueue(conn: &mut AnyConnection, member_id: i64, org_id: i64, kind: SmsKind, ref_id: i64, phone: &str, body: &str, now: i64) -> Result<bool, AppError> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    org_id: i64,
+    kind: SmsKind,
+    ref_id: i64,
+    phone: &str,
+    body: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let done = sqlx::query(
         "INSERT INTO sms_messages (member_id, org_id, kind, ref_id, phone, body, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7) ON CONFLICT (kind, ref_id, member_id) DO NOTHING",
@@ -65,7 +79,14 @@ pub async fn queued(db: &Db, limit: i64) -> Result<Vec<Queued>, AppError> {
 
 /// Moves a message from one status to another only if it is still in the first: a queued
 /// message is claimed by exactly one sender, however many servers run.
-pub async fn transition(db: &Db, id: i64, from: SmsStatus, to: SmsStatus, error: Option<&str>, now: i64) -> Result<bool, AppError> {
+pub async fn transition(
+    db: &Db,
+    id: i64,
+    from: SmsStatus,
+    to: SmsStatus,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool, AppError> {
     let done = sqlx::query("UPDATE sms_messages SET status = $1, error = $2, sent_at = CASE WHEN $1 = 'sent' THEN $3 ELSE sent_at END WHERE id = $4 AND status = $5")
         .bind(to.code())
         .bind(error.map(str::to_string))
@@ -85,17 +106,34 @@ pub async fn take_from_cap(db: &Db, org_id: i64, month: &str, cap: i64) -> Resul
         .bind(month.to_string())
         .execute(db.pool())
         .await?;
-    let taken = sqlx::query("UPDATE sms_usage SET sent = sent + 1 WHERE org_id = $1 AND month = $2 AND sent < $3").bind(org_id).bind(month.to_string()).bind(cap).execute(db.pool()).await?;
+    let taken = sqlx::query(
+        "UPDATE sms_usage SET sent = sent + 1 WHERE org_id = $1 AND month = $2 AND sent < $3",
+    )
+    .bind(org_id)
+    .bind(month.to_string())
+    .bind(cap)
+    .execute(db.pool())
+    .await?;
     if taken.rows_affected() == 1 {
         return Ok(true);
     }
-    sqlx::query("UPDATE sms_usage SET refused = refused + 1 WHERE org_id = $1 AND month = $2").bind(org_id).bind(month.to_string()).execute(db.pool()).await?;
+    sqlx::query("UPDATE sms_usage SET refused = refused + 1 WHERE org_id = $1 AND month = $2")
+        .bind(org_id)
+        .bind(month.to_string())
+        .execute(db.pool())
+        .await?;
     Ok(false)
 }
 
 /// Gives back a message's place under the cap (the provider refused it: nothing was sent).
 pub async fn return_to_cap(db: &Db, org_id: i64, month: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sms_usage SET sent = sent - 1 WHERE org_id = $1 AND month = $2 AND sent > 0").bind(org_id).bind(month.to_string()).execute(db.pool()).await?;
+    sqlx::query(
+        "UPDATE sms_usage SET sent = sent - 1 WHERE org_id = $1 AND month = $2 AND sent > 0",
+    )
+    .bind(org_id)
+    .bind(month.to_string())
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
@@ -130,19 +168,37 @@ pub async fn insert_inbound(
 }
 
 pub async fn inbound_seen(conn: &mut AnyConnection, provider_id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT 1 FROM sms_inbound WHERE provider_id = $1").bind(provider_id.to_string()).fetch_optional(conn).await?.is_some())
+    Ok(
+        sqlx::query("SELECT 1 FROM sms_inbound WHERE provider_id = $1")
+            .bind(provider_id.to_string())
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// The member with this phone: (id, organisation).
-pub async fn member_by_phone(conn: &mut AnyConnection, phone: &str) -> Result<Option<(i64, i64)>, AppError> {
-    Ok(match sqlx::query("SELECT id, org_id FROM members WHERE phone = $1").bind(phone.to_string()).fetch_optional(conn).await? {
-        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-        None => None,
-    })
+pub async fn member_by_phone(
+    conn: &mut AnyConnection,
+    phone: &str,
+) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(
+        match sqlx::query("SELECT id, org_id FROM members WHERE phone = $1")
+            .bind(phone.to_string())
+            .fetch_optional(conn)
+            .await?
+        {
+            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+            None => None,
+        },
+    )
 }
 
 /// The meeting of the last notice or reminder sent to the member, if it still takes answers.
-pub async fn answerable_meeting(conn: &mut AnyConnection, member_id: i64) -> Result<Option<i64>, AppError> {
+pub async fn answerable_meeting(
+    conn: &mut AnyConnection,
+    member_id: i64,
+) -> Result<Option<i64>, AppError> {
     Ok(match sqlx::query(
         "SELECT s.ref_id FROM sms_messages s JOIN meetings m ON m.id = s.ref_id
          WHERE s.member_id = $1 AND s.kind IN ('hop_cong_bo', 'nhac_hop') AND s.status = 'sent' AND m.status = 'da_cong_bo'
@@ -182,23 +238,51 @@ pub async fn unmatched(db: &Db, scopes: &[OrgPath], limit: i64) -> Result<Vec<Re
     q.fetch_all(db.pool())
         .await?
         .iter()
-        .map(|r| Ok(ReplyRow { id: r.try_get(0)?, member: r.try_get(1)?, phone: r.try_get(2)?, body: r.try_get(3)?, received_at: r.try_get(4)? }))
+        .map(|r| {
+            Ok(ReplyRow {
+                id: r.try_get(0)?,
+                member: r.try_get(1)?,
+                phone: r.try_get(2)?,
+                body: r.try_get(3)?,
+                received_at: r.try_get(4)?,
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
 
 /// The organisation of an inbound reply (for the right to mark it handled).
 pub async fn inbound_org(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query("SELECT org_id FROM sms_inbound WHERE id = $1").bind(id).fetch_optional(db.pool()).await?.map(|r| r.try_get(0)).transpose()?.flatten())
+    Ok(sqlx::query("SELECT org_id FROM sms_inbound WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .flatten())
 }
 
 pub async fn mark_handled(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE sms_inbound SET handled_at = $1 WHERE id = $2 AND handled_at IS NULL").bind(now).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE sms_inbound SET handled_at = $1 WHERE id = $2 AND handled_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-pub async fn set_no_smartphone(conn: &mut AnyConnection, member_id: i64, value: bool, now: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE members SET no_smartphone = $1, updated_at = $2 WHERE id = $3").bind(value as i64).bind(now).bind(member_id).execute(conn).await?;
+pub async fn set_no_smartphone(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    value: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE members SET no_smartphone = $1, updated_at = $2 WHERE id = $3")
+        .bind(value as i64)
+        .bind(now)
+        .bind(member_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -44,13 +44,39 @@ fn ascii() -> bool {
 
 /// Queues the meeting's notice (or, with `reminder`, the day-before reminder to `only` — those
 /// who have not answered) for its members without a smartphone, in the caller's transaction.
-pub async fn enqueue_meeting(conn: &mut AnyConnection, meeting_id: i64, reminder: bool, only: Option<&[i64]>, now: i64) -> Result<usize, AppError> {
-    let m = sqlx::query("SELECT org_id, kind, title, meeting_date, start_time, place FROM meetings WHERE id = $1").bind(meeting_id).fetch_one(&mut *conn).await?;
+pub async fn enqueue_meeting(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    reminder: bool,
+    only: Option<&[i64]>,
+    now: i64,
+) -> Result<usize, AppError> {
+    let m = sqlx::query(
+        "SELECT org_id, kind, title, meeting_date, start_time, place FROM meetings WHERE id = $1",
+    )
+    .bind(meeting_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let org_id: i64 = m.try_get("org_id")?;
-    let committee = m.try_get::<String, _>("kind")? == crate::domain::meeting::MeetingKind::Committee.code();
-    let Ok(date) = Date::parse(&m.try_get::<String, _>("meeting_date")?) else { return Ok(0) };
-    let text = sms::meeting_text(&words(Locale::vi), reminder, &m.try_get::<String, _>("title")?, date, &m.try_get::<String, _>("start_time")?, &m.try_get::<Option<String>, _>("place")?.unwrap_or_default(), ascii());
-    let kind = if reminder { SmsKind::MeetingReminder } else { SmsKind::MeetingNotice };
+    let committee =
+        m.try_get::<String, _>("kind")? == crate::domain::meeting::MeetingKind::Committee.code();
+    let Ok(date) = Date::parse(&m.try_get::<String, _>("meeting_date")?) else {
+        return Ok(0);
+    };
+    let text = sms::meeting_text(
+        &words(Locale::vi),
+        reminder,
+        &m.try_get::<String, _>("title")?,
+        date,
+        &m.try_get::<String, _>("start_time")?,
+        &m.try_get::<Option<String>, _>("place")?.unwrap_or_default(),
+        ascii(),
+    );
+    let kind = if reminder {
+        SmsKind::MeetingReminder
+    } else {
+        SmsKind::MeetingNotice
+    };
     let mut queued = 0;
     for (member, phone) in repo::sms_recipients(conn, org_id, only, committee).await? {
         if repo::enqueue(conn, member, org_id, kind, meeting_id, &phone, &text, now).await? {
@@ -61,18 +87,45 @@ pub async fn enqueue_meeting(conn: &mut AnyConnection, meeting_id: i64, reminder
 }
 
 /// Queues the notice of a task assigned to a member without a smartphone.
-pub async fn enqueue_task(conn: &mut AnyConnection, task_id: i64, now: i64) -> Result<bool, AppError> {
+pub async fn enqueue_task(
+    conn: &mut AnyConnection,
+    task_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
     let t = sqlx::query("SELECT t.assignee_id, t.title, t.due_date, m.org_id FROM tasks t JOIN members m ON m.id = t.assignee_id WHERE t.id = $1").bind(task_id).fetch_one(&mut *conn).await?;
     let (assignee, org_id): (i64, i64) = (t.try_get(0)?, t.try_get(3)?);
-    let Some((_, phone)) = repo::sms_recipients(conn, org_id, Some(&[assignee]), false).await?.into_iter().next() else { return Ok(false) };
+    let Some((_, phone)) = repo::sms_recipients(conn, org_id, Some(&[assignee]), false)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(false);
+    };
     let due = Date::parse(&t.try_get::<String, _>(2)?).ok();
-    let text = sms::task_text(&words(Locale::vi), &t.try_get::<String, _>(1)?, due, ascii());
-    repo::enqueue(conn, assignee, org_id, SmsKind::TaskAssigned, task_id, &phone, &text, now).await
+    let text = sms::task_text(
+        &words(Locale::vi),
+        &t.try_get::<String, _>(1)?,
+        due,
+        ascii(),
+    );
+    repo::enqueue(
+        conn,
+        assignee,
+        org_id,
+        SmsKind::TaskAssigned,
+        task_id,
+        &phone,
+        &text,
+        now,
+    )
+    .await
 }
 
 /// The month a message counts in (Vietnam time), `YYYY-MM`.
 pub fn month_of(now: i64) -> String {
-    let d = crate::platform::clock::date_from_unix(now + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS);
+    let d = crate::platform::clock::date_from_unix(
+        now + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS,
+    );
     format!("{:04}-{:02}", d.year, d.month)
 }
 
@@ -86,7 +139,13 @@ pub struct SendReport {
 
 /// One round of the worker: outside the day's window nothing goes; otherwise up to `batch`
 /// queued messages are claimed one by one, checked against the cap and sent.
-pub async fn send_due(db: &Db, config: &SmsConfig, client: &reqwest::Client, now: i64, batch: i64) -> Result<SendReport, AppError> {
+pub async fn send_due(
+    db: &Db,
+    config: &SmsConfig,
+    client: &reqwest::Client,
+    now: i64,
+    batch: i64,
+) -> Result<SendReport, AppError> {
     let mut report = SendReport::default();
     if config.provider == provider::Provider::Off || !sms::in_send_window(now) {
         return Ok(report);
@@ -97,7 +156,15 @@ pub async fn send_due(db: &Db, config: &SmsConfig, client: &reqwest::Client, now
             continue; // another server took it
         }
         if m.created_at < now - EXPIRE_AFTER_SECONDS {
-            repo::transition(db, m.id, SmsStatus::Sending, SmsStatus::Failed, Some("expired"), now).await?;
+            repo::transition(
+                db,
+                m.id,
+                SmsStatus::Sending,
+                SmsStatus::Failed,
+                Some("expired"),
+                now,
+            )
+            .await?;
             report.expired += 1;
             continue;
         }
@@ -114,7 +181,15 @@ pub async fn send_due(db: &Db, config: &SmsConfig, client: &reqwest::Client, now
             Err(e) => {
                 tracing::warn!(sms = m.id, error = %e, "sms not sent");
                 repo::return_to_cap(db, m.org_id, &month).await?;
-                repo::transition(db, m.id, SmsStatus::Sending, SmsStatus::Failed, Some(&e), now).await?;
+                repo::transition(
+                    db,
+                    m.id,
+                    SmsStatus::Sending,
+                    SmsStatus::Failed,
+                    Some(&e),
+                    now,
+                )
+                .await?;
                 report.failed += 1;
             }
         }
@@ -135,10 +210,26 @@ pub enum Received {
 
 /// A reply from the provider's webhook (already verified): "1" or "2" to the last notice the
 /// member was sent records their own answer, marked as given by SMS.
-pub async fn receive(db: &Db, provider_id: &str, from: &str, text: &str, now: i64) -> Result<Received, AppError> {
-    let provider_id: String = provider_id.chars().filter(|c| !c.is_control()).take(100).collect();
-    let text: String = text.chars().filter(|c| !c.is_control() || *c == '\n').take(500).collect();
-    let phone = crate::domain::phone::Phone::parse(from).map(|p| p.as_str().to_string()).unwrap_or_else(|_| from.chars().take(20).collect());
+pub async fn receive(
+    db: &Db,
+    provider_id: &str,
+    from: &str,
+    text: &str,
+    now: i64,
+) -> Result<Received, AppError> {
+    let provider_id: String = provider_id
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(500)
+        .collect();
+    let phone = crate::domain::phone::Phone::parse(from)
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|_| from.chars().take(20).collect());
     let mut conn = db.pool().acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     if repo::inbound_seen(&mut tx, &provider_id).await? {
@@ -152,8 +243,20 @@ pub async fn receive(db: &Db, provider_id: &str, from: &str, text: &str, now: i6
     let answer = sms::parse_reply(&text);
     let outcome = match (member, meeting, answer) {
         (Some((member_id, _)), Some(meeting_id), Some(answer)) => {
-            let reason = (answer == Rsvp::Excused).then(|| td_string!(Locale::vi, sms_excused_reason));
-            match crate::meetings::repo::rsvp_via(&mut tx, meeting_id, member_id, answer, reason, None, Some("sms"), now).await {
+            let reason =
+                (answer == Rsvp::Excused).then(|| td_string!(Locale::vi, sms_excused_reason));
+            match crate::meetings::repo::rsvp_via(
+                &mut tx,
+                meeting_id,
+                member_id,
+                answer,
+                reason,
+                None,
+                Some("sms"),
+                now,
+            )
+            .await
+            {
                 Ok(()) => Received::Recorded(answer),
                 Err(AppError::Invalid(_)) => Received::Unmatched,
                 Err(e) => return Err(e),
@@ -163,7 +266,19 @@ pub async fn receive(db: &Db, provider_id: &str, from: &str, text: &str, now: i6
     };
     let recorded = matches!(outcome, Received::Recorded(_));
     // Two deliveries of one message racing: the unique id lets one in.
-    if !repo::insert_inbound(&mut tx, &provider_id, &phone, &text, member.map(|m| m.0), member.map(|m| m.1), meeting, recorded, now).await? {
+    if !repo::insert_inbound(
+        &mut tx,
+        &provider_id,
+        &phone,
+        &text,
+        member.map(|m| m.0),
+        member.map(|m| m.1),
+        meeting,
+        recorded,
+        now,
+    )
+    .await?
+    {
         return Ok(Received::Replayed);
     }
     tx.commit().await?;

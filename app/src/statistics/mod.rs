@@ -68,7 +68,10 @@ pub const LOWEST: usize = 10;
 /// (SOTAY_STATS_LIVE_LIMIT overrides it, for tests.)
 #[cfg(feature = "ssr")]
 fn live_limit() -> usize {
-    std::env::var("SOTAY_STATS_LIVE_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(500)
+    std::env::var("SOTAY_STATS_LIVE_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500)
 }
 /// A snapshot older than this is not used (the scheduler refreshes it every hour).
 #[cfg(feature = "ssr")]
@@ -83,12 +86,25 @@ async fn figures(
     root: &crate::domain::org::OrgPath,
     root_id: i64,
     now: i64,
-) -> Result<(std::collections::HashMap<i64, Counts>, std::collections::HashMap<i64, Counts>, Option<i64>), AppError> {
+) -> Result<
+    (
+        std::collections::HashMap<i64, Counts>,
+        std::collections::HashMap<i64, Counts>,
+        Option<i64>,
+    ),
+    AppError,
+> {
     let month = crate::domain::meeting::Month::of(crate::platform::clock::today_vn()).code();
     if orgs.len() > live_limit() {
-        if let Some((totals, taken)) = repo::snapshot_totals(db, root, root_id, &month, now - SNAPSHOT_FRESH_SECS).await? {
+        if let Some((totals, taken)) =
+            repo::snapshot_totals(db, root, root_id, &month, now - SNAPSHOT_FRESH_SECS).await?
+        {
             // A cell's members are its own: its total is its own count.
-            let own = orgs.iter().filter(|o| is_cell(&o.kind)).filter_map(|o| totals.get(&o.id).map(|c| (o.id, *c))).collect();
+            let own = orgs
+                .iter()
+                .filter(|o| is_cell(&o.kind))
+                .filter_map(|o| totals.get(&o.id).map(|c| (o.id, *c)))
+                .collect();
             return Ok((totals, own, Some(taken)));
         }
     }
@@ -103,11 +119,18 @@ fn when(t: i64) -> String {
 
 /// Sums each organisation's own counts into the totals of it and every ancestor in the list.
 #[cfg(feature = "ssr")]
-pub fn subtree_totals(orgs: &[repo::OrgInfo], own: &std::collections::HashMap<i64, Counts>) -> std::collections::HashMap<i64, Counts> {
-    let by_path: std::collections::HashMap<&str, i64> = orgs.iter().map(|o| (o.path.as_str(), o.id)).collect();
-    let mut totals: std::collections::HashMap<i64, Counts> = orgs.iter().map(|o| (o.id, Counts::default())).collect();
+pub fn subtree_totals(
+    orgs: &[repo::OrgInfo],
+    own: &std::collections::HashMap<i64, Counts>,
+) -> std::collections::HashMap<i64, Counts> {
+    let by_path: std::collections::HashMap<&str, i64> =
+        orgs.iter().map(|o| (o.path.as_str(), o.id)).collect();
+    let mut totals: std::collections::HashMap<i64, Counts> =
+        orgs.iter().map(|o| (o.id, Counts::default())).collect();
     for o in orgs {
-        let Some(c) = own.get(&o.id).copied() else { continue };
+        let Some(c) = own.get(&o.id).copied() else {
+            continue;
+        };
         // Every prefix of the path that is an organisation in the list: itself and its ancestors.
         let mut end = 0;
         while let Some(next) = o.path[end + 1..].find('/') {
@@ -125,14 +148,29 @@ pub fn subtree_totals(orgs: &[repo::OrgInfo], own: &std::collections::HashMap<i6
 /// The organisation to show: the one asked for when it is inside the viewer's scope, else the
 /// first organisation of their scope.
 #[cfg(feature = "ssr")]
-async fn resolve(db: &crate::platform::db::Db, user: &crate::platform::session::CurrentUser, org: i64) -> Result<(repo::OrgInfo, crate::domain::org::OrgPath, Vec<crate::domain::org::OrgPath>), AppError> {
+async fn resolve(
+    db: &crate::platform::db::Db,
+    user: &crate::platform::session::CurrentUser,
+    org: i64,
+) -> Result<
+    (
+        repo::OrgInfo,
+        crate::domain::org::OrgPath,
+        Vec<crate::domain::org::OrgPath>,
+    ),
+    AppError,
+> {
     use crate::domain::org::OrgPath;
     use crate::domain::permission::{may, scopes, Action};
     let scopes = scopes(&user.actor, Action::ViewStatistics);
     let Some(first) = scopes.first() else {
         return Err(AppError::Forbidden);
     };
-    let info = if org > 0 { repo::org_by_id(db, org).await? } else { repo::org_by_path(db, first).await? };
+    let info = if org > 0 {
+        repo::org_by_id(db, org).await?
+    } else {
+        repo::org_by_path(db, first).await?
+    };
     let path = OrgPath::parse(&info.path).map_err(|e| AppError::internal(&format!("{e:?}")))?;
     if !may(&user.actor, Action::ViewStatistics, &path) {
         return Err(AppError::Forbidden);
@@ -141,9 +179,17 @@ async fn resolve(db: &crate::platform::db::Db, user: &crate::platform::session::
 }
 
 #[cfg(feature = "ssr")]
-fn meeting_stats(rows: &[repo::MeetingRow], month: &crate::domain::meeting::Month, cells: i64) -> MeetingStats {
+fn meeting_stats(
+    rows: &[repo::MeetingRow],
+    month: &crate::domain::meeting::Month,
+    cells: i64,
+) -> MeetingStats {
     use crate::domain::meeting::MeetingRating;
-    let mut s = MeetingStats { month: month.code(), cells, ..Default::default() };
+    let mut s = MeetingStats {
+        month: month.code(),
+        cells,
+        ..Default::default()
+    };
     let (mut present, mut expected) = (0, 0);
     for m in rows {
         if m.status != "du_thao" {
@@ -154,7 +200,13 @@ fn meeting_stats(rows: &[repo::MeetingRow], month: &crate::domain::meeting::Mont
             present += m.present;
             expected += m.expected;
             // On time: held within its own month, Vietnam time.
-            let held_month = m.held_at.map(|t| crate::platform::clock::date_from_unix(t + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS).iso()[..7].to_string());
+            let held_month = m.held_at.map(|t| {
+                crate::platform::clock::date_from_unix(
+                    t + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS,
+                )
+                .iso()[..7]
+                    .to_string()
+            });
             if held_month.as_deref() == Some(&m.date[..7.min(m.date.len())]) {
                 s.held_on_time += 1;
             }
@@ -175,7 +227,11 @@ fn is_cell(kind: &str) -> bool {
 
 /// The dashboard of one organisation. `org` 0 = the viewer's own scope; `month` "" = this month.
 #[server(prefix = "/api", endpoint = "usage_dashboard")]
-pub async fn usage_dashboard(#[server(default)] org: i64, #[server(default)] sort: String, #[server(default)] month: String) -> Result<Dashboard, AppError> {
+pub async fn usage_dashboard(
+    #[server(default)] org: i64,
+    #[server(default)] sort: String,
+    #[server(default)] month: String,
+) -> Result<Dashboard, AppError> {
     async move {
         use crate::domain::meeting::Month;
         use crate::domain::org::OrgPath;
@@ -191,18 +247,33 @@ pub async fn usage_dashboard(#[server(default)] org: i64, #[server(default)] sor
         let orgs = repo::orgs(&db, &path).await?;
         let (totals, own, taken) = figures(&db, &orgs, &path, info.id, now).await?;
         let sort = SortBy::from_code(&sort);
-        let parents: std::collections::HashSet<i64> = orgs.iter().filter_map(|o| o.parent_id).collect();
+        let parents: std::collections::HashSet<i64> =
+            orgs.iter().filter_map(|o| o.parent_id).collect();
         let mut children: Vec<UsageRow> = orgs
             .iter()
             .filter(|o| o.parent_id == Some(info.id))
-            .map(|o| UsageRow { org_id: o.id, name: o.name.clone(), kind: o.kind.clone(), counts: totals.get(&o.id).copied().unwrap_or_default(), has_children: parents.contains(&o.id), contact: None })
+            .map(|o| UsageRow {
+                org_id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                counts: totals.get(&o.id).copied().unwrap_or_default(),
+                has_children: parents.contains(&o.id),
+                contact: None,
+            })
             .collect();
         sort_rows(&mut children, sort, |r| &r.name, |r| r.counts);
         let contacts = repo::cell_contacts(&db, &path).await?;
         let mut cells: Vec<UsageRow> = orgs
             .iter()
             .filter(|o| is_cell(&o.kind))
-            .map(|o| UsageRow { org_id: o.id, name: o.name.clone(), kind: o.kind.clone(), counts: own.get(&o.id).copied().unwrap_or_default(), has_children: false, contact: contacts.get(&o.id).cloned() })
+            .map(|o| UsageRow {
+                org_id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                counts: own.get(&o.id).copied().unwrap_or_default(),
+                has_children: false,
+                contact: contacts.get(&o.id).cloned(),
+            })
             .filter(|r| r.counts.expected() > 0)
             .collect();
         let cell_count = cells.len() as i64;
@@ -213,17 +284,38 @@ pub async fn usage_dashboard(#[server(default)] org: i64, #[server(default)] sor
         let this_month = Month::of(crate::platform::clock::today_vn()).code();
         history.retain(|(m, _)| *m != this_month);
         history.push((this_month, total));
-        let meetings = meeting_stats(&repo::periodic_meetings(&db, &path, &month.code()).await?, &month, cell_count);
+        let meetings = meeting_stats(
+            &repo::periodic_meetings(&db, &path, &month.code()).await?,
+            &month,
+            cell_count,
+        );
         // Up one level only while the parent is still inside the viewer's scope.
         let parent = match info.parent_id {
             Some(pid) => {
                 let p = repo::org_by_id(&db, pid).await?;
-                let pp = OrgPath::parse(&p.path).map_err(|e| AppError::internal(&format!("{e:?}")))?;
-                scopes.iter().any(|s| s.contains(&pp)).then_some(OrgRef { id: p.id, name: p.name })
+                let pp =
+                    OrgPath::parse(&p.path).map_err(|e| AppError::internal(&format!("{e:?}")))?;
+                scopes.iter().any(|s| s.contains(&pp)).then_some(OrgRef {
+                    id: p.id,
+                    name: p.name,
+                })
             }
             None => None,
         };
-        Ok(Dashboard { org: OrgRef { id: info.id, name: info.name }, parent, total, children, lowest_cells: cells, history, meetings, sort: sort.code().to_string(), as_of: taken.map(when) })
+        Ok(Dashboard {
+            org: OrgRef {
+                id: info.id,
+                name: info.name,
+            },
+            parent,
+            total,
+            children,
+            lowest_cells: cells,
+            history,
+            meetings,
+            sort: sort.code().to_string(),
+            as_of: taken.map(when),
+        })
     }
     .await
     .map_err(crate::platform::error::with_status)
@@ -249,7 +341,10 @@ pub struct Report {
 
 /// The monthly report for the committee above: usage and periodic meetings, per child.
 #[server(prefix = "/api", endpoint = "monthly_report")]
-pub async fn monthly_report(#[server(default)] org: i64, #[server(default)] month: String) -> Result<Report, AppError> {
+pub async fn monthly_report(
+    #[server(default)] org: i64,
+    #[server(default)] month: String,
+) -> Result<Report, AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
@@ -261,7 +356,13 @@ pub async fn monthly_report(#[server(default)] org: i64, #[server(default)] mont
 
 /// The report, for the page and for the CSV and Excel downloads.
 #[cfg(feature = "ssr")]
-pub async fn build_report(db: &crate::platform::db::Db, user: &crate::platform::session::CurrentUser, org: i64, month: &str, now: i64) -> Result<Report, AppError> {
+pub async fn build_report(
+    db: &crate::platform::db::Db,
+    user: &crate::platform::session::CurrentUser,
+    org: i64,
+    month: &str,
+    now: i64,
+) -> Result<Report, AppError> {
     use crate::domain::meeting::Month;
     let month = match month.trim() {
         "" => Month::of(crate::platform::clock::today_vn()).previous(),
@@ -273,31 +374,78 @@ pub async fn build_report(db: &crate::platform::db::Db, user: &crate::platform::
     // A past month reports the usage figures as they were at that month's snapshot.
     if month.code() != Month::of(crate::platform::clock::today_vn()).code() {
         // One query for the whole subtree, whatever the snapshot's age.
-        if let Some((snapshot, _)) = repo::snapshot_totals(db, &path, info.id, &month.code(), i64::MIN).await? {
+        if let Some((snapshot, _)) =
+            repo::snapshot_totals(db, &path, info.id, &month.code(), i64::MIN).await?
+        {
             totals.extend(snapshot);
         }
     }
     let meetings = repo::periodic_meetings(db, &path, &month.code()).await?;
-    let children: Vec<&repo::OrgInfo> = orgs.iter().filter(|o| o.parent_id == Some(info.id)).collect();
-    let child_rows = if children.is_empty() { vec![orgs[0].clone()] } else { children.into_iter().cloned().collect() };
+    let children: Vec<&repo::OrgInfo> = orgs
+        .iter()
+        .filter(|o| o.parent_id == Some(info.id))
+        .collect();
+    let child_rows = if children.is_empty() {
+        vec![orgs[0].clone()]
+    } else {
+        children.into_iter().cloned().collect()
+    };
     let rows: Vec<ReportRow> = child_rows
         .iter()
         .map(|c| {
             // Paths end with '/', so a prefix is exactly the subtree.
             let inside = |p: &str| p.starts_with(&c.path);
-            let cells = orgs.iter().filter(|o| is_cell(&o.kind) && inside(&o.path) && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false)).count() as i64;
-            let mine: Vec<repo::MeetingRow> = meetings.iter().filter(|m| inside(&m.path)).map(|m| repo::MeetingRow { status: m.status.clone(), date: m.date.clone(), held_at: m.held_at, rating: m.rating.clone(), present: m.present, expected: m.expected, path: m.path.clone() }).collect();
-            ReportRow { name: c.name.clone(), counts: totals.get(&c.id).copied().unwrap_or_default(), meetings: meeting_stats(&mine, &month, cells) }
+            let cells = orgs
+                .iter()
+                .filter(|o| {
+                    is_cell(&o.kind)
+                        && inside(&o.path)
+                        && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false)
+                })
+                .count() as i64;
+            let mine: Vec<repo::MeetingRow> = meetings
+                .iter()
+                .filter(|m| inside(&m.path))
+                .map(|m| repo::MeetingRow {
+                    status: m.status.clone(),
+                    date: m.date.clone(),
+                    held_at: m.held_at,
+                    rating: m.rating.clone(),
+                    present: m.present,
+                    expected: m.expected,
+                    path: m.path.clone(),
+                })
+                .collect();
+            ReportRow {
+                name: c.name.clone(),
+                counts: totals.get(&c.id).copied().unwrap_or_default(),
+                meetings: meeting_stats(&mine, &month, cells),
+            }
         })
         .collect();
-    let all_cells = orgs.iter().filter(|o| is_cell(&o.kind) && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false)).count() as i64;
-    let total = ReportRow { name: info.name.clone(), counts: totals.get(&info.id).copied().unwrap_or_default(), meetings: meeting_stats(&meetings, &month, all_cells) };
+    let all_cells = orgs
+        .iter()
+        .filter(|o| is_cell(&o.kind) && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false))
+        .count() as i64;
+    let total = ReportRow {
+        name: info.name.clone(),
+        counts: totals.get(&info.id).copied().unwrap_or_default(),
+        meetings: meeting_stats(&meetings, &month, all_cells),
+    };
     let local = now + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
     let secs = local.rem_euclid(86_400);
     Ok(Report {
-        org: OrgRef { id: info.id, name: info.name },
+        org: OrgRef {
+            id: info.id,
+            name: info.name,
+        },
         month: month.code(),
-        made_at: format!("{} {:02}:{:02}", crate::platform::clock::date_from_unix(local), secs / 3600, (secs % 3600) / 60),
+        made_at: format!(
+            "{} {:02}:{:02}",
+            crate::platform::clock::date_from_unix(local),
+            secs / 3600,
+            (secs % 3600) / 60
+        ),
         rows,
         total,
     })

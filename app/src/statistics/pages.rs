@@ -31,10 +31,18 @@ pub fn StatisticsPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         query.with(|q| {
-            (q.get("don_vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0), q.get("sap_xep").unwrap_or_default(), q.get("thang").unwrap_or_default())
+            (
+                q.get("don_vi")
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(0),
+                q.get("sap_xep").unwrap_or_default(),
+                q.get("thang").unwrap_or_default(),
+            )
         })
     };
-    let data = Resource::new(params, |(org, sort, month)| usage_dashboard(org, sort, month));
+    let data = Resource::new(params, |(org, sort, month)| {
+        usage_dashboard(org, sort, month)
+    });
     // Beside the dashboard, not inside it: a resource read in this page's own Suspend.
     let sms = Resource::new(move || params().0, crate::sms::sms_usage);
     view! {
@@ -165,7 +173,11 @@ fn RateChart(history: Vec<(String, Counts)>) -> impl IntoView {
     let i18n = use_i18n();
     let n = history.len().max(1);
     let bar_w = 300.0 / n as f64;
-    let summary = history.iter().map(|(m, c)| format!("{m}: {}", format_rate(c.rate_permille()))).collect::<Vec<_>>().join("; ");
+    let summary = history
+        .iter()
+        .map(|(m, c)| format!("{m}: {}", format_rate(c.rate_permille())))
+        .collect::<Vec<_>>()
+        .join("; ");
     view! {
         <section class="card" aria-labelledby="st-chart">
             <h2 id="st-chart">{t!(i18n, st_chart)}</h2>
@@ -190,7 +202,16 @@ fn RateChart(history: Vec<(String, Counts)>) -> impl IntoView {
 pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let params = move || query.with(|q| (q.get("don_vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0), q.get("thang").unwrap_or_default()));
+    let params = move || {
+        query.with(|q| {
+            (
+                q.get("don_vi")
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(0),
+                q.get("thang").unwrap_or_default(),
+            )
+        })
+    };
     let data = Resource::new(params, |(org, month)| monthly_report(org, month));
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), st_report_title) />

@@ -33,7 +33,11 @@ pub async fn orgs(db: &Db, root: &OrgPath) -> Result<Vec<OrgInfo>, AppError> {
 }
 
 /// Each organisation's own members, counted.
-pub async fn own_counts(db: &Db, root: &OrgPath, now: i64) -> Result<HashMap<i64, Counts>, AppError> {
+pub async fn own_counts(
+    db: &Db,
+    root: &OrgPath,
+    now: i64,
+) -> Result<HashMap<i64, Counts>, AppError> {
     let rows = sqlx::query(
         "SELECT m.org_id,
                 COUNT(*) AS members,
@@ -69,7 +73,10 @@ pub async fn own_counts(db: &Db, root: &OrgPath, now: i64) -> Result<HashMap<i64
 }
 
 /// Each cell's secretary (or deputy, where there is no secretary) with a phone.
-pub async fn cell_contacts(db: &Db, root: &OrgPath) -> Result<HashMap<i64, (String, String)>, AppError> {
+pub async fn cell_contacts(
+    db: &Db,
+    root: &OrgPath,
+) -> Result<HashMap<i64, (String, String)>, AppError> {
     let rows = sqlx::query(
         "SELECT m.org_id, m.full_name, m.phone, m.position FROM members m JOIN organizations o ON o.id = m.org_id
          WHERE m.position IN ('bi_thu', 'pho_bi_thu') AND m.phone IS NOT NULL AND o.path >= $1 AND o.path < $2
@@ -82,7 +89,8 @@ pub async fn cell_contacts(db: &Db, root: &OrgPath) -> Result<HashMap<i64, (Stri
     let mut out: HashMap<i64, (String, String)> = HashMap::new();
     for r in rows {
         // 'bi_thu' sorts before 'pho_bi_thu': the first one kept is the secretary when there is one.
-        out.entry(r.try_get("org_id")?).or_insert((r.try_get("full_name")?, r.try_get("phone")?));
+        out.entry(r.try_get("org_id")?)
+            .or_insert((r.try_get("full_name")?, r.try_get("phone")?));
     }
     Ok(out)
 }
@@ -99,7 +107,13 @@ pub async fn history(db: &Db, org_id: i64, months: i64) -> Result<Vec<(String, C
         .map(|r| {
             Ok((
                 r.try_get("month")?,
-                Counts { members: r.try_get("members")?, exempt: r.try_get("exempt")?, accounts: r.try_get("accounts")?, signed_in: r.try_get("signed_in")?, active_30d: r.try_get("active_30d")? },
+                Counts {
+                    members: r.try_get("members")?,
+                    exempt: r.try_get("exempt")?,
+                    accounts: r.try_get("accounts")?,
+                    signed_in: r.try_get("signed_in")?,
+                    active_30d: r.try_get("active_30d")?,
+                },
             ))
         })
         .collect::<Result<_, sqlx::Error>>()?;
@@ -109,10 +123,13 @@ pub async fn history(db: &Db, org_id: i64, months: i64) -> Result<Vec<(String, C
 
 /// Writes (or refreshes) this month's snapshot of every organisation, subtree totals.
 pub async fn snapshot(db: &Db, month: &str, now: i64) -> Result<usize, AppError> {
-    let roots = sqlx::query("SELECT path FROM organizations WHERE parent_id IS NULL").fetch_all(db.pool()).await?;
+    let roots = sqlx::query("SELECT path FROM organizations WHERE parent_id IS NULL")
+        .fetch_all(db.pool())
+        .await?;
     let mut written = 0;
     for r in roots {
-        let root = OrgPath::parse(&r.try_get::<String, _>(0)?).map_err(|e| AppError::internal(&format!("{e:?}")))?;
+        let root = OrgPath::parse(&r.try_get::<String, _>(0)?)
+            .map_err(|e| AppError::internal(&format!("{e:?}")))?;
         let orgs = orgs(db, &root).await?;
         let own = own_counts(db, &root, now).await?;
         let totals = super::subtree_totals(&orgs, &own);
@@ -152,7 +169,11 @@ pub struct MeetingRow {
     pub path: String,
 }
 
-pub async fn periodic_meetings(db: &Db, root: &OrgPath, period: &str) -> Result<Vec<MeetingRow>, AppError> {
+pub async fn periodic_meetings(
+    db: &Db,
+    root: &OrgPath,
+    period: &str,
+) -> Result<Vec<MeetingRow>, AppError> {
     sqlx::query(
         "SELECT mt.status, mt.meeting_date, mt.held_at, mt.rating, o.path,
                 COALESCE(SUM(CASE WHEN a.state = 'co_mat' THEN 1 ELSE 0 END), 0) AS present,
@@ -184,25 +205,44 @@ pub async fn periodic_meetings(db: &Db, root: &OrgPath, period: &str) -> Result<
 }
 
 pub async fn org_by_id(db: &Db, id: i64) -> Result<OrgInfo, AppError> {
-    let r = sqlx::query("SELECT id, parent_id, name, kind, path FROM organizations WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
-    Ok(OrgInfo { id: r.try_get("id")?, parent_id: r.try_get("parent_id")?, name: r.try_get("name")?, kind: r.try_get("kind")?, path: r.try_get("path")? })
+    let r = sqlx::query("SELECT id, parent_id, name, kind, path FROM organizations WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(OrgInfo {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+        path: r.try_get("path")?,
+    })
 }
 
 pub async fn org_by_path(db: &Db, path: &OrgPath) -> Result<OrgInfo, AppError> {
-    let r = sqlx::query("SELECT id FROM organizations WHERE path = $1").bind(path.as_str().to_string()).fetch_one(db.pool()).await?;
+    let r = sqlx::query("SELECT id FROM organizations WHERE path = $1")
+        .bind(path.as_str().to_string())
+        .fetch_one(db.pool())
+        .await?;
     org_by_id(db, r.try_get(0)?).await
 }
 
 /// This month's snapshot of every organisation in the subtree (subtree totals), if the root's
 /// was taken at or after `fresh_since`; with the time it was taken.
-pub async fn snapshot_totals(db: &Db, root: &OrgPath, root_id: i64, month: &str, fresh_since: i64) -> Result<Option<(HashMap<i64, Counts>, i64)>, AppError> {
-    let taken: Option<i64> = sqlx::query("SELECT taken_at FROM usage_monthly WHERE org_id = $1 AND month = $2")
-        .bind(root_id)
-        .bind(month.to_string())
-        .fetch_optional(db.pool())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
+pub async fn snapshot_totals(
+    db: &Db,
+    root: &OrgPath,
+    root_id: i64,
+    month: &str,
+    fresh_since: i64,
+) -> Result<Option<(HashMap<i64, Counts>, i64)>, AppError> {
+    let taken: Option<i64> =
+        sqlx::query("SELECT taken_at FROM usage_monthly WHERE org_id = $1 AND month = $2")
+            .bind(root_id)
+            .bind(month.to_string())
+            .fetch_optional(db.pool())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
     let Some(taken) = taken.filter(|t| *t >= fresh_since) else {
         return Ok(None);
     };
@@ -219,7 +259,13 @@ pub async fn snapshot_totals(db: &Db, root: &OrgPath, root_id: i64, month: &str,
     for r in rows {
         out.insert(
             r.try_get::<i64, _>("org_id")?,
-            Counts { members: r.try_get("members")?, exempt: r.try_get("exempt")?, accounts: r.try_get("accounts")?, signed_in: r.try_get("signed_in")?, active_30d: r.try_get("active_30d")? },
+            Counts {
+                members: r.try_get("members")?,
+                exempt: r.try_get("exempt")?,
+                accounts: r.try_get("accounts")?,
+                signed_in: r.try_get("signed_in")?,
+                active_30d: r.try_get("active_30d")?,
+            },
         );
     }
     Ok(Some((out, taken)))

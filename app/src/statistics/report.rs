@@ -73,13 +73,31 @@ pub fn file_name(r: &Report, ext: &str) -> String {
 
 pub fn csv(r: &Report, l: Locale) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
-    let title = format!("{} — {} {} — {}", td_string!(l, st_report_title), r.org.name, r.month, r.made_at);
+    let title = format!(
+        "{} — {} {} — {}",
+        td_string!(l, st_report_title),
+        r.org.name,
+        r.month,
+        r.made_at
+    );
     out.push_str(&csv_field(&title));
     out.push_str("\r\n");
-    out.push_str(&headers(l).iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &headers(l)
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push_str("\r\n");
     for row in r.rows.iter().chain(std::iter::once(&r.total)) {
-        out.push_str(&cells(row).iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells(row)
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out.into_bytes()
@@ -92,7 +110,18 @@ pub fn xlsx(r: &Report, l: Locale) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
     sheet.set_name(&r.month)?;
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
-    sheet.write_string_with_format(0, 0, format!("{} — {} {} — {}", td_string!(l, st_report_title), r.org.name, r.month, r.made_at), &bold)?;
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} — {} {} — {}",
+            td_string!(l, st_report_title),
+            r.org.name,
+            r.month,
+            r.made_at
+        ),
+        &bold,
+    )?;
     for (i, h) in headers(l).iter().enumerate() {
         sheet.write_string_with_format(1, i as u16, *h, &bold)?;
     }

@@ -25,15 +25,37 @@ pub async fn session_cookie(db: &Db, account: i64, now: i64) -> String {
 
 /// The account of the member with this phone.
 pub async fn account_of(db: &Db, phone: &str) -> i64 {
-    sqlx::query_scalar("SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = $1").bind(phone).fetch_one(db.pool()).await.unwrap()
+    sqlx::query_scalar(
+        "SELECT a.id FROM accounts a JOIN members m ON m.id = a.member_id WHERE m.phone = $1",
+    )
+    .bind(phone)
+    .fetch_one(db.pool())
+    .await
+    .unwrap()
 }
 
 /// Serves the whole application on 127.0.0.1 and an ephemeral port.
 pub async fn serve(db: &Db) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("sotay").site_root("target/site").site_pkg_dir("pkg").site_addr(addr).build();
-    let app = router(AppState { leptos_options, db: db.clone(), trusted_proxies: Default::default() });
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
+    let leptos_options = LeptosOptions::builder()
+        .output_name("sotay")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let app = router(AppState {
+        leptos_options,
+        db: db.clone(),
+        trusted_proxies: Default::default(),
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
     addr
 }

@@ -12,7 +12,13 @@ use leptos::prelude::LeptosOptions;
 
 const SW_TEMPLATE: &str = include_str!("sw.js");
 
-pub const ICONS: &[&str] = &["/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-192.png", "/icons/maskable-512.png", "/icons/badge-96.png"];
+pub const ICONS: &[&str] = &[
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/maskable-192.png",
+    "/icons/maskable-512.png",
+    "/icons/badge-96.png",
+];
 
 /// The shell: the app's script, wasm and stylesheet for this build, the offline page, icons;
 /// and apart, the wasm chunks of the pages a member reads offline.
@@ -20,12 +26,31 @@ pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>, Vec<String
     let pkg = options.site_pkg_dir.to_string();
     let assets = BuildAssets::current(options);
     // Without hashes (development) the version changes with every start, so edits are picked up.
-    let version = assets.version.clone().unwrap_or_else(|| format!("dev-{}", std::process::id()));
-    let mut shell = vec![format!("/{pkg}/{}", assets.js), format!("/{pkg}/{}", assets.wasm), format!("/{pkg}/{}", assets.css), "/ngoai-tuyen".to_string(), "/favicon.svg".to_string()];
+    let version = assets
+        .version
+        .clone()
+        .unwrap_or_else(|| format!("dev-{}", std::process::id()));
+    let mut shell = vec![
+        format!("/{pkg}/{}", assets.js),
+        format!("/{pkg}/{}", assets.wasm),
+        format!("/{pkg}/{}", assets.css),
+        "/ngoai-tuyen".to_string(),
+        "/favicon.svg".to_string(),
+    ];
     // The script imports the chunk loader and wasm-bindgen's snippets, so an offline start needs
     // them (the snippets are revalidated by the browser, their names not being hashed).
-    shell.extend(assets.split_js.iter().map(|split| format!("/{pkg}/{split}")));
-    shell.extend(assets.snippets.iter().map(|snippet| format!("/{pkg}/{snippet}")));
+    shell.extend(
+        assets
+            .split_js
+            .iter()
+            .map(|split| format!("/{pkg}/{split}")),
+    );
+    shell.extend(
+        assets
+            .snippets
+            .iter()
+            .map(|snippet| format!("/{pkg}/{snippet}")),
+    );
     shell.extend(ICONS.iter().map(|s| s.to_string()));
     // The chunks of the pages whose HTML sw.js keeps for offline reading: without its chunks a
     // kept page would show but never come alive (read aloud, answers). Kept one by one (sw.js),
@@ -48,10 +73,23 @@ pub fn service_worker_source(options: &LeptosOptions) -> String {
     let app_name = cli_text(CliText::AppName, Locale::vi);
     SW_TEMPLATE
         .replace("__VERSION__", &version)
-        .replace("__SHELL__", &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()))
-        .replace("__CHUNKS__", &serde_json::to_string(&chunks).unwrap_or_else(|_| "[]".into()))
-        .replace("__PKG__", &serde_json::to_string(&format!("/{}/", options.site_pkg_dir)).unwrap_or_else(|_| "\"/pkg/\"".into()))
-        .replace("__APP_NAME__", &serde_json::to_string(&app_name).unwrap_or_else(|_| "\"\"".into()))
+        .replace(
+            "__SHELL__",
+            &serde_json::to_string(&shell).unwrap_or_else(|_| "[]".into()),
+        )
+        .replace(
+            "__CHUNKS__",
+            &serde_json::to_string(&chunks).unwrap_or_else(|_| "[]".into()),
+        )
+        .replace(
+            "__PKG__",
+            &serde_json::to_string(&format!("/{}/", options.site_pkg_dir))
+                .unwrap_or_else(|_| "\"/pkg/\"".into()),
+        )
+        .replace(
+            "__APP_NAME__",
+            &serde_json::to_string(&app_name).unwrap_or_else(|_| "\"\"".into()),
+        )
 }
 
 /// `GET /sw.js`: never cached by the browser's HTTP cache, so a new release is seen at once.
@@ -60,7 +98,10 @@ pub async fn service_worker(State(options): State<LeptosOptions>) -> Response {
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
-            (header::HeaderName::from_static("service-worker-allowed"), "/"),
+            (
+                header::HeaderName::from_static("service-worker-allowed"),
+                "/",
+            ),
         ],
         service_worker_source(&options),
     )
@@ -95,7 +136,13 @@ pub fn manifest_json() -> serde_json::Value {
 /// `GET /manifest.webmanifest`.
 pub async fn manifest() -> Response {
     (
-        [(header::CONTENT_TYPE, "application/manifest+json; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/manifest+json; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         manifest_json().to_string(),
     )
         .into_response()
