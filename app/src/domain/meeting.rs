@@ -25,7 +25,7 @@ macro_rules! coded_enum {
 pub(crate) use coded_enum;
 
 coded_enum!(
-    /// Kinds of meeting (DOMAIN.md, "Meetings").
+    /// Kinds of meeting (docs/DOMAIN.md, "Kinds of meeting").
     MeetingKind {
         /// Sinh hoạt thường kỳ: monthly, opened for every cell automatically.
         Periodic = "thuong_ky",
@@ -62,7 +62,7 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Attendance at a held meeting (DOMAIN.md).
+    /// Attendance at a held meeting (docs/DOMAIN.md, "Attendance, opinions and votes").
     Attendance {
         /// Có mặt.
         Present = "co_mat",
@@ -302,7 +302,8 @@ pub enum Recurrence {
     LunarDay(u32),
 }
 
-/// Cells that have not chosen a rule meet on the 5th: in the first week, as DOMAIN.md has it.
+/// Cells that have not chosen a rule meet on the 5th: in the first week, as is customary
+/// (docs/DOMAIN.md, "Dates and the lunar calendar").
 pub const DEFAULT_RECURRENCE: Recurrence = Recurrence::DayOfMonth(5);
 pub const DEFAULT_START_TIME: &str = "19:30";
 

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Kinds of organisation, top to bottom (DOMAIN.md, "The organisation tree").
+/// Kinds of organisation, top to bottom (docs/DOMAIN.md, "The organisation tree").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrgKind {
     /// Trung ương

@@ -1,7 +1,8 @@
-//! Usage statistics (DOMAIN.md): usage rate = members who have signed in ÷ (members − exempt),
-//! per organisation and per chi bộ. Exempt members are left out of the denominator, and so of
-//! the numerator too (an exempt member who signs in must not push a cell past 100%). Counts per
-//! organisation roll up into the children of the organisation being looked at. No I/O.
+//! Usage statistics (docs/DOMAIN.md, "Usage statistics"): usage rate = members who have signed
+//! in ÷ (members − exempt), per organisation and per chi bộ. Exempt members are left out of the
+//! denominator, and so of the numerator too (an exempt member who signs in must not push a cell
+//! past 100%). Counts per organisation roll up into the children of the organisation being
+//! looked at. No I/O.
 
 use serde::{Deserialize, Serialize};
 

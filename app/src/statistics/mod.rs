@@ -1,7 +1,8 @@
 //! Usage statistics and the monthly report (`/thong-ke`): members, exempt, accounts, signed in
-//! at least once, active in the last 30 days and the usage rate (DOMAIN.md), for an organisation
-//! and each of its children, the cells with the lowest rate and whom to call there, the rate over
-//! time, and the month's periodic meetings. Every figure is inside the viewer's scope.
+//! at least once, active in the last 30 days and the usage rate (docs/DOMAIN.md, "Usage
+//! statistics"), for an organisation and each of its children, the cells with the lowest rate
+//! and whom to call there, the rate over time, and the month's periodic meetings. Every figure is
+//! inside the viewer's scope.
 
 pub mod pages;
 #[cfg(feature = "ssr")]
