@@ -1,16 +1,57 @@
-//! The Vietnamese lunar calendar (âm lịch), computed for UTC+7.
+//! The Vietnamese lunar calendar (âm lịch).
 //!
 //! This is Hồ Ngọc Đức's published algorithm (new moons and solar terms after Jean Meeus,
-//! "Astronomical Algorithms"), which the calendars printed in Vietnam follow. A crate for the
-//! Chinese calendar is not enough: it computes for UTC+8, and the two differ in some months
-//! (Tết 1985, Tết 2007). The one Vietnamese crate on crates.io (`amlich` 0.0.1) finds month 11
-//! with the new-moon function instead of the month-11 function when converting to lunar, so
-//! it gives wrong dates; hence this module, checked against published dates in its tests.
+//! "Astronomical Algorithms"), which the calendars printed in Vietnam follow, computed for the
+//! meridian the calendar used at the time: UTC+7 from 1968 on, UTC+8 before (see [`zone`]). A
+//! crate for the Chinese calendar is not enough: it computes for UTC+8 throughout, and the two
+//! differ in some months since 1968 (Tết 1985, Tết 2007). The one Vietnamese crate on crates.io
+//! (`amlich` 0.0.1) finds month 11 with the new-moon function instead of the month-11 function
+//! when converting to lunar, so it gives wrong dates; hence this module.
+//!
+//! Checked, every day from 1901 to 2099, against Hồ Ngọc Đức's published year tables (the
+//! fixture `lunar_months_1901_2099.txt`, written by `scripts/lunar-reference.mjs`); the few months
+//! where the tables and this simplified algorithm part are listed in [`CORRECTIONS`].
 
 use std::f64::consts::PI;
 
-/// Vietnam's time zone, in hours.
-const TZ: f64 = 7.0;
+/// The time zone of the calendar on local day `jdn`, in hours east of Greenwich.
+///
+/// Decision 121-CP of 8 August 1967 set the calendar on UTC+7, Vietnam's legal time, from 1968
+/// on; until then the lunar calendar used in Vietnam was the one computed for UTC+8 (the Chinese
+/// one). Hence Tết Mậu Thân fell on 29 January 1968 in the North and on the 30th in the South,
+/// which kept the old calendar until 1975; the published tables follow the North.
+fn zone(jdn: i64) -> f64 {
+    // 1968-01-01.
+    if jdn < 2439857 {
+        8.0
+    } else {
+        7.0
+    }
+}
+
+/// New moons (by their number `k` after 1900-01-01, as in [`new_moon_day`]) that begin their
+/// month on another day in the published Vietnamese calendar (Hồ Ngọc Đức's year tables) than
+/// in this simplified algorithm, with the day the tables give.
+///
+/// - 1906, 1914, 1916, 1920: the new moon fell between 16:01 and 16:07 UT, just after midnight
+///   at UTC+8 but before it on the meridian of Beijing (UTC+7:46), for which the calendar was
+///   computed until 1928; the month began on the earlier day (Tết 1916 on 3 February).
+/// - 1925: the tables put Tết Ất Sửu on 25 January, a day after the new moon (24 January,
+///   14:45 UT, the day of a total solar eclipse) and after Tết in the Chinese calendar (24
+///   January). No source at hand explains it; kept so as to agree with the tables.
+/// - 2054, 2072, 2077: the new moon falls within two minutes of midnight at UTC+7, nearer than
+///   the simplified formula can tell; the tables, computed with a finer theory, begin the month
+///   on the earlier day.
+const CORRECTIONS: [(i64, (i32, u32, u32)); 8] = [
+    (78, (1906, 4, 23)),
+    (184, (1914, 11, 17)),
+    (199, (1916, 2, 3)),
+    (258, (1920, 11, 10)),
+    (310, (1925, 1, 25)),
+    (1909, (2054, 5, 7)),
+    (2139, (2072, 12, 9)),
+    (2200, (2077, 11, 15)),
+];
 
 /// A day of the lunar calendar. `leap` marks a day of the leap month (tháng nhuận).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +87,9 @@ pub fn from_julian_day(jd: i64) -> (i32, u32, u32) {
 
 /// The local day (Julian day number) of the k-th new moon after 1900-01-01.
 fn new_moon_day(k: i64) -> i64 {
+    if let Some(&(_, (y, m, d))) = CORRECTIONS.iter().find(|(c, _)| *c == k) {
+        return julian_day(y, m, d);
+    }
     let k = k as f64;
     let t = k / 1236.85;
     let (t2, t3) = (t * t, t * t * t);
@@ -67,12 +111,14 @@ fn new_moon_day(k: i64) -> i64 {
     } else {
         -0.000278 + 0.000265 * t + 0.000262 * t2
     };
-    (jd1 + c1 - delta_t + 0.5 + TZ / 24.0).floor() as i64
+    // The new moon in UT, as a Julian date; its Julian day number is the UT day.
+    let ut = jd1 + c1 - delta_t + 0.5;
+    (ut + zone(ut.floor() as i64) / 24.0).floor() as i64
 }
 
 /// The sun's longitude at the start of local day `jdn`, as one of 12 sectors of 30°.
 fn sun_longitude_sector(jdn: i64) -> i64 {
-    let t = (jdn as f64 - 2451545.5 - TZ / 24.0) / 36525.0;
+    let t = (jdn as f64 - 2451545.5 - zone(jdn) / 24.0) / 36525.0;
     let t2 = t * t;
     let dr = PI / 180.0;
     let m = 357.52910 + 35999.05030 * t - 0.0001559 * t2 - 0.00000048 * t * t2;
@@ -117,9 +163,13 @@ fn leap_month_offset(a11: i64) -> i64 {
 /// The lunar date of a Gregorian date.
 pub fn to_lunar(year: i32, month: u32, day: u32) -> LunarDate {
     let day_number = julian_day(year, month, day);
-    let k = ((day_number as f64 - 2415021.076998695) / 29.530588853).floor() as i64;
-    let mut month_start = new_moon_day(k + 1);
-    if month_start > day_number {
+    // The last new moon on or before the day. The mean-month estimate can be one too far when
+    // the true new moon comes late (Hồ Ngọc Đức's `k`, then `k + 1`, gave day 0 on 7 May 2054
+    // and 9 April 2062), so step back until the month has begun.
+    let mut k = ((day_number as f64 - 2415021.076998695) / 29.530588853).floor() as i64 + 1;
+    let mut month_start = new_moon_day(k);
+    while month_start > day_number {
+        k -= 1;
         month_start = new_moon_day(k);
     }
     let mut a11 = lunar_month_11(year);
@@ -196,6 +246,130 @@ mod tests {
     fn lunar(y: i32, m: u32, d: u32) -> (u32, u32, i32, bool) {
         let l = to_lunar(y, m, d);
         (l.day, l.month, l.year, l.leap)
+    }
+
+    /// The first day of every lunar month from 1901 to 2099 (and of the month in progress on
+    /// 1901-01-01), from Hồ Ngọc Đức's year tables as the npm package `@dqcai/vn-lunar` decodes
+    /// them: an implementation that shares no code with this module. Written by
+    /// `scripts/lunar-reference.mjs`, whose header says how to run it again.
+    const REFERENCE: &str = include_str!("lunar_months_1901_2099.txt");
+
+    /// The reference's months: (Julian day of day 1, lunar year, month, leap).
+    fn reference_months() -> Vec<(i64, i32, u32, bool)> {
+        REFERENCE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.trim().split(',').collect();
+                assert_eq!(f.len(), 4, "fixture line {l:?}");
+                let d: Vec<u32> = f[0].split('-').map(|x| x.parse().unwrap()).collect();
+                let jd = julian_day(d[0] as i32, d[1], d[2]);
+                let leap = match f[3] {
+                    "0" => false,
+                    "1" => true,
+                    other => panic!("fixture line {l:?}: leap flag {other:?}"),
+                };
+                (jd, f[1].parse().unwrap(), f[2].parse().unwrap(), leap)
+            })
+            .collect()
+    }
+
+    /// Every day from 1901-01-01 to 2099-12-31: `to_lunar` gives the day the reference implies
+    /// (never day 0), and `from_lunar` takes it back to the same solar date.
+    #[test]
+    fn agrees_with_the_reference_table_every_day_1901_2099() {
+        let months = reference_months();
+        let (first, last) = (julian_day(1901, 1, 1), julian_day(2099, 12, 31));
+        assert!(
+            months.len() > 2400,
+            "{} months in the fixture",
+            months.len()
+        );
+        assert!(
+            months[0].0 <= first && months[1].0 > first,
+            "fixture starts late"
+        );
+        assert!(months[months.len() - 1].0 <= last, "fixture ends past 2099");
+        for w in months.windows(2) {
+            let len = w[1].0 - w[0].0;
+            assert!(
+                len == 29 || len == 30,
+                "fixture month {:?} lasts {len} days",
+                w[0]
+            );
+        }
+        let iso = |(y, m, d): (i32, u32, u32)| format!("{y:04}-{m:02}-{d:02}");
+        let show = |l: LunarDate| {
+            let leap = if l.leap { " nhuận" } else { "" };
+            format!("{}/{}{leap}/{}", l.day, l.month, l.year)
+        };
+        let mut wrong = Vec::new();
+        let mut i = 0;
+        for jd in first..=last {
+            while i + 1 < months.len() && months[i + 1].0 <= jd {
+                i += 1;
+            }
+            let (start, year, month, leap) = months[i];
+            let want = LunarDate {
+                day: (jd - start + 1) as u32,
+                month,
+                year,
+                leap,
+            };
+            let solar = from_julian_day(jd);
+            let got = to_lunar(solar.0, solar.1, solar.2);
+            if got != want || got.day == 0 {
+                wrong.push(format!(
+                    "{}: to_lunar gives {}, the reference {}",
+                    iso(solar),
+                    show(got),
+                    show(want)
+                ));
+            } else if from_lunar(got) != Some(solar) {
+                wrong.push(format!(
+                    "{}: from_lunar({}) gives {:?}",
+                    iso(solar),
+                    show(got),
+                    from_lunar(got).map(iso)
+                ));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} days disagree with the reference; the first: {}\n{}",
+            wrong.len(),
+            wrong[0],
+            wrong
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+
+    /// Where Hồ Ngọc Đức's published algorithm alone went wrong: its first guess of the month's
+    /// new moon could be one too far, giving day 0 (9 April 2062; 7 May 2054 before the
+    /// correction of that month).
+    #[test]
+    fn a_lunar_day_is_never_zero() {
+        assert_eq!(lunar(2054, 5, 6), (29, 3, 2054, false));
+        assert_eq!(lunar(2054, 5, 7), (1, 4, 2054, false));
+        assert_eq!(lunar(2062, 4, 9), (30, 2, 2062, false));
+        assert_eq!(lunar(2062, 4, 10), (1, 3, 2062, false));
+    }
+
+    /// Before 1968 the calendar was computed for UTC+8 (Decision 121-CP of 1967).
+    #[test]
+    fn before_1968_the_calendar_is_that_of_utc8() {
+        // Tết Mậu Thân: 29 January 1968 on UTC+7 (30 January on UTC+8).
+        assert_eq!(lunar(1968, 1, 29), (1, 1, 1968, false));
+        // Tết Ất Tỵ 1965: 2 February on UTC+8 (1 February on UTC+7).
+        assert_eq!(lunar(1965, 2, 1), (30, 12, 1964, false));
+        assert_eq!(lunar(1965, 2, 2), (1, 1, 1965, false));
+        // 1947 had a leap second month, from 23 March (22 March on UTC+7).
+        assert_eq!(lunar(1947, 3, 22), (30, 2, 1947, false));
+        assert_eq!(lunar(1947, 3, 23), (1, 2, 1947, true));
     }
 
     #[test]
