@@ -24,6 +24,10 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# leptos_i18n and tachys build from the registry's sources with the project's patches applied
+# (docs/patches/README.md); app/vendor/ is generated, not kept in git.
+bash scripts/patch-crates.sh
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "Adding the wasm32 target"
   rustup target add wasm32-unknown-unknown

@@ -119,7 +119,7 @@ async fn main() {
         std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-burst/b.db".into());
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
-    let contents = app::register::repo::contents(&db).await.unwrap();
+    let contents = app::register::service::contents(&db).await.unwrap();
     if contents.members == 0 {
         let t = Instant::now();
         let r = app::register::seed::seed(&db, a.members).await.unwrap();
@@ -400,12 +400,12 @@ async fn main() {
             .unwrap();
     }
     let t = Instant::now();
-    let opened = app::meetings::repo::open_month(&db, after, now)
+    let opened = app::meetings::service::open_month(&db, after, now)
         .await
         .unwrap();
     let first = t.elapsed();
     let t = Instant::now();
-    let again = app::meetings::repo::open_month(&db, after, now)
+    let again = app::meetings::service::open_month(&db, after, now)
         .await
         .unwrap();
     println!(

@@ -159,7 +159,7 @@ async fn main() {
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
     let now = app::platform::clock::now_unix();
-    if app::register::repo::contents(&db).await.unwrap().members == 0 {
+    if app::register::service::contents(&db).await.unwrap().members == 0 {
         let t = Instant::now();
         app::register::seed::seed(&db, members).await.unwrap();
         println!(

@@ -40,7 +40,7 @@ async fn main() {
         std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:///tmp/sotay-notify/n.db".into());
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
-    if app::register::repo::contents(&db).await.unwrap().members == 0 {
+    if app::register::service::contents(&db).await.unwrap().members == 0 {
         let t = Instant::now();
         app::register::seed::seed(&db, members).await.unwrap();
         app::documents::seed::seed(&db, 20).await.unwrap();
@@ -151,7 +151,7 @@ async fn main() {
             grants: Vec::new(),
         };
         let t = Instant::now();
-        sum += app::notifications::repo::unread_count(&db, &actor, now)
+        sum += app::notifications::service::unread_count(&db, &actor, now)
             .await
             .unwrap();
         counts.push(t.elapsed().as_micros());

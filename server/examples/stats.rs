@@ -32,7 +32,7 @@ async fn main() {
     let db = Db::connect(&url, None).await.unwrap();
     db.migrate().await.unwrap();
     let now = app::platform::clock::now_unix();
-    if app::register::repo::contents(&db).await.unwrap().members == 0 {
+    if app::register::service::contents(&db).await.unwrap().members == 0 {
         let t = Instant::now();
         app::register::seed::seed(&db, members).await.unwrap();
         app::meetings::seed::seed(&db, app::platform::clock::today_vn(), now)
@@ -60,7 +60,7 @@ async fn main() {
         .unwrap();
     let t = Instant::now();
     let month = app::domain::meeting::Month::of(app::platform::clock::today_vn()).code();
-    let n = app::statistics::repo::snapshot(&db, &month, now)
+    let n = app::statistics::service::snapshot(&db, &month, now)
         .await
         .unwrap();
     println!(

@@ -726,7 +726,7 @@ async fn session_layer(
         .and_then(session_token)
         .map(str::to_string);
     let user = match token {
-        Some(token) => match app::accounts::repo::load_current_user(
+        Some(token) => match app::accounts::service::load_current_user(
             &state.db,
             &hash_token(&token),
             app::platform::clock::now_unix(),
@@ -1021,8 +1021,12 @@ fn spawn_meeting_scheduler(db: Db) {
                 months.push(this.next());
             }
             for month in months {
-                match app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix())
-                    .await
+                match app::meetings::service::open_month(
+                    &db,
+                    month,
+                    app::platform::clock::now_unix(),
+                )
+                .await
                 {
                     Ok(0) => {}
                     Ok(n) => {
@@ -1034,9 +1038,12 @@ fn spawn_meeting_scheduler(db: Db) {
                 }
             }
             // This month's usage snapshot (the rate-over-time chart), refreshed every hour.
-            if let Err(e) =
-                app::statistics::repo::snapshot(&db, &this.code(), app::platform::clock::now_unix())
-                    .await
+            if let Err(e) = app::statistics::service::snapshot(
+                &db,
+                &this.code(),
+                app::platform::clock::now_unix(),
+            )
+            .await
             {
                 tracing::warn!(error = ?e, "usage snapshot failed");
             }

@@ -4,7 +4,7 @@
 use app::platform::cli_text::{bilingual, cli_text, operator_locale, CliText};
 use app::platform::db::Db;
 use app::register::seed::SeedDecision;
-use app::register::{repo, seed};
+use app::register::{seed, service as register};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use server::{init_tracing, serve, Config};
 use std::process::ExitCode;
@@ -192,7 +192,7 @@ async fn run_seed(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let locale = operator_locale();
     let db = connect(config).await?;
-    let contents = repo::contents(&db).await.map_err(describe)?;
+    let contents = register::contents(&db).await.map_err(describe)?;
     match seed::decide(&contents, if_empty, replace, force) {
         SeedDecision::Load => {}
         SeedDecision::Skip => {
@@ -204,7 +204,9 @@ async fn run_seed(
         SeedDecision::RefuseDemo => return Err(cli_text(CliText::SeedRefuseDemo, locale).into()),
         SeedDecision::Replace => {
             let mut conn = db.pool().acquire().await?;
-            repo::delete_register(&mut conn).await.map_err(describe)?;
+            register::delete_register(&mut conn)
+                .await
+                .map_err(describe)?;
         }
     }
     let started = std::time::Instant::now();
@@ -252,7 +254,7 @@ async fn open_meetings(
     };
     let db = connect(config).await?;
     let started = std::time::Instant::now();
-    let created = app::meetings::repo::open_month(&db, month, app::platform::clock::now_unix())
+    let created = app::meetings::service::open_month(&db, month, app::platform::clock::now_unix())
         .await
         .map_err(describe)?;
     println!(

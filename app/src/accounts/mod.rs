@@ -8,7 +8,7 @@ pub mod passkey;
 #[cfg(feature = "hydrate")]
 pub mod passkey_js;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -18,45 +18,7 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub name: String,
-    pub phone: String,
-    pub tel: String,
-    pub deputy: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoleView {
-    pub role: Role,
-    pub org_name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserView {
-    /// The member's id: the phone's shared outbox sends only this member's items.
-    pub member_id: i64,
-    pub full_name: String,
-    pub org_name: String,
-    pub roles: Vec<RoleView>,
-    pub is_leader: bool,
-    /// May publish documents somewhere (editor or admin).
-    pub can_publish: bool,
-    pub secretary: Option<Contact>,
-    pub offer_simple_mode: bool,
-    /// Offer the first-use guide (not yet finished or skipped).
-    pub offer_guide: bool,
-    pub pending_join_requests: i64,
-    /// Unread notifications (the bottom bar's badge).
-    pub unread_notifications: i64,
-}
-
-/// What every page needs to know about the visitor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct SessionView {
-    pub user: Option<UserView>,
-    pub prefs: Preferences,
-}
+pub use crate::platform::visitor::{Contact, RoleView, SessionView, UserView};
 
 #[cfg(feature = "ssr")]
 fn db() -> Result<crate::platform::db::Db, AppError> {
@@ -126,7 +88,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
             let org_name = if g.scope == user.actor.org {
                 user.org_name.clone()
             } else {
-                crate::register::repo::org_by_id(&db, g.scope.id())
+                crate::register::service::org_by_id(&db, g.scope.id())
                     .await?
                     .name
             };
@@ -141,7 +103,7 @@ pub async fn get_session() -> Result<SessionView, AppError> {
         } else {
             repo::count_pending_join_requests(&db, &scopes).await?
         };
-        let unread_notifications = crate::notifications::repo::unread_count(
+        let unread_notifications = crate::notifications::service::unread_count(
             &db,
             &user.actor,
             crate::platform::clock::now_unix(),
@@ -586,9 +548,9 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
     async move {
         let user = crate::platform::session::require_user()?;
         let db = db()?;
-        let m = crate::register::repo::member_by_id(&db, user.actor.member_id).await?;
+        let m = crate::register::service::member_by_id(&db, user.actor.member_id).await?;
         let pending = repo::my_pending_contact_change(&db, m.id).await?;
-        let past_orgs = crate::admin::repo::member_history(&db, m.id)
+        let past_orgs = crate::register::service::member_history(&db, m.id)
             .await?
             .into_iter()
             .map(|(name, until)| {

@@ -2,13 +2,11 @@
 //! help, and leadership's account work.
 
 use super::*;
-use crate::forms::{action_error, Field, FormError};
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
-use crate::shell::{
-    use_session, CallSecretary, Page, RequireUser, SimpleModeSwitch, TextSizeChoice,
-};
+use crate::ui::forms::{action_error, Field, FormError};
+use crate::ui::{use_session, CallSecretary, Page, RequireUser, SimpleModeSwitch, TextSizeChoice};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -298,9 +296,9 @@ pub fn ProfilePage() -> impl IntoView {
                     <SimpleModeSwitch />
                     <div class="field">
                         <p>{t!(i18n, settings_language)}</p>
-                        <crate::shell::LanguageSwitch class="btn-secondary" />
+                        <crate::ui::LanguageSwitch class="btn-secondary" />
                     </div>
-                    <crate::shell::DataSaverSwitch />
+                    <crate::ui::DataSaverSwitch />
                 </section>
                 <crate::notifications::pages::NotificationSettings />
                 <PasskeySettings />
@@ -397,7 +395,7 @@ fn SignOutButtons() -> impl IntoView {
         if let Some(Ok(())) = action.value().get() {
             // Nothing of this member's stays readable offline on a shared phone.
             #[cfg(feature = "hydrate")]
-            crate::offline::browser::sw_forget();
+            crate::platform::browser::sw_forget();
             let _ = window().location().set_href("/dang-nhap");
         }
     });

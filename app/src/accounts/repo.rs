@@ -14,7 +14,6 @@ pub use crate::platform::db::scope_clause;
 
 pub struct SignInRow {
     pub account_id: i64,
-    pub member_id: i64,
     pub org_id: i64,
     pub password_hash: Option<String>,
     pub status: String,
@@ -38,7 +37,6 @@ pub async fn account_for_identifier(
     row.map(|r| {
         Ok(SignInRow {
             account_id: r.try_get("account_id")?,
-            member_id: r.try_get("member_id")?,
             org_id: r.try_get("org_id")?,
             password_hash: r.try_get("password_hash")?,
             status: r.try_get("status")?,
@@ -375,7 +373,6 @@ pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
 pub struct MatchedMember {
     pub member_id: i64,
     pub org_id: i64,
-    pub org_path: OrgPath,
     pub account_status: Option<String>,
 }
 
@@ -428,8 +425,6 @@ pub async fn match_member(
         Ok(MatchedMember {
             member_id: r.try_get("id")?,
             org_id: r.try_get("org_id")?,
-            org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
-                .map_err(|e| AppError::internal(&e))?,
             account_status: r.try_get("status")?,
         })
     })
@@ -484,7 +479,6 @@ pub struct JoinRequestRow {
     pub phone: String,
     pub org_id: i64,
     pub org_name: String,
-    pub org_path: OrgPath,
     pub created_at: i64,
     pub password_hash: Option<String>,
     /// Other undecided requests for the same member (leadership is warned and approves one).
@@ -509,8 +503,6 @@ fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
         phone: r.try_get("phone")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
-            .map_err(|e| AppError::internal(&e))?,
         created_at: r.try_get("created_at")?,
         password_hash: r.try_get("password_hash")?,
         others_pending: r.try_get("others_pending")?,
@@ -612,32 +604,6 @@ pub async fn decide_join_request(
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-pub async fn latest_join_request_reason(
-    db: &Db,
-    member_id: i64,
-) -> Result<Option<String>, AppError> {
-    let r = sqlx::query("SELECT reason FROM join_requests WHERE member_id = $1 AND status = 'rejected' ORDER BY decided_at DESC LIMIT 1")
-        .bind(member_id)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match r {
-        Some(r) => r.try_get("reason")?,
-        None => None,
-    })
-}
-
-/// Member's organisation path, for permission checks on a member.
-pub async fn member_org(db: &Db, member_id: i64) -> Result<(i64, OrgPath), AppError> {
-    let r = sqlx::query("SELECT m.org_id, o.path FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.id = $1")
-        .bind(member_id)
-        .fetch_one(db.pool())
-        .await?;
-    Ok((
-        r.try_get("org_id")?,
-        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?,
-    ))
 }
 
 pub async fn account_of_member(
@@ -879,11 +845,6 @@ pub async fn members_in_scopes(
         .map_err(AppError::from)
 }
 
-pub struct ProfileRow {
-    pub member: crate::register::Member,
-    pub org_name: String,
-}
-
 pub async fn insert_contact_change(
     conn: &mut AnyConnection,
     member_id: i64,
@@ -911,7 +872,6 @@ pub struct ContactChangeRow {
     pub member_id: i64,
     pub full_name: String,
     pub org_name: String,
-    pub org_path: OrgPath,
     pub old_phone: Option<String>,
     pub old_address: Option<String>,
     pub phone: Option<String>,
@@ -928,8 +888,6 @@ fn contact_row(r: &sqlx::any::AnyRow) -> Result<ContactChangeRow, AppError> {
         member_id: r.try_get("member_id")?,
         full_name: r.try_get("full_name")?,
         org_name: r.try_get("org_name")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
-            .map_err(|e| AppError::internal(&e))?,
         old_phone: r.try_get("old_phone")?,
         old_address: r.try_get("old_address")?,
         phone: r.try_get("phone")?,

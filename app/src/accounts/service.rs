@@ -3,6 +3,7 @@
 //! checking permission; each write that matters lands in the audit log.
 
 use super::repo;
+pub use super::repo::{insert_account, insert_grant, load_current_user, member_for_identifier};
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
 use crate::domain::audit::AuditAction;
 use crate::domain::permission::{self, Action, Role};
@@ -294,7 +295,7 @@ pub async fn request_join(
     if matches!(m.account_status.as_deref(), Some("active")) {
         let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details)
             .to_string();
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             crate::domain::notification::NotificationKind::AccountSecurity.code(),
             &[m.member_id],
@@ -336,7 +337,7 @@ pub async fn request_join(
     .await?;
     // The cell's leadership hears of it at once (their notification centre, and push).
     let leaders = repo::cell_leaders_and_name(&mut tx, m.org_id, m.member_id).await?;
-    crate::notifications::repo::notify_members(
+    crate::notifications::service::notify_members(
         &mut tx,
         "yeu_cau_gia_nhap",
         &leaders.0,
@@ -466,7 +467,7 @@ pub async fn console_code(
             "{}: {who}",
             crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued)
         );
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             crate::domain::notification::NotificationKind::AccountSecurity.code(),
             &[member_id],
@@ -547,7 +548,7 @@ pub async fn issue_activation_code(
             crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued),
             user.full_name
         );
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             crate::domain::notification::NotificationKind::AccountSecurity.code(),
             &[member_id],
@@ -802,7 +803,7 @@ pub async fn set_role(
     if !role.is_grantable() {
         return Err(AppError::field("role", "err_invalid_value"));
     }
-    let org = crate::register::repo::org_by_id(db, org_id).await?;
+    let org = crate::register::service::org_by_id(db, org_id).await?;
     if !permission::may(&user.actor, Action::ManageRole(role), &org.path) {
         return Err(AppError::Forbidden);
     }

@@ -6,7 +6,7 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -56,7 +56,7 @@ mod guard {
         user: &CurrentUser,
         id: i64,
     ) -> Result<Org, AppError> {
-        let org = crate::register::repo::org_by_id(db, id).await?;
+        let org = crate::register::service::org_by_id(db, id).await?;
         if !may(&user.actor, Action::ManageTree, path_of(&org)) {
             return Err(AppError::Forbidden);
         }
@@ -90,7 +90,7 @@ mod guard {
         if code.is_empty() {
             return Err(AppError::field(field, "err_required"));
         }
-        let org = match crate::register::repo::org_by_code(db, code).await {
+        let org = match crate::register::service::org_by_code(db, code).await {
             Ok(o) => o,
             Err(AppError::NotFound) => return Err(AppError::field(field, "err_org_code_unknown")),
             Err(e) => return Err(e),
@@ -165,7 +165,7 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
             .unwrap_or_else(|| first.clone());
         let mut breadcrumb = Vec::new();
         for ancestor in o.path.ids().into_iter().filter(|a| *a != o.id) {
-            let a = crate::register::repo::org_by_id(&db, ancestor).await?;
+            let a = crate::register::service::org_by_id(&db, ancestor).await?;
             if scope.contains(&a.path) {
                 breadcrumb.push((a.id, a.name));
             }
@@ -242,7 +242,7 @@ pub async fn create_org(
         };
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let org = crate::register::repo::insert_org(
+        let org = crate::register::service::insert_org(
             &mut tx,
             Some(&parent),
             &NewOrg {
@@ -309,7 +309,7 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
             .map_err(|e| AppError::field("new_parent_code", &e.to_string()))?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let moved = crate::register::repo::move_subtree_in(
+        let moved = crate::register::service::move_subtree_in(
             &mut tx,
             &org.path,
             org.id,
@@ -357,13 +357,15 @@ pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let members = repo::move_members(&mut tx, org.id, into.id, now).await?;
         for child in repo::child_paths(&mut tx, org.id).await? {
-            let c = crate::register::repo::org_by_id(&db, child).await?;
+            let c = crate::register::service::org_by_id(&db, child).await?;
             let new_path = c
                 .path
                 .moved_under(&into.path)
                 .map_err(|e| AppError::field("into_code", &e.to_string()))?;
-            crate::register::repo::move_subtree_in(&mut tx, &c.path, c.id, &new_path, into.id, now)
-                .await?;
+            crate::register::service::move_subtree_in(
+                &mut tx, &c.path, c.id, &new_path, into.id, now,
+            )
+            .await?;
         }
         repo::dissolve(&mut tx, org.id, Some(into.id), now).await?;
         audit(
@@ -460,12 +462,13 @@ pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result
             .filter(|r| r.is_grantable())
             .ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
         let id = Identifier::parse(&identifier).map_err(|k| AppError::field("identifier", k))?;
-        let Some((member_id, _)) = crate::accounts::repo::member_for_identifier(&db, &id).await?
+        let Some((member_id, _)) =
+            crate::accounts::service::member_for_identifier(&db, &id).await?
         else {
             return Err(AppError::field("identifier", "err_member_unknown"));
         };
-        let member = crate::register::repo::member_by_id(&db, member_id).await?;
-        let member_org = crate::register::repo::org_by_id(&db, member.org_id).await?;
+        let member = crate::register::service::member_by_id(&db, member_id).await?;
+        let member_org = crate::register::service::org_by_id(&db, member.org_id).await?;
         if !may(&user.actor, Action::ManageTree, &member_org.path) {
             return Err(AppError::field("identifier", "err_org_outside_scope"));
         }

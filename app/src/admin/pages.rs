@@ -2,11 +2,11 @@
 //! forms to create, rename, move, merge and dissolve.
 
 use super::*;
-use crate::forms::{action_error, Field, FormError};
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
-use crate::shell::{Page, RequireUser};
+use crate::ui::forms::{action_error, Field, FormError};
+use crate::ui::{Page, RequireUser};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -110,18 +110,3 @@ pub async fn child_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, 
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
-
-/// Where the member was before (merges), newest first: (organisation name, until).
-pub async fn member_history(
-    db: &crate::platform::db::Db,
-    member_id: i64,
-) -> Result<Vec<(String, i64)>, AppError> {
-    sqlx::query("SELECT o.name, h.until FROM member_org_history h JOIN organizations o ON o.id = h.org_id WHERE h.member_id = $1 ORDER BY h.until DESC")
-        .bind(member_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
-}

@@ -9,7 +9,7 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 
 use crate::platform::error::AppError;
 use leptos::prelude::*;

@@ -3,11 +3,11 @@
 
 use super::*;
 use crate::domain::audit::{query_string, AuditAction};
-use crate::forms::Field;
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::{error_text, field_message};
-use crate::shell::{Page, RequireUser};
+use crate::ui::forms::Field;
+use crate::ui::{Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 

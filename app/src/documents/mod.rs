@@ -6,9 +6,11 @@
 pub mod attachments;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "hydrate")]
 pub mod tts_js;
 
@@ -442,7 +444,7 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let sent = repo::remind(&mut tx, id, &targets, user.actor.account_id, now).await?;
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             "nhac_doc",
             &targets,
@@ -552,7 +554,7 @@ pub async fn publish_document(
         use sqlx::Connection;
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, audience)
+        let org = crate::register::service::org_by_id(&db, audience)
             .await
             .map_err(|_| AppError::field("audience", "err_reference_missing"))?;
         if !may(&user.actor, Action::Publish, &org.path) {
@@ -658,7 +660,7 @@ pub async fn publish_document(
         )
         .await?;
         // One row for the whole audience (fan-out on read), in the same transaction.
-        crate::notifications::repo::notify_org(
+        crate::notifications::service::notify_org(
             &mut tx,
             if is_news {
                 "tin_tuc_moi"

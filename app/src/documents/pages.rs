@@ -1,12 +1,12 @@
 use super::*;
 use crate::domain::document::DocType;
-use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
 use crate::platform::messages::field_message;
 use crate::platform::words::DateWords;
-use crate::shell::{use_session, CallSecretary, Icon, Page, RequireUser};
+use crate::ui::forms::{action_error, ControlError, Field, FormError};
+use crate::ui::{use_session, CallSecretary, Icon, Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -293,11 +293,11 @@ fn Reading(v: DocView) -> impl IntoView {
             bookmarked.set(on);
         }
     });
-    let leader = crate::shell::use_session()
+    let leader = crate::ui::use_session()
         .user()
         .map(|u| u.is_leader)
         .unwrap_or(false);
-    let publisher = crate::shell::use_session()
+    let publisher = crate::ui::use_session()
         .user()
         .map(|u| u.can_publish)
         .unwrap_or(false);
@@ -351,7 +351,7 @@ fn Reading(v: DocView) -> impl IntoView {
             {v.attachment.clone().filter(|a| !a.is_pdf).map(|a| {
                 let alt = v.doc.title.clone();
                 // Data saver: the picture loads only when the member asks for it.
-                let shown = RwSignal::new(!crate::shell::use_session().prefs.get_untracked().data_saver);
+                let shown = RwSignal::new(!crate::ui::use_session().prefs.get_untracked().data_saver);
                 let size = a.size_kb;
                 view! {
                     <Show

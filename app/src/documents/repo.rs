@@ -311,7 +311,7 @@ pub async fn progress(
     audience: &OrgPath,
     scopes: &[OrgPath],
 ) -> Result<Vec<ProgressRow>, AppError> {
-    let (clause, binds) = crate::accounts::repo::scope_clause("o.path", scopes, 4);
+    let (clause, binds) = crate::platform::db::scope_clause("o.path", scopes, 4);
     let sql = format!(
         "SELECT m.id, m.full_name, m.exempt_since, o.id AS org_id, o.name AS org_name, r.opened_at, r.studied_at, rm.sent_at
          FROM members m
@@ -549,4 +549,19 @@ pub async fn add_question(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The member's bookmarked documents, the newest bookmark first.
+pub async fn bookmarked_ids(db: &Db, member_id: i64, limit: i64) -> Result<Vec<i64>, AppError> {
+    sqlx::query(
+        "SELECT document_id FROM bookmarks WHERE member_id = $1 ORDER BY created_at DESC LIMIT $2",
+    )
+    .bind(member_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>(0))
+    .collect::<Result<_, sqlx::Error>>()
+    .map_err(AppError::from)
 }

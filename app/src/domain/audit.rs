@@ -2,7 +2,7 @@
 //! filter of the inspectors' page (`/quan-tri/nhat-ky`): a person, an action, a date range.
 //! Dates are Vietnamese civil dates (UTC+7); a range covers whole days.
 
-use super::meeting::coded_enum;
+use super::code::coded_enum;
 use super::phone::Phone;
 use super::register::{Date, FieldError};
 use serde::{Deserialize, Serialize};

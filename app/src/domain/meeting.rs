@@ -6,23 +6,7 @@ use super::lunar;
 use super::register::{days_in_month, Date, FieldError};
 use serde::{Deserialize, Serialize};
 
-macro_rules! coded_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            pub fn from_code(code: &str) -> Option<$name> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-pub(crate) use coded_enum;
+use super::code::coded_enum;
 
 coded_enum!(
     /// Kinds of meeting (docs/DOMAIN.md, "Kinds of meeting").

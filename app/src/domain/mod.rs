@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod cccd;
+pub mod code;
 pub mod document;
 #[cfg(feature = "ssr")]
 pub mod import;

@@ -1,7 +1,7 @@
 //! Rules of notifications and Web Push: kinds and the groups members switch on and off, quiet
 //! hours, when reminders are due, and what to do with a push service's answer. No I/O.
 
-use crate::domain::meeting::coded_enum;
+use super::code::coded_enum;
 use serde::{Deserialize, Serialize};
 
 coded_enum!(

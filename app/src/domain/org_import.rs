@@ -5,8 +5,8 @@
 //! plan keeps the tree a tree whose kinds fit (`OrgKind::may_contain`): a row that would break
 //! it is refused, and so, in turn, are the rows that needed it. No I/O here.
 
+use super::code::coded_enum;
 use super::import::looks_like_formula;
-use super::meeting::coded_enum;
 use super::org::{parse_org_code, parse_org_name, OrgKind};
 use super::register::FieldError;
 use super::text::fold;

@@ -19,7 +19,7 @@ pub const SEND_FROM_MINUTE: i64 = 7 * 60;
 pub const SEND_UNTIL_MINUTE: i64 = 21 * 60;
 const VIETNAM_UTC_OFFSET_SECONDS: i64 = 7 * 3600;
 
-super::meeting::coded_enum!(
+super::code::coded_enum!(
     /// What a message is about (also `sms_messages.kind`).
     SmsKind {
         /// A meeting was published: date, time, place, and how to answer.
@@ -31,7 +31,7 @@ super::meeting::coded_enum!(
     }
 );
 
-super::meeting::coded_enum!(
+super::code::coded_enum!(
     /// Where a message is in its life (`sms_messages.status`). `Sending` that never ends (a
     /// server died mid-send) is left alone: a message is sent at most once.
     SmsStatus {

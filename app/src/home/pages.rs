@@ -2,7 +2,7 @@ use crate::accounts::UserView;
 use crate::domain::account::{Preferences, TextSize};
 use crate::domain::permission::Role;
 use crate::i18n::*;
-use crate::shell::{icon_path, use_session, CallSecretary, Icon, Page};
+use crate::ui::{icon_path, use_session, CallSecretary, Icon, Page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

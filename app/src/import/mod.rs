@@ -11,7 +11,7 @@
 pub mod file;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -20,7 +20,7 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-crate::domain::meeting::coded_enum!(
+crate::domain::code::coded_enum!(
     /// What an import file holds: the member register or the organisation tree.
     ImportKind {
         Members = "members",

@@ -101,7 +101,7 @@ async fn own_job(db: &Db, user: &CurrentUser, id: i64) -> Result<(repo::JobRow, 
     if job.account_id != user.actor.account_id {
         return Err(AppError::NotFound);
     }
-    let org = crate::register::repo::org_by_id(db, job.root_org_id).await?;
+    let org = crate::register::service::org_by_id(db, job.root_org_id).await?;
     if !may(&user.actor, action_of(kind_of(&job)), &org.path) {
         return Err(AppError::Forbidden);
     }
@@ -115,7 +115,7 @@ pub async fn overview(db: &Db, user: &CurrentUser) -> Result<Overview, AppError>
     }
     let mut orgs = Vec::new();
     for root in roots {
-        let o = crate::register::repo::org_by_id(db, root.id()).await?;
+        let o = crate::register::service::org_by_id(db, root.id()).await?;
         orgs.push((o.id, o.name));
     }
     Ok(Overview {
@@ -155,7 +155,7 @@ pub async fn create_job(
     bytes: Vec<u8>,
     ip: Option<String>,
 ) -> Result<i64, AppError> {
-    let org = match crate::register::repo::org_by_id(db, org_id).await {
+    let org = match crate::register::service::org_by_id(db, org_id).await {
         Ok(o) => o,
         Err(AppError::NotFound) => return Err(AppError::Forbidden),
         Err(e) => return Err(e),
@@ -968,7 +968,7 @@ async fn apply_step(
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let mut done: u64 = 0;
     for chunk in plan.inserts.chunks(2_000) {
-        crate::register::repo::insert_members(&mut tx, chunk).await?;
+        crate::register::service::insert_members(&mut tx, chunk).await?;
         done += chunk.len() as u64;
         set_progress(id, done, total);
     }
@@ -1265,7 +1265,7 @@ async fn apply_tree_step(
                     Some(o) => o.clone(),
                     None => repo::org_in_tx(&mut tx, parent_code).await?,
                 };
-                let org = crate::register::repo::insert_org(
+                let org = crate::register::service::insert_org(
                     &mut tx,
                     Some(&parent),
                     &crate::register::NewOrg {
@@ -1292,7 +1292,7 @@ async fn apply_tree_step(
                     .path
                     .moved_under(&parent.path)
                     .map_err(|e| AppError::internal(&e))?;
-                crate::register::repo::move_subtree_in(
+                crate::register::service::move_subtree_in(
                     &mut tx, &org.path, *org_id, &new_path, parent.id, now,
                 )
                 .await?;
@@ -1382,7 +1382,7 @@ pub async fn reconciliation(
         return Err(AppError::Forbidden);
     };
     let id = if org > 0 { org } else { first.id() };
-    let o = crate::register::repo::org_by_id(db, id).await?;
+    let o = crate::register::service::org_by_id(db, id).await?;
     let Some(scope) = roots.iter().find(|s| s.contains(&o.path)) else {
         return Err(AppError::Forbidden);
     };

@@ -6,12 +6,15 @@
 //! `may_see_meeting` / `may_take_part` / `may(RunMeeting)` answer who may do what with it.
 
 pub mod pages;
+pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
@@ -368,13 +371,15 @@ async fn notify_meeting_with(
         // On the caller's transaction: asking the pool for a second connection while holding
         // one can run it dry under load.
         let leaders = repo::cell_leaders(&mut *conn, m.org_id).await?;
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             conn, kind, &leaders, "meeting", m.id, &subject, now,
         )
         .await
     } else {
-        crate::notifications::repo::notify_org(conn, kind, m.org_id, "meeting", m.id, &subject, now)
-            .await
+        crate::notifications::service::notify_org(
+            conn, kind, m.org_id, "meeting", m.id, &subject, now,
+        )
+        .await
     }
 }
 
@@ -449,7 +454,7 @@ pub async fn create_meeting(
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id)
+        let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
@@ -1162,7 +1167,7 @@ pub async fn assign_task(
             now,
         )
         .await?;
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             "nhiem_vu_giao",
             &[assignee_id],
@@ -1291,7 +1296,7 @@ pub async fn set_schedule(
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id)
+        let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {

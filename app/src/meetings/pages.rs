@@ -2,17 +2,18 @@
 //! and, for leaders, the running view), its printable pack (`/sinh-hoat/:id/in`), tasks
 //! (`/nhiem-vu`) and the committee's overview (`/sinh-hoat/thong-ke`).
 
+use super::queue::{Queued, QueuedComment, QueuedRsvp};
 use super::*;
 use crate::domain::meeting::{
     Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence,
 };
-use crate::forms::{action_error, ControlError, Field, FormError};
 use crate::i18n::*;
 use crate::label;
-use crate::offline::outbox::{is_offline_error, use_outbox, Queued};
 use crate::platform::messages::{error_text, field_message};
+use crate::platform::outbox::{is_offline_error, use_outbox};
 use crate::platform::words::{DateWords, WhenWords};
-use crate::shell::{Icon, Page, RequireUser};
+use crate::ui::forms::{action_error, ControlError, Field, FormError};
+use crate::ui::{Icon, Page, RequireUser};
 use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -167,11 +168,11 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
     let action = send_or_queue(
         |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
         |r: &Rsvp| {
-            Some(Queued::Rsvp {
+            Some(Queued::Rsvp(QueuedRsvp {
                 meeting_id: r.id,
                 answer: r.answer.clone(),
                 reason: r.reason.clone(),
-            })
+            }))
         },
     );
     Effect::new(move |_| {
@@ -513,7 +514,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {(status != MeetingStatus::Draft).then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
         </section>
 
-        <crate::offline::pages::Waiting meeting_id=id />
+        <crate::ui::Waiting topic=super::queue::topic(id) />
         {me.clone().filter(|_| answering).map(|me| view! { <MyAnswer id me /> })}
 
         <section class="card" aria-labelledby="mt-agenda">
@@ -661,7 +662,9 @@ where
             match fut.await {
                 Ok(()) => Ok(true),
                 Err(e) if is_offline_error(&e) && queued.is_some() => {
-                    outbox.push(queued.unwrap_or_else(|| unreachable!()));
+                    if let Some(q) = queued {
+                        q.queue(&outbox);
+                    }
                     Ok(false)
                 }
                 Err(e) => Err(e),
@@ -701,11 +704,11 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     let action = send_or_queue(
         |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
         |r: &Rsvp| {
-            Some(Queued::Rsvp {
+            Some(Queued::Rsvp(QueuedRsvp {
                 meeting_id: r.id,
                 answer: r.answer.clone(),
                 reason: r.reason.clone(),
-            })
+            }))
         },
     );
     refresh_on_sent(action);
@@ -751,9 +754,11 @@ fn CommentForm(id: i64, on_behalf: i64) -> impl IntoView {
     let action = send_or_queue(
         |c: Comment| Box::pin(comment(c.id, c.body, c.on_behalf)),
         |c: &Comment| {
-            (c.on_behalf == 0).then(|| Queued::Comment {
-                meeting_id: c.id,
-                body: c.body.clone(),
+            (c.on_behalf == 0).then(|| {
+                Queued::Comment(QueuedComment {
+                    meeting_id: c.id,
+                    body: c.body.clone(),
+                })
             })
         },
     );

@@ -101,7 +101,7 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
             .iter()
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?;
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx, "nhac_hop", &members, "meeting", id, &subject, now,
         )
         .await?;
@@ -141,7 +141,7 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
             continue;
         }
         let subject = format!("{} · {}", t.try_get::<String, _>("title")?, due);
-        crate::notifications::repo::notify_members(
+        crate::notifications::service::notify_members(
             &mut tx,
             kind,
             &[t.try_get("assignee_id")?],

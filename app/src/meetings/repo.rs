@@ -1303,3 +1303,15 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
     }
     Ok(created)
 }
+
+/// A meeting's materials (document ids), in the order they were added.
+pub async fn document_ids(db: &Db, meeting_id: i64) -> Result<Vec<i64>, AppError> {
+    sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at")
+        .bind(meeting_id)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

@@ -7,7 +7,9 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod push;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::platform::error::AppError;
 use leptos::prelude::*;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::i18n::*;
 use crate::platform::messages::error_text;
-use crate::shell::{Page, RequireUser};
+use crate::ui::{Page, RequireUser};
 use leptos_meta::Title;
 
 pub fn kind_text(locale: Locale, kind: &str) -> &'static str {
@@ -144,7 +144,7 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let s = crate::offline::browser::push_state()
+            let s = crate::platform::browser::push_state()
                 .await
                 .as_string()
                 .unwrap_or_default();
@@ -160,7 +160,7 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
             busy.set(true);
             failed.set(None);
             leptos::task::spawn_local(async move {
-                let result = crate::offline::browser::push_enable(&key.get_value()).await;
+                let result = crate::platform::browser::push_enable(&key.get_value()).await;
                 match result {
                     Ok(v) => {
                         let text = v.as_string().unwrap_or_default();
@@ -185,7 +185,7 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
                         }
                     }
                     Err(_) => {
-                        let s = crate::offline::browser::push_state()
+                        let s = crate::platform::browser::push_state()
                             .await
                             .as_string()
                             .unwrap_or_default();
@@ -206,7 +206,7 @@ fn PushSwitch(key: String, devices: i64, changed: RwSignal<u32>) -> impl IntoVie
         {
             busy.set(true);
             leptos::task::spawn_local(async move {
-                if let Ok(endpoint) = crate::offline::browser::push_disable().await {
+                if let Ok(endpoint) = crate::platform::browser::push_disable().await {
                     let endpoint = endpoint.as_string().unwrap_or_default();
                     if !endpoint.is_empty() {
                         let _ = push_unsubscribe(endpoint).await;
@@ -246,7 +246,7 @@ fn SettingsForm(
     save: ServerAction<SaveNotificationSettings>,
 ) -> impl IntoView {
     use crate::domain::notification::PushGroup;
-    use crate::forms::{action_error, ControlError, FormError};
+    use crate::ui::forms::{action_error, ControlError, FormError};
     use leptos::form::ActionForm;
     let i18n = use_i18n();
     let error = action_error(save.value());

@@ -3,9 +3,6 @@
 //! and its materials, pages the member opens), shows the offline page, and queues opinions and
 //! attendance answers made offline until the connection returns (the outbox).
 
-#[cfg(feature = "hydrate")]
-pub mod browser;
-pub mod outbox;
 pub mod pages;
 
 use crate::platform::error::AppError;
@@ -16,28 +13,22 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "offline_pages")]
 pub async fn offline_pages() -> Result<Vec<String>, AppError> {
     async move {
-        use sqlx::Row;
         let user = crate::platform::session::require_user()?;
         if user.prefs.data_saver {
             return Ok(Vec::new());
         }
         let db = crate::platform::db::from_context()?;
+        let today = crate::platform::clock::today_vn().iso();
         let mut pages = Vec::new();
-        let meetings = crate::meetings::repo::next_for_member(&db, &user.actor, &crate::platform::clock::today_vn().iso()).await?;
-        for m in meetings.iter().take(3) {
-            pages.push(format!("/sinh-hoat/{}", m.id));
-            let docs = sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at").bind(m.id).fetch_all(db.pool()).await?;
-            for d in docs {
-                pages.push(format!("/van-ban/{}", d.try_get::<i64, _>(0)?));
-            }
+        for (meeting, documents) in
+            crate::meetings::service::kept_offline(&db, &user.actor, &today).await?
+        {
+            pages.push(format!("/sinh-hoat/{meeting}"));
+            pages.extend(documents.into_iter().map(|d| format!("/van-ban/{d}")));
         }
-        let bookmarks = sqlx::query("SELECT document_id FROM bookmarks WHERE member_id = $1 ORDER BY created_at DESC LIMIT 50")
-            .bind(user.actor.member_id)
-            .fetch_all(db.pool())
-            .await?;
-        for b in bookmarks {
-            pages.push(format!("/van-ban/{}", b.try_get::<i64, _>(0)?));
-        }
+        let bookmarks =
+            crate::documents::service::bookmarked_ids(&db, user.actor.member_id, 50).await?;
+        pages.extend(bookmarks.into_iter().map(|d| format!("/van-ban/{d}")));
         pages.dedup();
         Ok(pages)
     }
@@ -59,22 +50,24 @@ pub fn keepable(path: &str) -> bool {
 /// it to keep the member's offline pages. Called once, after hydration.
 #[cfg(feature = "hydrate")]
 pub fn start(member: Option<i64>, data_saver: bool) {
-    browser::sw_register();
-    outbox::use_outbox().load_and_flush(member);
-    if member.is_none() || data_saver || !browser::is_online() {
+    crate::platform::browser::sw_register();
+    crate::platform::outbox::use_outbox().load_and_flush(member);
+    if member.is_none() || data_saver || !crate::platform::browser::is_online() {
         return;
     }
     // Whole milliseconds, kept as an integer: formatting and parsing an f64 would bring the
     // float formatting and parsing code (about 20 KB) into the main wasm for this alone.
     let now = js_sys::Date::now() as i64;
-    let last: i64 = browser::local_get("sotay-kept-at").parse().unwrap_or(0);
+    let last: i64 = crate::platform::browser::local_get("sotay-kept-at")
+        .parse()
+        .unwrap_or(0);
     if now - last < 30 * 60 * 1000 {
         return;
     }
     leptos::task::spawn_local(async move {
         if let Ok(pages) = offline_pages().await {
-            browser::sw_keep(&pages.join("\n"));
-            browser::local_set("sotay-kept-at", &now.to_string());
+            crate::platform::browser::sw_keep(&pages.join("\n"));
+            crate::platform::browser::local_set("sotay-kept-at", &now.to_string());
         }
     });
 }

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 #[cfg(feature = "ssr")]
 pub mod cli_text;
 #[cfg(feature = "ssr")]
@@ -12,6 +14,8 @@ pub mod db;
 pub mod error;
 pub mod layout;
 pub mod messages;
+pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod visitor;
 pub mod words;

@@ -1,9 +1,9 @@
 //! The member register: the organisation tree and the members in it (server side).
-//! Pages and server functions for it arrive with the administration issue; every later
-//! feature reads organisations and members through `repo`.
+//! Other features read and write organisations and members through `service`.
 
-pub mod repo;
+mod repo;
 pub mod seed;
+pub mod service;
 
 use crate::domain::cccd::Cccd;
 use crate::domain::org::{OrgKind, OrgPath};

@@ -502,16 +502,21 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
             .fetch_one(&mut *tx)
             .await?;
         let member_id: i64 = sqlx::Row::try_get(&member, "id")?;
-        let account_id =
-            crate::accounts::repo::insert_account(&mut tx, member_id, Some(&hash), "active", now)
-                .await?;
+        let account_id = crate::accounts::service::insert_account(
+            &mut tx,
+            member_id,
+            Some(&hash),
+            "active",
+            now,
+        )
+        .await?;
         let grant = match d.grant.as_deref() {
             Some("admin_ward1") => first_ward.as_ref().map(|w| (w.id, Role::Admin)),
             Some("editor_province") => Some((province.id, Role::Editor)),
             _ => None,
         };
         if let Some((org_id, role)) = grant {
-            crate::accounts::repo::insert_grant(&mut tx, account_id, org_id, role, None, now)
+            crate::accounts::service::insert_grant(&mut tx, account_id, org_id, role, None, now)
                 .await?;
         }
     }

@@ -246,12 +246,12 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
     if existing > 0 {
         return Err(AppError::field("database", "err_init_not_empty"));
     }
-    let org = crate::register::repo::insert_org(&mut tx, None, &plan.org).await?;
+    let org = crate::register::service::insert_org(&mut tx, None, &plan.org).await?;
     let admin = NewMember {
         org_id: org.id,
         ..plan.admin
     };
-    crate::register::repo::insert_members(&mut tx, std::slice::from_ref(&admin)).await?;
+    crate::register::service::insert_members(&mut tx, std::slice::from_ref(&admin)).await?;
     let member_id: i64 = sqlx::query("SELECT id FROM members WHERE member_code = $1")
         .bind(&admin.member_code)
         .fetch_one(&mut *tx)

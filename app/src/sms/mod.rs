@@ -8,7 +8,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod provider;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -132,7 +132,7 @@ pub async fn sms_reply_handled(id: i64) -> Result<(), AppError> {
         let org = repo::inbound_org(&db, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let org = crate::register::repo::org_by_id(&db, org).await?;
+        let org = crate::register::service::org_by_id(&db, org).await?;
         if !may(&user.actor, Action::RunMeeting, &org.path) {
             return Err(AppError::NotFound);
         }
@@ -155,7 +155,7 @@ pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> 
         use crate::domain::permission::{may, Action};
         let user = crate::platform::session::require_user()?;
         let db = crate::platform::db::from_context()?;
-        let org = crate::register::repo::org_by_id(&db, org_id)
+        let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
         if !may(&user.actor, Action::RunMeeting, &org.path) {

@@ -3,10 +3,10 @@
 //! the SMS replies that were not an answer.
 
 use super::*;
-use crate::forms::{action_error, FormError};
 use crate::i18n::*;
 use crate::platform::messages::error_text;
-use crate::shell::{Page, RequireUser};
+use crate::ui::forms::{action_error, FormError};
+use crate::ui::{Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 

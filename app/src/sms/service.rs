@@ -245,7 +245,7 @@ pub async fn receive(
         (Some((member_id, _)), Some(meeting_id), Some(answer)) => {
             let reason =
                 (answer == Rsvp::Excused).then(|| td_string!(Locale::vi, sms_excused_reason));
-            match crate::meetings::repo::rsvp_via(
+            match crate::meetings::service::rsvp_via(
                 &mut tx,
                 meeting_id,
                 member_id,

@@ -6,9 +6,11 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod report;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::domain::statistics::Counts;
 use crate::platform::error::AppError;

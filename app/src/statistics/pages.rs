@@ -5,7 +5,7 @@ use super::*;
 use crate::domain::statistics::{format_rate, SortBy};
 use crate::i18n::*;
 use crate::platform::messages::error_text;
-use crate::shell::{Page, RequireUser};
+use crate::ui::{Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 

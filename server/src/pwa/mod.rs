@@ -2,9 +2,9 @@
 //! manifest speaks the app's own (Vietnamese) name and the service worker names this build's
 //! hashed assets. The offline page itself is a route of the app (`/ngoai-tuyen`).
 
+use app::assets::BuildAssets;
 use app::i18n::Locale;
 use app::platform::cli_text::{cli_text, CliText};
-use app::platform::layout::BuildAssets;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -57,8 +57,8 @@ pub fn shell_assets(options: &LeptosOptions) -> (String, Vec<String>, Vec<String
     // so that one failed download among hundreds does not cost the whole offline shell. Other
     // chunks are kept when first fetched.
     let mut chunks: Vec<String> = Vec::new();
-    for page in app::lazy_pages::MEMBER_PAGES {
-        for chunk in assets.chunks_of(page) {
+    for page in app::routes::LazyPage::ALL.iter().filter(|p| p.kept()) {
+        for chunk in assets.chunks_of(page.route_name()) {
             let url = format!("/{pkg}/{chunk}");
             if !chunks.contains(&url) {
                 chunks.push(url);
@@ -85,6 +85,11 @@ pub fn service_worker_source(options: &LeptosOptions) -> String {
             "__PKG__",
             &serde_json::to_string(&format!("/{}/", options.site_pkg_dir))
                 .unwrap_or_else(|_| "\"/pkg/\"".into()),
+        )
+        .replace(
+            "__KEEP__",
+            &serde_json::to_string(&app::routes::offline_patterns())
+                .unwrap_or_else(|_| "[]".into()),
         )
         .replace(
             "__APP_NAME__",

@@ -13,7 +13,8 @@ const SHELL_CACHE = "sotay-shell-" + VERSION;
 const PAGES_CACHE = "sotay-pages";
 const MAX_PAGES = 120;
 const OFFLINE_URL = "/ngoai-tuyen";
-const KEEP = [/^\/$/, /^\/van-ban$/, /^\/van-ban\/\d+$/, /^\/tin-tuc$/, /^\/sinh-hoat$/, /^\/sinh-hoat\/\d+$/, /^\/nhiem-vu$/, /^\/thong-bao$/];
+// From the app's route table (app::routes::offline_patterns): the pages marked `offline`.
+const KEEP = __KEEP__.map((source) => new RegExp(source));
 
 function keepable(path) {
   return KEEP.some((re) => re.test(path));

@@ -200,7 +200,7 @@ on_both_databases!(
         let next = app::domain::meeting::Month::of(app::platform::clock::today_vn())
             .next()
             .next();
-        app::meetings::repo::open_month(&app.db, next, app::platform::clock::now_unix())
+        app::meetings::service::open_month(&app.db, next, app::platform::clock::now_unix())
             .await
             .unwrap();
         assert_eq!(

@@ -1049,11 +1049,11 @@ on_both_databases!(
         .await;
         let month = Month::parse("2025-08").unwrap();
         let now = app::platform::clock::now_unix();
-        let first = app::meetings::repo::open_month(&app.db, month, now)
+        let first = app::meetings::service::open_month(&app.db, month, now)
             .await
             .unwrap();
         assert_eq!(first as i64, cells);
-        let again = app::meetings::repo::open_month(&app.db, month, now)
+        let again = app::meetings::service::open_month(&app.db, month, now)
             .await
             .unwrap();
         assert_eq!(again, 0, "running it twice creates nothing new");

@@ -5,7 +5,7 @@ use app::domain::org::{OrgKind, OrgPath};
 use app::domain::phone::Phone;
 use app::domain::register::{Date, Gender, PartyDates, Position};
 use app::platform::error::AppError;
-use app::register::{repo, seed, NewMember, NewOrg, Source};
+use app::register::{seed, service as register, NewMember, NewOrg, Source};
 use common::TestApp;
 use sqlx::Row;
 
@@ -65,27 +65,27 @@ on_both_databases!(seed_builds_a_living_province, |app: TestApp| async move {
     );
 
     // The demo people sit where README says, found by any written form of their phone.
-    let member1 = repo::member_by_phone(&app.db, &Phone::parse("+84 900 000 001").unwrap())
+    let member1 = register::member_by_phone(&app.db, &Phone::parse("+84 900 000 001").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let secretary = repo::member_by_phone(&app.db, &Phone::parse("0900000002").unwrap())
+    let secretary = register::member_by_phone(&app.db, &Phone::parse("0900000002").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let elder = repo::member_by_phone(&app.db, &Phone::parse("84900000006").unwrap())
+    let elder = register::member_by_phone(&app.db, &Phone::parse("84900000006").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let other = repo::member_by_phone(&app.db, &Phone::parse("0900 000 005").unwrap())
+    let other = register::member_by_phone(&app.db, &Phone::parse("0900 000 005").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let admin = repo::member_by_phone(&app.db, &Phone::parse("0900000003").unwrap())
+    let admin = register::member_by_phone(&app.db, &Phone::parse("0900000003").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let editor = repo::member_by_phone(&app.db, &Phone::parse("0900000004").unwrap())
+    let editor = register::member_by_phone(&app.db, &Phone::parse("0900000004").unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -93,29 +93,29 @@ on_both_databases!(seed_builds_a_living_province, |app: TestApp| async move {
     assert_eq!(member1.org_id, elder.org_id);
     assert_eq!(secretary.position, Some(Position::Secretary));
     assert_eq!(elder.birth_date.year, 1946);
-    let cell = repo::org_by_id(&app.db, member1.org_id).await.unwrap();
+    let cell = register::org_by_id(&app.db, member1.org_id).await.unwrap();
     assert_eq!(cell.name, "Chi bộ Khu phố 1");
-    let ward = repo::org_by_id(&app.db, cell.parent_id.unwrap())
+    let ward = register::org_by_id(&app.db, cell.parent_id.unwrap())
         .await
         .unwrap();
     assert_eq!(ward.name, "Đảng ủy phường Xuân Hương");
-    let other_cell = repo::org_by_id(&app.db, other.org_id).await.unwrap();
+    let other_cell = register::org_by_id(&app.db, other.org_id).await.unwrap();
     assert_eq!(other_cell.name, "Chi bộ Khu phố 1");
     assert_ne!(other_cell.id, cell.id);
-    assert!(!repo::is_within(&app.db, other.org_id, ward.id)
+    assert!(!register::is_within(&app.db, other.org_id, ward.id)
         .await
         .unwrap());
-    assert!(repo::is_within(&app.db, admin.org_id, ward.id)
+    assert!(register::is_within(&app.db, admin.org_id, ward.id)
         .await
         .unwrap());
-    let province = repo::org_by_id(&app.db, ward.parent_id.unwrap())
+    let province = register::org_by_id(&app.db, ward.parent_id.unwrap())
         .await
         .unwrap();
     assert_eq!(province.kind, OrgKind::Province);
-    assert!(repo::is_within(&app.db, editor.org_id, province.id)
+    assert!(register::is_within(&app.db, editor.org_id, province.id)
         .await
         .unwrap());
-    assert!(!repo::is_within(&app.db, editor.org_id, ward.id)
+    assert!(!register::is_within(&app.db, editor.org_id, ward.id)
         .await
         .unwrap());
 });
@@ -124,17 +124,20 @@ on_both_databases!(
     subtrees_are_range_queries_and_move_in_one_statement,
     |app: TestApp| async move {
         seed::seed(&app.db, 600).await.unwrap();
-        let member = repo::member_by_phone(&app.db, &Phone::parse("0900000001").unwrap())
+        let member = register::member_by_phone(&app.db, &Phone::parse("0900000001").unwrap())
             .await
             .unwrap()
             .unwrap();
-        let cell = repo::org_by_id(&app.db, member.org_id).await.unwrap();
-        let ward = repo::org_by_id(&app.db, cell.parent_id.unwrap())
+        let cell = register::org_by_id(&app.db, member.org_id).await.unwrap();
+        let ward = register::org_by_id(&app.db, cell.parent_id.unwrap())
             .await
             .unwrap();
-        assert_eq!(repo::org_by_code(&app.db, &ward.code).await.unwrap(), ward);
+        assert_eq!(
+            register::org_by_code(&app.db, &ward.code).await.unwrap(),
+            ward
+        );
 
-        let tree = repo::subtree(&app.db, &ward.path).await.unwrap();
+        let tree = register::subtree(&app.db, &ward.path).await.unwrap();
         assert_eq!(tree[0], ward);
         assert!(tree.iter().all(|o| ward.path.contains(&o.path)));
         let children = count(
@@ -146,7 +149,7 @@ on_both_databases!(
         )
         .await;
         assert_eq!(tree.len() as i64, children + 1);
-        let (members_in_ward, _) = repo::count_members_in_subtree(&app.db, &ward.path)
+        let (members_in_ward, _) = register::count_members_in_subtree(&app.db, &ward.path)
             .await
             .unwrap();
         let direct = count(&app, &format!(
@@ -154,50 +157,50 @@ on_both_databases!(
         assert_eq!(members_in_ward, direct);
 
         // Move the second ward (with all its cells) under the first: one UPDATE, paths follow.
-        let other = repo::member_by_phone(&app.db, &Phone::parse("0900000005").unwrap())
+        let other = register::member_by_phone(&app.db, &Phone::parse("0900000005").unwrap())
             .await
             .unwrap()
             .unwrap();
-        let other_cell = repo::org_by_id(&app.db, other.org_id).await.unwrap();
-        let other_ward = repo::org_by_id(&app.db, other_cell.parent_id.unwrap())
+        let other_cell = register::org_by_id(&app.db, other.org_id).await.unwrap();
+        let other_ward = register::org_by_id(&app.db, other_cell.parent_id.unwrap())
             .await
             .unwrap();
-        let before = repo::subtree(&app.db, &other_ward.path)
+        let before = register::subtree(&app.db, &other_ward.path)
             .await
             .unwrap()
             .len() as u64;
         // A ward committee may not sit under another ward committee…
-        let refused = repo::move_subtree(&app.db, &other_ward, &ward)
+        let refused = register::move_subtree(&app.db, &other_ward, &ward)
             .await
             .unwrap_err();
         assert_eq!(refused, AppError::field("parent_id", "err_org_kind"));
         // …but a cell may move to another ward, and a subtree may not move into itself.
-        let moved = repo::move_subtree(&app.db, &other_cell, &ward)
+        let moved = register::move_subtree(&app.db, &other_cell, &ward)
             .await
             .unwrap();
         assert_eq!(moved, 1);
-        let other_cell_now = repo::org_by_id(&app.db, other_cell.id).await.unwrap();
+        let other_cell_now = register::org_by_id(&app.db, other_cell.id).await.unwrap();
         assert_eq!(other_cell_now.parent_id, Some(ward.id));
         assert_eq!(other_cell_now.path, ward.path.child(other_cell.id));
-        assert!(repo::is_within(&app.db, other.org_id, ward.id)
+        assert!(register::is_within(&app.db, other.org_id, ward.id)
             .await
             .unwrap());
         assert_eq!(
-            repo::subtree(&app.db, &other_ward.path)
+            register::subtree(&app.db, &other_ward.path)
                 .await
                 .unwrap()
                 .len() as u64,
             before - 1
         );
-        let province = repo::org_by_id(&app.db, ward.parent_id.unwrap())
+        let province = register::org_by_id(&app.db, ward.parent_id.unwrap())
             .await
             .unwrap();
-        let into_self = repo::move_subtree(&app.db, &province, &ward).await;
+        let into_self = register::move_subtree(&app.db, &province, &ward).await;
         assert!(into_self.is_err());
 
         // A whole ward moves under a new province in one statement, however many cells it has.
         let mut conn = app.db.pool().acquire().await.unwrap();
-        let new_province = repo::insert_org(
+        let new_province = register::insert_org(
             &mut conn,
             None,
             &NewOrg {
@@ -210,27 +213,27 @@ on_both_databases!(
         .await
         .unwrap();
         drop(conn);
-        let ward_size = repo::subtree(&app.db, &ward.path).await.unwrap().len() as u64;
+        let ward_size = register::subtree(&app.db, &ward.path).await.unwrap().len() as u64;
         assert_eq!(
-            repo::move_subtree(&app.db, &ward, &new_province)
+            register::move_subtree(&app.db, &ward, &new_province)
                 .await
                 .unwrap(),
             ward_size
         );
-        let moved_ward = repo::org_by_id(&app.db, ward.id).await.unwrap();
+        let moved_ward = register::org_by_id(&app.db, ward.id).await.unwrap();
         assert_eq!(
             moved_ward.path,
             OrgPath::parse(&format!("/{}/{}/", new_province.id, ward.id)).unwrap()
         );
-        let moved_tree = repo::subtree(&app.db, &moved_ward.path).await.unwrap();
+        let moved_tree = register::subtree(&app.db, &moved_ward.path).await.unwrap();
         assert_eq!(moved_tree.len() as u64, ward_size);
         assert!(moved_tree
             .iter()
             .all(|o| o.depth as usize == o.path.depth()));
-        assert!(repo::is_within(&app.db, member.org_id, new_province.id)
+        assert!(register::is_within(&app.db, member.org_id, new_province.id)
             .await
             .unwrap());
-        assert!(!repo::is_within(&app.db, member.org_id, province.id)
+        assert!(!register::is_within(&app.db, member.org_id, province.id)
             .await
             .unwrap());
     }
@@ -268,7 +271,7 @@ on_both_databases!(
     constraint_violations_become_field_errors,
     |app: TestApp| async move {
         let mut conn = app.db.pool().acquire().await.unwrap();
-        let province = repo::insert_org(
+        let province = register::insert_org(
             &mut conn,
             None,
             &NewOrg {
@@ -280,7 +283,7 @@ on_both_databases!(
         )
         .await
         .unwrap();
-        let committee = repo::insert_org(
+        let committee = register::insert_org(
             &mut conn,
             Some(&province),
             &NewOrg {
@@ -292,7 +295,7 @@ on_both_databases!(
         )
         .await
         .unwrap();
-        let cell = repo::insert_org(
+        let cell = register::insert_org(
             &mut conn,
             Some(&committee),
             &NewOrg {
@@ -311,7 +314,7 @@ on_both_databases!(
         assert_eq!(cell.depth, 2);
 
         // A cell cannot hold a committee.
-        let wrong = repo::insert_org(
+        let wrong = register::insert_org(
             &mut conn,
             Some(&cell),
             &NewOrg {
@@ -325,7 +328,7 @@ on_both_databases!(
         .unwrap_err();
         assert_eq!(wrong, AppError::field("kind", "err_org_kind"));
         // Duplicate organisation code.
-        let dup_code = repo::insert_org(
+        let dup_code = register::insert_org(
             &mut conn,
             Some(&committee),
             &NewOrg {
@@ -339,34 +342,34 @@ on_both_databases!(
         .unwrap_err();
         assert_eq!(dup_code, AppError::field("code", "err_duplicate"));
 
-        repo::insert_members(
+        register::insert_members(
             &mut conn,
             &[person(cell.id, "M1", "0912 345 678", "068190000001")],
         )
         .await
         .unwrap();
-        let stored = repo::member_by_phone(&app.db, &Phone::parse("+84912345678").unwrap())
+        let stored = register::member_by_phone(&app.db, &Phone::parse("+84912345678").unwrap())
             .await
             .unwrap()
             .unwrap();
         assert_eq!(stored.full_name, "Nguyễn Thị Lan");
         assert_eq!(stored.phone.as_deref(), Some("0912345678"));
 
-        let same_phone = repo::insert_members(
+        let same_phone = register::insert_members(
             &mut conn,
             &[person(cell.id, "M2", "+84 912 345 678", "068190000002")],
         )
         .await
         .unwrap_err();
         assert_eq!(same_phone, AppError::field("phone", "err_duplicate"));
-        let same_cccd = repo::insert_members(
+        let same_cccd = register::insert_members(
             &mut conn,
             &[person(cell.id, "M3", "0912345679", "068190000001")],
         )
         .await
         .unwrap_err();
         assert_eq!(same_cccd, AppError::field("cccd", "err_duplicate"));
-        let same_code = repo::insert_members(
+        let same_code = register::insert_members(
             &mut conn,
             &[person(cell.id, "M1", "0912345670", "068190000003")],
         )

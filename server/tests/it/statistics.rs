@@ -140,7 +140,7 @@ on_both_databases!(
         let last = app::domain::meeting::Month::of(app::platform::clock::today_vn())
             .previous()
             .code();
-        app::statistics::repo::snapshot(&app.db, &last, now)
+        app::statistics::service::snapshot(&app.db, &last, now)
             .await
             .unwrap();
         let h = ok(&app, &admin, "usage_dashboard", &[]).await["history"].clone();
@@ -327,7 +327,7 @@ on_both_databases!(
         let live = ok(&app, &admin, "usage_dashboard", &[]).await;
         assert!(live["as_of"].is_null());
         let month = app::domain::meeting::Month::of(app::platform::clock::today_vn()).code();
-        app::statistics::repo::snapshot(&app.db, &month, app::platform::clock::now_unix())
+        app::statistics::service::snapshot(&app.db, &month, app::platform::clock::now_unix())
             .await
             .unwrap();
         let snap = ok(&app, &admin, "usage_dashboard", &[]).await;

@@ -4,7 +4,7 @@
 use crate::i18n::*;
 use crate::platform::error::AppError;
 use crate::platform::messages::{field_message, form_message};
-use crate::shell::CallSecretary;
+use crate::ui::CallSecretary;
 use leptos::prelude::*;
 
 /// The error of an action, if its last result was an error.

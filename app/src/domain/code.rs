@@ -1,0 +1,53 @@
+//! Stored codes as enums. Every status, kind, role and action the database keeps as text is an
+//! enum declared with [`coded_enum!`]: the one place its text form is written, so a typo is a
+//! compile error, an unknown stored value is `None` (never silently another variant), and
+//! pages, SQL binding, notifications and audit entries all use the same names.
+
+/// Declares an enum whose variants each have one stored code:
+/// `code()` gives the text, `from_code()` reads it back (`None` for anything else), `ALL` lists
+/// the variants in order. Serialized with serde by variant name.
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+pub(crate) use coded_enum;
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    coded_enum!(
+        /// A test enum.
+        Colour {
+            Red = "do",
+            Green = "xanh",
+        }
+    );
+
+    #[test]
+    fn codes_read_back_and_unknown_codes_are_none() {
+        for c in Colour::ALL {
+            assert_eq!(Colour::from_code(c.code()), Some(*c));
+        }
+        assert_eq!(Colour::from_code("tim"), None);
+        assert_eq!(Colour::from_code(""), None);
+        assert_eq!(Colour::Green.to_string(), "xanh");
+    }
+}

@@ -1,0 +1,3 @@
+//! What the server uses of statistics (the SQL stays in `repo`): the nightly snapshot.
+
+pub use super::repo::snapshot;
