@@ -3,6 +3,15 @@
 //! compile error, an unknown stored value is `None` (never silently another variant), and
 //! pages, SQL binding, notifications and audit entries all use the same names.
 
+/// A stored code's enum: what [`coded_enum!`] implements (the database layer reads and binds
+/// any of them through it, `platform::db`).
+pub trait Coded: Sized + Copy + 'static {
+    /// The enum's name, for error messages.
+    const NAME: &'static str;
+    fn code(self) -> &'static str;
+    fn from_code(code: &str) -> Option<Self>;
+}
+
 /// Declares an enum whose variants each have one stored code:
 /// `code()` gives the text, `from_code()` reads it back (`None` for anything else), `ALL` lists
 /// the variants in order. Serialized with serde by variant name.
@@ -18,6 +27,15 @@ macro_rules! coded_enum {
             }
             pub fn from_code(code: &str) -> Option<$name> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl $crate::domain::code::Coded for $name {
+            const NAME: &'static str = stringify!($name);
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
             }
         }
         impl std::fmt::Display for $name {

@@ -70,6 +70,14 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// Whether a motion still takes votes.
+    MotionStatus {
+        Open = "mo",
+        Closed = "dong",
+    }
+);
+
+coded_enum!(
     /// A vote (biểu quyết).
     VoteChoice {
         /// Đồng ý.

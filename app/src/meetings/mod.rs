@@ -18,7 +18,10 @@ pub mod service;
 
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
-use crate::domain::meeting::Tally;
+use crate::domain::meeting::{
+    Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Rsvp as Answer, Tally,
+    TaskStatus, VoteChoice,
+};
 use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -27,18 +30,18 @@ use serde::{Deserialize, Serialize};
 pub struct MeetingSummary {
     pub id: i64,
     pub org_name: String,
-    pub kind: String,
+    pub kind: MeetingKind,
     /// Empty for the automatically opened periodic meeting: the page names it by its month.
     pub title: String,
     pub period: Option<String>,
-    pub status: String,
+    pub status: MeetingStatus,
     pub date: String,
     pub start_time: String,
-    pub format: String,
+    pub format: MeetingFormat,
     pub place: Option<String>,
     pub link: Option<String>,
-    pub rating: Option<String>,
-    pub my_rsvp: Option<String>,
+    pub rating: Option<MeetingRating>,
+    pub my_rsvp: Option<Answer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +94,7 @@ pub struct MotionView {
     pub open: bool,
     /// The count, for those present and the leadership while open, for everyone once closed.
     pub tally: Option<Tally>,
-    pub my_choice: Option<String>,
+    pub my_choice: Option<VoteChoice>,
     pub other_opinions: Vec<String>,
     /// Votes a leader recorded for a member without a phone: (member, recorded by).
     pub proxies: Vec<(String, String)>,
@@ -104,7 +107,7 @@ pub struct TaskView {
     pub assignee: String,
     pub assignee_id: i64,
     pub due_date: String,
-    pub status: String,
+    pub status: TaskStatus,
     pub progress: i64,
     pub last_note: Option<String>,
     pub meeting_id: Option<i64>,
@@ -118,18 +121,18 @@ pub struct RosterRow {
     pub name: String,
     pub exempt: bool,
     pub has_account: bool,
-    pub rsvp: Option<String>,
+    pub rsvp: Option<Answer>,
     pub rsvp_reason: Option<String>,
-    pub attendance: Option<String>,
+    pub attendance: Option<Attendance>,
     pub recorded_by: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyPart {
     pub member_id: i64,
-    pub rsvp: Option<String>,
+    pub rsvp: Option<Answer>,
     pub rsvp_reason: Option<String>,
-    pub attendance: Option<String>,
+    pub attendance: Option<Attendance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,8 +171,8 @@ pub struct CellMonth {
     pub org_id: i64,
     pub org_name: String,
     pub meeting_id: Option<i64>,
-    pub status: Option<String>,
-    pub rating: Option<String>,
+    pub status: Option<MeetingStatus>,
+    pub rating: Option<MeetingRating>,
     pub present: i64,
     pub expected: i64,
     pub exempt: i64,
@@ -398,8 +401,9 @@ pub async fn meetings() -> Result<MeetingList, AppError> {
             60,
         )
         .await?;
-        let (mut upcoming, past): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|m| m.status != "da_hop");
+        let (mut upcoming, past): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|m| m.status != MeetingStatus::Held);
         upcoming.sort_by(|a, b| {
             (a.date.as_str(), a.start_time.as_str()).cmp(&(b.date.as_str(), b.start_time.as_str()))
         });

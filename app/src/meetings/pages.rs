@@ -4,9 +4,7 @@
 
 use super::queue::{Queued, QueuedComment, QueuedRsvp};
 use super::*;
-use crate::domain::meeting::{
-    Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Recurrence,
-};
+use crate::domain::meeting::Recurrence;
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::{error_text, field_message};
@@ -23,7 +21,7 @@ pub fn meeting_title(locale: Locale, m: &MeetingSummary) -> String {
     if !m.title.is_empty() {
         return m.title.clone();
     }
-    let kind = kind_name(locale, &m.kind);
+    let kind = kind_name(locale, m.kind);
     match m.period.as_deref().and_then(|p| p.split_once('-')) {
         Some((y, mo)) => format!(
             "{kind} {} {}/{y}",
@@ -34,61 +32,63 @@ pub fn meeting_title(locale: Locale, m: &MeetingSummary) -> String {
     }
 }
 
-pub fn kind_name(locale: Locale, code: &str) -> &'static str {
-    match MeetingKind::from_code(code) {
-        Some(MeetingKind::Periodic) => td_string!(locale, mt_kind_thuong_ky),
-        Some(MeetingKind::Thematic) => td_string!(locale, mt_kind_chuyen_de),
-        Some(MeetingKind::Committee) => td_string!(locale, mt_kind_cap_uy),
-        Some(MeetingKind::Extraordinary) => td_string!(locale, mt_kind_bat_thuong),
-        None => "",
+pub fn kind_name(locale: Locale, kind: MeetingKind) -> &'static str {
+    match kind {
+        MeetingKind::Periodic => td_string!(locale, mt_kind_thuong_ky),
+        MeetingKind::Thematic => td_string!(locale, mt_kind_chuyen_de),
+        MeetingKind::Committee => td_string!(locale, mt_kind_cap_uy),
+        MeetingKind::Extraordinary => td_string!(locale, mt_kind_bat_thuong),
     }
 }
 
-fn status_name(locale: Locale, code: &str) -> &'static str {
-    match MeetingStatus::from_code(code) {
-        Some(MeetingStatus::Draft) => td_string!(locale, mt_status_du_thao),
-        Some(MeetingStatus::Scheduled) => td_string!(locale, mt_status_da_cong_bo),
-        Some(MeetingStatus::InProgress) => td_string!(locale, mt_status_dang_hop),
-        Some(MeetingStatus::Held) => td_string!(locale, mt_status_da_hop),
-        None => "",
+fn status_name(locale: Locale, status: MeetingStatus) -> &'static str {
+    match status {
+        MeetingStatus::Draft => td_string!(locale, mt_status_du_thao),
+        MeetingStatus::Scheduled => td_string!(locale, mt_status_da_cong_bo),
+        MeetingStatus::InProgress => td_string!(locale, mt_status_dang_hop),
+        MeetingStatus::Held => td_string!(locale, mt_status_da_hop),
     }
 }
 
-fn attendance_name(locale: Locale, code: &str) -> &'static str {
-    match Attendance::from_code(code) {
-        Some(Attendance::Present) => td_string!(locale, mt_att_co_mat),
-        Some(Attendance::Excused) => td_string!(locale, mt_att_vang_co_ly_do),
-        Some(Attendance::Unexcused) => td_string!(locale, mt_att_vang_khong_ly_do),
-        Some(Attendance::Exempt) => td_string!(locale, mt_att_mien),
-        None => "",
+fn attendance_name(locale: Locale, attendance: Attendance) -> &'static str {
+    match attendance {
+        Attendance::Present => td_string!(locale, mt_att_co_mat),
+        Attendance::Excused => td_string!(locale, mt_att_vang_co_ly_do),
+        Attendance::Unexcused => td_string!(locale, mt_att_vang_khong_ly_do),
+        Attendance::Exempt => td_string!(locale, mt_att_mien),
     }
 }
 
-fn rating_name(locale: Locale, code: &str) -> &'static str {
-    match MeetingRating::from_code(code) {
-        Some(MeetingRating::Good) => td_string!(locale, mt_rating_tot),
-        Some(MeetingRating::Fair) => td_string!(locale, mt_rating_kha),
-        Some(MeetingRating::Average) => td_string!(locale, mt_rating_trung_binh),
-        Some(MeetingRating::Poor) => td_string!(locale, mt_rating_kem),
-        None => "",
+fn rating_name(locale: Locale, rating: MeetingRating) -> &'static str {
+    match rating {
+        MeetingRating::Good => td_string!(locale, mt_rating_tot),
+        MeetingRating::Fair => td_string!(locale, mt_rating_kha),
+        MeetingRating::Average => td_string!(locale, mt_rating_trung_binh),
+        MeetingRating::Poor => td_string!(locale, mt_rating_kem),
     }
 }
 
-fn format_name(locale: Locale, code: &str) -> &'static str {
-    match MeetingFormat::from_code(code) {
-        Some(MeetingFormat::InPerson) => td_string!(locale, mt_format_tai_cho),
-        Some(MeetingFormat::Online) => td_string!(locale, mt_format_truc_tuyen),
-        Some(MeetingFormat::Hybrid) => td_string!(locale, mt_format_ket_hop),
-        None => "",
+fn format_name(locale: Locale, format: MeetingFormat) -> &'static str {
+    match format {
+        MeetingFormat::InPerson => td_string!(locale, mt_format_tai_cho),
+        MeetingFormat::Online => td_string!(locale, mt_format_truc_tuyen),
+        MeetingFormat::Hybrid => td_string!(locale, mt_format_ket_hop),
     }
 }
 
-fn vote_name(locale: Locale, code: &str) -> &'static str {
-    match code {
-        "dong_y" => td_string!(locale, mt_vote_dong_y),
-        "khong_dong_y" => td_string!(locale, mt_vote_khong_dong_y),
-        "y_kien_khac" => td_string!(locale, mt_vote_y_kien_khac),
-        _ => "",
+fn vote_name(locale: Locale, choice: VoteChoice) -> &'static str {
+    match choice {
+        VoteChoice::Agree => td_string!(locale, mt_vote_dong_y),
+        VoteChoice::Disagree => td_string!(locale, mt_vote_khong_dong_y),
+        VoteChoice::Other => td_string!(locale, mt_vote_y_kien_khac),
+    }
+}
+
+/// The member's own answer in words.
+fn answer_name(locale: Locale, answer: Answer) -> &'static str {
+    match answer {
+        Answer::Attending => td_string!(locale, mt_my_rsvp_attending),
+        Answer::Excused => td_string!(locale, mt_my_rsvp_excused),
     }
 }
 
@@ -129,19 +129,19 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
     let where_ = m
         .place
         .clone()
-        .unwrap_or_else(|| format_name(l, &m.format).to_string());
+        .unwrap_or_else(|| format_name(l, m.format).to_string());
     view! {
         <li class="card meeting-card" data-testid="meeting-card">
             <h3><a href=href>{title}</a></h3>
             <p class="meta">{m.org_name.clone()}</p>
             <p><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong>" · "{where_}</p>
             <p>
-                <span class="badge">{status_name(l, &m.status)}</span>
-                {m.my_rsvp.as_deref().map(|r| {
-                    let text = if r == "xin_vang" { td_string!(l, mt_my_rsvp_excused) } else { td_string!(l, mt_my_rsvp_attending) };
+                <span class="badge">{status_name(l, m.status)}</span>
+                {m.my_rsvp.map(|r| {
+                    let text = answer_name(l, r);
                     view! { " " <span class="badge badge-ok">{text}</span> }
                 })}
-                {m.rating.as_deref().map(|r| view! { " " <span class="badge">{td_string!(l, mt_rating_label)}": "{rating_name(l, r)}</span> })}
+                {m.rating.map(|r| view! { " " <span class="badge">{td_string!(l, mt_rating_label)}": "{rating_name(l, r)}</span> })}
             </p>
         </li>
     }
@@ -159,12 +159,11 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
     let where_ = m
         .place
         .clone()
-        .unwrap_or_else(|| format_name(l, &m.format).to_string());
-    let answering =
-        MeetingStatus::from_code(&m.status).is_some_and(crate::domain::meeting::members_may_answer);
+        .unwrap_or_else(|| format_name(l, m.format).to_string());
+    let answering = crate::domain::meeting::members_may_answer(m.status);
     let answer = RwSignal::new(m.my_rsvp.clone());
-    let attending = move || answer.with(|a| a.as_deref() == Some("se_den"));
-    let excused = move || answer.with(|a| a.as_deref() == Some("xin_vang"));
+    let attending = move || answer.get() == Some(Answer::Attending);
+    let excused = move || answer.get() == Some(Answer::Excused);
     let action = send_or_queue(
         |r: Rsvp| Box::pin(rsvp(r.id, r.answer, r.reason, 0)),
         |r: &Rsvp| {
@@ -177,7 +176,7 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            answer.set(Some("se_den".to_string()));
+            answer.set(Some(Answer::Attending));
         }
     });
     let error = action_error(action.value());
@@ -199,7 +198,7 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
             <p class="visually-hidden" role="status" data-testid="next-answer">
                 {move || answer.get().map(|r| {
                     let l = i18n.get_locale();
-                    if r == "xin_vang" { td_string!(l, mt_my_rsvp_excused) } else { td_string!(l, mt_my_rsvp_attending) }
+                    answer_name(l, r)
                 })}
             </p>
             {answering.then(|| view! {
@@ -312,7 +311,8 @@ fn WhenWhere(
             {MeetingFormat::ALL.iter().map(|f| {
                 let code = f.code();
                 let checked = format == code;
-                view! { <label class="check"><input type="radio" name="format" value=code checked=checked />{move || format_name(i18n.get_locale(), code)}</label> }
+                let f = *f;
+                view! { <label class="check"><input type="radio" name="format" value=code checked=checked />{move || format_name(i18n.get_locale(), f)}</label> }
             }).collect_view()}
             <ControlError error field="format" />
         </fieldset>
@@ -357,7 +357,8 @@ fn CreateMeetingForm(cells: Vec<CellChoice>) -> impl IntoView {
                     <select id="f-kind" name="kind" aria-invalid=invalid("kind")>
                         {MeetingKind::ALL.iter().map(|k| {
                             let code = k.code();
-                            view! { <option value=code>{move || kind_name(i18n.get_locale(), code)}</option> }
+                            let k = *k;
+                            view! { <option value=code>{move || kind_name(i18n.get_locale(), k)}</option> }
                         }).collect_view()}
                     </select>
                     <ControlError error field="kind" />
@@ -491,7 +492,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let m = v.meeting.clone();
     let id = m.id;
-    let status = MeetingStatus::from_code(&m.status).unwrap_or(MeetingStatus::Held);
+    let status = m.status;
     let title = meeting_title(l, &m);
     let answering = crate::domain::meeting::members_may_answer(status);
     let running = status == MeetingStatus::InProgress;
@@ -506,11 +507,11 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
         {held.then(|| view! { <Decided v=v.clone() /> })}
         <section class="card" aria-labelledby="mt-when">
             <h2 id="mt-when" class="visually-hidden">{t!(i18n, mt_when_where)}</h2>
-            <p class="meta">{m.org_name.clone()}" · "{move || kind_name(i18n.get_locale(), &m.kind)}</p>
+            <p class="meta">{m.org_name.clone()}" · "{move || kind_name(i18n.get_locale(), m.kind)}</p>
             <p class="lead"><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong></p>
-            <p>{let f = m.format.clone(); move || format_name(i18n.get_locale(), &f)}{m.place.clone().map(|p| view! { ": " {p} })}</p>
+            <p>{let f = m.format; move || format_name(i18n.get_locale(), f)}{m.place.clone().map(|p| view! { ": " {p} })}</p>
             {m.link.clone().map(|link| view! { <p><a class="btn btn-secondary" href=link.clone() rel="noopener noreferrer" target="_blank">{t!(i18n, mt_join_online)}</a></p> })}
-            <p><span class="badge" data-testid="meeting-status">{status_name(l, &m.status)}</span></p>
+            <p><span class="badge" data-testid="meeting-status">{status_name(l, m.status)}</span></p>
             {(status != MeetingStatus::Draft).then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
         </section>
 
@@ -615,7 +616,7 @@ fn reveal_hash_target() {
 fn Decided(v: MeetingView) -> impl IntoView {
     let i18n = use_i18n();
     let m = v.meeting.clone();
-    let status = MeetingStatus::from_code(&m.status).unwrap_or(MeetingStatus::Held);
+    let status = m.status;
     let present_rate = crate::domain::meeting::attendance_rate(v.present, v.expected, v.exempt);
     view! {
         {(v.minutes.is_some() || v.resolution.is_some() || status == MeetingStatus::Held).then(|| view! {
@@ -626,7 +627,7 @@ fn Decided(v: MeetingView) -> impl IntoView {
                     <h3>{t!(i18n, mt_resolution)}</h3>
                     <div class="prose" data-testid="resolution">{t.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
                 })}
-                {m.rating.clone().map(|r| view! { <p>{t!(i18n, mt_rating_label)}": "<strong>{move || rating_name(i18n.get_locale(), &r)}</strong></p> })}
+                {m.rating.map(|r| view! { <p>{t!(i18n, mt_rating_label)}": "<strong>{move || rating_name(i18n.get_locale(), r)}</strong></p> })}
                 {(status == MeetingStatus::Held).then(|| view! {
                     <p>{t!(i18n, mt_attendance_summary)}": "{v.present}"/"{v.expected - v.exempt}{present_rate.map(|r| format!(" ({r}%)"))}</p>
                 })}
@@ -714,7 +715,7 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     refresh_on_sent(action);
     let error = action_error(action.value());
     let current = me.rsvp.clone();
-    let excused = current.as_deref() == Some("xin_vang");
+    let excused = current == Some(Answer::Excused);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(input) = <Rsvp as leptos::form::FromFormData>::from_event(&ev) {
@@ -726,7 +727,7 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
         <section class="card" aria-labelledby="mt-answer" id="tra-loi">
             <h2 id="mt-answer">{t!(i18n, mt_answer_title)}</h2>
             {current.map(|r| {
-                let text = if r == "xin_vang" { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_excused) } else { td_string!(i18n.get_locale_untracked(), mt_my_rsvp_attending) };
+                let text = answer_name(i18n.get_locale_untracked(), r);
                 view! { <p class="alert alert-ok" role="status" data-testid="my-rsvp">{text}{me.rsvp_reason.clone().map(|r| format!(": {r}"))}</p> }
             })}
             <FormError error />
@@ -845,7 +846,7 @@ fn Motions(
                                 {mo.proxies.iter().cloned().map(|(voter, recorder)| view! { <li data-testid="proxy-record">{voter}" — "{t!(i18n, mt_recorded_by)}" "{recorder}</li> }).collect_view()}
                             </ul>
                         })}
-                        {mo.my_choice.clone().map(|c| view! { <p data-testid="my-vote">{t!(i18n, mt_my_vote)}": "{move || vote_name(i18n.get_locale(), &c)}</p> })}
+                        {mo.my_choice.map(|c| view! { <p data-testid="my-vote">{t!(i18n, mt_my_vote)}": "{move || vote_name(i18n.get_locale(), c)}</p> })}
                         {(mo.open && can_vote).then(|| view! { <VoteForm id motion_id=mid on_behalf=0 /> })}
                         {(mo.open && can_run).then(|| view! { <CloseMotionButton id motion_id=mid /> })}
                         {(mo.open && can_run && !roster.is_empty()).then(|| view! { <ProxyVote id motion_id=mid roster=roster.clone() /> })}
@@ -873,9 +874,9 @@ fn VoteForm(id: i64, motion_id: i64, on_behalf: i64) -> impl IntoView {
             <input type="hidden" name="on_behalf" value=on_behalf.to_string() />
             <fieldset class="choice-group">
                 <legend>{t!(i18n, mt_vote_choose)}</legend>
-                {["dong_y", "khong_dong_y", "y_kien_khac"].into_iter().map(|c| view! {
-                    <label class="check"><input type="radio" name="choice" value=c data-testid=format!("vote-{c}") />{move || vote_name(i18n.get_locale(), c)}</label>
-                }).collect_view()}
+                {VoteChoice::ALL.iter().map(|&choice| { let c = choice.code(); view! {
+                    <label class="check"><input type="radio" name="choice" value=c data-testid=format!("vote-{c}") />{move || vote_name(i18n.get_locale(), choice)}</label>
+                }}).collect_view()}
                 <ControlError error field="choice" />
             </fieldset>
             <div class="field">
@@ -913,9 +914,9 @@ fn ProxyVote(id: i64, motion_id: i64, roster: Vec<RosterRow>) -> impl IntoView {
                 </div>
                 <fieldset class="choice-group">
                     <legend>{t!(i18n, mt_vote_choose)}</legend>
-                    {["dong_y", "khong_dong_y", "y_kien_khac"].into_iter().map(|c| view! {
-                        <label class="check"><input type="radio" name="choice" value=c data-testid=format!("proxy-vote-{c}") />{move || vote_name(i18n.get_locale(), c)}</label>
-                    }).collect_view()}
+                    {VoteChoice::ALL.iter().map(|&choice| { let c = choice.code(); view! {
+                        <label class="check"><input type="radio" name="choice" value=c data-testid=format!("proxy-vote-{c}") />{move || vote_name(i18n.get_locale(), choice)}</label>
+                    }}).collect_view()}
                     <ControlError error field="choice" />
                 </fieldset>
                 <div class="field">
@@ -981,7 +982,7 @@ fn DetachDocumentButton(id: i64, document_id: i64) -> impl IntoView {
 #[component]
 fn LeaderPanel(v: MeetingView) -> impl IntoView {
     let i18n = use_i18n();
-    let status = MeetingStatus::from_code(&v.meeting.status).unwrap_or(MeetingStatus::Held);
+    let status = v.meeting.status;
     let id = v.meeting.id;
     // Forms with prefilled text are drawn after hydration (see documents' EditForm).
     let hydrated = RwSignal::new(false);
@@ -1083,7 +1084,7 @@ fn EditMeeting(v: MeetingView) -> impl IntoView {
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=m.id.to_string() />
                 <Field name="title" label=label!(i18n, mt_field_title) value=m.title.clone() error />
-                <WhenWhere error date=m.date.clone() time=m.start_time.clone() format=m.format.clone() place=m.place.clone().unwrap_or_default() link=m.link.clone().unwrap_or_default() />
+                <WhenWhere error date=m.date.clone() time=m.start_time.clone() format=m.format.code().to_string() place=m.place.clone().unwrap_or_default() link=m.link.clone().unwrap_or_default() />
                 <button type="submit" class="btn btn-secondary btn-wide" data-testid="save-meeting">{t!(i18n, mt_save)}</button>
             </ActionForm>
         </section>
@@ -1186,23 +1187,24 @@ fn RosterItem(id: i64, r: RosterRow) -> impl IntoView {
     let action = ServerAction::<SetAttendance>::new();
     refresh_on_success(action.value());
     let select_id = format!("f-att-{}", r.member_id);
-    let current = r.attendance.clone().unwrap_or_default();
+    let current = r.attendance;
     view! {
         <li class="roster-row" data-testid="roster-row">
             <p>
                 <strong>{r.name.clone()}</strong>
                 {(!r.has_account).then(|| view! { " " <span class="badge">{t!(i18n, mt_no_account)}</span> })}
-                {r.rsvp.as_deref().filter(|x| *x == "xin_vang").map(|_| view! { <br /> <span class="note">{t!(i18n, mt_my_rsvp_excused)}{r.rsvp_reason.clone().map(|x| format!(": {x}"))}</span> })}
+                {r.rsvp.filter(|x| *x == Answer::Excused).map(|_| view! { <br /> <span class="note">{t!(i18n, mt_my_rsvp_excused)}{r.rsvp_reason.clone().map(|x| format!(": {x}"))}</span> })}
             </p>
             <ActionForm action attr:class="form-inline">
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="member_id" value=r.member_id.to_string() />
                 <label for=select_id.clone() class="visually-hidden">{t!(i18n, mt_attendance)}" — "{r.name.clone()}</label>
                 <select id=select_id name="state" data-testid="attendance-state">
-                    <option value="" selected=current.is_empty()>{t!(i18n, mt_att_unmarked)}</option>
+                    <option value="" selected=current.is_none()>{t!(i18n, mt_att_unmarked)}</option>
                     {Attendance::ALL.iter().map(|a| {
                         let code = a.code();
-                        view! { <option value=code selected=current == code>{move || attendance_name(i18n.get_locale(), code)}</option> }
+                        let a = *a;
+                        view! { <option value=code selected=current == Some(a)>{move || attendance_name(i18n.get_locale(), a)}</option> }
                     }).collect_view()}
                 </select>
                 <button type="submit" class="btn btn-secondary" data-testid="save-attendance">{t!(i18n, mt_save)}</button>
@@ -1313,7 +1315,8 @@ fn FinishMeetingForm(id: i64) -> impl IntoView {
                     <legend>{t!(i18n, mt_rating_label)}</legend>
                     {MeetingRating::ALL.iter().map(|r| {
                         let code = r.code();
-                        view! { <label class="check"><input type="radio" name="rating" value=code data-testid=format!("rating-{code}") />{move || rating_name(i18n.get_locale(), code)}</label> }
+                        let r = *r;
+                        view! { <label class="check"><input type="radio" name="rating" value=code data-testid=format!("rating-{code}") />{move || rating_name(i18n.get_locale(), r)}</label> }
                     }).collect_view()}
                     <ControlError error field="rating" />
                 </fieldset>
@@ -1326,7 +1329,7 @@ fn FinishMeetingForm(id: i64) -> impl IntoView {
 #[component]
 fn TaskItem(t: TaskView, can_report: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let done = t.status == "hoan_thanh";
+    let done = t.status == TaskStatus::Done;
     let id = t.id;
     view! {
         <li class="card task" data-testid="task">
@@ -1444,7 +1447,7 @@ pub fn PrintPage() -> impl IntoView {
                                         <button type="button" class="btn btn-secondary" on:click=|_| { let _ = window().print(); }>{t!(i18n, mt_print_button)}</button></p>
                                     <h1>{meeting_title(l, &m)}</h1>
                                     <p>{m.org_name.clone()}</p>
-                                    <p><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong>" · "{m.place.clone().unwrap_or_else(|| format_name(l, &m.format).to_string())}</p>
+                                    <p><strong><WhenWords date=m.date.clone() time=m.start_time.clone() with_year=true /></strong>" · "{m.place.clone().unwrap_or_else(|| format_name(l, m.format).to_string())}</p>
                                     <h2>{t!(i18n, mt_agenda)}</h2>
                                     <ol>{v.agenda.iter().map(|a| view! { <li>{a.title.clone()}{a.note.clone().map(|n| format!(" — {n}"))}</li> }).collect_view()}</ol>
                                     <h2>{t!(i18n, mt_materials)}</h2>
@@ -1498,7 +1501,7 @@ pub fn OverviewPage() -> impl IntoView {
                             Err(e) => view! { <ErrorCard e /> }.into_any(),
                             Ok(o) => {
                                 let l = i18n.get_locale_untracked();
-                                let held = o.cells.iter().filter(|c| c.status.as_deref() == Some("da_hop")).count();
+                                let held = o.cells.iter().filter(|c| c.status == Some(MeetingStatus::Held)).count();
                                 let total = o.cells.len();
                                 view! {
                                     <p data-testid="overview-summary">{t!(i18n, mt_overview_month)}" "{o.month.clone()}": "{held}"/"{total}" "{t!(i18n, mt_overview_held)}</p>
@@ -1515,8 +1518,8 @@ pub fn OverviewPage() -> impl IntoView {
                                                 {o.cells.into_iter().map(|c| view! {
                                                     <tr data-testid="overview-row">
                                                         <th scope="row">{match c.meeting_id { Some(mid) => view! { <a href=format!("/sinh-hoat/{mid}")>{c.org_name.clone()}</a> }.into_any(), None => view! { {c.org_name.clone()} }.into_any() }}</th>
-                                                        <td>{c.status.as_deref().map(|s| status_name(l, s)).unwrap_or_else(|| td_string!(l, mt_overview_none))}</td>
-                                                        <td>{c.rating.as_deref().map(|r| rating_name(l, r)).unwrap_or("—")}</td>
+                                                        <td>{c.status.map(|s| status_name(l, s)).unwrap_or_else(|| td_string!(l, mt_overview_none))}</td>
+                                                        <td>{c.rating.map(|r| rating_name(l, r)).unwrap_or("—")}</td>
                                                         <td>{c.rate.map(|r| format!("{r}% ({}/{})", c.present, c.expected - c.exempt)).unwrap_or_else(|| "—".into())}</td>
                                                     </tr>
                                                 }).collect_view()}

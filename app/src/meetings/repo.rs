@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::domain::meeting::{
-    Attendance, MeetingKind, MeetingRating, MeetingStatus, Month, Recurrence, Rsvp, Tally, Venue,
-    VoteChoice,
+    Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Month, MotionStatus,
+    Recurrence, Rsvp, Tally, Venue, VoteChoice,
 };
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Actor;
@@ -24,12 +24,12 @@ pub struct MeetingRow {
     pub title: String,
     pub date: String,
     pub start_time: String,
-    pub format: String,
+    pub format: MeetingFormat,
     pub place: Option<String>,
     pub link: Option<String>,
     pub minutes: Option<String>,
     pub resolution: Option<String>,
-    pub rating: Option<String>,
+    pub rating: Option<MeetingRating>,
 }
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -60,10 +60,8 @@ fn meeting_row(r: &sqlx::any::AnyRow) -> Result<MeetingRow, AppError> {
         org_id: r.try_get("org_id")?,
         org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
         org_name: r.try_get("org_name")?,
-        kind: MeetingKind::from_code(&r.try_get::<String, _>("kind")?)
-            .ok_or_else(|| bad("meeting kind"))?,
-        status: MeetingStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| bad("meeting status"))?,
+        kind: r.try_get("kind")?,
+        status: r.try_get("status")?,
         period: r.try_get("period")?,
         title: r.try_get("title")?,
         date: r.try_get("meeting_date")?,
@@ -77,20 +75,20 @@ fn meeting_row(r: &sqlx::any::AnyRow) -> Result<MeetingRow, AppError> {
     })
 }
 
-fn summary_of(m: &MeetingRow, my_rsvp: Option<String>) -> MeetingSummary {
+fn summary_of(m: &MeetingRow, my_rsvp: Option<Rsvp>) -> MeetingSummary {
     MeetingSummary {
         id: m.id,
         org_name: m.org_name.clone(),
-        kind: m.kind.code().into(),
+        kind: m.kind,
         title: m.title.clone(),
         period: m.period.clone(),
-        status: m.status.code().into(),
+        status: m.status,
         date: m.date.clone(),
         start_time: m.start_time.clone(),
-        format: m.format.clone(),
+        format: m.format,
         place: m.place.clone(),
         link: m.link.clone(),
-        rating: m.rating.clone(),
+        rating: m.rating,
         my_rsvp,
     }
 }
@@ -296,7 +294,7 @@ pub async fn view(
         let mine = roster
             .iter()
             .find(|r| r.member_id == member_id)
-            .map(|r| (r.rsvp.clone(), r.rsvp_reason.clone(), r.attendance.clone()));
+            .map(|r| (r.rsvp, r.rsvp_reason.clone(), r.attendance));
         (present, expected, exempt, mine)
     } else {
         let (present, expected, exempt, mine) = counts_and_answer(db, m, member_id).await?;
@@ -320,7 +318,7 @@ pub async fn view(
     };
     let present_me = me
         .as_ref()
-        .is_some_and(|p| p.attendance.as_deref() == Some(Attendance::Present.code()));
+        .is_some_and(|p| p.attendance == Some(Attendance::Present));
 
     // The motions with every ballot in one statement (a motion without ballots comes as one
     // row of NULLs), then shared out by motion.
@@ -337,17 +335,15 @@ pub async fn view(
     let mut rows = rows.iter().peekable();
     while let Some(first) = rows.next() {
         let id: i64 = first.try_get("id")?;
-        let open = first.try_get::<String, _>("status")? == "mo";
+        let open = first.try_get::<MotionStatus, _>("status")? == MotionStatus::Open;
         let mut proxies = Vec::new();
         let mut tally = Tally::default();
         let mut my_choice = None;
         let mut other_opinions = Vec::new();
         let mut b = Some(first);
         while let Some(row) = b {
-            if let Some(choice) = row.try_get::<Option<String>, _>("choice")? {
-                if let Some(c) = VoteChoice::from_code(&choice) {
-                    tally.add(c);
-                }
+            if let Some(choice) = row.try_get::<Option<VoteChoice>, _>("choice")? {
+                tally.add(choice);
                 if row.try_get::<Option<i64>, _>("member_id")? == Some(member_id) {
                     my_choice = Some(choice);
                 }
@@ -379,7 +375,7 @@ pub async fn view(
 
     let (tasks, open_tasks) = meeting_and_open_tasks(db, m.id, m.org_id).await?;
 
-    let my_rsvp = me.as_ref().and_then(|p| p.rsvp.clone());
+    let my_rsvp = me.as_ref().and_then(|p| p.rsvp);
     Ok(MeetingView {
         meeting: summary_of(m, my_rsvp),
         org_id: m.org_id,
@@ -453,7 +449,7 @@ async fn agenda_materials_comments(
 /// (present, expected, exempt) of an attendance sheet, by the same rule as `counts`: present
 /// when marked so; exempt when marked so, or unmarked and exempt in the register.
 fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
-    let marked = |r: &RosterRow, state: Attendance| r.attendance.as_deref() == Some(state.code());
+    let marked = |r: &RosterRow, state: Attendance| r.attendance == Some(state);
     let present = roster
         .iter()
         .filter(|r| marked(r, Attendance::Present))
@@ -466,7 +462,7 @@ fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
 }
 
 /// A member's answer and attendance at a meeting: (rsvp, reason, attendance state).
-type Answer = (Option<String>, Option<String>, Option<String>);
+type Answer = (Option<Rsvp>, Option<String>, Option<Attendance>);
 
 async fn my_answer(db: &Db, meeting_id: i64, member_id: i64) -> Result<Answer, AppError> {
     let r = sqlx::query("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
@@ -1033,7 +1029,7 @@ pub async fn vote(
     recorded_by: Option<i64>,
     now: i64,
 ) -> Result<(), AppError> {
-    let open: Option<String> =
+    let open: Option<MotionStatus> =
         sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
             .bind(motion_id)
             .bind(meeting_id)
@@ -1041,10 +1037,10 @@ pub async fn vote(
             .await?
             .map(|r| r.try_get("status"))
             .transpose()?;
-    match open.as_deref() {
+    match open {
         None => return Err(AppError::NotFound),
-        Some("mo") => {}
-        Some(_) => return Err(AppError::field("choice", "err_motion_closed")),
+        Some(MotionStatus::Open) => {}
+        Some(MotionStatus::Closed) => return Err(AppError::field("choice", "err_motion_closed")),
     }
     let done = sqlx::query(
         "INSERT INTO meeting_ballots (motion_id, member_id, choice, other_text, recorded_by, cast_at) VALUES ($1, $2, $3, $4, $5, $6)

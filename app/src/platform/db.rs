@@ -280,3 +280,55 @@ mod tests {
         std::fs::remove_dir_all(dir).ok();
     }
 }
+
+/// Reading and binding stored codes as their enums (`domain::code`): `row.try_get::<MeetingStatus,
+/// _>("status")` fails with the column's unknown value (logged with a reference, never shown as
+/// another state), and `.bind(status)` stores `status.code()`.
+macro_rules! sql_codes {
+    ($($ty:path),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <&str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <&str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(
+                value: sqlx::any::AnyValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                use crate::domain::code::Coded;
+                let text = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                <$ty as Coded>::from_code(text).ok_or_else(|| {
+                    format!("unknown {} code {text:?}", <$ty as Coded>::NAME).into()
+                })
+            }
+        }
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                use crate::domain::code::Coded;
+                <&str as sqlx::Encode<sqlx::Any>>::encode(Coded::code(*self), buf)
+            }
+        }
+    )+};
+}
+
+sql_codes!(
+    crate::domain::meeting::MeetingKind,
+    crate::domain::meeting::MeetingFormat,
+    crate::domain::meeting::MeetingStatus,
+    crate::domain::meeting::Attendance,
+    crate::domain::meeting::Rsvp,
+    crate::domain::meeting::VoteChoice,
+    crate::domain::meeting::MotionStatus,
+    crate::domain::meeting::MeetingRating,
+    crate::domain::meeting::TaskStatus,
+    crate::domain::notification::NotificationKind,
+    crate::domain::audit::AuditAction,
+    crate::domain::sms::SmsKind,
+    crate::domain::sms::SmsStatus,
+);
