@@ -61,7 +61,7 @@ pub fn safe_next(next: &str) -> String {
 
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionView, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::permission::{self, Action};
         use crate::platform::session::{cookie_preferences, current_user};
         let Some(user) = current_user() else {
@@ -128,9 +128,8 @@ pub async fn get_session() -> Result<SessionView, AppError> {
                 unread_notifications,
             }),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Signs in. With JavaScript the page navigates to the returned path; a plain form post
@@ -141,7 +140,7 @@ pub async fn sign_in(
     password: String,
     next: String,
 ) -> Result<String, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::platform::session::{
             client_addr, is_https, is_plain_form_post, session_cookie, set_cookie,
         };
@@ -183,9 +182,8 @@ pub async fn sign_in(
                 Err(e)
             }
         }
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[cfg(feature = "ssr")]
@@ -202,7 +200,7 @@ fn url_encode(s: &str) -> String {
 
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::platform::session::{
             clear_session_cookie, is_https, is_plain_form_post, require_user, set_cookie,
         };
@@ -213,9 +211,8 @@ pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
             leptos_axum::redirect("/dang-nhap");
         }
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Text size and simplified mode: saved on the account when signed in, and always in the
@@ -226,7 +223,7 @@ pub async fn save_preferences(
     simple_mode: bool,
     #[server(default)] data_saver: bool,
 ) -> Result<Preferences, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::account::TextSize;
         use crate::platform::session::{current_user, is_https, prefs_cookie, set_cookie};
         let text_size = TextSize::from_code(&text_size)
@@ -247,15 +244,14 @@ pub async fn save_preferences(
         }
         set_cookie(prefs_cookie(prefs, is_https()));
         Ok(prefs)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The member finished or skipped the first-use guide: it is not offered again (help replays it).
 #[server(prefix = "/api", endpoint = "guide_seen")]
 pub async fn finish_guide() -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         // A visitor who is not signed in may read the guide too; only a member's answer is kept.
         if let Some(user) = crate::platform::session::current_user() {
             repo::set_guide_seen(
@@ -268,9 +264,8 @@ pub async fn finish_guide() -> Result<(), AppError> {
         // Without JavaScript the form's answer is the home page.
         leptos_axum::redirect("/");
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Asks to join: phone plus member code, or phone plus CCCD and birth date.
@@ -283,7 +278,7 @@ pub async fn request_join(
     password: String,
     password2: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::account::check_new_password;
         use crate::domain::cccd::Cccd;
         use crate::domain::phone::Phone;
@@ -321,9 +316,8 @@ pub async fn request_join(
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "activate")]
@@ -333,7 +327,7 @@ pub async fn activate(
     password: String,
     password2: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::account::check_new_password;
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
         check_new_password(&password, &password2).map_err(|(f, k)| AppError::field(f, k))?;
@@ -348,9 +342,8 @@ pub async fn activate(
         .await?;
         set_cookie(session_cookie(&token, is_https()));
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,10 +363,9 @@ pub struct JoinRequestView {
 
 #[server(prefix = "/api", endpoint = "join_requests")]
 pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::permission::{scopes, Action};
         use crate::domain::register::Date;
-        let user = crate::platform::session::require_user()?;
         let scopes = scopes(&user.actor, Action::DecideJoinRequest);
         let rows = repo::pending_join_requests(&db()?, &scopes).await?;
         Ok(rows
@@ -395,15 +387,13 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
                 has_active_account: r.has_active_account,
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "decide_join")]
 pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         service::decide_join_request(
             &db()?,
             &user,
@@ -413,9 +403,8 @@ pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Resu
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -430,9 +419,8 @@ pub struct MemberAccountView {
 
 #[server(prefix = "/api", endpoint = "member_accounts")]
 pub async fn list_member_accounts(query: String) -> Result<Vec<MemberAccountView>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
         let scopes = scopes(&user.actor, Action::IssueActivationCode);
         let rows = repo::members_in_scopes(&db()?, &scopes, Some(&query)).await?;
         Ok(rows
@@ -445,9 +433,8 @@ pub async fn list_member_accounts(query: String) -> Result<Vec<MemberAccountView
                 account_status: r.account_status,
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -459,9 +446,8 @@ pub struct ActivationCodeView {
 
 #[server(prefix = "/api", endpoint = "activation_code")]
 pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::account::format_activation_code;
-        let user = crate::platform::session::require_user()?;
         let (code, expires) = service::issue_activation_code(
             &db()?,
             &user,
@@ -477,16 +463,14 @@ pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView,
             )
             .to_string(),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Proves the password again before a step that can hurt others (`err_reauth_required`).
 #[server(prefix = "/api", endpoint = "confirm_password")]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         service::confirm_password(
             &db()?,
             &user,
@@ -494,16 +478,14 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// An admin disables a person's account (ending every session) or enables it again.
 #[server(prefix = "/api", endpoint = "account_disabled")]
 pub async fn set_account_disabled(member_id: i64, disabled: bool) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         service::set_account_disabled(
             &db()?,
             &user,
@@ -512,9 +494,8 @@ pub async fn set_account_disabled(member_id: i64, disabled: bool) -> Result<(), 
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -545,9 +526,7 @@ pub struct ProfileView {
 
 #[server(prefix = "/api", endpoint = "profile")]
 pub async fn my_profile() -> Result<ProfileView, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = db()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let m = crate::register::service::member_by_id(&db, user.actor.member_id).await?;
         let pending = repo::my_pending_contact_change(&db, m.id).await?;
         let past_orgs = crate::register::service::member_history(&db, m.id)
@@ -589,17 +568,15 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
             pending_phone: pending.as_ref().and_then(|p| p.0.clone()),
             pending_address: pending.and_then(|p| p.1),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The member proposes a new phone or address; the secretary confirms it.
 #[server(prefix = "/api", endpoint = "contact_change")]
 pub async fn request_contact_change(phone: String, address: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::phone::Phone;
-        let user = crate::platform::session::require_user()?;
         let phone = if phone.trim().is_empty() {
             None
         } else {
@@ -639,9 +616,8 @@ pub async fn request_contact_change(phone: String, address: String) -> Result<()
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -657,9 +633,8 @@ pub struct ContactChangeView {
 
 #[server(prefix = "/api", endpoint = "contact_changes")]
 pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
         let scopes = scopes(&user.actor, Action::DecideContactChange);
         Ok(repo::pending_contact_changes(&db()?, &scopes)
             .await?
@@ -674,15 +649,13 @@ pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> 
                 address: c.address,
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "decide_contact_change")]
 pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         service::decide_contact_change(
             &db()?,
             &user,
@@ -691,9 +664,8 @@ pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppErro
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Grants (`grant = true`) or revokes quản trị, trợ lý or ban biên tập over an organisation.
@@ -704,8 +676,7 @@ pub async fn set_role(
     role: String,
     grant: bool,
 ) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         let role =
             Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
         service::set_role(
@@ -718,9 +689,8 @@ pub async fn set_role(
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// A WebAuthn challenge for the browser: the id to send back, and the options as JSON.
@@ -732,13 +702,11 @@ pub struct PasskeyChallenge {
 
 #[server(prefix = "/api", endpoint = "passkey_register_start")]
 pub async fn passkey_register_start() -> Result<PasskeyChallenge, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         let (challenge, options) = passkey::start_registration(&db()?, &user).await?;
         Ok(PasskeyChallenge { challenge, options })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "passkey_register_finish")]
@@ -746,27 +714,24 @@ pub async fn passkey_register_finish(
     challenge: String,
     credential: String,
 ) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         passkey::finish_registration(&db()?, &user, &challenge, &credential).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "passkey_sign_in_start")]
 pub async fn passkey_sign_in_start(identifier: String) -> Result<PasskeyChallenge, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (challenge, options) = passkey::start_authentication(&db()?, &identifier).await?;
         Ok(PasskeyChallenge { challenge, options })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "passkey_sign_in_finish")]
 pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
         let token = passkey::finish_authentication(
             &db()?,
@@ -778,29 +743,24 @@ pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Re
         .await?;
         set_cookie(session_cookie(&token, is_https()));
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "passkeys")]
 pub async fn passkey_count() -> Result<i64, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         passkey::count(&db()?, user.actor.account_id).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "passkeys_remove")]
 pub async fn passkeys_remove() -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         passkey::remove_all(&db()?, &user).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[cfg(test)]

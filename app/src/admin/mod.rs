@@ -144,11 +144,9 @@ fn parse_name(name: &str) -> Result<String, AppError> {
 /// top of the viewer's scope.
 #[server(prefix = "/api", endpoint = "org_tree")]
 pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::org::OrgKind;
         use crate::domain::permission::{may_change_org, scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let scopes = scopes(&user.actor, Action::ManageTree);
         let Some(first) = scopes.first() else {
             return Err(AppError::Forbidden);
@@ -194,9 +192,8 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
                 .map(|k| k.code().to_string())
                 .collect(),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// A new organisation under `parent_id`; its code must be unique.
@@ -207,11 +204,9 @@ pub async fn create_org(
     name: String,
     code: String,
 ) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::org::OrgKind;
         use crate::register::{NewOrg, Source};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let parent = guard::visible(&db, &user, parent_id).await?;
         let mut errors = Vec::new();
         let kind = OrgKind::from_code(&kind).filter(|k| parent.kind.may_contain(*k));
@@ -263,16 +258,13 @@ pub async fn create_org(
         .await?;
         tx.commit().await?;
         Ok(org.id)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "rename_org")]
 pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
         let name = parse_name(&name)?;
         let mut tx = db.pool().begin().await?;
@@ -287,17 +279,14 @@ pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Moves an organisation and everything under it beneath another (named by its code).
 #[server(prefix = "/api", endpoint = "move_org")]
 pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
         let parent = guard::target_by_code(&db, &user, &new_parent_code, "new_parent_code").await?;
         if !parent.kind.may_contain(org.kind) {
@@ -332,18 +321,15 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Merges an organisation into another of the same kind: its members and the organisations
 /// under it move over, and it is kept, dissolved, with a pointer to where it went.
 #[server(prefix = "/api", endpoint = "merge_org")]
 pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
         let into = guard::target_by_code(&db, &user, &into_code, "into_code").await?;
         if into.id == org.id || into.kind != org.kind {
@@ -381,17 +367,14 @@ pub async fn merge_org(id: i64, into_code: String) -> Result<(), AppError> {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Dissolves an organisation that no longer has members or organisations under it.
 #[server(prefix = "/api", endpoint = "dissolve_org")]
 pub async fn dissolve_org(id: i64) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -410,9 +393,8 @@ pub async fn dissolve_org(id: i64) -> Result<(), AppError> {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Someone holding quản trị, trợ lý or ban biên tập over an organisation.
@@ -427,10 +409,8 @@ pub struct RoleHolder {
 /// The grants over one organisation of the viewer's tree.
 #[server(prefix = "/api", endpoint = "org_roles")]
 pub async fn org_roles(org: i64) -> Result<Vec<RoleHolder>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use sqlx::Row;
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let o = guard::visible(&db, &user, org).await?;
         sqlx::query(
             "SELECT m.id, m.full_name, mo.name AS org_name, g.role FROM role_grants g
@@ -444,20 +424,17 @@ pub async fn org_roles(org: i64) -> Result<Vec<RoleHolder>, AppError> {
         .map(|r| Ok(RoleHolder { member_id: r.try_get("id")?, full_name: r.try_get("full_name")?, org_name: r.try_get("org_name")?, role: r.try_get("role")? }))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Grants a role over an organisation to a member of the viewer's tree, named by phone or
 /// member code (revoking uses the accounts feature's `set_role`).
 #[server(prefix = "/api", endpoint = "grant_role")]
 pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::account::Identifier;
         use crate::domain::permission::{may, Action, Role};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let role = Role::from_code(&role)
             .filter(|r| r.is_grantable())
             .ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
@@ -482,7 +459,6 @@ pub async fn grant_role(org_id: i64, identifier: String, role: String) -> Result
             crate::platform::session::client_addr(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }

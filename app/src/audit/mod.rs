@@ -74,9 +74,7 @@ pub async fn audit_log(
     #[server(default)] to: String,
     #[server(default)] before: String,
 ) -> Result<AuditList, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let (entries, more) =
             entries_for(&db, &user, [&person, &action, &from, &to, &before], PAGE).await?;
         let older = if more {
@@ -90,9 +88,8 @@ pub async fn audit_log(
             entries: entries.into_iter().map(|e| e.row).collect(),
             older,
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The download: UTF-8 with a byte-order mark (Excel reads Vietnamese right), a header row,

@@ -121,9 +121,8 @@ pub async fn library(
     saved: bool,
     offset: i64,
 ) -> Result<LibraryPage, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::document::DocType;
-        let user = crate::platform::session::require_user()?;
         let kind = match kind.as_str() {
             "tin_tuc" => "tin_tuc",
             _ => "van_ban",
@@ -173,15 +172,14 @@ pub async fn library(
         let has_more = items.len() as i64 > PAGE_SIZE;
         items.truncate(PAGE_SIZE as usize);
         Ok(LibraryPage { items, has_more })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Opens a document: checks the audience, records the opening, returns the reading view.
 #[server(prefix = "/api", endpoint = "document")]
 pub async fn open_document(id: i64) -> Result<DocView, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (user, db, row) = readable(id).await?;
         let (bookmarked, studied, reflection) = repo::open(
             &db,
@@ -236,9 +234,8 @@ pub async fn open_document(id: i64) -> Result<DocView, AppError> {
                 })
                 .collect(),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The caller, if they may publish (and so edit, withdraw, add questions to) the document.
@@ -289,7 +286,7 @@ async fn readable(
 
 #[server(prefix = "/api", endpoint = "bookmark")]
 pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (user, db, _) = readable(id).await?;
         repo::set_bookmark(
             &db,
@@ -300,15 +297,14 @@ pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
         )
         .await?;
         Ok(on)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// "Đã học tập", with an optional short reflection (thu hoạch).
 #[server(prefix = "/api", endpoint = "studied")]
 pub async fn mark_studied(id: i64, reflection: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let reflection = reflection.trim();
         if reflection.chars().count() > 2000 {
             return Err(AppError::field("reflection", "err_too_long"));
@@ -323,9 +319,8 @@ pub async fn mark_studied(id: i64, reflection: String) -> Result<(), AppError> {
             crate::platform::clock::now_unix(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -386,7 +381,7 @@ async fn followable(
 /// Who in the caller's part of the audience has opened and studied the document, per chi bộ.
 #[server(prefix = "/api", endpoint = "document_progress")]
 pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (_, db, row, scopes) = followable(id).await?;
         let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
         let mut cells: Vec<CellProgress> = Vec::new();
@@ -422,16 +417,15 @@ pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
             number: row.summary.number,
             cells,
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Reminds, once, every member in the caller's part of the audience who has not studied the
 /// document (exempt members excepted). Returns how many were reminded now.
 #[server(prefix = "/api", endpoint = "remind_readers")]
 pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use sqlx::Connection;
         let (user, db, row, scopes) = followable(id).await?;
         let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
@@ -476,9 +470,8 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         .await?;
         tx.commit().await?;
         Ok(sent as i64)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -490,17 +483,14 @@ pub struct ReminderView {
 
 #[server(prefix = "/api", endpoint = "my_reminders")]
 pub async fn my_reading_reminders() -> Result<Vec<ReminderView>, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         Ok(repo::my_reminders(&db, user.actor.member_id)
             .await?
             .into_iter()
             .map(|(id, title, number)| ReminderView { id, title, number })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -514,10 +504,8 @@ pub struct PublishTarget {
 /// below it.
 #[server(prefix = "/api", endpoint = "publish_targets")]
 pub async fn publish_targets() -> Result<Vec<PublishTarget>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let mut out = Vec::new();
         for scope in scopes(&user.actor, Action::Publish) {
             for org in repo::publish_targets(&db, &scope).await? {
@@ -525,9 +513,8 @@ pub async fn publish_targets() -> Result<Vec<PublishTarget>, AppError> {
             }
         }
         Ok(out)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Publishes a document or news post to an organisation's subtree. The publisher confirms it is
@@ -547,13 +534,11 @@ pub async fn publish_document(
     audience: i64,
     #[server(default)] not_classified: Option<String>,
 ) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::document::{DocNumber, DocType};
         use crate::domain::permission::{may, Action};
         use crate::domain::register::{Date, FieldError};
         use sqlx::Connection;
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let org = crate::register::service::org_by_id(&db, audience)
             .await
             .map_err(|_| AppError::field("audience", "err_reference_missing"))?;
@@ -676,15 +661,14 @@ pub async fn publish_document(
         .await?;
         tx.commit().await?;
         Ok(id)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Withdraws a document: members no longer see it; read and study records stay.
 #[server(prefix = "/api", endpoint = "withdraw")]
 pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use sqlx::Connection;
         let (user, db, row) = publishable(id).await?;
         let mut conn = db.pool().acquire().await?;
@@ -704,9 +688,8 @@ pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -724,7 +707,7 @@ pub async fn edit_document(
     summary: String,
     body: String,
 ) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use sqlx::Connection;
         let (user, db, row) = publishable(id).await?;
         let title = title.trim();
@@ -764,15 +747,14 @@ pub async fn edit_document(
         .await?;
         tx.commit().await?;
         Ok(version)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The version history of a document, for those who may publish it.
 #[server(prefix = "/api", endpoint = "document_versions")]
 pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (_user, db, _row) = publishable(id).await?;
         Ok(repo::versions(&db, id)
             .await?
@@ -786,9 +768,8 @@ pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
                 .to_string(),
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Adds a multiple-choice question (three options, one right) to a document; at most three.
@@ -801,7 +782,7 @@ pub async fn add_question(
     option_c: String,
     correct: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::register::FieldError;
         let (user, db, row) = publishable(id).await?;
         let mut errors = Vec::new();
@@ -849,15 +830,14 @@ pub async fn add_question(
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Checks a member's answers: `answers` is "questionId:letter" pairs separated by commas.
 #[server(prefix = "/api", endpoint = "check_answers")]
 pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let (_, db, _) = readable(id).await?;
         let chosen: std::collections::HashMap<i64, String> = answers
             .split(',')
@@ -877,9 +857,8 @@ pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>,
                 }
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 // ---- For other features (meetings attach documents as materials) ----

@@ -218,37 +218,28 @@ pub struct ReconcileReport {
 
 #[server(prefix = "/api", endpoint = "import_overview")]
 pub async fn import_overview() -> Result<Overview, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
-        service::overview(&db, &user).await
-    }
+    crate::platform::serve::signed_in(
+        move |user, db| async move { service::overview(&db, &user).await },
+    )
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "import_job")]
 pub async fn import_job(id: i64) -> Result<JobView, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::job_view(&db, &user, id).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Starts the dry run with a mapping: one field code (or nothing) per column, comma-separated
 /// in column order.
 #[server(prefix = "/api", endpoint = "check_import")]
 pub async fn check_import(id: i64, mapping: String) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::start_check(&db, &user, id, &mapping).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Applies the dry run; for a tree file, `dissolve_missing` also dissolves the organisations
@@ -258,34 +249,25 @@ pub async fn apply_import(
     id: i64,
     #[server(default)] dissolve_missing: bool,
 ) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::start_apply(&db, &user, id, dissolve_missing).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "discard_import")]
 pub async fn discard_import(id: i64) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::discard(&db, &user, id).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The reconciliation report of `org` (0 = the top of the viewer's scope).
 #[server(prefix = "/api", endpoint = "reconciliation")]
 pub async fn reconciliation(#[server(default)] org: i64) -> Result<ReconcileReport, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::reconciliation(&db, &user, org).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }

@@ -389,10 +389,8 @@ async fn notify_meeting_with(
 /// Upcoming and past meetings of the caller's cell, and of the cells they run.
 #[server(prefix = "/api", endpoint = "meetings")]
 pub async fn meetings() -> Result<MeetingList, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let run_cells = repo::run_cells(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
         let all = repo::list_for(
             &db,
@@ -413,15 +411,14 @@ pub async fn meetings() -> Result<MeetingList, AppError> {
             run_cells,
             follows_cells: !scopes(&user.actor, Action::FollowMeetings).is_empty(),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// One meeting, as the caller may see it.
 #[server(prefix = "/api", endpoint = "meeting")]
 pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::permission::{may, may_take_part, Action};
         let ctx = guard::visible(id).await?;
         let can_run = may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path);
@@ -435,9 +432,8 @@ pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
             can_run,
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Creates a meeting for a cell the caller runs. A periodic meeting is one per month: asking
@@ -453,11 +449,9 @@ pub async fn create_meeting(
     place: String,
     link: String,
 ) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{parse_time, MeetingKind, Venue};
         use crate::domain::permission::{may, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
@@ -535,9 +529,8 @@ pub async fn create_meeting(
         crate::platform::audit::record(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(id)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Changes date, time, place or title while the meeting is being prepared.
@@ -551,7 +544,7 @@ pub async fn update_meeting(
     place: String,
     link: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{parse_time, MeetingKind, MeetingStep, Venue};
         let ctx = guard::running(id, MeetingStep::Prepare).await?;
         let mut errors = Vec::new();
@@ -606,14 +599,13 @@ pub async fn update_meeting(
             }
         });
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "add_agenda_item")]
 pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
@@ -626,14 +618,13 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "remove_agenda_item")]
 pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
@@ -646,15 +637,14 @@ pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Documents of the library the cell's members can read, to attach as materials.
 #[server(prefix = "/api", endpoint = "attachable_documents")]
 pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoice>, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let found = crate::documents::readable_in(&ctx.db, &ctx.m.org_path, &query, 20).await?;
         Ok(found
@@ -665,14 +655,13 @@ pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoic
                 title: d.title,
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "attach_document")]
 pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         // Only what every member of the cell may read (the documents feature decides).
         if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
@@ -692,14 +681,13 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "detach_document")]
 pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
@@ -714,15 +702,14 @@ pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> 
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Publishes the schedule, agenda and materials to the cell's members.
 #[server(prefix = "/api", endpoint = "publish_meeting")]
 pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{MeetingStatus, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Publish).await?;
         let now = crate::platform::clock::now_unix();
@@ -747,16 +734,15 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Calls off a published meeting: it goes back to draft (to be dated and published again), and
 /// its members are told why.
 #[server(prefix = "/api", endpoint = "cancel_meeting")]
 pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{MeetingStatus, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Cancel).await?;
         let reason = cancel_reason.trim();
@@ -782,15 +768,14 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Opens the meeting: attendance and votes begin. Exempt members are preset to exempt.
 #[server(prefix = "/api", endpoint = "start_meeting")]
 pub async fn start_meeting(id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::MeetingStep;
         let ctx = guard::running(id, MeetingStep::Start).await?;
         let entry = audit_entry(&ctx, AuditAction::MeetingStart, None, None);
@@ -801,16 +786,15 @@ pub async fn start_meeting(id: i64) -> Result<(), AppError> {
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Closes the meeting with the cell's rating of it. Members nobody marked become unexcused
 /// absentees, or excused ones where they had asked to be excused.
 #[server(prefix = "/api", endpoint = "finish_meeting")]
 pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{MeetingRating, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Finish).await?;
         let rating = MeetingRating::from_code(rating.trim())
@@ -829,9 +813,8 @@ pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// A member's answer before the meeting: coming, or excused with a reason.
@@ -842,7 +825,7 @@ pub async fn rsvp(
     reason: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{members_may_answer, Rsvp};
         let ctx = guard::visible(id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
@@ -886,9 +869,8 @@ pub async fn rsvp(
             .await?;
         }
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// An opinion (góp ý) on the meeting's agenda.
@@ -898,7 +880,7 @@ pub async fn comment(
     body: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::visible(id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if !crate::domain::meeting::members_may_answer(ctx.m.status) {
@@ -932,15 +914,14 @@ pub async fn comment(
             .await?;
         }
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Marks one member's attendance (`all_present` marks everyone not exempt as present).
 #[server(prefix = "/api", endpoint = "set_attendance")]
 pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         use crate::domain::meeting::{Attendance, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Run).await?;
         let state = Attendance::from_code(state.trim())
@@ -964,14 +945,13 @@ pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<()
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "all_present")]
 pub async fn all_present(id: i64) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let mut tx = ctx.db.pool().begin().await?;
         let n = repo::all_present(
@@ -988,15 +968,14 @@ pub async fn all_present(id: i64) -> Result<i64, AppError> {
         .await?;
         tx.commit().await?;
         Ok(n)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Puts a motion to the vote.
 #[server(prefix = "/api", endpoint = "open_motion")]
 pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let question = text(&question, "question", 500, true)?.unwrap_or_default();
         let mut tx = ctx.db.pool().begin().await?;
@@ -1014,14 +993,13 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
         .await?;
         tx.commit().await?;
         Ok(motion)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "close_motion")]
 pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
         let entry = audit_entry(
             &ctx,
@@ -1037,9 +1015,8 @@ pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// A vote on an open motion; may be changed until the chair closes it.
@@ -1051,7 +1028,7 @@ pub async fn vote(
     #[server(default)] other: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::visible(id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if ctx.m.status != crate::domain::meeting::MeetingStatus::InProgress {
@@ -1092,15 +1069,14 @@ pub async fn vote(
             .await?;
         }
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Minutes (biên bản) and the cell's resolution (nghị quyết chi bộ).
 #[server(prefix = "/api", endpoint = "save_minutes")]
 pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let minutes =
             text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
@@ -1116,9 +1092,8 @@ pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Resul
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Assigns a task from the meeting to a member of the cell.
@@ -1129,7 +1104,7 @@ pub async fn assign_task(
     task_title: String,
     due_date: String,
 ) -> Result<i64, AppError> {
-    async move {
+    crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let mut errors = Vec::new();
         if !repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await? {
@@ -1194,24 +1169,20 @@ pub async fn assign_task(
         .await?;
         tx.commit().await?;
         Ok(id)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// My tasks, and for leaders the tasks of their cells.
 #[server(prefix = "/api", endpoint = "tasks")]
 pub async fn tasks() -> Result<TaskList, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let mine = repo::tasks_of_member(&db, user.actor.member_id).await?;
         let cell = repo::tasks_in_scopes(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
         Ok(TaskList { mine, cell })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Progress on a task: by its assignee, or by a leader of its cell on their behalf.
@@ -1222,10 +1193,8 @@ pub async fn report_task(
     note: String,
     #[server(default)] done: bool,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{may, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let (assignee, org_path) = repo::task_owner(&db, task_id).await?;
         let own = assignee == user.actor.member_id;
         if !own && !may(&user.actor, Action::RunMeeting, &org_path) {
@@ -1279,9 +1248,8 @@ pub async fn report_task(
         }
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// A cell's recurrence rule, default time and place.
@@ -1295,11 +1263,9 @@ pub async fn set_schedule(
     start_time: String,
     place: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{parse_time, Recurrence};
         use crate::domain::permission::{may, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
@@ -1350,9 +1316,8 @@ pub async fn set_schedule(
         )
         .await?);
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// For committees: each cell of their subtree in one month — meeting state, rating and
@@ -1362,11 +1327,9 @@ pub async fn meeting_overview(
     month: String,
     #[server(default)] offset: i64,
 ) -> Result<Overview, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::Month;
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let month = match month.trim() {
             "" => Month::of(crate::platform::clock::today_vn()).previous(),
             m => Month::parse(m).ok_or_else(|| AppError::field("month", "err_invalid_value"))?,
@@ -1385,19 +1348,15 @@ pub async fn meeting_overview(
             cells,
             has_more,
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The next published meetings of the caller's cell, for the home page.
 #[server(prefix = "/api", endpoint = "next_meetings")]
 pub async fn next_meetings() -> Result<Vec<MeetingSummary>, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         repo::next_for_member(&db, &user.actor, &crate::platform::clock::today_vn().iso()).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }

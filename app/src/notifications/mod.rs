@@ -40,9 +40,7 @@ pub const PAGE_SIZE: i64 = 30;
 /// The caller's notifications, newest first.
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn notifications(#[server(default)] offset: i64) -> Result<NotificationPage, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let now = crate::platform::clock::now_unix();
         let mut items = repo::list(&db, &user.actor, now, offset.max(0), PAGE_SIZE + 1).await?;
         let has_more = items.len() as i64 > PAGE_SIZE;
@@ -53,37 +51,30 @@ pub async fn notifications(#[server(default)] offset: i64) -> Result<Notificatio
             unread,
             has_more,
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Marks one notification read (opening it does this too).
 #[server(prefix = "/api", endpoint = "mark_read")]
 pub async fn mark_read(id: i64) -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         repo::mark_read(&db, &user.actor, id, crate::platform::clock::now_unix()).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "mark_all_read")]
 pub async fn mark_all_read() -> Result<(), AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         repo::mark_all_read(
             &db,
             user.actor.member_id,
             crate::platform::clock::now_unix(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The member's notification settings, as the settings page shows them.
@@ -105,10 +96,8 @@ pub struct NotificationSettingsView {
 
 #[server(prefix = "/api", endpoint = "notification_settings")]
 pub async fn notification_settings() -> Result<NotificationSettingsView, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::notification::{format_clock, groups_off};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let (push_off, quiet) = repo::settings(&db, user.actor.member_id).await?;
         Ok(NotificationSettingsView {
             groups_off: groups_off(&push_off)
@@ -122,9 +111,8 @@ pub async fn notification_settings() -> Result<NotificationSettingsView, AppErro
             push_key: push::keys(&db).await?.public_key,
             is_leader: crate::domain::permission::is_leader(&user.actor),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Saves push groups and quiet hours. A checkbox that is absent is off; times are "HH:MM".
@@ -141,11 +129,9 @@ pub async fn save_notification_settings(
     #[server(default)] quiet_start: String,
     #[server(default)] quiet_end: String,
 ) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::notification::{parse_clock, push_off_list, PushGroup, QuietHours};
         use crate::domain::register::FieldError;
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let on = |v: &Option<String>| {
             v.as_deref()
                 .map(|v| !v.is_empty() && v != "0" && v != "false")
@@ -188,9 +174,8 @@ pub async fn save_notification_settings(
             crate::platform::clock::now_unix(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Registers this browser for pushes (from `pushManager.subscribe`); returns the device count.
@@ -200,9 +185,7 @@ pub async fn push_subscribe(
     p256dh: String,
     auth: String,
 ) -> Result<i64, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         let sub = push::parse_subscription(&endpoint, &p256dh, &auth, push::http_allowed())?;
         push::subscribe(
             &db,
@@ -213,20 +196,16 @@ pub async fn push_subscribe(
         )
         .await?;
         push::device_count(&db, user.actor.member_id).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Stops pushes to this browser.
 #[server(prefix = "/api", endpoint = "push_unsubscribe")]
 pub async fn push_unsubscribe(endpoint: String) -> Result<i64, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         push::unsubscribe(&db, user.actor.member_id, &endpoint).await?;
         push::device_count(&db, user.actor.member_id).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }

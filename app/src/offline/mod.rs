@@ -12,8 +12,7 @@ use leptos::prelude::*;
 /// meetings and those meetings' materials. Empty under data saver (nothing fetched ahead).
 #[server(prefix = "/api", endpoint = "offline_pages")]
 pub async fn offline_pages() -> Result<Vec<String>, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
+    crate::platform::serve::signed_in(move |user, _db| async move {
         if user.prefs.data_saver {
             return Ok(Vec::new());
         }
@@ -31,9 +30,8 @@ pub async fn offline_pages() -> Result<Vec<String>, AppError> {
         pages.extend(bookmarks.into_iter().map(|d| format!("/van-ban/{d}")));
         pages.dedup();
         Ok(pages)
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Paths the service worker keeps when the member opens them.

@@ -16,6 +16,8 @@ pub mod layout;
 pub mod messages;
 pub mod outbox;
 #[cfg(feature = "ssr")]
+pub mod serve;
+#[cfg(feature = "ssr")]
 pub mod session;
 pub mod visitor;
 pub mod words;

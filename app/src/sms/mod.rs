@@ -62,11 +62,9 @@ pub struct SmsUsageRow {
 /// may, as they may record for the member; audited.
 #[server(prefix = "/api", endpoint = "set_no_smartphone")]
 pub async fn set_no_smartphone(member_id: i64, value: bool) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::audit::AuditAction;
         use crate::domain::permission::may_record_for;
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let (org_id, subject, _) =
             crate::accounts::service::subject_of_member(&db, member_id).await?;
         if !may_record_for(&user.actor, &subject) {
@@ -90,18 +88,15 @@ pub async fn set_no_smartphone(member_id: i64, value: bool) -> Result<(), AppErr
         .await?;
         tx.commit().await?;
         Ok(())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// Replies by SMS that were not an answer, for the cells the viewer runs.
 #[server(prefix = "/api", endpoint = "sms_replies")]
 pub async fn sms_replies() -> Result<Vec<SmsReply>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let scopes = scopes(&user.actor, Action::RunMeeting);
         if scopes.is_empty() {
             return Err(AppError::Forbidden);
@@ -117,18 +112,15 @@ pub async fn sms_replies() -> Result<Vec<SmsReply>, AppError> {
                 received: crate::platform::clock::local_time_text(r.received_at),
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The secretary has read (and dealt with) a reply.
 #[server(prefix = "/api", endpoint = "sms_reply_handled")]
 pub async fn sms_reply_handled(id: i64) -> Result<(), AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{may, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let org = repo::inbound_org(&db, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -142,19 +134,16 @@ pub async fn sms_reply_handled(id: i64) -> Result<(), AppError> {
             crate::platform::clock::now_unix(),
         )
         .await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The cell's members (not exempt) with their phone and mark: whom the app reaches, whom SMS
 /// reaches, and whom to visit.
 #[server(prefix = "/api", endpoint = "cell_phones")]
 pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{may, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let org = crate::register::service::org_by_id(&db, org_id)
             .await
             .map_err(|_| AppError::Forbidden)?;
@@ -172,19 +161,16 @@ pub async fn cell_phones(org_id: i64) -> Result<Vec<CellMemberPhone>, AppError> 
                 no_smartphone: r.no_smartphone,
             })
             .collect())
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// This month's messages under an organisation of the viewer's statistics scope (`org` 0: the
 /// viewer's first scope), with the cap they count against.
 #[server(prefix = "/api", endpoint = "sms_usage")]
 pub async fn sms_usage(#[server(default)] org: i64) -> Result<SmsMonth, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let scopes = scopes(&user.actor, Action::ViewStatistics);
         let scope = match org {
             0 => scopes.first().cloned().ok_or(AppError::Forbidden)?,
@@ -215,7 +201,6 @@ pub async fn sms_usage(#[server(default)] org: i64) -> Result<SmsMonth, AppError
             at_cap,
             rows,
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }

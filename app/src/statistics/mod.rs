@@ -235,12 +235,10 @@ pub async fn usage_dashboard(
     #[server(default)] sort: String,
     #[server(default)] month: String,
 ) -> Result<Dashboard, AppError> {
-    async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::Month;
         use crate::domain::org::OrgPath;
         use crate::domain::statistics::{sort_rows, SortBy};
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
         let now = crate::platform::clock::now_unix();
         let month = match month.trim() {
             "" => Month::of(crate::platform::clock::today_vn()),
@@ -319,9 +317,8 @@ pub async fn usage_dashboard(
             sort: sort.code().to_string(),
             as_of: taken.map(when),
         })
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// One row of the monthly report: a child organisation (or the total).
@@ -348,13 +345,10 @@ pub async fn monthly_report(
     #[server(default)] org: i64,
     #[server(default)] month: String,
 ) -> Result<Report, AppError> {
-    async move {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    crate::platform::serve::signed_in(move |user, db| async move {
         build_report(&db, &user, org, &month, crate::platform::clock::now_unix()).await
-    }
+    })
     .await
-    .map_err(crate::platform::error::with_status)
 }
 
 /// The report, for the page and for the CSV and Excel downloads.
