@@ -23,12 +23,13 @@ use crate::audit::pages::AuditPage;
 use crate::documents::pages::{DocumentPage, LibraryPage, NewsPage, ProgressPage, PublishPage};
 use crate::home::pages::{GuidePage, HomePage};
 use crate::import::pages::{ImportPage, ReconcilePage};
-use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage, TasksPage};
+use crate::meetings::pages::{MeetingPage, MeetingsPage, OverviewPage, PrintPage};
 use crate::notifications::pages::NotificationsPage;
 use crate::offline::pages::OfflinePage;
 use crate::shell::WithSession;
 use crate::sms::pages::PhonelessPage;
 use crate::statistics::pages::{ReportPage, StatisticsPage};
+use crate::tasks::pages::TasksPage;
 use crate::ui::NotFound;
 use leptos::prelude::*;
 use leptos_router::{

@@ -22,6 +22,7 @@ pub mod register;
 #[cfg(feature = "ssr")]
 pub mod sms;
 pub mod statistics;
+pub mod task;
 #[cfg(feature = "ssr")]
 pub mod text;
 pub mod upload;

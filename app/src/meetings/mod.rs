@@ -20,9 +20,10 @@ pub mod service;
 use crate::domain::audit::AuditAction;
 use crate::domain::meeting::{
     Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Rsvp as Answer, Tally,
-    TaskStatus, VoteChoice,
+    VoteChoice,
 };
 use crate::platform::error::AppError;
+use crate::tasks::TaskView;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -100,20 +101,6 @@ pub struct MotionView {
     pub proxies: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskView {
-    pub id: i64,
-    pub title: String,
-    pub assignee: String,
-    pub assignee_id: i64,
-    pub due_date: String,
-    pub status: TaskStatus,
-    pub progress: i64,
-    pub last_note: Option<String>,
-    pub meeting_id: Option<i64>,
-    pub org_name: String,
-}
-
 /// One member on the leader's attendance sheet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRow {
@@ -157,13 +144,6 @@ pub struct MeetingView {
     pub present: i64,
     pub expected: i64,
     pub exempt: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskList {
-    pub mine: Vec<TaskView>,
-    /// The tasks of the cells the caller runs.
-    pub cell: Vec<TaskView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1106,57 +1086,34 @@ pub async fn assign_task(
 ) -> Result<i64, AppError> {
     crate::platform::serve::serve(async move {
         let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
-        let mut errors = Vec::new();
-        if !repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await? {
-            errors.push(crate::domain::register::FieldError::new(
-                "assignee_id",
-                "err_not_in_cell",
-            ));
-        }
-        let title = match text(&task_title, "task_title", 500, true) {
-            Ok(t) => t,
-            Err(AppError::Invalid(e)) => {
-                errors.extend(e);
-                None
+        use crate::domain::task::TaskDraft;
+        let in_cell = repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await?;
+        let draft = TaskDraft::parse(&task_title, &due_date, &ctx.m.date);
+        let draft = match (in_cell, draft) {
+            (true, Ok(draft)) => draft,
+            (in_cell, draft) => {
+                let mut errors = draft.err().unwrap_or_default();
+                if !in_cell {
+                    errors.insert(
+                        0,
+                        crate::domain::register::FieldError::new("assignee_id", "err_not_in_cell"),
+                    );
+                }
+                return Err(AppError::Invalid(errors));
             }
-            Err(e) => return Err(e),
         };
-        let due = date_field(&due_date, "due_date");
-        match &due {
-            Err(AppError::Invalid(e)) => errors.extend(e.clone()),
-            Ok(d) if d.iso() < ctx.m.date => errors.push(crate::domain::register::FieldError::new(
-                "due_date",
-                "err_due_before_meeting",
-            )),
-            _ => {}
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let title = title.unwrap_or_default();
         let now = crate::platform::clock::now_unix();
         let mut tx = ctx.db.pool().begin().await?;
-        let id = repo::assign_task(
+        let id = crate::tasks::service::assign(
             &mut tx,
-            &ctx.m,
+            ctx.m.org_id,
+            ctx.m.id,
             assignee_id,
-            &title,
-            due?,
+            &draft,
             ctx.user.actor.member_id,
             now,
         )
         .await?;
-        crate::notifications::service::notify_members(
-            &mut tx,
-            "nhiem_vu_giao",
-            &[assignee_id],
-            "task",
-            id,
-            &title,
-            now,
-        )
-        .await?;
-        crate::sms::service::enqueue_task(&mut tx, id, now).await?;
         crate::platform::audit::record(
             &mut tx,
             audit_entry(
@@ -1169,85 +1126,6 @@ pub async fn assign_task(
         .await?;
         tx.commit().await?;
         Ok(id)
-    })
-    .await
-}
-
-/// My tasks, and for leaders the tasks of their cells.
-#[server(prefix = "/api", endpoint = "tasks")]
-pub async fn tasks() -> Result<TaskList, AppError> {
-    crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::permission::{scopes, Action};
-        let mine = repo::tasks_of_member(&db, user.actor.member_id).await?;
-        let cell = repo::tasks_in_scopes(&db, &scopes(&user.actor, Action::RunMeeting)).await?;
-        Ok(TaskList { mine, cell })
-    })
-    .await
-}
-
-/// Progress on a task: by its assignee, or by a leader of its cell on their behalf.
-#[server(prefix = "/api", endpoint = "report_task")]
-pub async fn report_task(
-    task_id: i64,
-    progress: String,
-    note: String,
-    #[server(default)] done: bool,
-) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::permission::{may, Action};
-        let (assignee, org_path) = repo::task_owner(&db, task_id).await?;
-        let own = assignee == user.actor.member_id;
-        if !own && !may(&user.actor, Action::RunMeeting, &org_path) {
-            return Err(AppError::NotFound);
-        }
-        if !own {
-            let (_, subject, _) =
-                crate::accounts::service::subject_of_member(&db, assignee).await?;
-            if !crate::domain::permission::may_record_for(&user.actor, &subject) {
-                return Err(AppError::Forbidden);
-            }
-        }
-        let progress: i64 = if done {
-            100
-        } else {
-            progress
-                .trim()
-                .trim_end_matches('%')
-                .trim()
-                .parse()
-                .ok()
-                .filter(|p| (0..=100).contains(p))
-                .ok_or_else(|| AppError::field("progress", "err_progress"))?
-        };
-        let note = text(&note, "note", 2000, false)?;
-        let recorded_by = (!own).then_some(user.actor.member_id);
-        let mut tx = db.pool().begin().await?;
-        repo::report_task(
-            &mut tx,
-            task_id,
-            assignee,
-            progress,
-            note.as_deref(),
-            recorded_by,
-            crate::platform::clock::now_unix(),
-        )
-        .await?;
-        // A leader's report for the assignee is audited with it.
-        if !own {
-            let entry = crate::platform::audit::AuditEntry {
-                actor_account_id: Some(user.actor.account_id),
-                on_behalf_of: Some(assignee),
-                target_type: Some("task"),
-                target_id: Some(task_id),
-                org_id: Some(org_path.id()),
-                detail: Some(progress.to_string()),
-                ip: crate::platform::session::client_addr(),
-                ..crate::platform::audit::AuditEntry::new(AuditAction::TaskReport)
-            };
-            crate::platform::audit::record(&mut tx, entry).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     })
     .await
 }

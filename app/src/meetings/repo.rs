@@ -373,7 +373,8 @@ pub async fn view(
         });
     }
 
-    let (tasks, open_tasks) = meeting_and_open_tasks(db, m.id, m.org_id).await?;
+    let (tasks, open_tasks) =
+        crate::tasks::service::meeting_and_open_tasks(db, m.id, m.org_id).await?;
 
     let my_rsvp = me.as_ref().and_then(|p| p.rsvp);
     Ok(MeetingView {
@@ -516,105 +517,6 @@ async fn counts_and_answer(
             r.try_get("my_rsvp_reason")?,
             r.try_get("my_state")?,
         ),
-    ))
-}
-
-/// A task with its assignee, cell and latest report note.
-const TASK_SELECT: &str = "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
-        (SELECT r.note FROM task_reports r WHERE r.task_id = t.id AND r.note IS NOT NULL ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS last_note
-    FROM tasks t JOIN members mb ON mb.id = t.assignee_id JOIN organizations o ON o.id = t.org_id";
-
-async fn task_query(
-    db: &Db,
-    filter: &str,
-    value: i64,
-    limit: i64,
-) -> Result<Vec<TaskView>, AppError> {
-    let sql =
-        format!("{TASK_SELECT} WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}");
-    sqlx::query::<Any>(&sql)
-        .bind(value)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(task_row)
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
-}
-
-/// The tasks given at a meeting and the open tasks of its cell, in one statement: the meeting
-/// page shows both, and each list keeps its own order and limit.
-async fn meeting_and_open_tasks(
-    db: &Db,
-    meeting_id: i64,
-    org_id: i64,
-) -> Result<(Vec<TaskView>, Vec<TaskView>), AppError> {
-    let sql = format!(
-        "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, g.* FROM ({TASK_SELECT} WHERE t.meeting_id = $1 ORDER BY t.status, t.due_date, t.id LIMIT 200) g) given
-         UNION ALL
-         SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, c.* FROM ({TASK_SELECT} WHERE t.org_id = $2 AND t.status = 'dang_lam' ORDER BY t.status, t.due_date, t.id LIMIT 200) c) cell_open
-         ORDER BY part, status, due_date, id"
-    );
-    let rows = sqlx::query::<Any>(&sql)
-        .bind(meeting_id)
-        .bind(org_id)
-        .fetch_all(db.pool())
-        .await?;
-    let (mut given, mut open) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let list = if r.try_get::<i64, _>("part")? == 0 {
-            &mut given
-        } else {
-            &mut open
-        };
-        list.push(task_row(r)?);
-    }
-    Ok((given, open))
-}
-
-fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskView, sqlx::Error> {
-    Ok(TaskView {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        assignee: r.try_get("assignee")?,
-        assignee_id: r.try_get("assignee_id")?,
-        due_date: r.try_get("due_date")?,
-        status: r.try_get("status")?,
-        progress: r.try_get("progress")?,
-        last_note: r.try_get("last_note")?,
-        meeting_id: r.try_get("meeting_id")?,
-        org_name: r.try_get("org_name")?,
-    })
-}
-
-pub async fn tasks_of_member(db: &Db, member_id: i64) -> Result<Vec<TaskView>, AppError> {
-    task_query(db, "t.assignee_id = $1", member_id, 200).await
-}
-
-pub async fn tasks_in_scopes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<TaskView>, AppError> {
-    if scopes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (clause, binds) = scope_clause("o.path", scopes, 1);
-    let sql = format!("{TASK_SELECT} WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200");
-    let mut q = sqlx::query::<Any>(&sql);
-    for b in binds {
-        q = q.bind(b);
-    }
-    q.fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(task_row)
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
-}
-
-/// (assignee, organisation path) of a task.
-pub async fn task_owner(db: &Db, task_id: i64) -> Result<(i64, OrgPath), AppError> {
-    let r = sqlx::query("SELECT t.assignee_id, o.path FROM tasks t JOIN organizations o ON o.id = t.org_id WHERE t.id = $1").bind(task_id).fetch_one(db.pool()).await?;
-    Ok((
-        r.try_get("assignee_id")?,
-        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
     ))
 }
 
@@ -1077,65 +979,6 @@ pub async fn save_minutes(
         .bind(now)
         .execute(conn)
         .await?;
-    Ok(())
-}
-
-pub async fn assign_task(
-    conn: &mut AnyConnection,
-    m: &MeetingRow,
-    assignee: i64,
-    title: &str,
-    due: Date,
-    by: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    let r = sqlx::query(
-        "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, assigned_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'dang_lam', 0, $6, $7, $7) RETURNING id",
-    )
-    .bind(m.org_id)
-    .bind(m.id)
-    .bind(assignee)
-    .bind(crate::domain::text::nfc(title))
-    .bind(due.iso())
-    .bind(by)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
-    Ok(r.try_get("id")?)
-}
-
-#[allow(clippy::too_many_arguments)]
-/// A progress report and the task's new state; two statements, so the caller passes a
-/// transaction.
-pub async fn report_task(
-    conn: &mut AnyConnection,
-    task_id: i64,
-    member_id: i64,
-    progress: i64,
-    note: Option<&str>,
-    recorded_by: Option<i64>,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO task_reports (task_id, member_id, progress, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(task_id)
-        .bind(member_id)
-        .bind(progress)
-        .bind(note.map(crate::domain::text::nfc))
-        .bind(recorded_by)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    let done = progress >= 100;
-    sqlx::query(
-        "UPDATE tasks SET progress = $2, status = $3, completed_at = CASE WHEN $3 = 'hoan_thanh' THEN $4 ELSE NULL END, updated_at = $4 WHERE id = $1",
-    )
-    .bind(task_id)
-    .bind(progress)
-    .bind(if done { "hoan_thanh" } else { "dang_lam" })
-    .bind(now)
-    .execute(conn)
-    .await?;
     Ok(())
 }
 

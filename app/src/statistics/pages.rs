@@ -4,8 +4,7 @@
 use super::*;
 use crate::domain::statistics::{format_rate, SortBy};
 use crate::i18n::*;
-use crate::platform::messages::error_text;
-use crate::ui::{Page, RequireUser};
+use crate::ui::{ErrorCard, Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -17,12 +16,6 @@ fn kind_label(l: Locale, kind: &str) -> &'static str {
         "chi_bo_co_so" | "chi_bo" => td_string!(l, st_kind_chi_bo),
         _ => "",
     }
-}
-
-#[component]
-fn ErrorCard(e: AppError) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <div class="alert alert-error" role="alert"><p>{error_text(i18n.get_locale_untracked(), e.key())}</p></div> }
 }
 
 #[component]

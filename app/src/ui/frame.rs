@@ -330,3 +330,10 @@ pub fn DataSaverSwitch() -> impl IntoView {
         />
     }
 }
+
+/// An error in place of what could not be loaded, in words (`platform::messages`).
+#[component]
+pub fn ErrorCard(e: crate::platform::error::AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <div class="alert alert-error" role="alert"><p>{crate::platform::messages::error_text(i18n.get_locale_untracked(), e.key())}</p></div> }
+}
