@@ -24,6 +24,13 @@ fi
 say "Building the server and the wasm (cargo leptos build --split)"
 cargo leptos build --split 2>&1 | grep -v "^ *Compiling " | tail -n 40
 
+say "Clippy, warnings as errors (app with ssr, server)"
+if ! cargo clippy -p app --features ssr -p server --all-targets -- -D warnings >"$logs/clippy.log" 2>&1; then
+  grep -v "^ *Checking \|^ *Compiling " "$logs/clippy.log" | tail -n 60
+  echo "clippy found warnings (above)." >&2
+  exit 1
+fi
+
 say "Unit tests (app, ssr)"
 cargo test -p app --features ssr 2>&1 | tee "$logs/unit.log"
 

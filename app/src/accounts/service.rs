@@ -297,9 +297,9 @@ pub async fn request_join(
             .to_string();
         crate::notifications::service::notify_members(
             &mut tx,
-            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            crate::domain::notification::NotificationKind::AccountSecurity,
             &[m.member_id],
-            "account",
+            crate::domain::notification::NotificationRef::Account,
             m.member_id,
             &subject,
             now,
@@ -339,9 +339,9 @@ pub async fn request_join(
     let leaders = repo::cell_leaders_and_name(&mut tx, m.org_id, m.member_id).await?;
     crate::notifications::service::notify_members(
         &mut tx,
-        "yeu_cau_gia_nhap",
+        crate::domain::notification::NotificationKind::JoinRequest,
         &leaders.0,
-        "join_request",
+        crate::domain::notification::NotificationRef::JoinRequest,
         id,
         &leaders.1,
         now,
@@ -469,9 +469,9 @@ pub async fn console_code(
         );
         crate::notifications::service::notify_members(
             &mut tx,
-            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            crate::domain::notification::NotificationKind::AccountSecurity,
             &[member_id],
-            "account",
+            crate::domain::notification::NotificationRef::Account,
             member_id,
             &subject,
             now,
@@ -550,9 +550,9 @@ pub async fn issue_activation_code(
         );
         crate::notifications::service::notify_members(
             &mut tx,
-            crate::domain::notification::NotificationKind::AccountSecurity.code(),
+            crate::domain::notification::NotificationKind::AccountSecurity,
             &[member_id],
-            "account",
+            crate::domain::notification::NotificationRef::Account,
             member_id,
             &subject,
             now,

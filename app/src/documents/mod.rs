@@ -440,9 +440,9 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
         let sent = repo::remind(&mut tx, id, &targets, user.actor.account_id, now).await?;
         crate::notifications::service::notify_members(
             &mut tx,
-            "nhac_doc",
+            crate::domain::notification::NotificationKind::ReadReminder,
             &targets,
-            "document",
+            crate::domain::notification::NotificationRef::Document,
             id,
             &row.summary.title,
             now,
@@ -648,12 +648,12 @@ pub async fn publish_document(
         crate::notifications::service::notify_org(
             &mut tx,
             if is_news {
-                "tin_tuc_moi"
+                crate::domain::notification::NotificationKind::NewNews
             } else {
-                "van_ban_moi"
+                crate::domain::notification::NotificationKind::NewDocument
             },
             org.id,
-            "document",
+            crate::domain::notification::NotificationRef::Document,
             id,
             &title_for_notice,
             now,

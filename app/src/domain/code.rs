@@ -14,12 +14,13 @@ pub trait Coded: Sized + Copy + 'static {
 
 /// Declares an enum whose variants each have one stored code:
 /// `code()` gives the text, `from_code()` reads it back (`None` for anything else), `ALL` lists
-/// the variants in order. Serialized with serde by variant name.
+/// the variants in order. Serialized with serde as the code too, so the wire format (JSON of
+/// server functions, what phones keep) is the stored one.
 macro_rules! coded_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:tt),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
+        pub enum $name { $($(#[$vm])* #[serde(rename = $code)] $variant),+ }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub fn code(self) -> &'static str {
@@ -67,5 +68,8 @@ mod tests {
         assert_eq!(Colour::from_code("tim"), None);
         assert_eq!(Colour::from_code(""), None);
         assert_eq!(Colour::Green.to_string(), "xanh");
+        assert_eq!(serde_json::to_string(&Colour::Green).unwrap(), r#""xanh""#);
+        assert_eq!(serde_json::from_str::<Colour>(r#""do""#).unwrap(), Colour::Red);
+        assert!(serde_json::from_str::<Colour>(r#""Red""#).is_err());
     }
 }

@@ -5,6 +5,30 @@ use super::code::coded_enum;
 use serde::{Deserialize, Serialize};
 
 coded_enum!(
+    /// What a notification points at (its `ref_type`), which decides where a tap leads.
+    NotificationRef {
+        Document = "document",
+        Meeting = "meeting",
+        Task = "task",
+        JoinRequest = "join_request",
+        Account = "account",
+    }
+);
+
+impl NotificationRef {
+    /// Where tapping a notification about `id` leads.
+    pub fn href(self, id: i64) -> String {
+        match self {
+            NotificationRef::Document => format!("/van-ban/{id}"),
+            NotificationRef::Meeting => format!("/sinh-hoat/{id}"),
+            NotificationRef::Task => "/nhiem-vu".to_string(),
+            NotificationRef::JoinRequest => "/quan-tri/tai-khoan".to_string(),
+            NotificationRef::Account => "/ca-nhan".to_string(),
+        }
+    }
+}
+
+coded_enum!(
     /// What a notification is about, as stored.
     NotificationKind {
         /// Văn bản mới in the member's audience.

@@ -3,49 +3,28 @@
 //! `path >= '/1/7/' AND path < '/1/70'` (the upper bound swaps the trailing `/` for `0`, the
 //! next byte). Moving a subtree rewrites the prefix of every path in that range in one UPDATE.
 
+use super::code::coded_enum;
 use serde::{Deserialize, Serialize};
 
-/// Kinds of organisation, top to bottom (docs/DOMAIN.md, "The organisation tree").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum OrgKind {
-    /// Trung ương
-    Central,
-    /// Đảng bộ tỉnh / thành phố
-    Province,
-    /// Đảng ủy trực thuộc (xã, phường, cơ quan)
-    Committee,
-    /// Đảng bộ cơ sở
-    GrassrootsCommittee,
-    /// Chi bộ cơ sở (a grassroots cell with no cells under it)
-    GrassrootsCell,
-    /// Chi bộ trực thuộc
-    Cell,
-}
+coded_enum!(
+    /// Kinds of organisation, top to bottom (docs/DOMAIN.md, "The organisation tree").
+    OrgKind {
+        /// Trung ương
+        Central = "trung_uong",
+        /// Đảng bộ tỉnh / thành phố
+        Province = "tinh",
+        /// Đảng ủy trực thuộc (xã, phường, cơ quan)
+        Committee = "dang_uy",
+        /// Đảng bộ cơ sở
+        GrassrootsCommittee = "dang_bo_co_so",
+        /// Chi bộ cơ sở (a grassroots cell with no cells under it)
+        GrassrootsCell = "chi_bo_co_so",
+        /// Chi bộ trực thuộc
+        Cell = "chi_bo",
+    }
+);
 
 impl OrgKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            OrgKind::Central => "trung_uong",
-            OrgKind::Province => "tinh",
-            OrgKind::Committee => "dang_uy",
-            OrgKind::GrassrootsCommittee => "dang_bo_co_so",
-            OrgKind::GrassrootsCell => "chi_bo_co_so",
-            OrgKind::Cell => "chi_bo",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<OrgKind> {
-        Some(match code {
-            "trung_uong" => OrgKind::Central,
-            "tinh" => OrgKind::Province,
-            "dang_uy" => OrgKind::Committee,
-            "dang_bo_co_so" => OrgKind::GrassrootsCommittee,
-            "chi_bo_co_so" => OrgKind::GrassrootsCell,
-            "chi_bo" => OrgKind::Cell,
-            _ => return None,
-        })
-    }
-
     /// Whether members are registered directly here (a cell), rather than in cells below.
     pub fn is_cell(self) -> bool {
         matches!(self, OrgKind::Cell | OrgKind::GrassrootsCell)

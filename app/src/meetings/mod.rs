@@ -317,7 +317,7 @@ macro_rules! audited {
 async fn notify_meeting(
     conn: &mut sqlx::AnyConnection,
     m: &repo::MeetingRow,
-    kind: &str,
+    kind: crate::domain::notification::NotificationKind,
 ) -> Result<(), AppError> {
     notify_meeting_with(conn, m, kind, None).await
 }
@@ -345,7 +345,7 @@ fn meeting_subject(m: &repo::MeetingRow, note: Option<&str>) -> String {
 async fn notify_meeting_with(
     conn: &mut sqlx::AnyConnection,
     m: &repo::MeetingRow,
-    kind: &str,
+    kind: crate::domain::notification::NotificationKind,
     note: Option<&str>,
 ) -> Result<(), AppError> {
     let subject = meeting_subject(m, note);
@@ -355,12 +355,24 @@ async fn notify_meeting_with(
         // one can run it dry under load.
         let leaders = repo::cell_leaders(&mut *conn, m.org_id).await?;
         crate::notifications::service::notify_members(
-            conn, kind, &leaders, "meeting", m.id, &subject, now,
+            conn,
+            kind,
+            &leaders,
+            crate::domain::notification::NotificationRef::Meeting,
+            m.id,
+            &subject,
+            now,
         )
         .await
     } else {
         crate::notifications::service::notify_org(
-            conn, kind, m.org_id, "meeting", m.id, &subject, now,
+            conn,
+            kind,
+            m.org_id,
+            crate::domain::notification::NotificationRef::Meeting,
+            m.id,
+            &subject,
+            now,
         )
         .await
     }
@@ -575,7 +587,12 @@ pub async fn update_meeting(
             // Members already told of the meeting hear of the change (in the same transaction).
             if ctx.m.status == crate::domain::meeting::MeetingStatus::Scheduled {
                 let changed = repo::meeting_in(&mut tx, id).await?;
-                notify_meeting(&mut tx, &changed, "hop_thay_doi").await?;
+                notify_meeting(
+                    &mut tx,
+                    &changed,
+                    crate::domain::notification::NotificationKind::MeetingChanged,
+                )
+                .await?;
             }
         });
         Ok(())
@@ -704,7 +721,12 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
             now,
         )
         .await?;
-        notify_meeting(&mut tx, &ctx.m, "hop_cong_bo").await?;
+        notify_meeting(
+            &mut tx,
+            &ctx.m,
+            crate::domain::notification::NotificationKind::MeetingPublished,
+        )
+        .await?;
         // Members without a smartphone get the notice by SMS (queued with it, once).
         crate::sms::service::enqueue_meeting(&mut tx, id, false, None, now).await?;
         crate::platform::audit::record(
@@ -740,7 +762,13 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
             now,
         )
         .await?;
-        notify_meeting_with(&mut tx, &ctx.m, "hop_huy", Some(&reason)).await?;
+        notify_meeting_with(
+            &mut tx,
+            &ctx.m,
+            crate::domain::notification::NotificationKind::MeetingCancelled,
+            Some(&reason),
+        )
+        .await?;
         crate::platform::audit::record(
             &mut tx,
             audit_entry(&ctx, AuditAction::MeetingCancel, None, Some(reason)),

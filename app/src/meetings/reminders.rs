@@ -102,7 +102,13 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?;
         crate::notifications::service::notify_members(
-            &mut tx, "nhac_hop", &members, "meeting", id, &subject, now,
+            &mut tx,
+            crate::domain::notification::NotificationKind::MeetingReminder,
+            &members,
+            crate::domain::notification::NotificationRef::Meeting,
+            id,
+            &subject,
+            now,
         )
         .await?;
         // The day before, by SMS too, to those without a smartphone who have not answered.
@@ -131,9 +137,9 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
             continue;
         };
         let kind = if reminder == Reminder::TaskOverdue {
-            "nhiem_vu_qua_han"
+            crate::domain::notification::NotificationKind::TaskOverdue
         } else {
-            "nhiem_vu_sap_han"
+            crate::domain::notification::NotificationKind::TaskDueTomorrow
         };
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -145,7 +151,7 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
             &mut tx,
             kind,
             &[t.try_get("assignee_id")?],
-            "task",
+            crate::domain::notification::NotificationRef::Task,
             id,
             &subject,
             now,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
-    pub kind: String,
+    pub kind: crate::domain::notification::NotificationKind,
     pub subject: String,
     /// Where tapping it leads.
     pub href: String,

@@ -1,43 +1,35 @@
 //! The notification centre (`/thong-bao`).
 
 use super::*;
+use crate::domain::notification::NotificationKind;
 use crate::i18n::*;
 use crate::platform::messages::error_text;
 use crate::ui::{Page, RequireUser};
 use leptos_meta::Title;
 
-pub fn kind_text(locale: Locale, kind: &str) -> &'static str {
-    use crate::domain::notification::NotificationKind as K;
-    match K::from_code(kind) {
-        Some(K::NewDocument) => td_string!(locale, nt_kind_van_ban_moi),
-        Some(K::NewNews) => td_string!(locale, nt_kind_tin_tuc_moi),
-        Some(K::MeetingPublished) => td_string!(locale, nt_kind_hop_cong_bo),
-        Some(K::MeetingChanged) => td_string!(locale, nt_kind_hop_thay_doi),
-        Some(K::MeetingCancelled) => td_string!(locale, nt_kind_hop_huy),
-        Some(K::MeetingReminder) => td_string!(locale, nt_kind_nhac_hop),
-        Some(K::TaskAssigned) => td_string!(locale, nt_kind_nhiem_vu_giao),
-        Some(K::TaskDueTomorrow) => td_string!(locale, nt_kind_nhiem_vu_sap_han),
-        Some(K::TaskOverdue) => td_string!(locale, nt_kind_nhiem_vu_qua_han),
-        Some(K::ReadReminder) => td_string!(locale, nt_kind_nhac_doc),
-        Some(K::JoinRequest) => td_string!(locale, nt_kind_yeu_cau_gia_nhap),
-        Some(K::AccountSecurity) => td_string!(locale, nt_kind_bao_mat),
-        None => "",
-    }
-}
-
-/// What the card's button does, in the member's words.
-fn action_text(locale: Locale, kind: &str) -> &'static str {
-    use crate::domain::notification::NotificationKind as K;
-    match K::from_code(kind) {
-        Some(K::NewDocument | K::ReadReminder) => td_string!(locale, nt_action_read),
-        Some(K::NewNews) => td_string!(locale, nt_action_news),
-        Some(
-            K::MeetingPublished | K::MeetingChanged | K::MeetingCancelled | K::MeetingReminder,
-        ) => td_string!(locale, nt_action_meeting),
-        Some(K::TaskAssigned | K::TaskDueTomorrow | K::TaskOverdue) => {
-            td_string!(locale, nt_action_task)
-        }
-        Some(K::JoinRequest | K::AccountSecurity) | None => td_string!(locale, nt_action_open),
+/// A notification kind in words: its label, and what the card's button does.
+pub fn kind_words(locale: Locale, kind: NotificationKind) -> (&'static str, &'static str) {
+    use NotificationKind as K;
+    let (read, news, meeting, task, open) = (
+        td_string!(locale, nt_action_read),
+        td_string!(locale, nt_action_news),
+        td_string!(locale, nt_action_meeting),
+        td_string!(locale, nt_action_task),
+        td_string!(locale, nt_action_open),
+    );
+    match kind {
+        K::NewDocument => (td_string!(locale, nt_kind_van_ban_moi), read),
+        K::NewNews => (td_string!(locale, nt_kind_tin_tuc_moi), news),
+        K::MeetingPublished => (td_string!(locale, nt_kind_hop_cong_bo), meeting),
+        K::MeetingChanged => (td_string!(locale, nt_kind_hop_thay_doi), meeting),
+        K::MeetingCancelled => (td_string!(locale, nt_kind_hop_huy), meeting),
+        K::MeetingReminder => (td_string!(locale, nt_kind_nhac_hop), meeting),
+        K::TaskAssigned => (td_string!(locale, nt_kind_nhiem_vu_giao), task),
+        K::TaskDueTomorrow => (td_string!(locale, nt_kind_nhiem_vu_sap_han), task),
+        K::TaskOverdue => (td_string!(locale, nt_kind_nhiem_vu_qua_han), task),
+        K::ReadReminder => (td_string!(locale, nt_kind_nhac_doc), read),
+        K::JoinRequest => (td_string!(locale, nt_kind_yeu_cau_gia_nhap), open),
+        K::AccountSecurity => (td_string!(locale, nt_kind_bao_mat), open),
     }
 }
 
@@ -72,11 +64,11 @@ pub fn NotificationsPage() -> impl IntoView {
                                                 {p.items.into_iter().map(|n| {
                                                     let id = n.id;
                                                     let read = n.read;
-                                                    let kind = n.kind.clone();
+                                                    let kind = n.kind;
                                                     view! {
                                                         <li class=if read { "card notification" } else { "card notification unread" } data-testid="notification">
                                                             <p>
-                                                                <span class="kind">{let kind = kind.clone(); move || kind_text(i18n.get_locale(), &kind)}</span>
+                                                                <span class="kind">{move || kind_words(i18n.get_locale(), kind).0}</span>
                                                                 {(!read).then(|| view! { " " <span class="badge badge-new">{t!(i18n, nt_new)}</span> })}
                                                             </p>
                                                             <p><strong>{n.subject.clone()}</strong></p>
@@ -86,7 +78,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                                                 // Not tied to this page: the request outlives the navigation it starts.
                                                                 if !read { leptos::task::spawn_local(async move { let _ = mark_read(id).await; }); }
                                                             }>
-                                                                {move || action_text(i18n.get_locale(), &kind)}
+                                                                {move || kind_words(i18n.get_locale(), kind).1}
                                                             </a>
                                                         </li>
                                                     }

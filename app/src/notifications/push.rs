@@ -5,6 +5,7 @@
 //! aes128gcm by `web-push-native`. The queue is in the database, so a restart loses nothing;
 //! 429/5xx/no answer are retried with back-off, 404/410 delete the subscription.
 
+use crate::domain::notification::NotificationRef;
 use crate::domain::notification::{push_outcome, NotificationKind, PushOutcome, QuietHours};
 use crate::domain::register::FieldError;
 use crate::platform::db::Db;
@@ -364,8 +365,8 @@ pub struct SendReport {
 }
 
 /// The body the service worker shows: a large, plain title and body, and where a tap leads.
-pub fn payload(kind: &str, subject: &str, href: &str, id: i64) -> String {
-    let title = super::pages::kind_text(crate::i18n::Locale::vi, kind);
+pub fn payload(kind: NotificationKind, subject: &str, href: &str, id: i64) -> String {
+    let title = super::pages::kind_words(crate::i18n::Locale::vi, kind).0;
     serde_json::json!({ "title": title, "body": subject, "url": href, "tag": format!("n{id}") })
         .to_string()
 }
@@ -468,14 +469,14 @@ async fn deliver_one(
     }
     let subscription_id: i64 = row.try_get("subscription_id")?;
     let endpoint: String = row.try_get("endpoint")?;
-    let kind: String = row.try_get("kind")?;
-    let ref_type: String = row.try_get("ref_type")?;
+    let kind: NotificationKind = row.try_get("kind")?;
+    let ref_type: NotificationRef = row.try_get("ref_type")?;
     let ref_id: i64 = row.try_get("ref_id")?;
     let subject: String = row.try_get("subject")?;
     let body = payload(
-        &kind,
+        kind,
         &subject,
-        &super::repo::href(&ref_type, ref_id),
+        &ref_type.href(ref_id),
         row.try_get("notification_id")?,
     );
     // Subscriptions stored before the endpoint rule (or under the test switch) are checked
@@ -739,9 +740,13 @@ mod tests {
 
     #[test]
     fn payload_is_plain_json() {
-        let p: serde_json::Value =
-            serde_json::from_str(&payload("van_ban_moi", "Nghị quyết số 1", "/van-ban/5", 9))
-                .unwrap();
+        let p: serde_json::Value = serde_json::from_str(&payload(
+            NotificationKind::NewDocument,
+            "Nghị quyết số 1",
+            "/van-ban/5",
+            9,
+        ))
+        .unwrap();
         assert_eq!(p["title"], "Văn bản mới");
         assert_eq!(p["body"], "Nghị quyết số 1");
         assert_eq!(p["url"], "/van-ban/5");

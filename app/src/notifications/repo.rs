@@ -3,6 +3,7 @@
 //! from their path) or to them, newer than their watermark (or 30 days, for a new member).
 
 use super::NotificationView;
+use crate::domain::notification::{NotificationKind, NotificationRef};
 use crate::domain::permission::Actor;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
@@ -14,17 +15,17 @@ const HISTORY_SECS: i64 = 30 * 86_400;
 /// Addresses a notification to every member of the organisation's subtree.
 pub async fn notify_org(
     conn: &mut AnyConnection,
-    kind: &str,
+    kind: NotificationKind,
     org_id: i64,
-    ref_type: &str,
+    ref_type: NotificationRef,
     ref_id: i64,
     subject: &str,
     now: i64,
 ) -> Result<(), AppError> {
     sqlx::query("INSERT INTO notifications (kind, org_id, ref_type, ref_id, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(kind.to_string())
+        .bind(kind)
         .bind(org_id)
-        .bind(ref_type.to_string())
+        .bind(ref_type)
         .bind(ref_id)
         .bind(subject.to_string())
         .bind(now)
@@ -37,9 +38,9 @@ pub async fn notify_org(
 #[allow(clippy::too_many_arguments)]
 pub async fn notify_members(
     conn: &mut AnyConnection,
-    kind: &str,
+    kind: NotificationKind,
     members: &[i64],
-    ref_type: &str,
+    ref_type: NotificationRef,
     ref_id: i64,
     subject: &str,
     now: i64,
@@ -50,8 +51,8 @@ pub async fn notify_members(
             .collect();
         let sql = format!("INSERT INTO notifications (kind, member_id, ref_type, ref_id, subject, created_at) VALUES {}", values.join(", "));
         let mut q = sqlx::query::<Any>(&sql)
-            .bind(kind.to_string())
-            .bind(ref_type.to_string())
+            .bind(kind)
+            .bind(ref_type)
             .bind(ref_id)
             .bind(subject.to_string())
             .bind(now);
@@ -121,7 +122,7 @@ pub async fn list(
         .await?
         .iter()
         .map(|r| {
-            let ref_type: String = r.try_get("ref_type")?;
+            let ref_type: NotificationRef = r.try_get("ref_type")?;
             let ref_id: i64 = r.try_get("ref_id")?;
             let created_at: i64 = r.try_get("created_at")?;
             let local = created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
@@ -130,7 +131,7 @@ pub async fn list(
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
                 subject: r.try_get("subject")?,
-                href: href(&ref_type, ref_id),
+                href: ref_type.href(ref_id),
                 created_at,
                 when: format!(
                     "{} {:02}:{:02}",
@@ -143,17 +144,6 @@ pub async fn list(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
-}
-
-/// Where tapping a notification leads.
-pub fn href(ref_type: &str, ref_id: i64) -> String {
-    match ref_type {
-        "document" => format!("/van-ban/{ref_id}"),
-        "meeting" => format!("/sinh-hoat/{ref_id}"),
-        "join_request" => "/quan-tri/tai-khoan".to_string(),
-        "account" => "/ca-nhan".to_string(),
-        _ => "/nhiem-vu".to_string(),
-    }
 }
 
 /// Marks one notification read, if it is addressed to the actor (others look missing).

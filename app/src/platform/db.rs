@@ -318,6 +318,7 @@ macro_rules! sql_codes {
 }
 
 sql_codes!(
+    crate::domain::org::OrgKind,
     crate::domain::meeting::MeetingKind,
     crate::domain::meeting::MeetingFormat,
     crate::domain::meeting::MeetingStatus,
@@ -328,6 +329,7 @@ sql_codes!(
     crate::domain::meeting::MeetingRating,
     crate::domain::meeting::TaskStatus,
     crate::domain::notification::NotificationKind,
+    crate::domain::notification::NotificationRef,
     crate::domain::audit::AuditAction,
     crate::domain::sms::SmsKind,
     crate::domain::sms::SmsStatus,

@@ -172,8 +172,12 @@ pub async fn sms_usage(#[server(default)] org: i64) -> Result<SmsMonth, AppError
     crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
         let scopes = scopes(&user.actor, Action::ViewStatistics);
+        // Refused before anything is looked up: no scope, no answer about any organisation.
+        if scopes.is_empty() {
+            return Err(AppError::Forbidden);
+        }
         let scope = match org {
-            0 => scopes.first().cloned().ok_or(AppError::Forbidden)?,
+            0 => scopes[0].clone(),
             id => repo::org_path(&db, id)
                 .await?
                 .filter(|p| scopes.iter().any(|s| s.contains(p)))

@@ -27,7 +27,7 @@ pub struct OrgRef {
 pub struct UsageRow {
     pub org_id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::domain::org::OrgKind,
     pub counts: Counts,
     /// Whether the row has children to drill into.
     pub has_children: bool,
@@ -105,7 +105,7 @@ async fn figures(
             // A cell's members are its own: its total is its own count.
             let own = orgs
                 .iter()
-                .filter(|o| is_cell(&o.kind))
+                .filter(|o| o.kind.is_cell())
                 .filter_map(|o| totals.get(&o.id).map(|c| (o.id, *c)))
                 .collect();
             return Ok((totals, own, Some(taken)));
@@ -187,7 +187,7 @@ fn meeting_stats(
     month: &crate::domain::meeting::Month,
     cells: i64,
 ) -> MeetingStats {
-    use crate::domain::meeting::MeetingRating;
+    use crate::domain::meeting::{MeetingRating, MeetingStatus};
     let mut s = MeetingStats {
         month: month.code(),
         cells,
@@ -195,10 +195,10 @@ fn meeting_stats(
     };
     let (mut present, mut expected) = (0, 0);
     for m in rows {
-        if m.status != "du_thao" {
+        if m.status != MeetingStatus::Draft {
             s.published += 1;
         }
-        if m.status == "da_hop" {
+        if m.status == MeetingStatus::Held {
             s.held += 1;
             present += m.present;
             expected += m.expected;
@@ -213,7 +213,7 @@ fn meeting_stats(
             if held_month.as_deref() == Some(&m.date[..7.min(m.date.len())]) {
                 s.held_on_time += 1;
             }
-            if let Some(r) = m.rating.as_deref().and_then(MeetingRating::from_code) {
+            if let Some(r) = m.rating {
                 let i = MeetingRating::ALL.iter().position(|x| *x == r).unwrap_or(0);
                 s.ratings[i] += 1;
             }
@@ -221,11 +221,6 @@ fn meeting_stats(
     }
     s.attendance_permille = crate::domain::statistics::attendance_permille(present, expected);
     s
-}
-
-#[cfg(feature = "ssr")]
-fn is_cell(kind: &str) -> bool {
-    kind == "chi_bo" || kind == "chi_bo_co_so"
 }
 
 /// The dashboard of one organisation. `org` 0 = the viewer's own scope; `month` "" = this month.
@@ -256,7 +251,7 @@ pub async fn usage_dashboard(
             .map(|o| UsageRow {
                 org_id: o.id,
                 name: o.name.clone(),
-                kind: o.kind.clone(),
+                kind: o.kind,
                 counts: totals.get(&o.id).copied().unwrap_or_default(),
                 has_children: parents.contains(&o.id),
                 contact: None,
@@ -266,11 +261,11 @@ pub async fn usage_dashboard(
         let contacts = repo::cell_contacts(&db, &path).await?;
         let mut cells: Vec<UsageRow> = orgs
             .iter()
-            .filter(|o| is_cell(&o.kind))
+            .filter(|o| o.kind.is_cell())
             .map(|o| UsageRow {
                 org_id: o.id,
                 name: o.name.clone(),
-                kind: o.kind.clone(),
+                kind: o.kind,
                 counts: own.get(&o.id).copied().unwrap_or_default(),
                 has_children: false,
                 contact: contacts.get(&o.id).cloned(),
@@ -395,7 +390,7 @@ pub async fn build_report(
             let cells = orgs
                 .iter()
                 .filter(|o| {
-                    is_cell(&o.kind)
+                    o.kind.is_cell()
                         && inside(&o.path)
                         && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false)
                 })
@@ -404,10 +399,10 @@ pub async fn build_report(
                 .iter()
                 .filter(|m| inside(&m.path))
                 .map(|m| repo::MeetingRow {
-                    status: m.status.clone(),
+                    status: m.status,
                     date: m.date.clone(),
                     held_at: m.held_at,
-                    rating: m.rating.clone(),
+                    rating: m.rating,
                     present: m.present,
                     expected: m.expected,
                     path: m.path.clone(),
@@ -422,7 +417,7 @@ pub async fn build_report(
         .collect();
     let all_cells = orgs
         .iter()
-        .filter(|o| is_cell(&o.kind) && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false))
+        .filter(|o| o.kind.is_cell() && own.get(&o.id).map(|x| x.expected() > 0).unwrap_or(false))
         .count() as i64;
     let total = ReportRow {
         name: info.name.clone(),

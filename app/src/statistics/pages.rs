@@ -2,19 +2,20 @@
 //! monthly report with its CSV and Excel downloads.
 
 use super::*;
+use crate::domain::org::OrgKind;
 use crate::domain::statistics::{format_rate, SortBy};
 use crate::i18n::*;
 use crate::ui::{ErrorCard, Page, RequireUser};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn kind_label(l: Locale, kind: &str) -> &'static str {
+fn kind_label(l: Locale, kind: OrgKind) -> &'static str {
     match kind {
-        "tinh" => td_string!(l, st_kind_tinh),
-        "dang_uy" => td_string!(l, st_kind_dang_uy),
-        "dang_bo_co_so" => td_string!(l, st_kind_dang_bo_co_so),
-        "chi_bo_co_so" | "chi_bo" => td_string!(l, st_kind_chi_bo),
-        _ => "",
+        OrgKind::Central => "",
+        OrgKind::Province => td_string!(l, st_kind_tinh),
+        OrgKind::Committee => td_string!(l, st_kind_dang_uy),
+        OrgKind::GrassrootsCommittee => td_string!(l, st_kind_dang_bo_co_so),
+        OrgKind::GrassrootsCell | OrgKind::Cell => td_string!(l, st_kind_chi_bo),
     }
 }
 
@@ -109,7 +110,7 @@ fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoVi
                                         {if r.has_children || r.counts.members > 0 {
                                             view! { <a href=format!("/thong-ke?don_vi={}", r.org_id)>{r.name.clone()}</a> }.into_any()
                                         } else { view! { {r.name.clone()} }.into_any() }}
-                                        <br /><span class="note">{kind_label(l, &r.kind)}</span>
+                                        <br /><span class="note">{kind_label(l, r.kind)}</span>
                                     </th>
                                     <td>{crate::platform::words::number(l, r.counts.members)}" ("{crate::platform::words::number(l, r.counts.exempt)}" "{t!(i18n, st_exempt_short)}")"</td>
                                     <td>{r.counts.signed_in}</td>

@@ -1,6 +1,8 @@
 //! SQL of usage statistics. One pass over the members of a subtree, grouped by their own
 //! organisation (the `members_org` index and the organisations' path range), rolled up in Rust.
 
+use crate::domain::meeting::{MeetingRating, MeetingStatus};
+use crate::domain::org::OrgKind;
 use crate::domain::org::OrgPath;
 use crate::domain::statistics::Counts;
 use crate::platform::db::Db;
@@ -13,7 +15,7 @@ pub struct OrgInfo {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub path: String,
 }
 
@@ -160,10 +162,10 @@ pub async fn snapshot(db: &Db, month: &str, now: i64) -> Result<usize, AppError>
 
 /// Periodic meetings of the cells in the subtree for one month.
 pub struct MeetingRow {
-    pub status: String,
+    pub status: MeetingStatus,
     pub date: String,
     pub held_at: Option<i64>,
-    pub rating: Option<String>,
+    pub rating: Option<MeetingRating>,
     pub present: i64,
     pub expected: i64,
     pub path: String,

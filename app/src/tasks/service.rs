@@ -31,9 +31,9 @@ pub async fn assign(
     .await?;
     crate::notifications::service::notify_members(
         &mut *tx,
-        "nhiem_vu_giao",
+        crate::domain::notification::NotificationKind::TaskAssigned,
         &[assignee],
-        "task",
+        crate::domain::notification::NotificationRef::Task,
         id,
         &draft.title,
         now,
