@@ -69,7 +69,10 @@ mod tests {
         assert_eq!(Colour::from_code(""), None);
         assert_eq!(Colour::Green.to_string(), "xanh");
         assert_eq!(serde_json::to_string(&Colour::Green).unwrap(), r#""xanh""#);
-        assert_eq!(serde_json::from_str::<Colour>(r#""do""#).unwrap(), Colour::Red);
+        assert_eq!(
+            serde_json::from_str::<Colour>(r#""do""#).unwrap(),
+            Colour::Red
+        );
         assert!(serde_json::from_str::<Colour>(r#""Red""#).is_err());
     }
 }

@@ -28,6 +28,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MeetingSummary {
     pub id: i64,
     pub org_name: String,
@@ -36,6 +37,7 @@ pub struct MeetingSummary {
     pub title: String,
     pub period: Option<String>,
     pub status: MeetingStatus,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "meeting_date"))]
     pub date: String,
     pub start_time: String,
     pub format: MeetingFormat,

@@ -11,17 +11,20 @@ use crate::domain::permission::Actor;
 use crate::domain::register::Date;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, FromRow, Row};
 
+#[derive(sqlx::FromRow)]
 pub struct MeetingRow {
     pub id: i64,
     pub org_id: i64,
+    #[sqlx(rename = "path")]
     pub org_path: OrgPath,
     pub org_name: String,
     pub kind: MeetingKind,
     pub status: MeetingStatus,
     pub period: Option<String>,
     pub title: String,
+    #[sqlx(rename = "meeting_date")]
     pub date: String,
     pub start_time: String,
     pub format: MeetingFormat,
@@ -30,10 +33,6 @@ pub struct MeetingRow {
     pub minutes: Option<String>,
     pub resolution: Option<String>,
     pub rating: Option<MeetingRating>,
-}
-
-fn bad(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(&e)
 }
 
 const MEETING_SELECT: &str = "SELECT m.id, m.org_id, o.path, o.name AS org_name, m.kind, m.status, m.period, m.title, m.meeting_date, m.start_time,
@@ -55,24 +54,7 @@ pub async fn meeting_in(conn: &mut AnyConnection, id: i64) -> Result<MeetingRow,
 }
 
 fn meeting_row(r: &sqlx::any::AnyRow) -> Result<MeetingRow, AppError> {
-    Ok(MeetingRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
-        org_name: r.try_get("org_name")?,
-        kind: r.try_get("kind")?,
-        status: r.try_get("status")?,
-        period: r.try_get("period")?,
-        title: r.try_get("title")?,
-        date: r.try_get("meeting_date")?,
-        start_time: r.try_get("start_time")?,
-        format: r.try_get("format")?,
-        place: r.try_get("place")?,
-        link: r.try_get("link")?,
-        minutes: r.try_get("minutes")?,
-        resolution: r.try_get("resolution")?,
-        rating: r.try_get("rating")?,
-    })
+    Ok(MeetingRow::from_row(r)?)
 }
 
 fn summary_of(m: &MeetingRow, my_rsvp: Option<Rsvp>) -> MeetingSummary {
@@ -96,21 +78,7 @@ fn summary_of(m: &MeetingRow, my_rsvp: Option<Rsvp>) -> MeetingSummary {
 const SUMMARY_COLUMNS: &str = "m.id, o.name AS org_name, m.kind, m.title, m.period, m.status, m.meeting_date, m.start_time, m.format, m.place, m.link, m.rating";
 
 fn summary_row(r: &sqlx::any::AnyRow) -> Result<MeetingSummary, sqlx::Error> {
-    Ok(MeetingSummary {
-        id: r.try_get("id")?,
-        org_name: r.try_get("org_name")?,
-        kind: r.try_get("kind")?,
-        title: r.try_get("title")?,
-        period: r.try_get("period")?,
-        status: r.try_get("status")?,
-        date: r.try_get("meeting_date")?,
-        start_time: r.try_get("start_time")?,
-        format: r.try_get("format")?,
-        place: r.try_get("place")?,
-        link: r.try_get("link")?,
-        rating: r.try_get("rating")?,
-        my_rsvp: r.try_get("my_rsvp")?,
-    })
+    MeetingSummary::from_row(r)
 }
 
 pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, AppError> {

@@ -334,3 +334,28 @@ sql_codes!(
     crate::domain::sms::SmsKind,
     crate::domain::sms::SmsStatus,
 );
+
+/// Reading stored text that parses into a domain type (an organisation path), so row structs
+/// can derive `sqlx::FromRow`: a value that does not parse is an error with the column's text.
+macro_rules! sql_parsed {
+    ($($ty:path),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <&str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <&str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(
+                value: sqlx::any::AnyValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                <$ty>::parse(text).map_err(|e| format!("{text:?}: {e:?}").into())
+            }
+        }
+    )+};
+}
+
+sql_parsed!(crate::domain::org::OrgPath);

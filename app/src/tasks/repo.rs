@@ -6,7 +6,7 @@ use crate::domain::org::OrgPath;
 use crate::domain::register::Date;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, FromRow, Row};
 
 fn bad(e: impl std::fmt::Display) -> AppError {
     AppError::internal(&e)
@@ -66,18 +66,7 @@ pub async fn meeting_and_open_tasks(
 }
 
 fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskView, sqlx::Error> {
-    Ok(TaskView {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        assignee: r.try_get("assignee")?,
-        assignee_id: r.try_get("assignee_id")?,
-        due_date: r.try_get("due_date")?,
-        status: r.try_get("status")?,
-        progress: r.try_get("progress")?,
-        last_note: r.try_get("last_note")?,
-        meeting_id: r.try_get("meeting_id")?,
-        org_name: r.try_get("org_name")?,
-    })
+    TaskView::from_row(r)
 }
 
 pub async fn tasks_of_member(db: &Db, member_id: i64) -> Result<Vec<TaskView>, AppError> {

@@ -145,7 +145,7 @@ async fn dry_run(
     assert_eq!(job["stage"], "mapping", "{job}");
     assert_eq!(
         job["kind"],
-        if kind == "to_chuc" { "Orgs" } else { "Members" }
+        if kind == "to_chuc" { "orgs" } else { "members" }
     );
     let mapping = job["columns"]
         .as_array()
