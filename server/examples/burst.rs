@@ -228,7 +228,7 @@ async fn main() {
 
     // Members reading their home screens the whole time.
     let mut readers = Vec::new();
-    for r in 0..a.readers.min(reader_tokens.len()) {
+    for token in reader_tokens.iter().take(a.readers) {
         let (client, base, done, reads, errors, lat) = (
             client.clone(),
             base.clone(),
@@ -237,7 +237,7 @@ async fn main() {
             errors.clone(),
             read_lat.clone(),
         );
-        let token = reader_tokens[r].clone();
+        let token = token.clone();
         readers.push(tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
                 let t = Instant::now();

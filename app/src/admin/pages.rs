@@ -90,7 +90,7 @@ fn TreeBody(v: TreeView, version: RwSignal<u32>, hydrated: RwSignal<bool>) -> im
             } else {
                 view! {
                     <ul class="plain-list">
-                        {v.children.iter().cloned().map(|c| view! {
+                        {v.children.iter().map(|c| view! {
                             <li class="item" data-testid="org-child">
                                 <a class="item-title" href=format!("/quan-tri?don_vi={}", c.id)>{c.name.clone()}</a>
                                 <p class="note">{kind_name(l, &c.kind)}" · "{c.code.clone()}" · "{c.members}" "{t!(i18n, adm_members_short)}

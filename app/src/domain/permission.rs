@@ -467,6 +467,7 @@ mod tests {
 
     /// The authority rule as a table: (actor's grants, person's grants, action, allowed?).
     #[test]
+    #[allow(clippy::type_complexity)]
     fn authority_runs_up_the_tree_only() {
         use Action::*;
         let cases: &[(

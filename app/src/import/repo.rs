@@ -175,6 +175,7 @@ pub async fn set_failed(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn set_read(
     db: &Db,
     id: i64,

@@ -432,6 +432,7 @@ pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
 
 /// Creates a meeting for a cell the caller runs. A periodic meeting is one per month: asking
 /// again for a month that has one returns that one.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "create_meeting")]
 pub async fn create_meeting(
     org_id: i64,
@@ -528,6 +529,7 @@ pub async fn create_meeting(
 }
 
 /// Changes date, time, place or title while the meeting is being prepared.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "update_meeting")]
 pub async fn update_meeting(
     id: i64,

@@ -156,7 +156,7 @@ pub fn NextMeetingCard(m: MeetingSummary) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| format_name(l, m.format).to_string());
     let answering = crate::domain::meeting::members_may_answer(m.status);
-    let answer = RwSignal::new(m.my_rsvp.clone());
+    let answer = RwSignal::new(m.my_rsvp);
     let attending = move || answer.get() == Some(Answer::Attending);
     let excused = move || answer.get() == Some(Answer::Excused);
     let action = send_or_queue(
@@ -518,7 +518,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {if v.agenda.is_empty() { view! { <p class="note">{t!(i18n, mt_agenda_empty)}</p> }.into_any() } else {
                 view! {
                     <ol class="agenda">
-                        {v.agenda.iter().cloned().map(|a| view! {
+                        {v.agenda.iter().map(|a| view! {
                             <li data-testid="agenda-item">
                                 <strong>{a.title.clone()}</strong>
                                 {a.note.clone().map(|n| view! { <br /> <span class="note">{n}</span> })}
@@ -532,7 +532,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {if v.materials.is_empty() { view! { <p class="note">{t!(i18n, mt_materials_empty)}</p> }.into_any() } else {
                 view! {
                     <ul class="plain-list">
-                        {v.materials.iter().cloned().map(|d| view! {
+                        {v.materials.iter().map(|d| view! {
                             <li data-testid="material">
                                 <a href=format!("/van-ban/{}", d.document_id)>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</a>
                                 {(v.can_run && preparing).then(|| view! { <DetachDocumentButton id document_id=d.document_id /> })}
@@ -544,7 +544,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {(!v.open_tasks.is_empty()).then(|| view! {
                 <h3>{t!(i18n, mt_open_tasks)}</h3>
                 <ul class="plain-list">
-                    {v.open_tasks.iter().cloned().map(|t| view! { <li data-testid="open-task">{t.title.clone()}" — "{t.assignee.clone()}" · "<DateWords date=t.due_date.clone() with_year=true />" · "{t.progress}"%"</li> }).collect_view()}
+                    {v.open_tasks.iter().map(|t| view! { <li data-testid="open-task">{t.title.clone()}" — "{t.assignee.clone()}" · "<DateWords date=t.due_date.clone() with_year=true />" · "{t.progress}"%"</li> }).collect_view()}
                 </ul>
             })}
         </section>
@@ -558,7 +558,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             {if v.comments.is_empty() { view! { <p class="note">{t!(i18n, mt_comments_empty)}</p> }.into_any() } else {
                 view! {
                     <ul class="plain-list comments">
-                        {v.comments.iter().cloned().map(|c| view! {
+                        {v.comments.iter().map(|c| view! {
                             <li data-testid="comment">
                                 <p><strong>{c.author.clone()}</strong></p>
                                 <p>{c.body.clone()}</p>
@@ -709,7 +709,7 @@ fn MyAnswer(id: i64, me: MyPart) -> impl IntoView {
     );
     refresh_on_sent(action);
     let error = action_error(action.value());
-    let current = me.rsvp.clone();
+    let current = me.rsvp;
     let excused = current == Some(Answer::Excused);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

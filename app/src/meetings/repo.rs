@@ -921,7 +921,7 @@ pub async fn vote(
     .bind(motion_id)
     .bind(member_id)
     .bind(choice.code())
-    .bind(other.map(|s| crate::domain::text::nfc(s)))
+    .bind(other.map(crate::domain::text::nfc))
     .bind(recorded_by)
     .bind(now)
     .execute(conn)

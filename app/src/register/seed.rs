@@ -650,7 +650,7 @@ fn generated_member(
         (days_before(today, rng.random_range(30..330)), None)
     } else {
         let latest = (age - 2).max(18);
-        let joined_age = rng.random_range(18..=latest.min(45).max(18));
+        let joined_age = rng.random_range(18..=latest.clamp(18, 45));
         let joined = random_date(rng, birth_year + joined_age).max(birth.add_months(18 * 12 + 1));
         let joined = joined.min(days_before(today, 400));
         (joined, Some(joined.add_months(12)))

@@ -32,6 +32,7 @@ pub async fn sms_recipients(
 }
 
 /// Queues one message; nothing when that member already has this one (idempotent).
+#[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
     conn: &mut AnyConnection,
     member_id: i64,

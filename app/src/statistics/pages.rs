@@ -104,7 +104,7 @@ fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoVi
                             <th scope="col">{header(SortBy::RateAscending, td_string!(l, st_col_rate))}" "<a href=sort_link(SortBy::RateDescending) aria-label=td_string!(l, st_sort_desc)>"↓"</a></th>
                         </tr></thead>
                         <tbody>
-                            {d.children.iter().cloned().map(|r| view! {
+                            {d.children.iter().map(|r| view! {
                                 <tr data-testid="stats-child">
                                     <th scope="row">
                                         {if r.has_children || r.counts.members > 0 {
@@ -127,7 +127,7 @@ fn DashboardView(d: Dashboard, sms: Option<crate::sms::SmsMonth>) -> impl IntoVi
             <section class="card" aria-labelledby="st-lowest">
                 <h2 id="st-lowest">{t!(i18n, st_lowest)}</h2>
                 <ol class="plain-list">
-                    {d.lowest_cells.iter().cloned().map(|r| view! {
+                    {d.lowest_cells.iter().map(|r| view! {
                         <li class="item" data-testid="stats-low-cell">
                             <p class="item-title">{r.name.clone()}": "<strong>{format_rate(r.counts.rate_permille())}</strong>" ("{r.counts.signed_in}"/"{r.counts.expected()}")"</p>
                             {match r.contact.clone() {

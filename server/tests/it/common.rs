@@ -199,14 +199,14 @@ macro_rules! on_both_databases {
             use super::*;
             #[tokio::test]
             async fn sqlite() {
-                let app = crate::common::spawn(crate::common::Backend::Sqlite)
+                let app = $crate::common::spawn($crate::common::Backend::Sqlite)
                     .await
                     .expect("sqlite app");
                 ($body)(app).await;
             }
             #[tokio::test]
             async fn postgres() {
-                if let Some(app) = crate::common::spawn(crate::common::Backend::Postgres).await {
+                if let Some(app) = $crate::common::spawn($crate::common::Backend::Postgres).await {
                     ($body)(app).await;
                 }
             }

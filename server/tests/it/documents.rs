@@ -241,13 +241,10 @@ on_both_databases!(
         let id = doc_id(&app, "57-NQ/TW").await.to_string();
         let (s, doc) = call(&app, &member, "document", &[("id", &id)]).await;
         assert_eq!(s, 200);
-        assert_eq!(
-            doc["doc"]["title"]
-                .as_str()
-                .unwrap()
-                .starts_with("Nghị quyết về đột phá"),
-            true
-        );
+        assert!(doc["doc"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nghị quyết về đột phá"));
         assert!(doc["paragraphs"].as_array().unwrap().len() >= 4);
         let (s, _) = call(&app, &member, "bookmark", &[("id", &id), ("on", "true")]).await;
         assert_eq!(s, 200);
