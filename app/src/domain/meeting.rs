@@ -142,6 +142,54 @@ pub fn members_may_answer(status: MeetingStatus) -> bool {
     matches!(status, MeetingStatus::Scheduled | MeetingStatus::InProgress)
 }
 
+/// What one person's meeting page holds, from the meeting's state and their part in it: the
+/// page draws these parts and nothing else (the server functions check the same steps).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MeetingParts {
+    /// The member's own answer (coming, or excused with a reason).
+    pub answer: bool,
+    /// Editing the agenda and its materials.
+    pub edit_agenda: bool,
+    /// Voting on open motions.
+    pub vote: bool,
+    /// Opening and closing motions, votes recorded for members without a phone.
+    pub run_motions: bool,
+    /// The attendance sheet and opinions recorded for members.
+    pub attendance: bool,
+    /// Minutes, the resolution and tasks.
+    pub follow_up: bool,
+    /// Closing the meeting with its rating.
+    pub finish: bool,
+    /// The printable pack.
+    pub print: bool,
+    /// The minutes read as what was decided.
+    pub decided: bool,
+}
+
+impl MeetingParts {
+    /// `runs`: the person leads the meeting's cell; `takes_part`: they are one of its members.
+    pub fn of(status: MeetingStatus, runs: bool, takes_part: bool) -> MeetingParts {
+        let lead = |step| runs && step_allowed(status, step);
+        MeetingParts {
+            answer: takes_part && members_may_answer(status),
+            edit_agenda: lead(MeetingStep::Prepare),
+            vote: takes_part && status == MeetingStatus::InProgress,
+            run_motions: lead(MeetingStep::Run),
+            attendance: lead(MeetingStep::Run),
+            follow_up: lead(MeetingStep::FollowUp),
+            finish: lead(MeetingStep::Finish),
+            print: visible_to_members(status),
+            decided: status == MeetingStatus::Held,
+        }
+    }
+}
+
+/// A motion's count while it is open goes to those present and to whoever runs the meeting;
+/// once closed, to everyone who sees the meeting.
+pub fn tally_visible(open: bool, runs: bool, present: bool) -> bool {
+    !open || runs || present
+}
+
 /// Members see a meeting once it is published.
 pub fn visible_to_members(status: MeetingStatus) -> bool {
     status != MeetingStatus::Draft
@@ -698,5 +746,58 @@ mod tests {
         assert!(!t.passed(4));
         assert_eq!(attendance_rate(9, 12, 2), Some(90));
         assert_eq!(attendance_rate(0, 1, 1), None);
+    }
+
+    #[test]
+    fn each_person_sees_the_parts_of_the_meeting_that_are_theirs() {
+        use MeetingStatus::*;
+        let member = |s| MeetingParts::of(s, false, true);
+        let leader = |s| MeetingParts::of(s, true, true);
+        // A draft: only its leaders see it, to prepare it; nothing to print yet.
+        assert_eq!(
+            leader(Draft),
+            MeetingParts {
+                edit_agenda: true,
+                ..Default::default()
+            }
+        );
+        // Published: members answer; leaders still prepare; the pack prints.
+        assert_eq!(
+            member(Scheduled),
+            MeetingParts {
+                answer: true,
+                print: true,
+                ..Default::default()
+            }
+        );
+        assert!(leader(Scheduled).edit_agenda && !leader(Scheduled).attendance);
+        // Under way: members answer and vote; leaders keep the sheet, motions, minutes, close.
+        let running = leader(InProgress);
+        assert!(running.vote && running.run_motions && running.attendance && running.finish);
+        assert!(running.follow_up && !running.edit_agenda);
+        let m = member(InProgress);
+        assert!(m.answer && m.vote && !m.run_motions && !m.attendance && !m.follow_up);
+        // A leader of the cell above who is not a member of it runs it without voting.
+        let above = MeetingParts::of(InProgress, true, false);
+        assert!(above.run_motions && !above.vote && !above.answer);
+        // Held: minutes and tasks still follow up; the minutes read as what was decided.
+        let held = leader(Held);
+        assert!(held.follow_up && held.decided && !held.finish && !held.vote && !held.answer);
+        assert_eq!(
+            member(Held),
+            MeetingParts {
+                print: true,
+                decided: true,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn live_results_go_to_those_present_and_the_chair() {
+        assert!(tally_visible(true, true, false));
+        assert!(tally_visible(true, false, true));
+        assert!(!tally_visible(true, false, false));
+        assert!(tally_visible(false, false, false));
     }
 }

@@ -489,12 +489,10 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
     let id = m.id;
     let status = m.status;
     let title = meeting_title(l, &m);
-    let answering = crate::domain::meeting::members_may_answer(status);
-    let running = status == MeetingStatus::InProgress;
-    let preparing =
-        crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare);
     let me = v.me.clone();
-    let held = status == MeetingStatus::Held;
+    // Which parts this person's page holds: the rules are in domain::meeting.
+    let parts = crate::domain::meeting::MeetingParts::of(status, v.can_run, me.is_some());
+    let held = parts.decided;
     reveal_hash_target();
     view! {
         <h1 data-testid="meeting-title">{title}</h1>
@@ -507,11 +505,11 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
             <p>{let f = m.format; move || format_name(i18n.get_locale(), f)}{m.place.clone().map(|p| view! { ": " {p} })}</p>
             {m.link.clone().map(|link| view! { <p><a class="btn btn-secondary" href=link.clone() rel="noopener noreferrer" target="_blank">{t!(i18n, mt_join_online)}</a></p> })}
             <p><span class="badge" data-testid="meeting-status">{status_name(l, m.status)}</span></p>
-            {(status != MeetingStatus::Draft).then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
+            {parts.print.then(|| view! { <p><a href=format!("/sinh-hoat/{id}/in") data-testid="print-link">{t!(i18n, mt_print)}</a></p> })}
         </section>
 
         <crate::ui::Waiting topic=super::queue::topic(id) />
-        {me.clone().filter(|_| answering).map(|me| view! { <MyAnswer id me /> })}
+        {me.clone().filter(|_| parts.answer).map(|me| view! { <MyAnswer id me /> })}
 
         <section class="card" aria-labelledby="mt-agenda">
             <h2 id="mt-agenda">{t!(i18n, mt_agenda)}</h2>
@@ -522,7 +520,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
                             <li data-testid="agenda-item">
                                 <strong>{a.title.clone()}</strong>
                                 {a.note.clone().map(|n| view! { <br /> <span class="note">{n}</span> })}
-                                {(v.can_run && preparing).then(|| view! { <RemoveAgendaButton id item_id=a.id /> })}
+                                {parts.edit_agenda.then(|| view! { <RemoveAgendaButton id item_id=a.id /> })}
                             </li>
                         }).collect_view()}
                     </ol>
@@ -535,7 +533,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
                         {v.materials.iter().map(|d| view! {
                             <li data-testid="material">
                                 <a href=format!("/van-ban/{}", d.document_id)>{d.number.clone().map(|n| format!("{n} — ")).unwrap_or_default()}{d.title.clone()}</a>
-                                {(v.can_run && preparing).then(|| view! { <DetachDocumentButton id document_id=d.document_id /> })}
+                                {parts.edit_agenda.then(|| view! { <DetachDocumentButton id document_id=d.document_id /> })}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -551,7 +549,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
 
         {v.can_run.then(|| view! { <LeaderPanel v=v.clone() /> })}
 
-        <Motions id motions=v.motions.clone() can_vote=me.is_some() && running roster=v.roster.clone() can_run=v.can_run && running />
+        <Motions id motions=v.motions.clone() can_vote=parts.vote roster=v.roster.clone() can_run=parts.run_motions />
 
         <section class="card" aria-labelledby="mt-comments">
             <h2 id="mt-comments">{t!(i18n, mt_comments)}</h2>
@@ -568,7 +566,7 @@ fn MeetingBody(v: MeetingView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            {(answering && me.is_some()).then(|| view! { <CommentForm id on_behalf=0 /> })}
+            {parts.answer.then(|| view! { <CommentForm id on_behalf=0 /> })}
         </section>
 
         {(!held).then(|| view! { <Decided v=v.clone() /> })}
@@ -979,6 +977,7 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
     let i18n = use_i18n();
     let status = v.meeting.status;
     let id = v.meeting.id;
+    let parts = crate::domain::meeting::MeetingParts::of(status, true, v.me.is_some());
     // Forms with prefilled text are drawn after hydration (see documents' EditForm).
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -994,7 +993,7 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
                 MeetingStatus::Held => view! { <p class="note">{t!(i18n, mt_lead_held_note)}</p> }.into_any(),
             }}
         </section>
-        {crate::domain::meeting::step_allowed(status, crate::domain::meeting::MeetingStep::Prepare).then(|| view! {
+        {parts.edit_agenda.then(|| view! {
             <Show when=move || hydrated.get()>
                 <EditMeeting v=v2.clone() />
             </Show>
@@ -1005,15 +1004,15 @@ fn LeaderPanel(v: MeetingView) -> impl IntoView {
                 <AttachDocuments id />
             </Show>
         })}
-        {(status == MeetingStatus::InProgress).then(|| view! { <AttendanceSheet id roster=v.roster.clone() present=v.present expected=v.expected exempt=v.exempt /> })}
-        {(status == MeetingStatus::InProgress).then(|| view! { <ProxyComment id roster=v.roster.clone() /> })}
-        {matches!(status, MeetingStatus::InProgress | MeetingStatus::Held).then(|| view! {
+        {parts.attendance.then(|| view! { <AttendanceSheet id roster=v.roster.clone() present=v.present expected=v.expected exempt=v.exempt /> })}
+        {parts.attendance.then(|| view! { <ProxyComment id roster=v.roster.clone() /> })}
+        {parts.follow_up.then(|| view! {
             <Show when=move || hydrated.get()>
                 <MinutesForm v=v3.clone() />
             </Show>
             <AssignTaskForm id roster=v.roster.clone() />
         })}
-        {(status == MeetingStatus::InProgress).then(|| view! { <FinishMeetingForm id /> })}
+        {parts.finish.then(|| view! { <FinishMeetingForm id /> })}
     }
 }
 

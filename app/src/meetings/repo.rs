@@ -329,7 +329,7 @@ pub async fn view(
             b = if same_motion { rows.next() } else { None };
         }
         // Live results go to those present and the chair; everyone sees them once closed.
-        let show = !open || can_run || present_me;
+        let show = crate::domain::meeting::tally_visible(open, can_run, present_me);
         motions.push(MotionView {
             id,
             question: first.try_get("question")?,
