@@ -413,8 +413,8 @@ pub struct MemberAccountView {
     pub full_name: String,
     pub org_name: String,
     pub phone: Option<String>,
-    /// None: no account; otherwise pending / active / rejected / disabled.
-    pub account_status: Option<String>,
+    /// None: no account.
+    pub account_status: Option<crate::domain::account::AccountStatus>,
 }
 
 #[server(prefix = "/api", endpoint = "member_accounts")]
@@ -606,7 +606,7 @@ pub async fn request_contact_change(phone: String, address: String) -> Result<()
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("contact_change"),
+                target_type: Some(crate::domain::audit::AuditTarget::ContactChange),
                 target_id: Some(id),
                 ..crate::platform::audit::AuditEntry::new(
                     crate::domain::audit::AuditAction::ContactChangeRequested,

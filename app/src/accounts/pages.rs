@@ -2,6 +2,7 @@
 //! help, and leadership's account work.
 
 use super::*;
+use crate::domain::account::AccountStatus;
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
@@ -614,18 +615,18 @@ fn IssueCodes() -> impl IntoView {
                             {list.into_iter().map(|m| {
                                 names.update_value(|n| { n.insert(m.member_id, m.full_name.clone()); });
                                 let id = m.member_id;
-                                let status = m.account_status.clone();
-                                let toggle = match (is_admin, m.account_status.as_deref()) {
-                                    (true, Some("active")) => Some(true),
-                                    (true, Some("blocked")) => Some(false),
+                                let status = m.account_status;
+                                let toggle = match (is_admin, status) {
+                                    (true, Some(AccountStatus::Active)) => Some(true),
+                                    (true, Some(AccountStatus::Blocked)) => Some(false),
                                     _ => None,
                                 };
-                                let status_text = move || match status.as_deref() {
+                                let status_text = move || match status {
                                     None => td_string!(i18n.get_locale(), account_none),
-                                    Some("pending") => td_string!(i18n.get_locale(), account_pending),
-                                    Some("active") => td_string!(i18n.get_locale(), account_active),
-                                    Some("rejected") => td_string!(i18n.get_locale(), account_rejected),
-                                    Some(_) => td_string!(i18n.get_locale(), account_disabled),
+                                    Some(AccountStatus::Pending) => td_string!(i18n.get_locale(), account_pending),
+                                    Some(AccountStatus::Active) => td_string!(i18n.get_locale(), account_active),
+                                    Some(AccountStatus::Rejected) => td_string!(i18n.get_locale(), account_rejected),
+                                    Some(AccountStatus::Disabled | AccountStatus::Blocked) => td_string!(i18n.get_locale(), account_disabled),
                                 };
                                 view! {
                                     <li class="item item-row" data-testid="member-account">

@@ -167,7 +167,7 @@ pub async fn finish_registration(
         &mut tx,
         AuditEntry {
             actor_account_id: Some(account_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             ..AuditEntry::new(AuditAction::PasskeyAdded)
         },
@@ -187,7 +187,7 @@ pub async fn start_authentication(db: &Db, identifier: &str) -> Result<(String, 
     }
     let row = repo::account_for_identifier(db, &id)
         .await?
-        .filter(|r| r.status == "active");
+        .filter(|r| r.status == crate::domain::account::AccountStatus::Active);
     let Some(row) = row else {
         return Err(AppError::field("form", "err_passkey_none"));
     };
@@ -298,7 +298,7 @@ pub async fn finish_authentication(
         AuditEntry {
             actor_account_id: Some(account_id),
             detail: Some("passkey".into()),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             ip,
             ..AuditEntry::new(AuditAction::SignIn)

@@ -1,6 +1,7 @@
 //! SQL of accounts, sessions, join requests, activation codes, role grants, sign-in throttling
 //! and contact changes. Lists filter by the caller's scopes in SQL.
 
+use crate::domain::account::AccountStatus;
 use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleKind, ThrottleState};
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Subject;
@@ -16,7 +17,7 @@ pub struct SignInRow {
     pub account_id: i64,
     pub org_id: i64,
     pub password_hash: Option<String>,
-    pub status: String,
+    pub status: AccountStatus,
 }
 
 pub async fn account_for_identifier(
@@ -373,7 +374,7 @@ pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
 pub struct MatchedMember {
     pub member_id: i64,
     pub org_id: i64,
-    pub account_status: Option<String>,
+    pub account_status: Option<AccountStatus>,
 }
 
 /// The members holding a position in the cell, and the name of the member asking to join.
@@ -435,7 +436,7 @@ pub async fn insert_account(
     conn: &mut AnyConnection,
     member_id: i64,
     password_hash: Option<&str>,
-    status: &str,
+    status: AccountStatus,
     now: i64,
 ) -> Result<i64, AppError> {
     let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
@@ -584,7 +585,7 @@ pub async fn decide_join_request(
                 conn,
                 req.member_id,
                 req.password_hash.as_deref(),
-                "active",
+                AccountStatus::Active,
                 now,
             )
             .await?;
@@ -609,7 +610,7 @@ pub async fn decide_join_request(
 pub async fn account_of_member(
     conn: &mut AnyConnection,
     member_id: i64,
-) -> Result<Option<(i64, String)>, AppError> {
+) -> Result<Option<(i64, AccountStatus)>, AppError> {
     let r = sqlx::query("SELECT id, CASE WHEN blocked_by IS NOT NULL THEN 'blocked' ELSE status END AS status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
     Ok(match r {
         Some(r) => Some((r.try_get("id")?, r.try_get("status")?)),
@@ -716,7 +717,7 @@ pub async fn delete_passkeys_of(
 pub async fn subject_of_member(
     db: &Db,
     member_id: i64,
-) -> Result<(i64, Subject, Option<(i64, String)>), AppError> {
+) -> Result<(i64, Subject, Option<(i64, AccountStatus)>), AppError> {
     let rows = sqlx::query(
         "SELECT m.org_id, o.path, m.position, a.id AS account_id, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status, g.role, go.path AS grant_path
          FROM members m JOIN organizations o ON o.id = m.org_id
@@ -758,7 +759,7 @@ pub async fn subject_of_member(
         }
     }
     let account = match first.try_get::<Option<i64>, _>("account_id")? {
-        Some(id) => Some((id, first.try_get::<String, _>("status")?)),
+        Some(id) => Some((id, first.try_get::<AccountStatus, _>("status")?)),
         None => None,
     };
     Ok((
@@ -805,7 +806,7 @@ pub struct ScopedMemberRow {
     pub full_name: String,
     pub org_name: String,
     pub phone: Option<String>,
-    pub account_status: Option<String>,
+    pub account_status: Option<AccountStatus>,
 }
 
 /// Members in the caller's scopes, with their account status, for leaders handing out codes.

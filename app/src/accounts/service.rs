@@ -4,6 +4,7 @@
 
 use super::repo;
 pub use super::repo::{insert_account, insert_grant, load_current_user, member_for_identifier};
+use crate::domain::account::AccountStatus;
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
 use crate::domain::audit::AuditAction;
 use crate::domain::permission::{self, Action, Role};
@@ -108,7 +109,7 @@ fn verify_reusing_memory(password: &[u8], hash: &PasswordHash<'_>) -> bool {
 pub async fn subject_of_member(
     db: &Db,
     member_id: i64,
-) -> Result<(i64, permission::Subject, Option<(i64, String)>), AppError> {
+) -> Result<(i64, permission::Subject, Option<(i64, AccountStatus)>), AppError> {
     repo::subject_of_member(db, member_id).await
 }
 
@@ -185,11 +186,13 @@ pub async fn sign_in(
     }
     let row = row.expect("a verified password has an account");
     // The password is right, so telling the person about their own account reveals nothing.
-    match row.status.as_str() {
-        "active" => {}
-        "pending" => return Err(form_error("err_account_pending")),
-        "rejected" => return Err(form_error("err_account_rejected")),
-        _ => return Err(form_error("err_account_disabled")),
+    match row.status {
+        AccountStatus::Active => {}
+        AccountStatus::Pending => return Err(form_error("err_account_pending")),
+        AccountStatus::Rejected => return Err(form_error("err_account_rejected")),
+        AccountStatus::Disabled | AccountStatus::Blocked => {
+            return Err(form_error("err_account_disabled"))
+        }
     }
     repo::clear_throttle(db, &id_key).await?;
     let token = new_token();
@@ -207,7 +210,7 @@ pub async fn sign_in(
         &mut tx,
         AuditEntry {
             actor_account_id: Some(row.account_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(row.account_id),
             org_id: Some(row.org_id),
             ip,
@@ -292,7 +295,7 @@ pub async fn request_join(
     }
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
-    if matches!(m.account_status.as_deref(), Some("active")) {
+    if m.account_status == Some(AccountStatus::Active) {
         let subject = crate::i18n::td_string!(crate::i18n::Locale::vi, sec_join_with_your_details)
             .to_string();
         crate::notifications::service::notify_members(
@@ -308,7 +311,7 @@ pub async fn request_join(
         audit::record(
             &mut tx,
             AuditEntry {
-                target_type: Some("member"),
+                target_type: Some(crate::domain::audit::AuditTarget::Member),
                 target_id: Some(m.member_id),
                 org_id: Some(m.org_id),
                 on_behalf_of: Some(m.member_id),
@@ -326,7 +329,7 @@ pub async fn request_join(
     audit::record(
         &mut tx,
         AuditEntry {
-            target_type: Some("join_request"),
+            target_type: Some(crate::domain::audit::AuditTarget::JoinRequest),
             target_id: Some(id),
             org_id: Some(m.org_id),
             on_behalf_of: Some(m.member_id),
@@ -367,9 +370,9 @@ pub async fn decide_join_request(
     // A request never replaces the password of an account in use (or one an admin disabled):
     // the member asks their secretary for a reset code instead.
     if approve {
-        match account.as_ref().map(|(_, s)| s.as_str()) {
-            Some("active") => return Err(form_error("err_join_account_active")),
-            Some("blocked") => return Err(form_error("err_account_blocked")),
+        match account.as_ref().map(|(_, s)| *s) {
+            Some(AccountStatus::Active) => return Err(form_error("err_join_account_active")),
+            Some(AccountStatus::Blocked) => return Err(form_error("err_account_blocked")),
             _ => {}
         }
     }
@@ -393,7 +396,7 @@ pub async fn decide_join_request(
         AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             on_behalf_of: Some(req.member_id),
-            target_type: Some("join_request"),
+            target_type: Some(crate::domain::audit::AuditTarget::JoinRequest),
             target_id: Some(id),
             org_id: Some(req.org_id),
             detail: reason,
@@ -430,7 +433,8 @@ pub async fn bootstrap_admin(
     let code = fresh_code();
     let code_hash = hash_password(code.clone()).await?;
     let expires = now + ACTIVATION_CODE_DAYS * 86_400;
-    let account_id = repo::insert_account(conn, member_id, None, "disabled", now).await?;
+    let account_id =
+        repo::insert_account(conn, member_id, None, AccountStatus::Disabled, now).await?;
     repo::insert_grant(conn, account_id, org_id, Role::Admin, None, now).await?;
     repo::insert_activation_code(conn, account_id, &code_hash, "activate", expires, None, now)
         .await?;
@@ -454,10 +458,10 @@ pub async fn console_code(
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let purpose = match repo::account_of_member(&mut tx, member_id).await? {
-        Some((_, status)) if status == "blocked" => {
+        Some((_, AccountStatus::Blocked)) => {
             return Err(AppError::field("admin-phone", "err_account_blocked"))
         }
-        Some((_, status)) if status == "active" => "reset",
+        Some((_, AccountStatus::Active)) => "reset",
         _ => "activate",
     };
     repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, None, now)
@@ -482,7 +486,7 @@ pub async fn console_code(
         &mut tx,
         AuditEntry {
             on_behalf_of: Some(member_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             org_id: Some(org_id),
             detail: Some("console".to_string()),
@@ -522,13 +526,13 @@ pub async fn issue_activation_code(
     let mut tx = conn.begin().await?;
     let (account_id, purpose) = match repo::account_of_member(&mut tx, member_id).await? {
         // Disabled by an admin: only an admin enables it again, no code reopens it.
-        Some((_, status)) if status == "blocked" => {
+        Some((_, AccountStatus::Blocked)) => {
             return Err(AppError::field("member_id", "err_account_blocked"))
         }
-        Some((id, status)) if status == "active" => (id, "reset"),
+        Some((id, AccountStatus::Active)) => (id, "reset"),
         Some((id, _)) => (id, "activate"),
         None => (
-            repo::insert_account(&mut tx, member_id, None, "disabled", now).await?,
+            repo::insert_account(&mut tx, member_id, None, AccountStatus::Disabled, now).await?,
             "activate",
         ),
     };
@@ -564,7 +568,7 @@ pub async fn issue_activation_code(
         AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             on_behalf_of: Some(member_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             org_id: Some(org_id),
             ip,
@@ -647,7 +651,7 @@ pub async fn activate(
         &mut tx,
         AuditEntry {
             actor_account_id: Some(account_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
             ip,
@@ -730,7 +734,7 @@ pub async fn set_account_disabled(
         AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             on_behalf_of: Some(member_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             org_id: Some(org_id),
             ip,
@@ -767,7 +771,7 @@ pub async fn decide_contact_change(
         AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             on_behalf_of: Some(change.member_id),
-            target_type: Some("member"),
+            target_type: Some(crate::domain::audit::AuditTarget::Member),
             target_id: Some(change.member_id),
             org_id: Some(org_id),
             detail: Some(format!(
@@ -836,7 +840,7 @@ pub async fn set_role(
         AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             on_behalf_of: Some(member_id),
-            target_type: Some("account"),
+            target_type: Some(crate::domain::audit::AuditTarget::Account),
             target_id: Some(account_id),
             org_id: Some(org_id),
             detail: Some(role.code().to_string()),

@@ -124,7 +124,7 @@ async fn audit(
         conn,
         crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            target_type: Some("organization"),
+            target_type: Some(crate::domain::audit::AuditTarget::Organization),
             target_id: Some(org_id),
             org_id: Some(org_id),
             detail: Some(detail),

@@ -106,7 +106,7 @@ pub async fn store(
         }
         audit::record(&mut tx, AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            target_type: Some("document"),
+            target_type: Some(crate::domain::audit::AuditTarget::Document),
             target_id: Some(document_id),
             org_id: Some(audience.id()),
             detail: Some(format!("{} {} bytes", kind.content_type(), bytes.len())),

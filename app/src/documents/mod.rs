@@ -452,7 +452,7 @@ pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("document"),
+                target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 // Where the reminder went: the audience, or the caller's part of it.
                 org_id: scopes.first().map(|s| {
@@ -636,7 +636,7 @@ pub async fn publish_document(
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("document"),
+                target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 org_id: Some(org.id),
                 ip: crate::platform::session::client_addr(),
@@ -678,7 +678,7 @@ pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("document"),
+                target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 org_id: Some(row.audience_path.id()),
                 ip: crate::platform::session::client_addr(),
@@ -736,7 +736,7 @@ pub async fn edit_document(
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("document"),
+                target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 org_id: Some(row.audience_path.id()),
                 detail: Some(format!("version {version}")),
@@ -819,7 +819,7 @@ pub async fn add_question(
             &mut tx,
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
-                target_type: Some("document"),
+                target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 org_id: Some(row.audience_path.id()),
                 detail: Some(question.to_string()),

@@ -1,8 +1,24 @@
 //! Rules of accounts: how members identify themselves, passwords, activation codes,
 //! display preferences, and how repeated failed sign-ins are slowed and then locked.
 
+use super::code::coded_enum;
 use super::phone::Phone;
 use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    /// An account's state. `Blocked` is never stored: it is a `disabled` account an admin
+    /// disabled (`blocked_by` set), which the queries that read a status report as such, since
+    /// no code and no join approval may reopen it.
+    AccountStatus {
+        /// Asked to join; the cell's leadership has not decided.
+        Pending = "pending",
+        Active = "active",
+        Rejected = "rejected",
+        /// Not yet activated, or disabled.
+        Disabled = "disabled",
+        Blocked = "blocked",
+    }
+);
 
 /// What a member types to sign in: a phone number in any common form, or the member code.
 #[derive(Clone, Debug, PartialEq, Eq)]

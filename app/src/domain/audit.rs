@@ -8,6 +8,21 @@ use super::register::{Date, FieldError};
 use serde::{Deserialize, Serialize};
 
 coded_enum!(
+    /// What an audit entry is about (`audit_log.target_type`); `target_id` names which one.
+    AuditTarget {
+        Account = "account",
+        ContactChange = "contact_change",
+        Document = "document",
+        ImportJob = "import_job",
+        JoinRequest = "join_request",
+        Meeting = "meeting",
+        Member = "member",
+        Organization = "organization",
+        Task = "task",
+    }
+);
+
+coded_enum!(
     /// What an audit entry records. The code is what the database keeps; the page shows a
     /// translated label per action (`audit_action_*` in the locale files).
     AuditAction {

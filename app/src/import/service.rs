@@ -132,10 +132,10 @@ fn audit_entry(
     org_id: i64,
     detail: Option<String>,
     ip: Option<String>,
-) -> AuditEntry<'static> {
+) -> AuditEntry {
     AuditEntry {
         actor_account_id: Some(account),
-        target_type: Some("import_job"),
+        target_type: Some(crate::domain::audit::AuditTarget::ImportJob),
         target_id: Some(id),
         org_id: Some(org_id),
         detail,

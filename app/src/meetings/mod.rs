@@ -287,12 +287,12 @@ fn audit_entry(
     action: crate::domain::audit::AuditAction,
     on_behalf: Option<i64>,
     detail: Option<String>,
-) -> crate::platform::audit::AuditEntry<'static> {
+) -> crate::platform::audit::AuditEntry {
     crate::platform::audit::AuditEntry {
         action,
         actor_account_id: Some(ctx.user.actor.account_id),
         on_behalf_of: on_behalf,
-        target_type: Some("meeting"),
+        target_type: Some(crate::domain::audit::AuditTarget::Meeting),
         target_id: Some(ctx.m.id),
         org_id: Some(ctx.m.org_id),
         detail,
@@ -514,7 +514,7 @@ pub async fn create_meeting(
         .await?;
         let entry = crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            target_type: Some("meeting"),
+            target_type: Some(crate::domain::audit::AuditTarget::Meeting),
             target_id: Some(id),
             org_id: Some(org.id),
             detail: Some(format!("{} {} {time}", kind.code(), date.iso())),
@@ -1208,7 +1208,7 @@ pub async fn set_schedule(
         );
         let entry = crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
-            target_type: Some("organization"),
+            target_type: Some(crate::domain::audit::AuditTarget::Organization),
             target_id: Some(org_id),
             org_id: Some(org_id),
             detail: Some(format!("{} {time}", rule.code())),

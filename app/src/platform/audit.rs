@@ -8,12 +8,12 @@ use crate::platform::error::AppError;
 use sqlx::AnyConnection;
 
 #[derive(Clone, Debug)]
-pub struct AuditEntry<'a> {
+pub struct AuditEntry {
     pub action: AuditAction,
     pub actor_account_id: Option<i64>,
     /// The member an action was taken for (a secretary recording for a member without a phone).
     pub on_behalf_of: Option<i64>,
-    pub target_type: Option<&'a str>,
+    pub target_type: Option<crate::domain::audit::AuditTarget>,
     pub target_id: Option<i64>,
     /// The organisation the change belongs to: the inspectors' page lists entries by it.
     pub org_id: Option<i64>,
@@ -22,7 +22,7 @@ pub struct AuditEntry<'a> {
     pub ip: Option<String>,
 }
 
-impl AuditEntry<'_> {
+impl AuditEntry {
     /// An entry of `action` with every other field empty (`..AuditEntry::new(…)`).
     pub fn new(action: AuditAction) -> Self {
         AuditEntry {
@@ -38,7 +38,7 @@ impl AuditEntry<'_> {
     }
 }
 
-pub async fn record(conn: &mut AnyConnection, e: AuditEntry<'_>) -> Result<(), AppError> {
+pub async fn record(conn: &mut AnyConnection, e: AuditEntry) -> Result<(), AppError> {
     // Entries written while serving a request carry its address even when the caller did not
     // pass one; background steps and plain axum handlers pass theirs explicitly.
     let ip = e.ip.or_else(crate::platform::session::client_addr);

@@ -318,6 +318,7 @@ macro_rules! sql_codes {
 }
 
 sql_codes!(
+    crate::domain::account::AccountStatus,
     crate::domain::org::OrgKind,
     crate::domain::meeting::MeetingKind,
     crate::domain::meeting::MeetingFormat,
@@ -331,6 +332,7 @@ sql_codes!(
     crate::domain::notification::NotificationKind,
     crate::domain::notification::NotificationRef,
     crate::domain::audit::AuditAction,
+    crate::domain::audit::AuditTarget,
     crate::domain::sms::SmsKind,
     crate::domain::sms::SmsStatus,
 );

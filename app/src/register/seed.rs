@@ -506,7 +506,7 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
             &mut tx,
             member_id,
             Some(&hash),
-            "active",
+            crate::domain::account::AccountStatus::Active,
             now,
         )
         .await?;

@@ -262,7 +262,7 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
     audit::record(
         &mut tx,
         AuditEntry {
-            target_type: Some("organization"),
+            target_type: Some(crate::domain::audit::AuditTarget::Organization),
             target_id: Some(org.id),
             org_id: Some(org.id),
             on_behalf_of: Some(member_id),

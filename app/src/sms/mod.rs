@@ -78,7 +78,7 @@ pub async fn set_no_smartphone(member_id: i64, value: bool) -> Result<(), AppErr
             crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
                 on_behalf_of: Some(member_id),
-                target_type: Some("member"),
+                target_type: Some(crate::domain::audit::AuditTarget::Member),
                 target_id: Some(member_id),
                 org_id: Some(org_id),
                 detail: Some(value.to_string()),

@@ -87,7 +87,7 @@ pub async fn report_task(
             let entry = crate::platform::audit::AuditEntry {
                 actor_account_id: Some(user.actor.account_id),
                 on_behalf_of: Some(assignee),
-                target_type: Some("task"),
+                target_type: Some(crate::domain::audit::AuditTarget::Task),
                 target_id: Some(task_id),
                 org_id: Some(org_path.id()),
                 detail: Some(report.progress.to_string()),
