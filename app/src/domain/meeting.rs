@@ -142,6 +142,68 @@ pub fn members_may_answer(status: MeetingStatus) -> bool {
     matches!(status, MeetingStatus::Scheduled | MeetingStatus::InProgress)
 }
 
+/// The longest meeting title, in characters.
+pub const TITLE_MAX: usize = 300;
+
+/// What, when and where a meeting is, as a leader types it when creating or changing it. A
+/// periodic meeting needs no title (the page names it by its month); the others do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeetingDraft {
+    pub title: Option<String>,
+    pub date: Date,
+    /// `HH:MM`.
+    pub time: String,
+    pub venue: Venue,
+}
+
+impl MeetingDraft {
+    /// `kind` is `None` when the form's kind was not one (an error on `kind`). Every field's
+    /// error at once, in the form's order.
+    pub fn parse(
+        kind: Option<MeetingKind>,
+        title: &str,
+        date: &str,
+        start_time: &str,
+        format: &str,
+        place: &str,
+        link: &str,
+    ) -> Result<MeetingDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", "err_invalid_value"));
+        }
+        let date = Date::parse(date.trim())
+            .ok()
+            .filter(|d| (2000..=2100).contains(&d.year));
+        if date.is_none() {
+            errors.push(FieldError::new("date", "err_date"));
+        }
+        let time = parse_time(start_time);
+        if time.is_none() {
+            errors.push(FieldError::new("start_time", "err_time"));
+        }
+        let title = title.trim();
+        let title_required = kind.is_some_and(|k| k != MeetingKind::Periodic);
+        if title.is_empty() && title_required {
+            errors.push(FieldError::new("title", "err_required"));
+        } else if title.chars().count() > TITLE_MAX {
+            errors.push(FieldError::new("title", "err_too_long"));
+        }
+        let venue = Venue::parse(format, place, link)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match (date, time, venue) {
+            (Some(date), Some(time), Some(venue)) if errors.is_empty() => Ok(MeetingDraft {
+                title: (!title.is_empty()).then(|| title.to_string()),
+                date,
+                time,
+                venue,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// What one person's meeting page holds, from the meeting's state and their part in it: the
 /// page draws these parts and nothing else (the server functions check the same steps).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -799,5 +861,73 @@ mod tests {
         assert!(tally_visible(true, false, true));
         assert!(!tally_visible(true, false, false));
         assert!(tally_visible(false, false, false));
+    }
+
+    #[test]
+    fn a_meeting_draft_has_every_error_at_once() {
+        let ok = MeetingDraft::parse(
+            Some(MeetingKind::Periodic),
+            "  ",
+            "10/12/2026",
+            "19g30",
+            "tai_cho",
+            "Nhà văn hóa",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.title, ok.date.iso(), ok.time.as_str()),
+            (None, "2026-12-10".to_string(), "19:30")
+        );
+        let thematic = MeetingDraft::parse(
+            Some(MeetingKind::Thematic),
+            " Học tập Nghị quyết ",
+            "2026-12-10",
+            "7:00",
+            "tai_cho",
+            "Hội trường",
+            "",
+        )
+        .unwrap();
+        assert_eq!(thematic.title.as_deref(), Some("Học tập Nghị quyết"));
+        let fields = |e: Vec<FieldError>| -> Vec<(String, String)> {
+            e.into_iter().map(|f| (f.field, f.key)).collect()
+        };
+        let all_wrong = MeetingDraft::parse(
+            None,
+            &"t".repeat(301),
+            "31/02/2026",
+            "25:00",
+            "tai_cho",
+            "",
+            "",
+        )
+        .unwrap_err();
+        let keys = fields(all_wrong);
+        assert_eq!(
+            keys[0],
+            ("kind".to_string(), "err_invalid_value".to_string())
+        );
+        assert_eq!(keys[1], ("date".to_string(), "err_date".to_string()));
+        assert_eq!(keys[2], ("start_time".to_string(), "err_time".to_string()));
+        assert_eq!(keys[3], ("title".to_string(), "err_too_long".to_string()));
+        assert!(keys.len() >= 4);
+        let untitled = MeetingDraft::parse(
+            Some(MeetingKind::Extraordinary),
+            "",
+            "10/12/1999",
+            "19:30",
+            "tai_cho",
+            "Hội trường",
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(untitled),
+            vec![
+                ("date".to_string(), "err_date".to_string()),
+                ("title".to_string(), "err_required".to_string())
+            ]
+        );
     }
 }

@@ -269,16 +269,6 @@ fn text(input: &str, field: &str, max: usize, required: bool) -> Result<Option<S
     Ok(Some(t.to_string()))
 }
 
-#[cfg(feature = "ssr")]
-fn date_field(input: &str, field: &str) -> Result<crate::domain::register::Date, AppError> {
-    let d = crate::domain::register::Date::parse(input.trim())
-        .map_err(|_| AppError::field(field, "err_date"))?;
-    if !(2000..=2100).contains(&d.year) {
-        return Err(AppError::field(field, "err_date"));
-    }
-    Ok(d)
-}
-
 /// The audit entry of a leadership step on the meeting (or a record for a member), from the
 /// caller's address. Written in the transaction of the change.
 #[cfg(feature = "ssr")]
@@ -445,7 +435,7 @@ pub async fn create_meeting(
     link: String,
 ) -> Result<i64, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::meeting::{parse_time, MeetingKind, Venue};
+        use crate::domain::meeting::{MeetingDraft, MeetingKind};
         use crate::domain::permission::{may, Action};
         let org = crate::register::service::org_by_id(&db, org_id)
             .await
@@ -453,51 +443,16 @@ pub async fn create_meeting(
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
             return Err(AppError::Forbidden);
         }
-        let mut errors = Vec::new();
         let kind = MeetingKind::from_code(kind.trim());
-        if kind.is_none() {
-            errors.push(crate::domain::register::FieldError::new(
-                "kind",
-                "err_invalid_value",
-            ));
-        }
-        let date = date_field(&date, "date");
-        if let Err(AppError::Invalid(e)) = &date {
-            errors.extend(e.clone());
-        }
-        let time = parse_time(&start_time);
-        if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new(
-                "start_time",
-                "err_time",
-            ));
-        }
-        let title = match text(
-            &title,
-            "title",
-            300,
-            kind.is_some_and(|k| k != MeetingKind::Periodic),
-        ) {
-            Ok(t) => t,
-            Err(AppError::Invalid(e)) => {
-                errors.extend(e);
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        let venue = Venue::parse(&format, &place, &link);
-        if let Err(e) = &venue {
-            errors.extend(e.clone());
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let (kind, date, time, venue) = (
-            kind.unwrap(),
-            date?,
-            time.unwrap(),
-            venue.map_err(AppError::Invalid)?,
-        );
+        let draft = MeetingDraft::parse(kind, &title, &date, &start_time, &format, &place, &link)
+            .map_err(AppError::Invalid)?;
+        let kind = kind.ok_or_else(|| AppError::field("kind", "err_invalid_value"))?;
+        let MeetingDraft {
+            title,
+            date,
+            time,
+            venue,
+        } = draft;
         let now = crate::platform::clock::now_unix();
         let mut tx = db.pool().begin().await?;
         let id = repo::create(
@@ -541,36 +496,23 @@ pub async fn update_meeting(
     link: String,
 ) -> Result<(), AppError> {
     crate::platform::serve::serve(async move {
-        use crate::domain::meeting::{parse_time, MeetingKind, MeetingStep, Venue};
+        use crate::domain::meeting::{MeetingDraft, MeetingStep};
         let ctx = guard::running(id, MeetingStep::Prepare).await?;
-        let mut errors = Vec::new();
-        let date = date_field(&date, "date");
-        if let Err(AppError::Invalid(e)) = &date {
-            errors.extend(e.clone());
-        }
-        let time = parse_time(&start_time);
-        if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new(
-                "start_time",
-                "err_time",
-            ));
-        }
-        let title = match text(&title, "title", 300, ctx.m.kind != MeetingKind::Periodic) {
-            Ok(t) => t,
-            Err(AppError::Invalid(e)) => {
-                errors.extend(e);
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        let venue = Venue::parse(&format, &place, &link);
-        if let Err(e) = &venue {
-            errors.extend(e.clone());
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let (date, time) = (date?, time.unwrap());
+        let MeetingDraft {
+            title,
+            date,
+            time,
+            venue,
+        } = MeetingDraft::parse(
+            Some(ctx.m.kind),
+            &title,
+            &date,
+            &start_time,
+            &format,
+            &place,
+            &link,
+        )
+        .map_err(AppError::Invalid)?;
         let entry = audit_entry(
             &ctx,
             AuditAction::MeetingUpdate,
@@ -584,7 +526,7 @@ pub async fn update_meeting(
                 title.as_deref().unwrap_or(""),
                 date,
                 &time,
-                &venue.map_err(AppError::Invalid)?,
+                &venue,
                 crate::platform::clock::now_unix(),
             )
             .await?;
