@@ -160,7 +160,9 @@ pub async fn latest(
 /// The file of a document for a reader inside its audience; anyone else gets "not found".
 pub async fn for_reader(db: &Db, user: &CurrentUser, document_id: i64) -> Result<Stored, AppError> {
     let row = super::repo::document(db, document_id).await?;
-    if row.status != "published" || !may_read_document(&user.actor, &row.audience_path) {
+    if row.status != crate::domain::document::DocumentStatus::Published
+        || !may_read_document(&user.actor, &row.audience_path)
+    {
         return Err(AppError::NotFound);
     }
     let (name, size, content_type, key) =

@@ -97,7 +97,7 @@ pub struct AttachmentView {
 #[derive(Clone, Debug)]
 pub struct NewDocument {
     pub org_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::document::DocumentKind,
     pub doc_type: Option<String>,
     pub number: Option<String>,
     pub issuing_body: Option<String>,
@@ -123,10 +123,12 @@ pub async fn library(
 ) -> Result<LibraryPage, AppError> {
     crate::platform::serve::signed_in(move |user, _db| async move {
         use crate::domain::document::DocType;
-        let kind = match kind.as_str() {
-            "tin_tuc" => "tin_tuc",
-            _ => "van_ban",
-        };
+        use crate::domain::document::DocumentKind;
+        let kind = match DocumentKind::from_code(kind.trim()) {
+            Some(DocumentKind::News) => DocumentKind::News,
+            _ => DocumentKind::Document,
+        }
+        .code();
         let doc_type = match doc_type.trim() {
             "" => None,
             t => Some(
@@ -276,7 +278,7 @@ async fn readable(
     let user = crate::platform::session::require_user()?;
     let db = crate::platform::db::from_context()?;
     let row = repo::document(&db, id).await?;
-    if row.status != "published"
+    if row.status != crate::domain::document::DocumentStatus::Published
         || !crate::domain::permission::may_read_document(&user.actor, &row.audience_path)
     {
         return Err(AppError::NotFound);
@@ -372,7 +374,7 @@ async fn followable(
         .into_iter()
         .filter(|s| s.contains(&audience) || audience.contains(s))
         .collect();
-    if scopes.is_empty() || row.status != "published" {
+    if scopes.is_empty() || row.status != crate::domain::document::DocumentStatus::Published {
         return Err(AppError::Forbidden);
     }
     Ok((user, db, row, scopes))
@@ -545,7 +547,13 @@ pub async fn publish_document(
         if !may(&user.actor, Action::Publish, &org.path) {
             return Err(AppError::Forbidden);
         }
-        let is_news = kind == "tin_tuc";
+        use crate::domain::document::DocumentKind;
+        // Anything but news is a document (the form's two choices).
+        let kind = match DocumentKind::from_code(kind.trim()) {
+            Some(DocumentKind::News) => DocumentKind::News,
+            _ => DocumentKind::Document,
+        };
+        let is_news = kind == DocumentKind::News;
         let mut errors = Vec::new();
         let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let title = title.trim().to_string();
@@ -618,7 +626,7 @@ pub async fn publish_document(
             &mut tx,
             &NewDocument {
                 org_id: org.id,
-                kind: if is_news { "tin_tuc" } else { "van_ban" }.into(),
+                kind,
                 doc_type,
                 number,
                 issuing_body: clean(&issuing_body),
@@ -873,7 +881,9 @@ pub async fn readable_in(
     limit: i64,
 ) -> Result<Vec<DocSummary>, AppError> {
     let filter = DocFilter {
-        kind: "van_ban".into(),
+        kind: crate::domain::document::DocumentKind::Document
+            .code()
+            .into(),
         query: query.chars().take(200).collect(),
         ..Default::default()
     };
@@ -889,7 +899,10 @@ pub async fn is_readable_in(
     org: &crate::domain::org::OrgPath,
 ) -> Result<bool, AppError> {
     match repo::document(db, id).await {
-        Ok(row) => Ok(row.status == "published" && row.audience_path.contains(org)),
+        Ok(row) => Ok(
+            row.status == crate::domain::document::DocumentStatus::Published
+                && row.audience_path.contains(org),
+        ),
         Err(AppError::NotFound) => Ok(false),
         Err(e) => Err(e),
     }

@@ -3,6 +3,7 @@
 //! the full-text index (FTS5 on SQLite, a GIN index on PostgreSQL), newest first.
 
 use super::{DocFilter, DocSummary, NewDocument};
+use crate::domain::document::DocumentStatus;
 use crate::domain::org::OrgPath;
 use crate::platform::db::{Db, Dialect};
 use crate::platform::error::AppError;
@@ -28,7 +29,7 @@ pub async fn insert_document(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'published', 1, $12, $13, $13) RETURNING id",
     )
     .bind(d.org_id)
-    .bind(d.kind.clone())
+    .bind(d.kind)
     .bind(d.doc_type.clone())
     .bind(d.number.clone())
     .bind(d.issuing_body.clone())
@@ -196,7 +197,7 @@ pub struct DocumentRow {
     pub body: Option<String>,
     pub tags: Option<String>,
     pub audience_path: OrgPath,
-    pub status: String,
+    pub status: DocumentStatus,
 }
 
 pub async fn document(db: &Db, id: i64) -> Result<DocumentRow, AppError> {

@@ -131,7 +131,7 @@ pub async fn seed(db: &Db, generated: usize) -> Result<usize, AppError> {
             &mut tx,
             &NewDocument {
                 org_id,
-                kind: "van_ban".into(),
+                kind: crate::domain::document::DocumentKind::Document,
                 doc_type: Some(doc_type),
                 number: Some(format!(
                     "{}-{abbr}/{}",
@@ -165,7 +165,7 @@ pub async fn seed(db: &Db, generated: usize) -> Result<usize, AppError> {
             &mut tx,
             &NewDocument {
                 org_id: org(&d.level),
-                kind: "van_ban".into(),
+                kind: crate::domain::document::DocumentKind::Document,
                 doc_type: Some(d.doc_type.clone()),
                 number: Some(d.number.clone()),
                 issuing_body: Some(d.issuing_body.clone()),
@@ -186,7 +186,7 @@ pub async fn seed(db: &Db, generated: usize) -> Result<usize, AppError> {
             &mut tx,
             &NewDocument {
                 org_id: org(&n.level),
-                kind: "tin_tuc".into(),
+                kind: crate::domain::document::DocumentKind::News,
                 doc_type: None,
                 number: None,
                 issuing_body: None,

@@ -1,6 +1,25 @@
 //! Party documents: their types and numbers (`339-QĐ/TW`, `1742-CV/TU`).
 
+use super::code::coded_enum;
 use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    /// Documents and news share the library; the member sees them on two pages.
+    DocumentKind {
+        /// Văn bản: resolutions, directives, plans …
+        Document = "van_ban",
+        /// Tin tức: news.
+        News = "tin_tuc",
+    }
+);
+
+coded_enum!(
+    /// A published document is read; a withdrawn one is gone for members (kept for the record).
+    DocumentStatus {
+        Published = "published",
+        Withdrawn = "withdrawn",
+    }
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocType {

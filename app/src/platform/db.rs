@@ -318,6 +318,8 @@ macro_rules! sql_codes {
 }
 
 sql_codes!(
+    crate::domain::document::DocumentKind,
+    crate::domain::document::DocumentStatus,
     crate::domain::account::AccountStatus,
     crate::domain::org::OrgKind,
     crate::domain::meeting::MeetingKind,
