@@ -7,10 +7,10 @@ use crate::domain::org::OrgPath;
 use crate::domain::statistics::Counts;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::Row;
+use sqlx::{Any, FromRow, Row};
 use std::collections::HashMap;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, FromRow)]
 pub struct OrgInfo {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -23,15 +23,11 @@ pub const ACTIVE_WINDOW_SECS: i64 = 30 * 86_400;
 
 /// Every organisation of the subtree (the root included), by path.
 pub async fn orgs(db: &Db, root: &OrgPath) -> Result<Vec<OrgInfo>, AppError> {
-    sqlx::query("SELECT id, parent_id, name, kind, path FROM organizations WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path")
+    Ok(sqlx::query_as::<Any, OrgInfo>("SELECT id, parent_id, name, kind, path FROM organizations WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path")
         .bind(root.as_str().to_string())
         .bind(root.subtree_upper())
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(OrgInfo { id: r.try_get("id")?, parent_id: r.try_get("parent_id")?, name: r.try_get("name")?, kind: r.try_get("kind")?, path: r.try_get("path")? }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }
 
 /// Each organisation's own members, counted.
@@ -161,8 +157,10 @@ pub async fn snapshot(db: &Db, month: &str, now: i64) -> Result<usize, AppError>
 }
 
 /// Periodic meetings of the cells in the subtree for one month.
+#[derive(FromRow)]
 pub struct MeetingRow {
     pub status: MeetingStatus,
+    #[sqlx(rename = "meeting_date")]
     pub date: String,
     pub held_at: Option<i64>,
     pub rating: Option<MeetingRating>,
@@ -176,7 +174,7 @@ pub async fn periodic_meetings(
     root: &OrgPath,
     period: &str,
 ) -> Result<Vec<MeetingRow>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<Any, MeetingRow>(
         "SELECT mt.status, mt.meeting_date, mt.held_at, mt.rating, o.path,
                 COALESCE(SUM(CASE WHEN a.state = 'co_mat' THEN 1 ELSE 0 END), 0) AS present,
                 COALESCE(SUM(CASE WHEN a.state IS NOT NULL AND a.state <> 'mien' THEN 1 ELSE 0 END), 0) AS expected
@@ -189,35 +187,16 @@ pub async fn periodic_meetings(
     .bind(root.as_str().to_string())
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(MeetingRow {
-            status: r.try_get("status")?,
-            date: r.try_get("meeting_date")?,
-            held_at: r.try_get("held_at")?,
-            rating: r.try_get("rating")?,
-            present: r.try_get("present")?,
-            expected: r.try_get("expected")?,
-            path: r.try_get("path")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
+    .await?)
 }
 
 pub async fn org_by_id(db: &Db, id: i64) -> Result<OrgInfo, AppError> {
-    let r = sqlx::query("SELECT id, parent_id, name, kind, path FROM organizations WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(OrgInfo {
-        id: r.try_get("id")?,
-        parent_id: r.try_get("parent_id")?,
-        name: r.try_get("name")?,
-        kind: r.try_get("kind")?,
-        path: r.try_get("path")?,
-    })
+    Ok(sqlx::query_as::<Any, OrgInfo>(
+        "SELECT id, parent_id, name, kind, path FROM organizations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?)
 }
 
 pub async fn org_by_path(db: &Db, path: &OrgPath) -> Result<OrgInfo, AppError> {
