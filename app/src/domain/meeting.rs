@@ -204,6 +204,46 @@ impl MeetingDraft {
     }
 }
 
+/// A cell's regular meeting schedule from the leader's form: the recurrence, the start time
+/// (`HH:MM`) and an optional usual place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleDraft {
+    pub rule: Recurrence,
+    pub time: String,
+    pub place: Option<String>,
+}
+
+impl ScheduleDraft {
+    /// Every field's error at once: the day (day of month 1–31, lunar day 1–30, or the n-th
+    /// weekday), the time, the place (at most 300 characters).
+    pub fn parse(
+        rule_kind: &str,
+        day: &str,
+        nth: &str,
+        weekday: &str,
+        start_time: &str,
+        place: &str,
+    ) -> Result<ScheduleDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let rule = Recurrence::from_form(rule_kind, day, nth, weekday);
+        if rule.is_none() {
+            errors.push(FieldError::new("day", "err_rule_day"));
+        }
+        let time = parse_time(start_time);
+        if time.is_none() {
+            errors.push(FieldError::new("start_time", "err_time"));
+        }
+        let place = crate::domain::register::bounded(place, "place", 300, false)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        match (rule, time) {
+            (Some(rule), Some(time)) if errors.is_empty() => Ok(ScheduleDraft { rule, time, place }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// What one person's meeting page holds, from the meeting's state and their part in it: the
 /// page draws these parts and nothing else (the server functions check the same steps).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -578,6 +618,30 @@ mod tests {
             month: m,
             day,
         }
+    }
+
+    #[test]
+    fn schedule_draft_parses_or_names_every_field() {
+        let ok = ScheduleDraft::parse("am", "16", "", "", "7:30", "  Hội trường ").unwrap();
+        assert_eq!(ok.rule, Recurrence::LunarDay(16));
+        assert_eq!(ok.time, "07:30");
+        assert_eq!(ok.place.as_deref(), Some("Hội trường"));
+        let no_place = ScheduleDraft::parse("ngay", "5", "", "", "19:00", " ").unwrap();
+        assert_eq!(no_place.place, None);
+        let keys = |e: Vec<FieldError>| {
+            e.into_iter()
+                .map(|e| (e.field, e.key))
+                .collect::<Vec<_>>()
+        };
+        let long = "x".repeat(301);
+        assert_eq!(
+            keys(ScheduleDraft::parse("am", "31", "", "", "25:00", &long).unwrap_err()),
+            vec![
+                ("day".to_string(), "err_rule_day".to_string()),
+                ("start_time".to_string(), "err_time".to_string()),
+                ("place".to_string(), "err_too_long".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -195,6 +195,28 @@ impl FieldError {
     }
 }
 
+/// A form's free text: trimmed, `None` when empty and optional, at most `max` characters.
+/// Errors name the field (`err_required`, `err_too_long`).
+pub fn bounded(
+    input: &str,
+    field: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, FieldError> {
+    let t = input.trim();
+    if t.is_empty() {
+        return if required {
+            Err(FieldError::new(field, "err_required"))
+        } else {
+            Ok(None)
+        };
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(field, "err_too_long"));
+    }
+    Ok(Some(t.to_string()))
+}
+
 /// One field that would change: its name, the value held and the new one (shown before an
 /// import writes anything).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,6 +320,19 @@ pub fn check_exemption(since: Option<Date>, reason: Option<&str>) -> Result<(), 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bounded_text_trims_requires_and_limits() {
+        use super::bounded;
+        assert_eq!(bounded("  a b ", "f", 3, true).unwrap(), Some("a b".into()));
+        assert_eq!(bounded("   ", "f", 3, false).unwrap(), None);
+        let e = bounded(" ", "f", 3, true).unwrap_err();
+        assert_eq!((e.field.as_str(), e.key.as_str()), ("f", "err_required"));
+        // Characters, not bytes: "Đảng" is 4 characters, 7 bytes.
+        assert_eq!(bounded("Đảng", "f", 4, true).unwrap(), Some("Đảng".into()));
+        let e = bounded("abcd", "f", 3, false).unwrap_err();
+        assert_eq!((e.field.as_str(), e.key.as_str()), ("f", "err_too_long"));
+    }
+
     use super::*;
 
     fn d(s: &str) -> Date {

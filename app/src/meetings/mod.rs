@@ -192,9 +192,7 @@ mod guard {
 
     /// The meeting, if the caller may see it. Out-of-scope and draft meetings of other people
     /// look the same as missing ones.
-    pub async fn visible(id: i64) -> Result<Ctx, AppError> {
-        let user = crate::platform::session::require_user()?;
-        let db = crate::platform::db::from_context()?;
+    pub async fn visible(user: CurrentUser, db: Db, id: i64) -> Result<Ctx, AppError> {
         let m = repo::meeting(&db, id).await?;
         let committee = m.kind == crate::domain::meeting::MeetingKind::Committee;
         if !may_see_meeting(&user.actor, &m.org_path, committee) {
@@ -209,8 +207,13 @@ mod guard {
     }
 
     /// The meeting, if the caller runs it and `step` fits its state.
-    pub async fn running(id: i64, step: MeetingStep) -> Result<Ctx, AppError> {
-        let ctx = visible(id).await?;
+    pub async fn running(
+        user: CurrentUser,
+        db: Db,
+        id: i64,
+        step: MeetingStep,
+    ) -> Result<Ctx, AppError> {
+        let ctx = visible(user, db, id).await?;
         if !may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path) {
             return Err(AppError::Forbidden);
         }
@@ -253,20 +256,11 @@ mod guard {
     }
 }
 
+/// A form's free text (`domain::register::bounded`), its error as the server function's.
 #[cfg(feature = "ssr")]
 fn text(input: &str, field: &str, max: usize, required: bool) -> Result<Option<String>, AppError> {
-    let t = input.trim();
-    if t.is_empty() {
-        return if required {
-            Err(AppError::field(field, "err_required"))
-        } else {
-            Ok(None)
-        };
-    }
-    if t.chars().count() > max {
-        return Err(AppError::field(field, "err_too_long"));
-    }
-    Ok(Some(t.to_string()))
+    crate::domain::register::bounded(input, field, max, required)
+        .map_err(|e| AppError::Invalid(vec![e]))
 }
 
 /// The audit entry of a leadership step on the meeting (or a record for a member), from the
@@ -402,9 +396,9 @@ pub async fn meetings() -> Result<MeetingList, AppError> {
 /// One meeting, as the caller may see it.
 #[server(prefix = "/api", endpoint = "meeting")]
 pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{may, may_take_part, Action};
-        let ctx = guard::visible(id).await?;
+        let ctx = guard::visible(user, db, id).await?;
         let can_run = may(&ctx.user.actor, Action::RunMeeting, &ctx.m.org_path);
         let committee = ctx.m.kind == crate::domain::meeting::MeetingKind::Committee;
         let takes_part = may_take_part(&ctx.user.actor, &ctx.m.org_path, committee);
@@ -495,9 +489,9 @@ pub async fn update_meeting(
     place: String,
     link: String,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{MeetingDraft, MeetingStep};
-        let ctx = guard::running(id, MeetingStep::Prepare).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Prepare).await?;
         let MeetingDraft {
             title,
             date,
@@ -548,8 +542,8 @@ pub async fn update_meeting(
 
 #[server(prefix = "/api", endpoint = "add_agenda_item")]
 pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
         let entry = audit_entry(&ctx, AuditAction::AgendaAdd, None, Some(title.clone()));
@@ -567,8 +561,8 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
 
 #[server(prefix = "/api", endpoint = "remove_agenda_item")]
 pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
             AuditAction::AgendaRemove,
@@ -587,8 +581,8 @@ pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
 /// Documents of the library the cell's members can read, to attach as materials.
 #[server(prefix = "/api", endpoint = "attachable_documents")]
 pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoice>, AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let found = crate::documents::readable_in(&ctx.db, &ctx.m.org_path, &query, 20).await?;
         Ok(found
             .into_iter()
@@ -604,8 +598,8 @@ pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoic
 
 #[server(prefix = "/api", endpoint = "attach_document")]
 pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         // Only what every member of the cell may read (the documents feature decides).
         if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
             return Err(AppError::field("document_id", "err_document_not_for_cell"));
@@ -630,8 +624,8 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
 
 #[server(prefix = "/api", endpoint = "detach_document")]
 pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Prepare).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
             AuditAction::MaterialDetach,
@@ -652,9 +646,9 @@ pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> 
 /// Publishes the schedule, agenda and materials to the cell's members.
 #[server(prefix = "/api", endpoint = "publish_meeting")]
 pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{MeetingStatus, MeetingStep};
-        let ctx = guard::running(id, MeetingStep::Publish).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Publish).await?;
         let now = crate::platform::clock::now_unix();
         // One transaction: the status, the members' notice and the audit entry land together
         // (and cost one commit — it matters in the monthly burst).
@@ -690,9 +684,9 @@ pub async fn publish_meeting(id: i64) -> Result<(), AppError> {
 /// its members are told why.
 #[server(prefix = "/api", endpoint = "cancel_meeting")]
 pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{MeetingStatus, MeetingStep};
-        let ctx = guard::running(id, MeetingStep::Cancel).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Cancel).await?;
         let reason = cancel_reason.trim();
         if reason.is_empty() {
             return Err(AppError::field("cancel_reason", "err_reason_required"));
@@ -729,9 +723,9 @@ pub async fn cancel_meeting(id: i64, cancel_reason: String) -> Result<(), AppErr
 /// Opens the meeting: attendance and votes begin. Exempt members are preset to exempt.
 #[server(prefix = "/api", endpoint = "start_meeting")]
 pub async fn start_meeting(id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::MeetingStep;
-        let ctx = guard::running(id, MeetingStep::Start).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Start).await?;
         let entry = audit_entry(&ctx, AuditAction::MeetingStart, None, None);
         audited!(ctx.db, entry, |tx| repo::start(
             &mut tx,
@@ -748,9 +742,9 @@ pub async fn start_meeting(id: i64) -> Result<(), AppError> {
 /// absentees, or excused ones where they had asked to be excused.
 #[server(prefix = "/api", endpoint = "finish_meeting")]
 pub async fn finish_meeting(id: i64, rating: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{MeetingRating, MeetingStep};
-        let ctx = guard::running(id, MeetingStep::Finish).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Finish).await?;
         let rating = MeetingRating::from_code(rating.trim())
             .ok_or_else(|| AppError::field("rating", "err_required"))?;
         let entry = audit_entry(
@@ -779,9 +773,9 @@ pub async fn rsvp(
     reason: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{members_may_answer, Rsvp};
-        let ctx = guard::visible(id).await?;
+        let ctx = guard::visible(user, db, id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if !members_may_answer(ctx.m.status) {
             return Err(AppError::field("answer", "err_meeting_state"));
@@ -834,8 +828,8 @@ pub async fn comment(
     body: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::visible(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::visible(user, db, id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if !crate::domain::meeting::members_may_answer(ctx.m.status) {
             return Err(AppError::field("body", "err_meeting_state"));
@@ -875,9 +869,9 @@ pub async fn comment(
 /// Marks one member's attendance (`all_present` marks everyone not exempt as present).
 #[server(prefix = "/api", endpoint = "set_attendance")]
 pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::meeting::{Attendance, MeetingStep};
-        let ctx = guard::running(id, MeetingStep::Run).await?;
+        let ctx = guard::running(user, db, id, MeetingStep::Run).await?;
         let state = Attendance::from_code(state.trim())
             .ok_or_else(|| AppError::field("state", "err_invalid_value"))?;
         if !repo::is_member_of(&ctx.db, member_id, ctx.m.org_id).await? {
@@ -905,8 +899,8 @@ pub async fn set_attendance(id: i64, member_id: i64, state: String) -> Result<()
 
 #[server(prefix = "/api", endpoint = "all_present")]
 pub async fn all_present(id: i64) -> Result<i64, AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Run).await?;
         let mut tx = ctx.db.pool().begin().await?;
         let n = repo::all_present(
             &mut tx,
@@ -929,8 +923,8 @@ pub async fn all_present(id: i64) -> Result<i64, AppError> {
 /// Puts a motion to the vote.
 #[server(prefix = "/api", endpoint = "open_motion")]
 pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Run).await?;
         let question = text(&question, "question", 500, true)?.unwrap_or_default();
         let mut tx = ctx.db.pool().begin().await?;
         let motion =
@@ -953,8 +947,8 @@ pub async fn open_motion(id: i64, question: String) -> Result<i64, AppError> {
 
 #[server(prefix = "/api", endpoint = "close_motion")]
 pub async fn close_motion(id: i64, motion_id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::Run).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Run).await?;
         let entry = audit_entry(
             &ctx,
             AuditAction::MotionClose,
@@ -982,8 +976,8 @@ pub async fn vote(
     #[server(default)] other: String,
     #[server(default)] on_behalf: i64,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::visible(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::visible(user, db, id).await?;
         let (member, recorded_by) = guard::participant(&ctx, on_behalf).await?;
         if ctx.m.status != crate::domain::meeting::MeetingStatus::InProgress {
             return Err(AppError::field("choice", "err_meeting_state"));
@@ -1030,8 +1024,8 @@ pub async fn vote(
 /// Minutes (biên bản) and the cell's resolution (nghị quyết chi bộ).
 #[server(prefix = "/api", endpoint = "save_minutes")]
 pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let minutes =
             text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
         let resolution =
@@ -1058,8 +1052,8 @@ pub async fn assign_task(
     task_title: String,
     due_date: String,
 ) -> Result<i64, AppError> {
-    crate::platform::serve::serve(async move {
-        let ctx = guard::running(id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         use crate::domain::task::TaskDraft;
         let in_cell = repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await?;
         let draft = TaskDraft::parse(&task_title, &due_date, &ctx.m.date);
@@ -1116,7 +1110,7 @@ pub async fn set_schedule(
     place: String,
 ) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::meeting::{parse_time, Recurrence};
+        use crate::domain::meeting::ScheduleDraft;
         use crate::domain::permission::{may, Action};
         let org = crate::register::service::org_by_id(&db, org_id)
             .await
@@ -1124,30 +1118,9 @@ pub async fn set_schedule(
         if !may(&user.actor, Action::RunMeeting, &org.path) || !org.kind.is_cell() {
             return Err(AppError::Forbidden);
         }
-        let mut errors = Vec::new();
-        let rule = Recurrence::from_form(&rule_kind, &day, &nth, &weekday);
-        if rule.is_none() {
-            // Day of month 1–31, lunar day 1–30.
-            errors.push(crate::domain::register::FieldError::new(
-                "day",
-                "err_rule_day",
-            ));
-        }
-        let time = parse_time(&start_time);
-        if time.is_none() {
-            errors.push(crate::domain::register::FieldError::new(
-                "start_time",
-                "err_time",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let (place, rule, time) = (
-            text(&place, "place", 300, false)?,
-            rule.unwrap(),
-            time.unwrap(),
-        );
+        let ScheduleDraft { rule, time, place } =
+            ScheduleDraft::parse(&rule_kind, &day, &nth, &weekday, &start_time, &place)
+                .map_err(AppError::Invalid)?;
         let entry = crate::platform::audit::AuditEntry {
             actor_account_id: Some(user.actor.account_id),
             target_type: Some(crate::domain::audit::AuditTarget::Organization),

@@ -3,13 +3,33 @@
 //! those who have not answered, the hour before to those who have not sent apologies; a task
 //! due tomorrow, and a task overdue, to its assignee while it is not done.
 
-use crate::domain::meeting::MeetingKind;
+use crate::domain::meeting::{MeetingKind, MeetingStatus, Rsvp, TaskStatus};
 use crate::domain::notification::{meeting_reminder_due, parse_clock, task_reminder_due, Reminder};
 use crate::domain::register::Date;
 use crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
+
+/// A published meeting of today or tomorrow.
+#[derive(sqlx::FromRow)]
+struct DueMeeting {
+    id: i64,
+    org_id: i64,
+    kind: MeetingKind,
+    title: String,
+    meeting_date: String,
+    start_time: String,
+}
+
+/// An open task due by tomorrow whose overdue reminder has not gone out.
+#[derive(sqlx::FromRow)]
+struct DueTask {
+    id: i64,
+    assignee_id: i64,
+    title: String,
+    due_date: String,
+}
 
 /// Claims a reminder; false when it was already sent (by this or another server).
 async fn claim(
@@ -50,25 +70,25 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
         }
     };
     let mut sent = 0;
-    let meetings = sqlx::query(
+    let meetings = sqlx::query_as::<Any, DueMeeting>(
         "SELECT id, org_id, kind, title, meeting_date, start_time FROM meetings
-         WHERE status = 'da_cong_bo' AND meeting_date IN ($1, $2)",
+         WHERE status = $3 AND meeting_date IN ($1, $2)",
     )
     .bind(today.iso())
     .bind(tomorrow.iso())
+    .bind(MeetingStatus::Scheduled)
     .fetch_all(db.pool())
     .await?;
     for m in meetings {
-        let (id, org_id): (i64, i64) = (m.try_get("id")?, m.try_get("org_id")?);
-        let (date, time): (String, String) = (m.try_get("meeting_date")?, m.try_get("start_time")?);
+        let (id, org_id, date, time, title) =
+            (m.id, m.org_id, m.meeting_date, m.start_time, m.title);
         let Some(start) = start_unix(&date, &time) else {
             continue;
         };
         let Some(reminder) = meeting_reminder_due(start, now) else {
             continue;
         };
-        let committee = m.try_get::<String, _>("kind")? == MeetingKind::Committee.code();
-        let title: String = m.try_get("title")?;
+        let committee = m.kind == MeetingKind::Committee;
         let shown = Date::parse(&date)
             .map(|d| d.to_string())
             .unwrap_or(date.clone());
@@ -84,8 +104,8 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
         }
         // Not acted: day before, no answer yet; hour before, anyone who has not sent apologies.
         let acted = match reminder {
-            Reminder::MeetingDayBefore => "a.rsvp IS NOT NULL",
-            _ => "a.rsvp = 'xin_vang'",
+            Reminder::MeetingDayBefore => "a.rsvp IS NOT NULL".to_string(),
+            _ => format!("a.rsvp = '{}'", Rsvp::Excused.code()),
         };
         let sql = format!(
             "SELECT mb.id FROM members mb
@@ -93,14 +113,11 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
                AND NOT EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = $2 AND a.member_id = mb.id AND {acted})",
             if committee { "AND mb.position IS NOT NULL" } else { "" }
         );
-        let members: Vec<i64> = sqlx::query(&sql)
+        let members: Vec<i64> = sqlx::query_scalar::<Any, i64>(&sql)
             .bind(org_id)
             .bind(id)
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
+            .await?;
         crate::notifications::service::notify_members(
             &mut tx,
             crate::domain::notification::NotificationKind::MeetingReminder,
@@ -118,19 +135,20 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
         tx.commit().await?;
         sent += members.len();
     }
-    let tasks = sqlx::query(
+    let tasks = sqlx::query_as::<Any, DueTask>(
         "SELECT t.id, t.assignee_id, t.title, t.due_date FROM tasks t
-         WHERE t.status = 'dang_lam' AND t.due_date <= $1
+         WHERE t.status = $3 AND t.due_date <= $1
            AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.kind = $2 AND r.ref_id = t.id)
          ORDER BY t.due_date LIMIT 5000",
     )
     .bind(tomorrow.iso())
     .bind(Reminder::TaskOverdue.code())
+    .bind(TaskStatus::Open)
     .fetch_all(db.pool())
     .await?;
     for t in tasks {
-        let id: i64 = t.try_get("id")?;
-        let Ok(due) = Date::parse(&t.try_get::<String, _>("due_date")?) else {
+        let id = t.id;
+        let Ok(due) = Date::parse(&t.due_date) else {
             continue;
         };
         let Some(reminder) = task_reminder_due(julian(due), julian(today)) else {
@@ -146,11 +164,11 @@ pub async fn run(db: &Db, now: i64) -> Result<usize, AppError> {
         if !claim(&mut tx, reminder, id, now).await? {
             continue;
         }
-        let subject = format!("{} · {}", t.try_get::<String, _>("title")?, due);
+        let subject = format!("{} · {}", t.title, due);
         crate::notifications::service::notify_members(
             &mut tx,
             kind,
-            &[t.try_get("assignee_id")?],
+            &[t.assignee_id],
             crate::domain::notification::NotificationRef::Task,
             id,
             &subject,

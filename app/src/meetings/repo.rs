@@ -6,12 +6,13 @@ use crate::domain::meeting::{
     Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Month, MotionStatus,
     Recurrence, Rsvp, Tally, Venue, VoteChoice,
 };
+use crate::domain::account::AccountStatus;
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Actor;
 use crate::domain::register::Date;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, FromRow, Row};
+use sqlx::{Any, AnyConnection, FromRow};
 
 #[derive(sqlx::FromRow)]
 pub struct MeetingRow {
@@ -82,25 +83,23 @@ fn summary_row(r: &sqlx::any::AnyRow) -> Result<MeetingSummary, sqlx::Error> {
 }
 
 pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM members WHERE id = $1 AND org_id = $2")
-        .bind(member_id)
-        .bind(org_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+    let n: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM members WHERE id = $1 AND org_id = $2")
+            .bind(member_id)
+            .bind(org_id)
+            .fetch_one(db.pool())
+            .await?;
     Ok(n > 0)
 }
 
 /// Members holding a position (bí thư, phó bí thư, chi ủy viên) in the cell.
 pub async fn cell_leaders(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i64>, AppError> {
-    sqlx::query("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL")
-        .bind(org_id)
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(
+        sqlx::query_scalar::<Any, i64>("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL")
+            .bind(org_id)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Cells inside `scopes` (at most 200, by name), with their recurrence rule.
@@ -110,28 +109,44 @@ pub async fn run_cells(db: &Db, scopes: &[OrgPath]) -> Result<Vec<CellChoice>, A
         "SELECT o.id, o.name, s.rule, s.start_time, s.place FROM organizations o LEFT JOIN meeting_schedules s ON s.org_id = o.id
          WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND {clause} ORDER BY o.path LIMIT 200"
     );
-    let mut q = sqlx::query::<Any>(&sql);
+    let mut q = sqlx::query_as::<Any, CellScheduleRow>(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
+    Ok(q.fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| {
-            Ok(CellChoice {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                rule: r
-                    .try_get::<Option<String>, _>("rule")?
-                    .unwrap_or_else(|| crate::domain::meeting::DEFAULT_RECURRENCE.code()),
-                start_time: r
-                    .try_get::<Option<String>, _>("start_time")?
-                    .unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into()),
-                place: r.try_get("place")?,
-            })
+        .into_iter()
+        .map(|r| CellChoice {
+            id: r.id,
+            name: r.name,
+            rule: r
+                .rule
+                .unwrap_or_else(|| crate::domain::meeting::DEFAULT_RECURRENCE.code()),
+            start_time: r
+                .start_time
+                .unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into()),
+            place: r.place,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
+}
+
+/// A cell's schedule, if it has one (`open_month`).
+#[derive(sqlx::FromRow)]
+struct ScheduleRow {
+    id: i64,
+    rule: Option<String>,
+    start_time: Option<String>,
+    place: Option<String>,
+}
+
+/// A cell with its schedule, if it has one (`run_cells`).
+#[derive(sqlx::FromRow)]
+struct CellScheduleRow {
+    id: i64,
+    name: String,
+    rule: Option<String>,
+    start_time: Option<String>,
+    place: Option<String>,
 }
 
 /// Meetings of the member's own cell (published ones; committee meetings only for its
@@ -232,26 +247,23 @@ pub async fn view(
              WHERE {} ORDER BY mb.full_name, mb.id",
             expected_clause(m.kind)
         );
-        sqlx::query::<Any>(&sql)
+        sqlx::query_as::<Any, RosterLine>(&sql)
             .bind(m.org_id)
             .bind(m.id)
             .fetch_all(db.pool())
             .await?
-            .iter()
-            .map(|r| {
-                Ok(RosterRow {
-                    member_id: r.try_get("id")?,
-                    name: r.try_get("full_name")?,
-                    exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
-                    has_account: r.try_get::<Option<String>, _>("account_status")?.as_deref()
-                        == Some("active"),
-                    rsvp: r.try_get("rsvp")?,
-                    rsvp_reason: r.try_get("rsvp_reason")?,
-                    attendance: r.try_get("state")?,
-                    recorded_by: r.try_get("recorder")?,
-                })
+            .into_iter()
+            .map(|r| RosterRow {
+                member_id: r.id,
+                name: r.full_name,
+                exempt: r.exempt_since.is_some(),
+                has_account: r.account_status == Some(AccountStatus::Active),
+                rsvp: r.rsvp,
+                rsvp_reason: r.rsvp_reason,
+                attendance: r.state,
+                recorded_by: r.recorder,
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
+            .collect()
     } else {
         Vec::new()
     };
@@ -290,7 +302,7 @@ pub async fn view(
 
     // The motions with every ballot in one statement (a motion without ballots comes as one
     // row of NULLs), then shared out by motion.
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, BallotLine>(
         "SELECT mo.id, mo.question, mo.status, b.member_id, b.choice, b.other_text, mb.full_name AS voter, r.full_name AS recorder
          FROM meeting_motions mo LEFT JOIN meeting_ballots b ON b.motion_id = mo.id
          LEFT JOIN members mb ON mb.id = b.member_id LEFT JOIN members r ON r.id = b.recorded_by
@@ -302,37 +314,34 @@ pub async fn view(
     let mut motions: Vec<MotionView> = Vec::new();
     let mut rows = rows.iter().peekable();
     while let Some(first) = rows.next() {
-        let id: i64 = first.try_get("id")?;
-        let open = first.try_get::<MotionStatus, _>("status")? == MotionStatus::Open;
+        let id = first.id;
+        let open = first.status == MotionStatus::Open;
         let mut proxies = Vec::new();
         let mut tally = Tally::default();
         let mut my_choice = None;
         let mut other_opinions = Vec::new();
         let mut b = Some(first);
         while let Some(row) = b {
-            if let Some(choice) = row.try_get::<Option<VoteChoice>, _>("choice")? {
+            if let Some(choice) = row.choice {
                 tally.add(choice);
-                if row.try_get::<Option<i64>, _>("member_id")? == Some(member_id) {
+                if row.member_id == Some(member_id) {
                     my_choice = Some(choice);
                 }
-                if let Some(t) = row.try_get::<Option<String>, _>("other_text")? {
-                    other_opinions.push(t);
+                if let Some(t) = &row.other_text {
+                    other_opinions.push(t.clone());
                 }
-                if let Some(r) = row.try_get::<Option<String>, _>("recorder")? {
-                    proxies.push((row.try_get("voter")?, r));
+                if let Some(r) = &row.recorder {
+                    proxies.push((row.voter.clone().unwrap_or_default(), r.clone()));
                 }
             }
-            let same_motion = match rows.peek() {
-                Some(next) => next.try_get::<i64, _>("id")? == id,
-                None => false,
-            };
+            let same_motion = rows.peek().is_some_and(|next| next.id == id);
             b = if same_motion { rows.next() } else { None };
         }
         // Live results go to those present and the chair; everyone sees them once closed.
         let show = crate::domain::meeting::tally_visible(open, can_run, present_me);
         motions.push(MotionView {
             id,
-            question: first.try_get("question")?,
+            question: first.question.clone(),
             open,
             tally: show.then_some(tally),
             my_choice,
@@ -374,7 +383,7 @@ async fn agenda_materials_comments(
 ) -> Result<(Vec<AgendaItem>, Vec<Material>, Vec<CommentView>), AppError> {
     // Columns per part — 0 agenda: a title, b note; 1 material: a title, b number;
     // 2 opinion: a body, b author, c recorder, stamp created_at.
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, PartLine>(
         "SELECT CAST(0 AS BIGINT) AS part, g.id, g.title AS a, g.note AS b, CAST(NULL AS TEXT) AS c, g.position AS pos, CAST(0 AS BIGINT) AS stamp
          FROM meeting_agenda g WHERE g.meeting_id = $1
          UNION ALL
@@ -391,24 +400,24 @@ async fn agenda_materials_comments(
     .fetch_all(db.pool())
     .await?;
     let (mut agenda, mut materials, mut comments) = (Vec::new(), Vec::new(), Vec::new());
-    for r in &rows {
-        match r.try_get::<i64, _>("part")? {
+    for r in rows {
+        match r.part {
             0 => agenda.push(AgendaItem {
-                id: r.try_get("id")?,
-                title: r.try_get("a")?,
-                note: r.try_get("b")?,
+                id: r.id,
+                title: r.a,
+                note: r.b,
             }),
             1 => materials.push(Material {
-                document_id: r.try_get("id")?,
-                title: r.try_get("a")?,
-                number: r.try_get("b")?,
+                document_id: r.id,
+                title: r.a,
+                number: r.b,
             }),
             _ => comments.push(CommentView {
-                id: r.try_get("id")?,
-                body: r.try_get("a")?,
-                author: r.try_get("b")?,
-                recorded_by: r.try_get("c")?,
-                created_at: r.try_get("stamp")?,
+                id: r.id,
+                body: r.a,
+                author: r.b.unwrap_or_default(),
+                recorded_by: r.c,
+                created_at: r.stamp,
             }),
         }
     }
@@ -434,19 +443,12 @@ fn roster_counts(roster: &[RosterRow]) -> (i64, i64, i64) {
 type Answer = (Option<Rsvp>, Option<String>, Option<Attendance>);
 
 async fn my_answer(db: &Db, meeting_id: i64, member_id: i64) -> Result<Answer, AppError> {
-    let r = sqlx::query("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
+    let r = sqlx::query_as::<Any, Answer>("SELECT rsvp, rsvp_reason, state FROM meeting_attendance WHERE meeting_id = $1 AND member_id = $2")
         .bind(meeting_id)
         .bind(member_id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(match r {
-        Some(r) => (
-            r.try_get("rsvp")?,
-            r.try_get("rsvp_reason")?,
-            r.try_get("state")?,
-        ),
-        None => (None, None, None),
-    })
+    Ok(r.unwrap_or((None, None, None)))
 }
 
 /// (present, expected, exempt) for a meeting, with the given member's answer.
@@ -470,22 +472,65 @@ async fn counts_and_answer(
         mine("state"),
         expected_clause(m.kind)
     );
-    let r = sqlx::query::<Any>(&sql)
+    let r = sqlx::query_as::<Any, CountsAndAnswer>(&sql)
         .bind(m.org_id)
         .bind(m.id)
         .bind(member_id)
         .fetch_one(db.pool())
         .await?;
     Ok((
-        r.try_get("present")?,
-        r.try_get("expected")?,
-        r.try_get("exempt")?,
-        (
-            r.try_get("my_rsvp")?,
-            r.try_get("my_rsvp_reason")?,
-            r.try_get("my_state")?,
-        ),
+        r.present,
+        r.expected,
+        r.exempt,
+        (r.my_rsvp, r.my_rsvp_reason, r.my_state),
     ))
+}
+
+#[derive(sqlx::FromRow)]
+struct CountsAndAnswer {
+    present: i64,
+    expected: i64,
+    exempt: i64,
+    my_rsvp: Option<Rsvp>,
+    my_rsvp_reason: Option<String>,
+    my_state: Option<Attendance>,
+}
+
+/// One member of a meeting's attendance sheet (`view`).
+#[derive(sqlx::FromRow)]
+struct RosterLine {
+    id: i64,
+    full_name: String,
+    exempt_since: Option<String>,
+    account_status: Option<AccountStatus>,
+    rsvp: Option<Rsvp>,
+    rsvp_reason: Option<String>,
+    state: Option<Attendance>,
+    recorder: Option<String>,
+}
+
+/// A motion with one of its ballots, or NULLs when it has none (`view`).
+#[derive(sqlx::FromRow)]
+struct BallotLine {
+    id: i64,
+    question: String,
+    status: MotionStatus,
+    member_id: Option<i64>,
+    choice: Option<VoteChoice>,
+    other_text: Option<String>,
+    voter: Option<String>,
+    recorder: Option<String>,
+}
+
+/// One row of `agenda_materials_comments`: which part it belongs to and its columns.
+#[derive(sqlx::FromRow)]
+struct PartLine {
+    part: i64,
+    id: i64,
+    a: String,
+    b: Option<String>,
+    c: Option<String>,
+    stamp: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -503,7 +548,7 @@ pub async fn create(
     let period = (kind == MeetingKind::Periodic).then(|| Month::of(date).code());
     // A periodic meeting is one per cell and month: creating it again (the monthly opening did,
     // or another leader did) updates the one there while it is still being prepared.
-    let row = sqlx::query(
+    let row = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO meetings (org_id, kind, period, title, status, meeting_date, start_time, format, place, link, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'du_thao', $5, $6, $7, $8, $9, $10, $11, $11)
          ON CONFLICT (org_id, period) DO UPDATE SET title = excluded.title, meeting_date = excluded.meeting_date,
@@ -526,7 +571,7 @@ pub async fn create(
     .fetch_optional(conn)
     .await?;
     match row {
-        Some(r) => Ok(r.try_get("id")?),
+        Some(id) => Ok(id),
         None => Err(AppError::field("date", "err_meeting_already_held")),
     }
 }
@@ -861,13 +906,13 @@ pub async fn open_motion(
     question: &str,
     now: i64,
 ) -> Result<i64, AppError> {
-    let r = sqlx::query("INSERT INTO meeting_motions (meeting_id, question, status, opened_at) VALUES ($1, $2, 'mo', $3) RETURNING id")
+    Ok(sqlx::query_scalar::<Any, i64>("INSERT INTO meeting_motions (meeting_id, question, status, opened_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(meeting_id)
         .bind(crate::domain::text::nfc(question))
+        .bind(MotionStatus::Open)
         .bind(now)
         .fetch_one(conn)
-        .await?;
-    Ok(r.try_get("id")?)
+        .await?)
 }
 
 pub async fn close_motion(
@@ -876,10 +921,12 @@ pub async fn close_motion(
     motion_id: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let r = sqlx::query("UPDATE meeting_motions SET status = 'dong', closed_at = $3 WHERE id = $1 AND meeting_id = $2 AND status = 'mo'")
+    let r = sqlx::query("UPDATE meeting_motions SET status = $4, closed_at = $3 WHERE id = $1 AND meeting_id = $2 AND status = $5")
         .bind(motion_id)
         .bind(meeting_id)
         .bind(now)
+        .bind(MotionStatus::Closed)
+        .bind(MotionStatus::Open)
         .execute(conn)
         .await?;
     if r.rows_affected() == 0 {
@@ -899,14 +946,13 @@ pub async fn vote(
     recorded_by: Option<i64>,
     now: i64,
 ) -> Result<(), AppError> {
-    let open: Option<MotionStatus> =
-        sqlx::query("SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2")
-            .bind(motion_id)
-            .bind(meeting_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get("status"))
-            .transpose()?;
+    let open = sqlx::query_scalar::<Any, MotionStatus>(
+        "SELECT status FROM meeting_motions WHERE id = $1 AND meeting_id = $2",
+    )
+    .bind(motion_id)
+    .bind(meeting_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     match open {
         None => return Err(AppError::NotFound),
         Some(MotionStatus::Open) => {}
@@ -994,41 +1040,44 @@ pub async fn overview(
          WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND {clause}
          ORDER BY o.path LIMIT $2 OFFSET $3"
     );
-    let mut q = sqlx::query::<Any>(&sql)
+    let mut q = sqlx::query_as::<Any, CellMonthRow>(&sql)
         .bind(period.to_string())
         .bind(limit)
         .bind(offset);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
+    Ok(q.fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| {
-            let (present, expected, exempt): (i64, i64, i64) = (
-                r.try_get("present")?,
-                r.try_get("expected")?,
-                r.try_get("exempt")?,
-            );
-            let held = r.try_get::<Option<String>, _>("status")?.as_deref() == Some("da_hop");
-            Ok(CellMonth {
-                org_id: r.try_get("id")?,
-                org_name: r.try_get("name")?,
-                meeting_id: r.try_get("meeting_id")?,
-                status: r.try_get("status")?,
-                rating: r.try_get("rating")?,
-                present,
-                expected,
-                exempt,
-                rate: if held {
-                    crate::domain::meeting::attendance_rate(present, expected, exempt)
-                } else {
-                    None
-                },
-            })
+        .into_iter()
+        .map(|r| CellMonth {
+            org_id: r.id,
+            org_name: r.name,
+            meeting_id: r.meeting_id,
+            status: r.status,
+            rating: r.rating,
+            present: r.present,
+            expected: r.expected,
+            exempt: r.exempt,
+            rate: if r.status == Some(MeetingStatus::Held) {
+                crate::domain::meeting::attendance_rate(r.present, r.expected, r.exempt)
+            } else {
+                None
+            },
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct CellMonthRow {
+    id: i64,
+    name: String,
+    meeting_id: Option<i64>,
+    status: Option<MeetingStatus>,
+    rating: Option<MeetingRating>,
+    present: i64,
+    expected: i64,
+    exempt: i64,
 }
 
 /// Opens the periodic meeting of `month` for every cell that has none: cells are read in
@@ -1042,7 +1091,7 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
     // One memo per rule: 5,000 cells share a handful of rules.
     let mut dates: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     loop {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<Any, ScheduleRow>(
             "SELECT o.id, s.rule, s.start_time, s.place FROM organizations o
              LEFT JOIN meeting_schedules s ON s.org_id = o.id
              WHERE o.kind IN ('chi_bo', 'chi_bo_co_so') AND o.dissolved_at IS NULL AND o.id > $1
@@ -1058,10 +1107,10 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
             break;
         }
         let mut batch: Vec<(i64, String, String, Option<String>)> = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
+        let fetched = rows.len();
+        for r in rows {
             let rule = r
-                .try_get::<Option<String>, _>("rule")?
+                .rule
                 .and_then(|c| Recurrence::from_code(&c))
                 .unwrap_or(crate::domain::meeting::DEFAULT_RECURRENCE);
             let date = dates
@@ -1069,10 +1118,10 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
                 .or_insert_with(|| rule.date_in(month).iso())
                 .clone();
             let time = r
-                .try_get::<Option<String>, _>("start_time")?
+                .start_time
                 .unwrap_or_else(|| crate::domain::meeting::DEFAULT_START_TIME.into());
-            batch.push((id, date, time, r.try_get("place")?));
-            after = after.max(id);
+            after = after.max(r.id);
+            batch.push((r.id, date, time, r.place));
         }
         let mut tx = db.pool().begin().await?;
         for chunk in batch.chunks(50) {
@@ -1104,7 +1153,7 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
             created += q.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
-        if (rows.len() as i64) < PAGE {
+        if (fetched as i64) < PAGE {
             break;
         }
     }
@@ -1113,12 +1162,10 @@ pub async fn open_month(db: &Db, month: Month, now: i64) -> Result<u64, AppError
 
 /// A meeting's materials (document ids), in the order they were added.
 pub async fn document_ids(db: &Db, meeting_id: i64) -> Result<Vec<i64>, AppError> {
-    sqlx::query("SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at")
-        .bind(meeting_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>(0))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT document_id FROM meeting_documents WHERE meeting_id = $1 ORDER BY added_at",
+    )
+    .bind(meeting_id)
+    .fetch_all(db.pool())
+    .await?)
 }

@@ -9,7 +9,6 @@ use crate::domain::register::Date;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use serde::Deserialize;
-use sqlx::Row;
 
 const TEXTS: &str = include_str!("../../seed-data/meetings.json");
 
@@ -191,16 +190,13 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<SeedReport, AppError
     }
     // Materials: the two newest documents addressed to the top of the tree (every cell may
     // read them).
-    let docs: Vec<i64> = sqlx::query(
+    let docs: Vec<i64> = sqlx::query_scalar::<sqlx::Any, i64>(
         "SELECT d.id FROM documents d JOIN organizations o ON o.id = d.org_id
          WHERE d.status = 'published' AND d.kind = 'van_ban' AND o.parent_id IS NULL
          ORDER BY d.published_at DESC, d.id DESC LIMIT 2",
     )
     .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, sqlx::Error>>()?;
+    .await?;
     for d in docs {
         sqlx::query(
             "INSERT INTO meeting_documents (meeting_id, document_id, added_at)

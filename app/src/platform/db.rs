@@ -109,22 +109,18 @@ impl Db {
     /// How the database's applied migrations compare with this binary's, without running any
     /// (`sotay check`).
     pub async fn migration_state(&self) -> Result<MigrationState, sqlx::Error> {
-        use sqlx::Row;
         let migrator = match self.dialect {
             Dialect::Sqlite => &SQLITE_MIGRATIONS,
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
         // No table yet: nothing applied.
-        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query(
+        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query_as::<sqlx::Any, (i64, Vec<u8>)>(
             "SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE",
         )
         .fetch_all(&self.pool)
         .await
         {
-            Ok(rows) => rows
-                .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?,
+            Ok(rows) => rows,
             Err(sqlx::Error::Database(e))
                 if e.code().as_deref() == Some("42P01")
                     || e.message().contains("no such table") =>

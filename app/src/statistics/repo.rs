@@ -7,7 +7,7 @@ use crate::domain::org::OrgPath;
 use crate::domain::statistics::Counts;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{Any, FromRow, Row};
+use sqlx::{Any, FromRow};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, FromRow)]
@@ -17,6 +17,44 @@ pub struct OrgInfo {
     pub name: String,
     pub kind: OrgKind,
     pub path: String,
+}
+
+/// One row of counts; the sums are NULL-able in SQL (no rows), zero here.
+#[derive(FromRow)]
+struct CountsRow {
+    members: i64,
+    exempt: Option<i64>,
+    accounts: Option<i64>,
+    signed_in: Option<i64>,
+    active_30d: Option<i64>,
+}
+
+impl From<CountsRow> for Counts {
+    fn from(r: CountsRow) -> Counts {
+        Counts {
+            members: r.members,
+            exempt: r.exempt.unwrap_or(0),
+            accounts: r.accounts.unwrap_or(0),
+            signed_in: r.signed_in.unwrap_or(0),
+            active_30d: r.active_30d.unwrap_or(0),
+        }
+    }
+}
+
+/// Counts of one organisation.
+#[derive(FromRow)]
+struct OrgCounts {
+    org_id: i64,
+    #[sqlx(flatten)]
+    counts: CountsRow,
+}
+
+/// Counts of one month's snapshot.
+#[derive(FromRow)]
+struct MonthCounts {
+    month: String,
+    #[sqlx(flatten)]
+    counts: CountsRow,
 }
 
 pub const ACTIVE_WINDOW_SECS: i64 = 30 * 86_400;
@@ -36,7 +74,7 @@ pub async fn own_counts(
     root: &OrgPath,
     now: i64,
 ) -> Result<HashMap<i64, Counts>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, OrgCounts>(
         "SELECT m.org_id,
                 COUNT(*) AS members,
                 SUM(CASE WHEN m.exempt_since IS NOT NULL THEN 1 ELSE 0 END) AS exempt,
@@ -54,20 +92,7 @@ pub async fn own_counts(
     .bind(now - ACTIVE_WINDOW_SECS)
     .fetch_all(db.pool())
     .await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in rows {
-        out.insert(
-            r.try_get::<i64, _>("org_id")?,
-            Counts {
-                members: r.try_get("members")?,
-                exempt: r.try_get::<Option<i64>, _>("exempt")?.unwrap_or(0),
-                accounts: r.try_get::<Option<i64>, _>("accounts")?.unwrap_or(0),
-                signed_in: r.try_get::<Option<i64>, _>("signed_in")?.unwrap_or(0),
-                active_30d: r.try_get::<Option<i64>, _>("active_30d")?.unwrap_or(0),
-            },
-        );
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|r| (r.org_id, r.counts.into())).collect())
 }
 
 /// Each cell's secretary (or deputy, where there is no secretary) with a phone.
@@ -75,8 +100,8 @@ pub async fn cell_contacts(
     db: &Db,
     root: &OrgPath,
 ) -> Result<HashMap<i64, (String, String)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT m.org_id, m.full_name, m.phone, m.position FROM members m JOIN organizations o ON o.id = m.org_id
+    let rows = sqlx::query_as::<Any, (i64, String, String)>(
+        "SELECT m.org_id, m.full_name, m.phone FROM members m JOIN organizations o ON o.id = m.org_id
          WHERE m.position IN ('bi_thu', 'pho_bi_thu') AND m.phone IS NOT NULL AND o.path >= $1 AND o.path < $2
          ORDER BY m.position, m.id",
     )
@@ -85,49 +110,35 @@ pub async fn cell_contacts(
     .fetch_all(db.pool())
     .await?;
     let mut out: HashMap<i64, (String, String)> = HashMap::new();
-    for r in rows {
+    for (org_id, name, phone) in rows {
         // 'bi_thu' sorts before 'pho_bi_thu': the first one kept is the secretary when there is one.
-        out.entry(r.try_get("org_id")?)
-            .or_insert((r.try_get("full_name")?, r.try_get("phone")?));
+        out.entry(org_id).or_insert((name, phone));
     }
     Ok(out)
 }
 
 /// Usage over time of one organisation: its monthly snapshots, oldest first.
 pub async fn history(db: &Db, org_id: i64, months: i64) -> Result<Vec<(String, Counts)>, AppError> {
-    let rows = sqlx::query("SELECT month, members, exempt, accounts, signed_in, active_30d FROM usage_monthly WHERE org_id = $1 ORDER BY month DESC LIMIT $2")
+    let rows = sqlx::query_as::<Any, MonthCounts>("SELECT month, members, exempt, accounts, signed_in, active_30d FROM usage_monthly WHERE org_id = $1 ORDER BY month DESC LIMIT $2")
         .bind(org_id)
         .bind(months)
         .fetch_all(db.pool())
         .await?;
-    let mut out: Vec<(String, Counts)> = rows
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("month")?,
-                Counts {
-                    members: r.try_get("members")?,
-                    exempt: r.try_get("exempt")?,
-                    accounts: r.try_get("accounts")?,
-                    signed_in: r.try_get("signed_in")?,
-                    active_30d: r.try_get("active_30d")?,
-                },
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
+    let mut out: Vec<(String, Counts)> =
+        rows.into_iter().map(|r| (r.month, r.counts.into())).collect();
     out.reverse();
     Ok(out)
 }
 
 /// Writes (or refreshes) this month's snapshot of every organisation, subtree totals.
 pub async fn snapshot(db: &Db, month: &str, now: i64) -> Result<usize, AppError> {
-    let roots = sqlx::query("SELECT path FROM organizations WHERE parent_id IS NULL")
-        .fetch_all(db.pool())
-        .await?;
+    let roots = sqlx::query_scalar::<Any, OrgPath>(
+        "SELECT path FROM organizations WHERE parent_id IS NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut written = 0;
-    for r in roots {
-        let root = OrgPath::parse(&r.try_get::<String, _>(0)?)
-            .map_err(|e| AppError::internal(&format!("{e:?}")))?;
+    for root in roots {
         let orgs = orgs(db, &root).await?;
         let own = own_counts(db, &root, now).await?;
         let totals = super::subtree_totals(&orgs, &own);
@@ -200,11 +211,11 @@ pub async fn org_by_id(db: &Db, id: i64) -> Result<OrgInfo, AppError> {
 }
 
 pub async fn org_by_path(db: &Db, path: &OrgPath) -> Result<OrgInfo, AppError> {
-    let r = sqlx::query("SELECT id FROM organizations WHERE path = $1")
+    let id = sqlx::query_scalar::<Any, i64>("SELECT id FROM organizations WHERE path = $1")
         .bind(path.as_str().to_string())
         .fetch_one(db.pool())
         .await?;
-    org_by_id(db, r.try_get(0)?).await
+    org_by_id(db, id).await
 }
 
 /// This month's snapshot of every organisation in the subtree (subtree totals), if the root's
@@ -216,18 +227,17 @@ pub async fn snapshot_totals(
     month: &str,
     fresh_since: i64,
 ) -> Result<Option<(HashMap<i64, Counts>, i64)>, AppError> {
-    let taken: Option<i64> =
-        sqlx::query("SELECT taken_at FROM usage_monthly WHERE org_id = $1 AND month = $2")
-            .bind(root_id)
-            .bind(month.to_string())
-            .fetch_optional(db.pool())
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
+    let taken = sqlx::query_scalar::<Any, i64>(
+        "SELECT taken_at FROM usage_monthly WHERE org_id = $1 AND month = $2",
+    )
+    .bind(root_id)
+    .bind(month.to_string())
+    .fetch_optional(db.pool())
+    .await?;
     let Some(taken) = taken.filter(|t| *t >= fresh_since) else {
         return Ok(None);
     };
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, OrgCounts>(
         "SELECT u.org_id, u.members, u.exempt, u.accounts, u.signed_in, u.active_30d FROM usage_monthly u
          JOIN organizations o ON o.id = u.org_id WHERE u.month = $1 AND o.path >= $2 AND o.path < $3",
     )
@@ -236,18 +246,6 @@ pub async fn snapshot_totals(
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
     .await?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in rows {
-        out.insert(
-            r.try_get::<i64, _>("org_id")?,
-            Counts {
-                members: r.try_get("members")?,
-                exempt: r.try_get("exempt")?,
-                accounts: r.try_get("accounts")?,
-                signed_in: r.try_get("signed_in")?,
-                active_30d: r.try_get("active_30d")?,
-            },
-        );
-    }
+    let out = rows.into_iter().map(|r| (r.org_id, r.counts.into())).collect();
     Ok(Some((out, taken)))
 }

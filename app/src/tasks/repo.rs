@@ -6,11 +6,7 @@ use crate::domain::org::OrgPath;
 use crate::domain::register::Date;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, FromRow, Row};
-
-fn bad(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(&e)
-}
+use sqlx::{Any, AnyConnection};
 
 /// A task with its assignee, cell and latest report note.
 const TASK_SELECT: &str = "SELECT t.id, t.title, t.assignee_id, mb.full_name AS assignee, t.due_date, t.status, t.progress, t.meeting_id, o.name AS org_name,
@@ -25,14 +21,10 @@ async fn task_query(
 ) -> Result<Vec<TaskView>, AppError> {
     let sql =
         format!("{TASK_SELECT} WHERE {filter} ORDER BY t.status, t.due_date, t.id LIMIT {limit}");
-    sqlx::query::<Any>(&sql)
+    Ok(sqlx::query_as::<Any, TaskView>(&sql)
         .bind(value)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(task_row)
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }
 
 /// The tasks given at a meeting and the open tasks of its cell, in one statement: the meeting
@@ -48,25 +40,28 @@ pub async fn meeting_and_open_tasks(
          SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, c.* FROM ({TASK_SELECT} WHERE t.org_id = $2 AND t.status = 'dang_lam' ORDER BY t.status, t.due_date, t.id LIMIT 200) c) cell_open
          ORDER BY part, status, due_date, id"
     );
-    let rows = sqlx::query::<Any>(&sql)
+    let rows = sqlx::query_as::<Any, PartTask>(&sql)
         .bind(meeting_id)
         .bind(org_id)
         .fetch_all(db.pool())
         .await?;
     let (mut given, mut open) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let list = if r.try_get::<i64, _>("part")? == 0 {
-            &mut given
+    for r in rows {
+        if r.part == 0 {
+            given.push(r.task);
         } else {
-            &mut open
-        };
-        list.push(task_row(r)?);
+            open.push(r.task);
+        }
     }
     Ok((given, open))
 }
 
-fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskView, sqlx::Error> {
-    TaskView::from_row(r)
+/// A task of `meeting_and_open_tasks`: 0 given at the meeting, 1 open in the cell.
+#[derive(sqlx::FromRow)]
+struct PartTask {
+    part: i64,
+    #[sqlx(flatten)]
+    task: TaskView,
 }
 
 pub async fn tasks_of_member(db: &Db, member_id: i64) -> Result<Vec<TaskView>, AppError> {
@@ -79,25 +74,16 @@ pub async fn tasks_in_scopes(db: &Db, scopes: &[OrgPath]) -> Result<Vec<TaskView
     }
     let (clause, binds) = scope_clause("o.path", scopes, 1);
     let sql = format!("{TASK_SELECT} WHERE {clause} ORDER BY t.status, t.due_date, t.id LIMIT 200");
-    let mut q = sqlx::query::<Any>(&sql);
+    let mut q = sqlx::query_as::<Any, TaskView>(&sql);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(task_row)
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(q.fetch_all(db.pool()).await?)
 }
 
 /// (assignee, organisation path) of a task.
 pub async fn task_owner(db: &Db, task_id: i64) -> Result<(i64, OrgPath), AppError> {
-    let r = sqlx::query("SELECT t.assignee_id, o.path FROM tasks t JOIN organizations o ON o.id = t.org_id WHERE t.id = $1").bind(task_id).fetch_one(db.pool()).await?;
-    Ok((
-        r.try_get("assignee_id")?,
-        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(bad)?,
-    ))
+    Ok(sqlx::query_as::<Any, (i64, OrgPath)>("SELECT t.assignee_id, o.path FROM tasks t JOIN organizations o ON o.id = t.org_id WHERE t.id = $1").bind(task_id).fetch_one(db.pool()).await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -111,9 +97,9 @@ pub async fn insert(
     by: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    let r = sqlx::query(
+    Ok(sqlx::query_scalar::<Any, i64>(
         "INSERT INTO tasks (org_id, meeting_id, assignee_id, title, due_date, status, progress, assigned_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'dang_lam', 0, $6, $7, $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $8, 0, $6, $7, $7) RETURNING id",
     )
     .bind(org_id)
     .bind(meeting_id)
@@ -122,9 +108,9 @@ pub async fn insert(
     .bind(due.iso())
     .bind(by)
     .bind(now)
+    .bind(TaskStatus::Open)
     .fetch_one(conn)
-    .await?;
-    Ok(r.try_get("id")?)
+    .await?)
 }
 
 #[allow(clippy::too_many_arguments)]
