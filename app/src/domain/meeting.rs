@@ -238,7 +238,9 @@ impl ScheduleDraft {
             .ok()
             .flatten();
         match (rule, time) {
-            (Some(rule), Some(time)) if errors.is_empty() => Ok(ScheduleDraft { rule, time, place }),
+            (Some(rule), Some(time)) if errors.is_empty() => {
+                Ok(ScheduleDraft { rule, time, place })
+            }
             _ => Err(errors),
         }
     }
@@ -628,11 +630,7 @@ mod tests {
         assert_eq!(ok.place.as_deref(), Some("Hội trường"));
         let no_place = ScheduleDraft::parse("ngay", "5", "", "", "19:00", " ").unwrap();
         assert_eq!(no_place.place, None);
-        let keys = |e: Vec<FieldError>| {
-            e.into_iter()
-                .map(|e| (e.field, e.key))
-                .collect::<Vec<_>>()
-        };
+        let keys = |e: Vec<FieldError>| e.into_iter().map(|e| (e.field, e.key)).collect::<Vec<_>>();
         let long = "x".repeat(301);
         assert_eq!(
             keys(ScheduleDraft::parse("am", "31", "", "", "25:00", &long).unwrap_err()),

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cccd;
 pub mod code;
 pub mod document;
+pub mod evaluation;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod lunar;

@@ -102,6 +102,13 @@ pub enum Action {
     ImportRegister,
     /// See who in scope cannot sign in and why, and the register's exemption counts.
     Reconcile,
+    /// Open a cell's evaluation period, record self-assessments for members without a phone,
+    /// propose grades and remind those who have not self-assessed.
+    RunEvaluation,
+    /// Decide members' grades: only from above the cell (`may_decide_grade`).
+    DecideGrade,
+    /// See the evaluation progress and reports of the organisations in scope.
+    FollowEvaluation,
 }
 
 fn allows(role: Role, action: Action) -> bool {
@@ -130,6 +137,12 @@ fn allows(role: Role, action: Action) -> bool {
         ),
         ManageTree | ImportRegister => role == Admin,
         Reconcile => matches!(role, Admin | Assistant | Secretary | DeputySecretary),
+        RunEvaluation => matches!(role, Admin | Secretary | DeputySecretary | CellCommittee),
+        DecideGrade => matches!(role, Admin | Secretary | DeputySecretary),
+        FollowEvaluation => matches!(
+            role,
+            Admin | Assistant | Secretary | DeputySecretary | CellCommittee
+        ),
     }
 }
 
@@ -247,6 +260,15 @@ pub fn may_record_for(actor: &Actor, subject: &Subject) -> bool {
     may_act_on(actor, Action::RunMeeting, &shielding)
 }
 
+/// May `actor` decide the grade of `member` of the cell at `cell`? The committee above
+/// decides (Quy định 366-QĐ/TW): a grant strictly above the cell, never one's own grade.
+pub fn may_decide_grade(actor: &Actor, cell: &OrgPath, member: i64) -> bool {
+    actor.member_id != member
+        && actor.grants.iter().any(|g| {
+            g.scope.contains(cell) && g.scope != *cell && allows(g.role, Action::DecideGrade)
+        })
+}
+
 /// Whether the actor leads anything (sees the leadership parts of the app).
 pub fn is_leader(actor: &Actor) -> bool {
     actor
@@ -283,6 +305,37 @@ mod tests {
     const CELL: &str = "/1/2/3/";
     const OTHER_WARD: &str = "/1/20/";
     const OTHER_CELL: &str = "/1/20/30/";
+
+    #[test]
+    fn grades_are_decided_from_above_the_cell_and_never_by_oneself() {
+        let ward_admin = actor(WARD, &[(Role::Admin, WARD)]);
+        let ward_secretary = actor(WARD, &[(Role::Secretary, WARD)]);
+        let cell_secretary = actor(CELL, &[(Role::Secretary, CELL)]);
+        let assistant = actor(WARD, &[(Role::Assistant, WARD)]);
+        assert!(may_decide_grade(&ward_admin, &path(CELL), 7));
+        assert!(may_decide_grade(&ward_secretary, &path(CELL), 7));
+        // The cell's own leadership proposes; it does not decide.
+        assert!(!may_decide_grade(&cell_secretary, &path(CELL), 7));
+        assert!(may(&cell_secretary, Action::RunEvaluation, &path(CELL)));
+        assert!(!may(
+            &cell_secretary,
+            Action::RunEvaluation,
+            &path(OTHER_CELL)
+        ));
+        // Outside the subtree, or a role that does not decide.
+        assert!(!may_decide_grade(&ward_admin, &path(OTHER_CELL), 7));
+        assert!(!may_decide_grade(&assistant, &path(CELL), 7));
+        assert!(may(&assistant, Action::FollowEvaluation, &path(CELL)));
+        // Not one's own grade, even from above.
+        let own = Actor {
+            member_id: 7,
+            ..ward_admin.clone()
+        };
+        assert!(!may_decide_grade(&own, &path(CELL), 7));
+        let member = actor(CELL, &[]);
+        assert!(!may(&member, Action::RunEvaluation, &path(CELL)));
+        assert!(!may(&member, Action::FollowEvaluation, &path(CELL)));
+    }
 
     #[test]
     fn a_plain_member_may_nothing_over_others() {
