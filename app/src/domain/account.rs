@@ -225,6 +225,8 @@ impl JoinDraft {
 pub const ADDRESS_MAX_CHARS: usize = 300;
 
 /// A member's proposed new phone and/or address (empty: unchanged). The first error only.
+/// Server-only: NFC composition (`text`) is not shipped to the browser.
+#[cfg(feature = "ssr")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContactChangeDraft {
     pub phone: Option<Phone>,
@@ -232,6 +234,7 @@ pub struct ContactChangeDraft {
     pub address: Option<String>,
 }
 
+#[cfg(feature = "ssr")]
 impl ContactChangeDraft {
     pub fn parse(phone: &str, address: &str) -> Result<ContactChangeDraft, FieldError> {
         let phone = if phone.trim().is_empty() {
@@ -585,6 +588,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn contact_change_drafts() {
         assert_eq!(
