@@ -21,11 +21,6 @@ use serde::{Deserialize, Serialize};
 pub use crate::platform::visitor::{Contact, RoleView, SessionView, UserView};
 
 #[cfg(feature = "ssr")]
-fn db() -> Result<crate::platform::db::Db, AppError> {
-    crate::platform::db::from_context()
-}
-
-#[cfg(feature = "ssr")]
 fn user_agent() -> Option<String> {
     use_context::<http::request::Parts>().and_then(|p| {
         p.headers
@@ -61,7 +56,7 @@ pub fn safe_next(next: &str) -> String {
 
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<SessionView, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::with_db(move |db| async move {
         use crate::domain::permission::{self, Action};
         use crate::platform::session::{cookie_preferences, current_user};
         let Some(user) = current_user() else {
@@ -70,7 +65,6 @@ pub async fn get_session() -> Result<SessionView, AppError> {
                 prefs: cookie_preferences().unwrap_or_default(),
             });
         };
-        let db = db()?;
         // Every page load asks this: use what the session already resolved (the member's own
         // organisation, its name, the secretary to call) and query only for names of
         // organisations granted above it.
@@ -140,12 +134,11 @@ pub async fn sign_in(
     password: String,
     next: String,
 ) -> Result<String, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::with_db(move |db| async move {
         use crate::platform::session::{
             client_addr, is_https, is_plain_form_post, session_cookie, set_cookie,
         };
         let next = safe_next(&next);
-        let db = db()?;
         match service::sign_in(&db, &identifier, &password, client_addr(), user_agent()).await {
             Ok(token) => {
                 // Rotate: a session this browser already had ends with the new sign-in.
@@ -200,12 +193,11 @@ fn url_encode(s: &str) -> String {
 
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out(everywhere: bool) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::platform::session::{
-            clear_session_cookie, is_https, is_plain_form_post, require_user, set_cookie,
+            clear_session_cookie, is_https, is_plain_form_post, set_cookie,
         };
-        let user = require_user()?;
-        service::sign_out(&db()?, &user, everywhere).await?;
+        service::sign_out(&db, &user, everywhere).await?;
         set_cookie(clear_session_cookie(is_https()));
         if is_plain_form_post() {
             leptos_axum::redirect("/dang-nhap");
@@ -223,7 +215,7 @@ pub async fn save_preferences(
     simple_mode: bool,
     #[server(default)] data_saver: bool,
 ) -> Result<Preferences, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::with_db(move |db| async move {
         use crate::domain::account::TextSize;
         use crate::platform::session::{current_user, is_https, prefs_cookie, set_cookie};
         let text_size = TextSize::from_code(&text_size)
@@ -235,7 +227,7 @@ pub async fn save_preferences(
         };
         if let Some(user) = current_user() {
             repo::save_preferences(
-                &db()?,
+                &db,
                 user.actor.account_id,
                 prefs,
                 crate::platform::clock::now_unix(),
@@ -251,11 +243,11 @@ pub async fn save_preferences(
 /// The member finished or skipped the first-use guide: it is not offered again (help replays it).
 #[server(prefix = "/api", endpoint = "guide_seen")]
 pub async fn finish_guide() -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::with_db(move |db| async move {
         // A visitor who is not signed in may read the guide too; only a member's answer is kept.
         if let Some(user) = crate::platform::session::current_user() {
             repo::set_guide_seen(
-                &db()?,
+                &db,
                 user.actor.account_id,
                 crate::platform::clock::now_unix(),
             )
@@ -278,44 +270,17 @@ pub async fn request_join(
     password: String,
     password2: String,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        use crate::domain::account::check_new_password;
-        use crate::domain::cccd::Cccd;
-        use crate::domain::phone::Phone;
-        use crate::domain::register::{Date, FieldError};
-        let mut errors = Vec::new();
-        let phone = Phone::parse(&phone)
-            .map_err(|e| errors.push(FieldError::new("phone", e.key())))
-            .ok();
-        let code = member_code.trim().to_ascii_uppercase();
-        let by_cccd = if code.is_empty() {
-            let c = Cccd::parse(&cccd)
-                .map_err(|e| errors.push(FieldError::new("cccd", e.key())))
-                .ok();
-            let b = Date::parse(&birth_date)
-                .map_err(|_| errors.push(FieldError::new("birth_date", "err_date_format")))
-                .ok();
-            c.zip(b).map(|(c, b)| (c.as_str().to_string(), b.iso()))
-        } else {
-            None
-        };
-        if let Err((field, key)) = check_new_password(&password, &password2) {
-            errors.push(FieldError::new(field, key));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let phone = phone.expect("no errors means a phone");
-        let db = db()?;
-        service::request_join(
-            &db,
-            phone.as_str(),
-            (!code.is_empty()).then_some(code.as_str()),
-            by_cccd,
+    crate::platform::serve::with_db(move |db| async move {
+        let join = crate::domain::account::JoinDraft::parse(
+            &phone,
+            &member_code,
+            &cccd,
+            &birth_date,
             &password,
-            crate::platform::session::client_addr(),
+            &password2,
         )
-        .await
+        .map_err(AppError::Invalid)?;
+        service::request_join(&db, &join, crate::platform::session::client_addr()).await
     })
     .await
 }
@@ -327,19 +292,16 @@ pub async fn activate(
     password: String,
     password2: String,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        use crate::domain::account::check_new_password;
+    crate::platform::serve::with_db(move |db| async move {
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
-        check_new_password(&password, &password2).map_err(|(f, k)| AppError::field(f, k))?;
-        let token = service::activate(
-            &db()?,
+        let draft = crate::domain::account::ActivationDraft::parse(
             &identifier,
             &code,
             &password,
-            client_addr(),
-            user_agent(),
+            &password2,
         )
-        .await?;
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+        let token = service::activate(&db, &draft, client_addr(), user_agent()).await?;
         set_cookie(session_cookie(&token, is_https()));
         Ok(())
     })
@@ -363,14 +325,15 @@ pub struct JoinRequestView {
 
 #[server(prefix = "/api", endpoint = "join_requests")]
 pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
         use crate::domain::register::Date;
         let scopes = scopes(&user.actor, Action::DecideJoinRequest);
-        let rows = repo::pending_join_requests(&db()?, &scopes).await?;
+        let rows = repo::pending_join_requests(&db, &scopes).await?;
         Ok(rows
             .into_iter()
             .map(|r| JoinRequestView {
+                has_active_account: r.has_active_account(),
                 id: r.id,
                 full_name: r.full_name,
                 birth_date: Date::parse(&r.birth_date)
@@ -384,7 +347,6 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
                 )
                 .to_string(),
                 others_pending: r.others_pending,
-                has_active_account: r.has_active_account,
             })
             .collect())
     })
@@ -393,9 +355,9 @@ pub async fn list_join_requests() -> Result<Vec<JoinRequestView>, AppError> {
 
 #[server(prefix = "/api", endpoint = "decide_join")]
 pub async fn decide_join_request(id: i64, approve: bool, reason: String) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::decide_join_request(
-            &db()?,
+            &db,
             &user,
             id,
             approve,
@@ -419,10 +381,10 @@ pub struct MemberAccountView {
 
 #[server(prefix = "/api", endpoint = "member_accounts")]
 pub async fn list_member_accounts(query: String) -> Result<Vec<MemberAccountView>, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
         let scopes = scopes(&user.actor, Action::IssueActivationCode);
-        let rows = repo::members_in_scopes(&db()?, &scopes, Some(&query)).await?;
+        let rows = repo::members_in_scopes(&db, &scopes, Some(&query)).await?;
         Ok(rows
             .into_iter()
             .map(|r| MemberAccountView {
@@ -446,10 +408,10 @@ pub struct ActivationCodeView {
 
 #[server(prefix = "/api", endpoint = "activation_code")]
 pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::account::format_activation_code;
         let (code, expires) = service::issue_activation_code(
-            &db()?,
+            &db,
             &user,
             member_id,
             crate::platform::session::client_addr(),
@@ -470,9 +432,9 @@ pub async fn issue_activation_code(member_id: i64) -> Result<ActivationCodeView,
 /// Proves the password again before a step that can hurt others (`err_reauth_required`).
 #[server(prefix = "/api", endpoint = "confirm_password")]
 pub async fn confirm_password(password: String) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::confirm_password(
-            &db()?,
+            &db,
             &user,
             &password,
             crate::platform::session::client_addr(),
@@ -485,9 +447,9 @@ pub async fn confirm_password(password: String) -> Result<(), AppError> {
 /// An admin disables a person's account (ending every session) or enables it again.
 #[server(prefix = "/api", endpoint = "account_disabled")]
 pub async fn set_account_disabled(member_id: i64, disabled: bool) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::set_account_disabled(
-            &db()?,
+            &db,
             &user,
             member_id,
             disabled,
@@ -575,47 +537,10 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
 /// The member proposes a new phone or address; the secretary confirms it.
 #[server(prefix = "/api", endpoint = "contact_change")]
 pub async fn request_contact_change(phone: String, address: String) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
-        use crate::domain::phone::Phone;
-        let phone = if phone.trim().is_empty() {
-            None
-        } else {
-            Some(Phone::parse(&phone).map_err(|e| AppError::field("phone", e.key()))?)
-        };
-        let address = address.trim();
-        if address.chars().count() > 300 {
-            return Err(AppError::field("address", "err_too_long"));
-        }
-        let address = (!address.is_empty()).then(|| crate::domain::text::nfc(address));
-        if phone.is_none() && address.is_none() {
-            return Err(AppError::field("phone", "err_contact_change_empty"));
-        }
-        use sqlx::Connection;
-        let db = db()?;
-        let mut conn = db.pool().acquire().await?;
-        let mut tx = conn.begin().await?;
-        let id = repo::insert_contact_change(
-            &mut tx,
-            user.actor.member_id,
-            phone.as_ref().map(|p| p.as_str()),
-            address.as_deref(),
-            crate::platform::clock::now_unix(),
-        )
-        .await?;
-        crate::platform::audit::record(
-            &mut tx,
-            crate::platform::audit::AuditEntry {
-                actor_account_id: Some(user.actor.account_id),
-                target_type: Some(crate::domain::audit::AuditTarget::ContactChange),
-                target_id: Some(id),
-                ..crate::platform::audit::AuditEntry::new(
-                    crate::domain::audit::AuditAction::ContactChangeRequested,
-                )
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let change = crate::domain::account::ContactChangeDraft::parse(&phone, &address)
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+        service::request_contact_change(&db, &user, &change).await
     })
     .await
 }
@@ -633,10 +558,10 @@ pub struct ContactChangeView {
 
 #[server(prefix = "/api", endpoint = "contact_changes")]
 pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::permission::{scopes, Action};
         let scopes = scopes(&user.actor, Action::DecideContactChange);
-        Ok(repo::pending_contact_changes(&db()?, &scopes)
+        Ok(repo::pending_contact_changes(&db, &scopes)
             .await?
             .into_iter()
             .map(|c| ContactChangeView {
@@ -655,9 +580,9 @@ pub async fn list_contact_changes() -> Result<Vec<ContactChangeView>, AppError> 
 
 #[server(prefix = "/api", endpoint = "decide_contact_change")]
 pub async fn decide_contact_change(id: i64, approve: bool) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         service::decide_contact_change(
-            &db()?,
+            &db,
             &user,
             id,
             approve,
@@ -676,11 +601,11 @@ pub async fn set_role(
     role: String,
     grant: bool,
 ) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         let role =
             Role::from_code(&role).ok_or_else(|| AppError::field("role", "err_invalid_value"))?;
         service::set_role(
-            &db()?,
+            &db,
             &user,
             member_id,
             org_id,
@@ -702,8 +627,8 @@ pub struct PasskeyChallenge {
 
 #[server(prefix = "/api", endpoint = "passkey_register_start")]
 pub async fn passkey_register_start() -> Result<PasskeyChallenge, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
-        let (challenge, options) = passkey::start_registration(&db()?, &user).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let (challenge, options) = passkey::start_registration(&db, &user).await?;
         Ok(PasskeyChallenge { challenge, options })
     })
     .await
@@ -714,16 +639,16 @@ pub async fn passkey_register_finish(
     challenge: String,
     credential: String,
 ) -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
-        passkey::finish_registration(&db()?, &user, &challenge, &credential).await
+    crate::platform::serve::signed_in(move |user, db| async move {
+        passkey::finish_registration(&db, &user, &challenge, &credential).await
     })
     .await
 }
 
 #[server(prefix = "/api", endpoint = "passkey_sign_in_start")]
 pub async fn passkey_sign_in_start(identifier: String) -> Result<PasskeyChallenge, AppError> {
-    crate::platform::serve::serve(async move {
-        let (challenge, options) = passkey::start_authentication(&db()?, &identifier).await?;
+    crate::platform::serve::with_db(move |db| async move {
+        let (challenge, options) = passkey::start_authentication(&db, &identifier).await?;
         Ok(PasskeyChallenge { challenge, options })
     })
     .await
@@ -731,10 +656,10 @@ pub async fn passkey_sign_in_start(identifier: String) -> Result<PasskeyChalleng
 
 #[server(prefix = "/api", endpoint = "passkey_sign_in_finish")]
 pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::with_db(move |db| async move {
         use crate::platform::session::{client_addr, is_https, session_cookie, set_cookie};
         let token = passkey::finish_authentication(
-            &db()?,
+            &db,
             &challenge,
             &credential,
             client_addr(),
@@ -749,16 +674,16 @@ pub async fn passkey_sign_in_finish(challenge: String, credential: String) -> Re
 
 #[server(prefix = "/api", endpoint = "passkeys")]
 pub async fn passkey_count() -> Result<i64, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
-        passkey::count(&db()?, user.actor.account_id).await
+    crate::platform::serve::signed_in(move |user, db| async move {
+        passkey::count(&db, user.actor.account_id).await
     })
     .await
 }
 
 #[server(prefix = "/api", endpoint = "passkeys_remove")]
 pub async fn passkeys_remove() -> Result<(), AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
-        passkey::remove_all(&db()?, &user).await
+    crate::platform::serve::signed_in(move |user, db| async move {
+        passkey::remove_all(&db, &user).await
     })
     .await
 }

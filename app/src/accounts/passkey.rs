@@ -10,7 +10,7 @@ use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use crate::platform::session::{hash_token, new_token, CurrentUser};
-use sqlx::{Connection, Row};
+use sqlx::{Any, Connection};
 use std::sync::OnceLock;
 use webauthn_rs::prelude::*;
 
@@ -53,15 +53,16 @@ fn bad_credential() -> AppError {
 }
 
 async fn passkeys_of(db: &Db, account_id: i64) -> Result<Vec<(i64, Passkey)>, AppError> {
-    let rows = sqlx::query("SELECT id, passkey FROM passkeys WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let json: String = r.try_get("passkey")?;
+    let rows = sqlx::query_as::<Any, (i64, String)>(
+        "SELECT id, passkey FROM passkeys WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(id, json)| {
             Ok((
-                r.try_get("id")?,
+                id,
                 serde_json::from_str(&json).map_err(|e| AppError::internal(&e))?,
             ))
         })
@@ -94,7 +95,7 @@ async fn save_challenge(
 /// Takes (and so uses up) a challenge: its account and state.
 async fn take_challenge(db: &Db, id: &str, kind: &str) -> Result<(i64, String), AppError> {
     let key = hash_token(id);
-    let row = sqlx::query("SELECT account_id, state FROM webauthn_challenges WHERE id = $1 AND kind = $2 AND expires_at >= $3")
+    let row = sqlx::query_as::<Any, (i64, String)>("SELECT account_id, state FROM webauthn_challenges WHERE id = $1 AND kind = $2 AND expires_at >= $3")
         .bind(&key)
         .bind(kind)
         .bind(now_unix())
@@ -105,7 +106,7 @@ async fn take_challenge(db: &Db, id: &str, kind: &str) -> Result<(i64, String), 
         .bind(&key)
         .execute(db.pool())
         .await?;
-    Ok((row.try_get("account_id")?, row.try_get("state")?))
+    Ok(row)
 }
 
 /// Starts adding a passkey to the signed-in account: (challenge id, options for the browser).
@@ -311,11 +312,10 @@ pub async fn finish_authentication(
 
 pub async fn count(db: &Db, account_id: i64) -> Result<i64, AppError> {
     Ok(
-        sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1")
+        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1")
             .bind(account_id)
             .fetch_one(db.pool())
-            .await?
-            .try_get("n")?,
+            .await?,
     )
 }
 

@@ -1,18 +1,20 @@
 //! SQL of accounts, sessions, join requests, activation codes, role grants, sign-in throttling
 //! and contact changes. Lists filter by the caller's scopes in SQL.
 
-use crate::domain::account::AccountStatus;
+use crate::domain::account::{AccountStatus, ActivationPurpose, ContactChangeStatus};
 use crate::domain::account::{Identifier, Preferences, TextSize, ThrottleKind, ThrottleState};
+use crate::domain::account::{JoinMatch, JoinRequestStatus};
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Subject;
 use crate::domain::permission::{Actor, Grant, Role};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use crate::platform::session::{CellContact, CurrentUser};
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
 
 pub use crate::platform::db::scope_clause;
 
+#[derive(sqlx::FromRow)]
 pub struct SignInRow {
     pub account_id: i64,
     pub org_id: i64,
@@ -28,23 +30,13 @@ pub async fn account_for_identifier(
         Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
         Identifier::MemberCode(c) => ("m.member_code", c.clone()),
     };
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as::<Any, SignInRow>(&format!(
         "SELECT a.id AS account_id, m.id AS member_id, m.org_id, a.password_hash, a.status
          FROM members m JOIN accounts a ON a.member_id = m.id WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(db.pool())
-    .await?;
-    row.map(|r| {
-        Ok(SignInRow {
-            account_id: r.try_get("account_id")?,
-            org_id: r.try_get("org_id")?,
-            password_hash: r.try_get("password_hash")?,
-            status: r.try_get("status")?,
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+    .await?)
 }
 
 /// The member (and account, if any) an identifier names, for activation.
@@ -56,16 +48,12 @@ pub async fn member_for_identifier(
         Identifier::Phone(p) => ("m.phone", p.as_str().to_string()),
         Identifier::MemberCode(c) => ("m.member_code", c.clone()),
     };
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as::<Any, (i64, Option<i64>)>(&format!(
         "SELECT m.id AS member_id, a.id AS account_id FROM members m LEFT JOIN accounts a ON a.member_id = m.id WHERE {column} = $1"
     ))
     .bind(value)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(match row {
-        Some(r) => Some((r.try_get("member_id")?, r.try_get("account_id")?)),
-        None => None,
-    })
+    .await?)
 }
 
 pub async fn create_session(
@@ -105,13 +93,12 @@ pub async fn mark_verified(db: &Db, token_hash: &str, now: i64) -> Result<(), Ap
 
 /// The password hash of an account (to confirm it again).
 pub async fn password_hash(db: &Db, account_id: i64) -> Result<Option<String>, AppError> {
-    Ok(
-        sqlx::query("SELECT password_hash FROM accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("password_hash")?,
+    Ok(sqlx::query_scalar::<Any, Option<String>>(
+        "SELECT password_hash FROM accounts WHERE id = $1",
     )
+    .bind(account_id)
+    .fetch_one(db.pool())
+    .await?)
 }
 
 /// An admin disables an account (`blocked_by`: codes, activation and join approvals refuse it;
@@ -124,17 +111,19 @@ pub async fn set_disabled(
     now: i64,
 ) -> Result<u64, AppError> {
     let changed = if disabled {
-        sqlx::query("UPDATE accounts SET status = 'disabled', blocked_by = $1, updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
+        sqlx::query("UPDATE accounts SET status = $4, blocked_by = $1, updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
             .bind(by)
             .bind(now)
             .bind(account_id)
+            .bind(AccountStatus::Disabled)
             .execute(&mut *conn)
             .await?
             .rows_affected()
     } else {
-        sqlx::query("UPDATE accounts SET status = 'active', blocked_by = NULL, updated_at = $1 WHERE id = $2 AND blocked_by IS NOT NULL")
+        sqlx::query("UPDATE accounts SET status = $3, blocked_by = NULL, updated_at = $1 WHERE id = $2 AND blocked_by IS NOT NULL")
             .bind(now)
             .bind(account_id)
+            .bind(AccountStatus::Active)
             .execute(&mut *conn)
             .await?
             .rows_affected()
@@ -171,6 +160,31 @@ pub async fn delete_sessions_of(
         .rows_affected())
 }
 
+/// One row of `load_current_user`: the person, with one of their role grants (if any).
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    last_seen_at: i64,
+    verified_at: i64,
+    account_id: i64,
+    text_size: String,
+    simple_mode: i64,
+    data_saver: i64,
+    simple_mode_offered: i64,
+    guide_seen: i64,
+    member_id: i64,
+    full_name: String,
+    birth_date: String,
+    position: Option<String>,
+    path: OrgPath,
+    org_name: String,
+    grant_role: Option<String>,
+    // Text: a grant whose organisation path does not parse is skipped, not an error.
+    grant_path: Option<String>,
+    sec_name: Option<String>,
+    sec_phone: Option<String>,
+    sec_position: Option<String>,
+}
+
 /// Resolves a session token hash into the current user: one query for the person and their role
 /// grants (a row per grant, or one row with none), because every signed-in request pays for it.
 /// Also slides the session's expiry, at most once an hour.
@@ -179,7 +193,7 @@ pub async fn load_current_user(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let rows = sqlx::query(
+    let mut rows = sqlx::query_as::<Any, SessionRow>(
         "SELECT s.last_seen_at, COALESCE(s.verified_at, s.created_at) AS verified_at, a.id AS account_id, a.text_size, a.simple_mode, a.data_saver, a.simple_mode_offered, a.guide_seen,
                 m.id AS member_id, m.full_name, m.birth_date, m.position, o.path, o.name AS org_name,
                 g.role AS grant_role, go.path AS grant_path,
@@ -193,43 +207,36 @@ pub async fn load_current_user(
              ORDER BY CASE x.position WHEN 'bi_thu' THEN 0 ELSE 1 END, x.id LIMIT 1)
          LEFT JOIN role_grants g ON g.account_id = a.id
          LEFT JOIN organizations go ON go.id = g.org_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND a.status = 'active'",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND a.status = $4",
     )
     .bind(token_hash)
     .bind(now)
     .bind(now - crate::platform::session::SESSION_ABSOLUTE_DAYS * 86_400)
+    .bind(AccountStatus::Active)
     .fetch_all(db.pool())
     .await?;
-    let Some(r) = rows.first() else {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let account_id: i64 = r.try_get("account_id")?;
-    let org =
-        OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let org = first.path.clone();
     let mut grants = Vec::new();
-    if let Some(role) = r
-        .try_get::<Option<String>, _>("position")?
-        .as_deref()
-        .and_then(Role::from_code)
-    {
+    if let Some(role) = first.position.as_deref().and_then(Role::from_code) {
         grants.push(Grant {
             role,
             scope: org.clone(),
         });
     }
     for g in &rows {
-        let (Some(role), Some(path)) = (
-            g.try_get::<Option<String>, _>("grant_role")?,
-            g.try_get::<Option<String>, _>("grant_path")?,
-        ) else {
+        let (Some(role), Some(path)) = (&g.grant_role, &g.grant_path) else {
             continue;
         };
-        if let (Some(role), Ok(scope)) = (Role::from_code(&role), OrgPath::parse(&path)) {
+        if let (Some(role), Ok(scope)) = (Role::from_code(role), OrgPath::parse(path)) {
             grants.push(Grant { role, scope });
         }
     }
-    let last_seen: i64 = r.try_get("last_seen_at")?;
-    if now - last_seen > crate::platform::session::TOUCH_EVERY_SECS {
+    let r = rows.swap_remove(0);
+    let account_id = r.account_id;
+    if now - r.last_seen_at > crate::platform::session::TOUCH_EVERY_SECS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
             .bind(now)
             .bind(now + crate::platform::session::SESSION_DAYS * 86_400)
@@ -243,34 +250,34 @@ pub async fn load_current_user(
             .execute(db.pool())
             .await?;
     }
-    let birth: String = r.try_get("birth_date")?;
+    let birth = r.birth_date;
     Ok(Some(CurrentUser {
         actor: Actor {
             account_id,
-            member_id: r.try_get("member_id")?,
+            member_id: r.member_id,
             org,
             grants,
         },
         token_hash: token_hash.to_string(),
-        verified_at: r.try_get("verified_at")?,
-        full_name: r.try_get("full_name")?,
+        verified_at: r.verified_at,
+        full_name: r.full_name,
         birth_year: birth.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970),
-        org_name: r.try_get("org_name")?,
+        org_name: r.org_name,
         prefs: Preferences {
-            text_size: TextSize::from_code(&r.try_get::<String, _>("text_size")?)
-                .unwrap_or_default(),
-            simple_mode: r.try_get::<i64, _>("simple_mode")? == 1,
-            data_saver: r.try_get::<i64, _>("data_saver")? == 1,
+            text_size: TextSize::from_code(&r.text_size).unwrap_or_default(),
+            simple_mode: r.simple_mode == 1,
+            data_saver: r.data_saver == 1,
         },
-        simple_mode_offered: r.try_get::<i64, _>("simple_mode_offered")? == 1,
-        guide_seen: r.try_get::<i64, _>("guide_seen")? == 1,
-        secretary: match r.try_get::<Option<String>, _>("sec_name")? {
-            Some(name) => Some(CellContact {
+        simple_mode_offered: r.simple_mode_offered == 1,
+        guide_seen: r.guide_seen == 1,
+        // The secretary's position is never NULL: the query picks a member by it.
+        secretary: match (r.sec_name, r.sec_position) {
+            (Some(name), Some(position)) => Some(CellContact {
                 name,
-                phone: r.try_get("sec_phone")?,
-                position: r.try_get("sec_position")?,
+                phone: r.sec_phone,
+                position,
             }),
-            None => None,
+            _ => None,
         },
     }))
 }
@@ -303,20 +310,22 @@ pub async fn save_preferences(
 }
 
 pub async fn throttle_state(db: &Db, key: &str) -> Result<Option<ThrottleState>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as::<Any, (i64, i64, i64)>(
         "SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE key = $1",
     )
     .bind(key)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(match row {
-        Some(r) => Some(ThrottleState {
-            failures: r.try_get("failures")?,
-            window_start: r.try_get("window_start")?,
-            locked_until: r.try_get("locked_until")?,
-        }),
-        None => None,
-    })
+    .await?
+    .map(throttle_state_of))
+}
+
+/// `(failures, window_start, locked_until)`, as the throttle queries select them.
+fn throttle_state_of((failures, window_start, locked_until): (i64, i64, i64)) -> ThrottleState {
+    ThrottleState {
+        failures,
+        window_start,
+        locked_until,
+    }
 }
 
 /// Counts one failure under `key`, atomically: concurrent failures all count (a burst of 40
@@ -329,7 +338,7 @@ pub async fn count_failure(
     kind: ThrottleKind,
     now: i64,
 ) -> Result<ThrottleState, AppError> {
-    let r = sqlx::query(
+    let mut state = throttle_state_of(sqlx::query_as::<Any, (i64, i64, i64)>(
         "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0)
          ON CONFLICT (key) DO UPDATE SET
              failures = CASE WHEN sign_in_throttle.window_start <= $3 AND sign_in_throttle.locked_until <= $2
@@ -342,12 +351,7 @@ pub async fn count_failure(
     .bind(now)
     .bind(now - crate::domain::account::THROTTLE_WINDOW_SECS)
     .fetch_one(db.pool())
-    .await?;
-    let mut state = ThrottleState {
-        failures: r.try_get("failures")?,
-        window_start: r.try_get("window_start")?,
-        locked_until: r.try_get("locked_until")?,
-    };
+    .await?);
     let lock = crate::domain::account::lock_until(kind, state.failures, now);
     if lock > state.locked_until {
         sqlx::query(
@@ -371,9 +375,12 @@ pub async fn clear_throttle(db: &Db, key: &str) -> Result<(), AppError> {
 }
 
 /// A member matched by the join form: by member code, or by CCCD plus birth date.
+#[derive(sqlx::FromRow)]
 pub struct MatchedMember {
+    #[sqlx(rename = "id")]
     pub member_id: i64,
     pub org_id: i64,
+    #[sqlx(rename = "status")]
     pub account_status: Option<AccountStatus>,
 }
 
@@ -383,53 +390,40 @@ pub async fn cell_leaders_and_name(
     org_id: i64,
     member_id: i64,
 ) -> Result<(Vec<i64>, String), AppError> {
-    let leaders = sqlx::query(
+    let leaders = sqlx::query_scalar::<Any, i64>(
         "SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL AND id <> $2",
     )
     .bind(org_id)
     .bind(member_id)
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<Vec<i64>, sqlx::Error>>()?;
-    let name: String = sqlx::query("SELECT full_name FROM members WHERE id = $1")
+    .await?;
+    let name = sqlx::query_scalar::<Any, String>("SELECT full_name FROM members WHERE id = $1")
         .bind(member_id)
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .await?;
     Ok((leaders, name))
 }
 
-pub async fn match_member(
-    db: &Db,
-    member_code: Option<&str>,
-    cccd_and_birth: Option<(&str, &str)>,
-) -> Result<Option<MatchedMember>, AppError> {
+pub async fn match_member(db: &Db, member: &JoinMatch) -> Result<Option<MatchedMember>, AppError> {
     let base = "SELECT m.id, m.org_id, o.path, a.status FROM members m JOIN organizations o ON o.id = m.org_id
                 LEFT JOIN accounts a ON a.member_id = m.id";
-    let row = if let Some(code) = member_code {
-        sqlx::query(&format!("{base} WHERE m.member_code = $1"))
-            .bind(code.to_string())
+    Ok(match member {
+        JoinMatch::MemberCode(code) => {
+            sqlx::query_as::<Any, MatchedMember>(&format!("{base} WHERE m.member_code = $1"))
+                .bind(code.clone())
+                .fetch_optional(db.pool())
+                .await?
+        }
+        JoinMatch::CccdAndBirth(cccd, birth) => {
+            sqlx::query_as::<Any, MatchedMember>(&format!(
+                "{base} WHERE m.cccd = $1 AND m.birth_date = $2"
+            ))
+            .bind(cccd.clone())
+            .bind(birth.clone())
             .fetch_optional(db.pool())
             .await?
-    } else if let Some((cccd, birth)) = cccd_and_birth {
-        sqlx::query(&format!("{base} WHERE m.cccd = $1 AND m.birth_date = $2"))
-            .bind(cccd.to_string())
-            .bind(birth.to_string())
-            .fetch_optional(db.pool())
-            .await?
-    } else {
-        None
-    };
-    row.map(|r| {
-        Ok(MatchedMember {
-            member_id: r.try_get("id")?,
-            org_id: r.try_get("org_id")?,
-            account_status: r.try_get("status")?,
-        })
+        }
     })
-    .transpose()
 }
 
 pub async fn insert_account(
@@ -439,14 +433,13 @@ pub async fn insert_account(
     status: AccountStatus,
     now: i64,
 ) -> Result<i64, AppError> {
-    let r = sqlx::query("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
+    Ok(sqlx::query_scalar::<Any, i64>("INSERT INTO accounts (member_id, password_hash, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
         .bind(member_id)
         .bind(password_hash)
         .bind(status)
         .bind(now)
         .fetch_one(&mut *conn)
-        .await?;
-    Ok(r.try_get("id")?)
+        .await?)
 }
 
 /// Records a join request with the password its sender chose. Other pending requests of the same
@@ -459,18 +452,18 @@ pub async fn insert_join_request(
     ip: Option<&str>,
     now: i64,
 ) -> Result<i64, AppError> {
-    let r = sqlx::query("INSERT INTO join_requests (member_id, phone, status, created_at, password_hash, ip) VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id")
+    Ok(sqlx::query_scalar::<Any, i64>("INSERT INTO join_requests (member_id, phone, status, created_at, password_hash, ip) VALUES ($1, $2, $6, $3, $4, $5) RETURNING id")
         .bind(member_id)
         .bind(phone)
         .bind(now)
         .bind(password_hash)
         .bind(ip.map(str::to_string))
+        .bind(JoinRequestStatus::Pending)
         .fetch_one(&mut *conn)
-        .await?;
-    Ok(r.try_get("id")?)
+        .await?)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct JoinRequestRow {
     pub id: i64,
     pub member_id: i64,
@@ -484,58 +477,48 @@ pub struct JoinRequestRow {
     pub password_hash: Option<String>,
     /// Other undecided requests for the same member (leadership is warned and approves one).
     pub others_pending: i64,
-    /// The member already has an active account (approving would replace its password).
-    pub has_active_account: bool,
+    /// The member's accounts in use or disabled by an admin (`has_active_account`).
+    pub active_accounts: i64,
 }
 
+impl JoinRequestRow {
+    /// The member already has an active account (approving would replace its password).
+    pub fn has_active_account(&self) -> bool {
+        self.active_accounts > 0
+    }
+}
+
+/// `$1` is `JoinRequestStatus::Pending`, `$2` `AccountStatus::Active`.
 const JOIN_REQUEST_SELECT: &str = "SELECT j.id, j.member_id, m.full_name, m.birth_date, m.member_code, j.phone, m.org_id, o.name AS org_name,
             o.path, j.created_at, j.password_hash,
-            (SELECT COUNT(*) FROM join_requests x WHERE x.member_id = j.member_id AND x.status = 'pending' AND x.id <> j.id) AS others_pending,
-            (SELECT COUNT(*) FROM accounts a WHERE a.member_id = j.member_id AND (a.status = 'active' OR a.blocked_by IS NOT NULL)) AS active_accounts
+            (SELECT COUNT(*) FROM join_requests x WHERE x.member_id = j.member_id AND x.status = $1 AND x.id <> j.id) AS others_pending,
+            (SELECT COUNT(*) FROM accounts a WHERE a.member_id = j.member_id AND (a.status = $2 OR a.blocked_by IS NOT NULL)) AS active_accounts
      FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id";
-
-fn join_request_row(r: &sqlx::any::AnyRow) -> Result<JoinRequestRow, AppError> {
-    Ok(JoinRequestRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        full_name: r.try_get("full_name")?,
-        birth_date: r.try_get("birth_date")?,
-        member_code: r.try_get("member_code")?,
-        phone: r.try_get("phone")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        created_at: r.try_get("created_at")?,
-        password_hash: r.try_get("password_hash")?,
-        others_pending: r.try_get("others_pending")?,
-        has_active_account: r.try_get::<i64, _>("active_accounts")? > 0,
-    })
-}
 
 pub async fn pending_join_requests(
     db: &Db,
     scopes: &[OrgPath],
 ) -> Result<Vec<JoinRequestRow>, AppError> {
-    let (clause, binds) = scope_clause("o.path", scopes, 1);
-    let sql = format!("{JOIN_REQUEST_SELECT} WHERE j.status = 'pending' AND {clause} ORDER BY j.created_at, j.id LIMIT 200");
-    let mut q = sqlx::query::<Any>(&sql);
+    let (clause, binds) = scope_clause("o.path", scopes, 3);
+    let sql = format!("{JOIN_REQUEST_SELECT} WHERE j.status = $1 AND {clause} ORDER BY j.created_at, j.id LIMIT 200");
+    let mut q = sqlx::query_as::<Any, JoinRequestRow>(&sql)
+        .bind(JoinRequestStatus::Pending)
+        .bind(AccountStatus::Active);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(join_request_row)
-        .collect()
+    Ok(q.fetch_all(db.pool()).await?)
 }
 
 pub async fn pending_join_request(db: &Db, id: i64) -> Result<JoinRequestRow, AppError> {
-    let r = sqlx::query(&format!(
-        "{JOIN_REQUEST_SELECT} WHERE j.id = $1 AND j.status = 'pending'"
+    Ok(sqlx::query_as::<Any, JoinRequestRow>(&format!(
+        "{JOIN_REQUEST_SELECT} WHERE j.id = $3 AND j.status = $1"
     ))
+    .bind(JoinRequestStatus::Pending)
+    .bind(AccountStatus::Active)
     .bind(id)
     .fetch_one(db.pool())
-    .await?;
-    join_request_row(&r)
+    .await?)
 }
 
 /// Decides one request. Approving gives the member an active account with the password chosen in
@@ -550,12 +533,17 @@ pub async fn decide_join_request(
     by: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let updated = sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND status = 'pending'")
-        .bind(if approve { "approved" } else { "rejected" })
+    let updated = sqlx::query("UPDATE join_requests SET status = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND status = $6")
+        .bind(if approve {
+            JoinRequestStatus::Approved
+        } else {
+            JoinRequestStatus::Rejected
+        })
         .bind(reason)
         .bind(by)
         .bind(now)
         .bind(req.id)
+        .bind(JoinRequestStatus::Pending)
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -564,19 +552,24 @@ pub async fn decide_join_request(
         return Err(AppError::NotFound);
     }
     if !approve {
-        sqlx::query("UPDATE accounts SET status = 'rejected', updated_at = $1 WHERE member_id = $2 AND status = 'pending'")
-            .bind(now)
-            .bind(req.member_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE accounts SET status = $3, updated_at = $1 WHERE member_id = $2 AND status = $4",
+        )
+        .bind(now)
+        .bind(req.member_id)
+        .bind(AccountStatus::Rejected)
+        .bind(AccountStatus::Pending)
+        .execute(&mut *conn)
+        .await?;
         return Ok(());
     }
     match account_of_member(conn, req.member_id).await? {
         Some((id, _)) => {
-            sqlx::query("UPDATE accounts SET status = 'active', password_hash = COALESCE($1, password_hash), updated_at = $2 WHERE id = $3")
+            sqlx::query("UPDATE accounts SET status = $4, password_hash = COALESCE($1, password_hash), updated_at = $2 WHERE id = $3")
                 .bind(req.password_hash.as_deref())
                 .bind(now)
                 .bind(id)
+                .bind(AccountStatus::Active)
                 .execute(&mut *conn)
                 .await?;
         }
@@ -591,10 +584,12 @@ pub async fn decide_join_request(
             .await?;
         }
     }
-    sqlx::query("UPDATE join_requests SET status = 'rejected', decided_by = $1, decided_at = $2 WHERE member_id = $3 AND status = 'pending'")
+    sqlx::query("UPDATE join_requests SET status = $4, decided_by = $1, decided_at = $2 WHERE member_id = $3 AND status = $5")
         .bind(by)
         .bind(now)
         .bind(req.member_id)
+        .bind(JoinRequestStatus::Rejected)
+        .bind(JoinRequestStatus::Pending)
         .execute(&mut *conn)
         .await?;
     // The phone the member gave becomes the register's phone (it is how they sign in).
@@ -611,18 +606,14 @@ pub async fn account_of_member(
     conn: &mut AnyConnection,
     member_id: i64,
 ) -> Result<Option<(i64, AccountStatus)>, AppError> {
-    let r = sqlx::query("SELECT id, CASE WHEN blocked_by IS NOT NULL THEN 'blocked' ELSE status END AS status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("id")?, r.try_get("status")?)),
-        None => None,
-    })
+    Ok(sqlx::query_as::<Any, (i64, AccountStatus)>("SELECT id, CASE WHEN blocked_by IS NOT NULL THEN 'blocked' ELSE status END AS status FROM accounts WHERE member_id = $1").bind(member_id).fetch_optional(conn).await?)
 }
 
 pub async fn insert_activation_code(
     conn: &mut AnyConnection,
     account_id: i64,
     code_hash: &str,
-    purpose: &str,
+    purpose: ActivationPurpose,
     expires_at: i64,
     by: Option<i64>,
     now: i64,
@@ -652,20 +643,12 @@ pub async fn live_activation_code(
     db: &Db,
     account_id: i64,
     now: i64,
-) -> Result<Option<(i64, String, String)>, AppError> {
-    let r = sqlx::query("SELECT id, code_hash, purpose FROM activation_codes WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1")
+) -> Result<Option<(i64, String, ActivationPurpose)>, AppError> {
+    Ok(sqlx::query_as::<Any, (i64, String, ActivationPurpose)>("SELECT id, code_hash, purpose FROM activation_codes WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1")
         .bind(account_id)
         .bind(now)
         .fetch_optional(db.pool())
-        .await?;
-    Ok(match r {
-        Some(r) => Some((
-            r.try_get("id")?,
-            r.try_get("code_hash")?,
-            r.try_get("purpose")?,
-        )),
-        None => None,
-    })
+        .await?)
 }
 
 /// Counts a wrong try against a code, atomically; the code is void once it reaches `max`.
@@ -712,13 +695,25 @@ pub async fn delete_passkeys_of(
         .rows_affected())
 }
 
+/// One row of `subject_of_member`: the member, their account if any, and one of its grants.
+#[derive(sqlx::FromRow)]
+struct SubjectRow {
+    org_id: i64,
+    path: OrgPath,
+    position: Option<String>,
+    account_id: Option<i64>,
+    status: Option<AccountStatus>,
+    role: Option<String>,
+    grant_path: Option<OrgPath>,
+}
+
 /// Who a member is for the authority rule: their organisation, their admin / assistant /
 /// editor grants and their cell position. Also their account (id, status), if any.
 pub async fn subject_of_member(
     db: &Db,
     member_id: i64,
 ) -> Result<(i64, Subject, Option<(i64, AccountStatus)>), AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, SubjectRow>(
         "SELECT m.org_id, o.path, m.position, a.id AS account_id, CASE WHEN a.blocked_by IS NOT NULL THEN 'blocked' ELSE a.status END AS status, g.role, go.path AS grant_path
          FROM members m JOIN organizations o ON o.id = m.org_id
          LEFT JOIN accounts a ON a.member_id = m.id
@@ -732,38 +727,28 @@ pub async fn subject_of_member(
     let Some(first) = rows.first() else {
         return Err(AppError::NotFound);
     };
-    let org =
-        OrgPath::parse(&first.try_get::<String, _>("path")?).map_err(|e| AppError::internal(&e))?;
+    let org = first.path.clone();
     let mut grants = Vec::new();
-    if let Some(role) = first
-        .try_get::<Option<String>, _>("position")?
-        .as_deref()
-        .and_then(Role::from_code)
-    {
+    if let Some(role) = first.position.as_deref().and_then(Role::from_code) {
         grants.push(Grant {
             role,
             scope: org.clone(),
         });
     }
     for r in &rows {
-        if let (Some(role), Some(path)) = (
-            r.try_get::<Option<String>, _>("role")?,
-            r.try_get::<Option<String>, _>("grant_path")?,
-        ) {
-            let role = Role::from_code(&role)
+        if let (Some(role), Some(scope)) = (&r.role, &r.grant_path) {
+            let role = Role::from_code(role)
                 .ok_or_else(|| AppError::internal(&format!("unknown role {role}")))?;
             grants.push(Grant {
                 role,
-                scope: OrgPath::parse(&path).map_err(|e| AppError::internal(&e))?,
+                scope: scope.clone(),
             });
         }
     }
-    let account = match first.try_get::<Option<i64>, _>("account_id")? {
-        Some(id) => Some((id, first.try_get::<AccountStatus, _>("status")?)),
-        None => None,
-    };
+    // An account's status is never NULL, so an account always comes with one.
+    let account = first.account_id.zip(first.status);
     Ok((
-        first.try_get("org_id")?,
+        first.org_id,
         Subject {
             member_id,
             org,
@@ -782,30 +767,35 @@ pub async fn set_password_and_activate(
     hash: &str,
     now: i64,
 ) -> Result<bool, AppError> {
-    let done = sqlx::query("UPDATE accounts SET password_hash = $1, status = 'active', updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
+    let done = sqlx::query("UPDATE accounts SET password_hash = $1, status = $4, updated_at = $2 WHERE id = $3 AND blocked_by IS NULL")
         .bind(hash)
         .bind(now)
         .bind(account_id)
+        .bind(AccountStatus::Active)
         .execute(&mut *conn)
         .await?
         .rows_affected()
         == 1;
     if done {
-        sqlx::query("UPDATE join_requests SET status = 'rejected', decided_at = $1 WHERE status = 'pending' AND member_id = (SELECT member_id FROM accounts WHERE id = $2)")
+        sqlx::query("UPDATE join_requests SET status = $3, decided_at = $1 WHERE status = $4 AND member_id = (SELECT member_id FROM accounts WHERE id = $2)")
             .bind(now)
             .bind(account_id)
+            .bind(JoinRequestStatus::Rejected)
+            .bind(JoinRequestStatus::Pending)
             .execute(&mut *conn)
             .await?;
     }
     Ok(done)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ScopedMemberRow {
+    #[sqlx(rename = "id")]
     pub member_id: i64,
     pub full_name: String,
     pub org_name: String,
     pub phone: Option<String>,
+    #[sqlx(rename = "status")]
     pub account_status: Option<AccountStatus>,
 }
 
@@ -825,25 +815,11 @@ pub async fn members_in_scopes(
         sql.push_str(&format!(" AND m.name_folded LIKE ${}", binds.len()));
     }
     sql.push_str(" ORDER BY o.path, m.full_name LIMIT 100");
-    let mut query = sqlx::query::<Any>(&sql);
+    let mut query = sqlx::query_as::<Any, ScopedMemberRow>(&sql);
     for b in binds {
         query = query.bind(b);
     }
-    query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ScopedMemberRow {
-                member_id: r.try_get("id")?,
-                full_name: r.try_get("full_name")?,
-                org_name: r.try_get("org_name")?,
-                phone: r.try_get("phone")?,
-                account_status: r.try_get("status")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(query.fetch_all(db.pool()).await?)
 }
 
 pub async fn insert_contact_change(
@@ -853,21 +829,22 @@ pub async fn insert_contact_change(
     address: Option<&str>,
     now: i64,
 ) -> Result<i64, AppError> {
-    sqlx::query("DELETE FROM contact_changes WHERE member_id = $1 AND status = 'pending'")
+    sqlx::query("DELETE FROM contact_changes WHERE member_id = $1 AND status = $2")
         .bind(member_id)
+        .bind(ContactChangeStatus::Pending)
         .execute(&mut *conn)
         .await?;
-    let r = sqlx::query("INSERT INTO contact_changes (member_id, phone, address, status, created_at) VALUES ($1, $2, $3, 'pending', $4) RETURNING id")
+    Ok(sqlx::query_scalar::<Any, i64>("INSERT INTO contact_changes (member_id, phone, address, status, created_at) VALUES ($1, $2, $3, $5, $4) RETURNING id")
         .bind(member_id)
         .bind(phone)
         .bind(address)
         .bind(now)
+        .bind(ContactChangeStatus::Pending)
         .fetch_one(&mut *conn)
-        .await?;
-    Ok(r.try_get("id")?)
+        .await?)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ContactChangeRow {
     pub id: i64,
     pub member_id: i64,
@@ -883,60 +860,42 @@ const CONTACT_SELECT: &str = "SELECT c.id, c.member_id, m.full_name, o.name AS o
             c.phone, c.address
      FROM contact_changes c JOIN members m ON m.id = c.member_id JOIN organizations o ON o.id = m.org_id";
 
-fn contact_row(r: &sqlx::any::AnyRow) -> Result<ContactChangeRow, AppError> {
-    Ok(ContactChangeRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        full_name: r.try_get("full_name")?,
-        org_name: r.try_get("org_name")?,
-        old_phone: r.try_get("old_phone")?,
-        old_address: r.try_get("old_address")?,
-        phone: r.try_get("phone")?,
-        address: r.try_get("address")?,
-    })
-}
-
 pub async fn pending_contact_changes(
     db: &Db,
     scopes: &[OrgPath],
 ) -> Result<Vec<ContactChangeRow>, AppError> {
-    let (clause, binds) = scope_clause("o.path", scopes, 1);
-    let sql = format!("{CONTACT_SELECT} WHERE c.status = 'pending' AND {clause} ORDER BY c.created_at, c.id LIMIT 200");
-    let mut q = sqlx::query::<Any>(&sql);
+    let (clause, binds) = scope_clause("o.path", scopes, 2);
+    let sql = format!(
+        "{CONTACT_SELECT} WHERE c.status = $1 AND {clause} ORDER BY c.created_at, c.id LIMIT 200"
+    );
+    let mut q = sqlx::query_as::<Any, ContactChangeRow>(&sql).bind(ContactChangeStatus::Pending);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(contact_row)
-        .collect()
+    Ok(q.fetch_all(db.pool()).await?)
 }
 
 pub async fn pending_contact_change(db: &Db, id: i64) -> Result<ContactChangeRow, AppError> {
-    let r = sqlx::query(&format!(
-        "{CONTACT_SELECT} WHERE c.id = $1 AND c.status = 'pending'"
+    Ok(sqlx::query_as::<Any, ContactChangeRow>(&format!(
+        "{CONTACT_SELECT} WHERE c.id = $1 AND c.status = $2"
     ))
     .bind(id)
+    .bind(ContactChangeStatus::Pending)
     .fetch_one(db.pool())
-    .await?;
-    contact_row(&r)
+    .await?)
 }
 
 pub async fn my_pending_contact_change(
     db: &Db,
     member_id: i64,
 ) -> Result<Option<(Option<String>, Option<String>)>, AppError> {
-    let r = sqlx::query(
-        "SELECT phone, address FROM contact_changes WHERE member_id = $1 AND status = 'pending'",
+    Ok(sqlx::query_as::<Any, (Option<String>, Option<String>)>(
+        "SELECT phone, address FROM contact_changes WHERE member_id = $1 AND status = $2",
     )
     .bind(member_id)
+    .bind(ContactChangeStatus::Pending)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(match r {
-        Some(r) => Some((r.try_get("phone")?, r.try_get("address")?)),
-        None => None,
-    })
+    .await?)
 }
 
 pub async fn decide_contact_change(
@@ -949,7 +908,11 @@ pub async fn decide_contact_change(
     sqlx::query(
         "UPDATE contact_changes SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
     )
-    .bind(if approve { "approved" } else { "rejected" })
+    .bind(if approve {
+        ContactChangeStatus::Approved
+    } else {
+        ContactChangeStatus::Rejected
+    })
     .bind(by)
     .bind(now)
     .bind(c.id)
@@ -1004,16 +967,16 @@ pub async fn delete_grant(
 }
 
 pub async fn count_pending_join_requests(db: &Db, scopes: &[OrgPath]) -> Result<i64, AppError> {
-    let (clause, binds) = scope_clause("o.path", scopes, 1);
+    let (clause, binds) = scope_clause("o.path", scopes, 2);
     let sql = format!(
         "SELECT COUNT(*) AS n FROM join_requests j JOIN members m ON m.id = j.member_id JOIN organizations o ON o.id = m.org_id
-         WHERE j.status = 'pending' AND {clause}"
+         WHERE j.status = $1 AND {clause}"
     );
-    let mut q = sqlx::query::<Any>(&sql);
+    let mut q = sqlx::query_scalar::<Any, i64>(&sql).bind(JoinRequestStatus::Pending);
     for b in binds {
         q = q.bind(b);
     }
-    Ok(q.fetch_one(db.pool()).await?.try_get("n")?)
+    Ok(q.fetch_one(db.pool()).await?)
 }
 
 #[cfg(test)]

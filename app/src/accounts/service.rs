@@ -4,8 +4,9 @@
 
 use super::repo;
 pub use super::repo::{insert_account, insert_grant, load_current_user, member_for_identifier};
-use crate::domain::account::AccountStatus;
 use crate::domain::account::{self, Identifier, ThrottleKind, ACTIVATION_CODE_DAYS};
+use crate::domain::account::{AccountStatus, ActivationPurpose};
+use crate::domain::account::{ActivationDraft, ContactChangeDraft, JoinDraft};
 use crate::domain::audit::AuditAction;
 use crate::domain::permission::{self, Action, Role};
 use crate::platform::audit::{self, AuditEntry};
@@ -251,14 +252,8 @@ pub async fn sign_out(db: &Db, user: &CurrentUser, everywhere: bool) -> Result<(
 /// own password, until leadership approves it; a member who already has an active account gets
 /// no request but a notice ("someone asked to join with your details"). Throttled per address
 /// (an error the sender sees) and per member (silently: the answer must not differ).
-pub async fn request_join(
-    db: &Db,
-    phone: &str,
-    member_code: Option<&str>,
-    cccd_birth: Option<(String, String)>,
-    password: &str,
-    ip: Option<String>,
-) -> Result<(), AppError> {
+pub async fn request_join(db: &Db, join: &JoinDraft, ip: Option<String>) -> Result<(), AppError> {
+    let phone = join.phone.as_str();
     let now = now_unix();
     if let Some(addr) = &ip {
         let state = repo::count_failure(
@@ -273,13 +268,8 @@ pub async fn request_join(
         }
     }
     // Hashed whatever happens next, so a match costs the same time as no match.
-    let hash = hash_password(password.to_string()).await?;
-    let matched = repo::match_member(
-        db,
-        member_code,
-        cccd_birth.as_ref().map(|(c, b)| (c.as_str(), b.as_str())),
-    )
-    .await?;
+    let hash = hash_password(join.password.clone()).await?;
+    let matched = repo::match_member(db, &join.member).await?;
     let Some(m) = matched else {
         return Ok(());
     };
@@ -436,8 +426,16 @@ pub async fn bootstrap_admin(
     let account_id =
         repo::insert_account(conn, member_id, None, AccountStatus::Disabled, now).await?;
     repo::insert_grant(conn, account_id, org_id, Role::Admin, None, now).await?;
-    repo::insert_activation_code(conn, account_id, &code_hash, "activate", expires, None, now)
-        .await?;
+    repo::insert_activation_code(
+        conn,
+        account_id,
+        &code_hash,
+        ActivationPurpose::Activate,
+        expires,
+        None,
+        now,
+    )
+    .await?;
     Ok((account_id, code, expires))
 }
 
@@ -461,12 +459,12 @@ pub async fn console_code(
         Some((_, AccountStatus::Blocked)) => {
             return Err(AppError::field("admin-phone", "err_account_blocked"))
         }
-        Some((_, AccountStatus::Active)) => "reset",
-        _ => "activate",
+        Some((_, AccountStatus::Active)) => ActivationPurpose::Reset,
+        _ => ActivationPurpose::Activate,
     };
     repo::insert_activation_code(&mut tx, account_id, &code_hash, purpose, expires, None, now)
         .await?;
-    if purpose == "reset" {
+    if purpose == ActivationPurpose::Reset {
         let subject = format!(
             "{}: {who}",
             crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued)
@@ -491,10 +489,9 @@ pub async fn console_code(
             org_id: Some(org_id),
             detail: Some("console".to_string()),
             ip: Some(who.to_string()),
-            ..AuditEntry::new(if purpose == "reset" {
-                AuditAction::ResetCodeIssued
-            } else {
-                AuditAction::ActivationCodeIssued
+            ..AuditEntry::new(match purpose {
+                ActivationPurpose::Reset => AuditAction::ResetCodeIssued,
+                ActivationPurpose::Activate => AuditAction::ActivationCodeIssued,
             })
         },
     )
@@ -529,11 +526,11 @@ pub async fn issue_activation_code(
         Some((_, AccountStatus::Blocked)) => {
             return Err(AppError::field("member_id", "err_account_blocked"))
         }
-        Some((id, AccountStatus::Active)) => (id, "reset"),
-        Some((id, _)) => (id, "activate"),
+        Some((id, AccountStatus::Active)) => (id, ActivationPurpose::Reset),
+        Some((id, _)) => (id, ActivationPurpose::Activate),
         None => (
             repo::insert_account(&mut tx, member_id, None, AccountStatus::Disabled, now).await?,
-            "activate",
+            ActivationPurpose::Activate,
         ),
     };
     repo::insert_activation_code(
@@ -546,7 +543,7 @@ pub async fn issue_activation_code(
         now,
     )
     .await?;
-    if purpose == "reset" {
+    if purpose == ActivationPurpose::Reset {
         let subject = format!(
             "{}: {}",
             crate::i18n::td_string!(crate::i18n::Locale::vi, sec_reset_code_issued),
@@ -572,10 +569,9 @@ pub async fn issue_activation_code(
             target_id: Some(account_id),
             org_id: Some(org_id),
             ip,
-            ..AuditEntry::new(if purpose == "reset" {
-                AuditAction::ResetCodeIssued
-            } else {
-                AuditAction::ActivationCodeIssued
+            ..AuditEntry::new(match purpose {
+                ActivationPurpose::Reset => AuditAction::ResetCodeIssued,
+                ActivationPurpose::Activate => AuditAction::ActivationCodeIssued,
             })
         },
     )
@@ -589,14 +585,12 @@ pub async fn issue_activation_code(
 /// code works once. A new password ends every session and removes the account's passkeys.
 pub async fn activate(
     db: &Db,
-    identifier: &str,
-    code: &str,
-    password: &str,
+    draft: &ActivationDraft,
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> Result<String, AppError> {
-    let id = Identifier::parse(identifier).map_err(|key| AppError::field("identifier", key))?;
-    let code = account::parse_activation_code(code).map_err(|key| AppError::field("code", key))?;
+    let id = &draft.identifier;
+    let code = draft.code.clone();
     let now = now_unix();
     let id_key = format!("code:{}", id.throttle_key());
     let ip_key = ip
@@ -607,7 +601,7 @@ pub async fn activate(
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(form_error("err_sign_in_locked"));
     }
-    let live = match repo::member_for_identifier(db, &id).await? {
+    let live = match repo::member_for_identifier(db, id).await? {
         Some((_, Some(account_id))) => repo::live_activation_code(db, account_id, now)
             .await?
             .map(|c| (account_id, c)),
@@ -626,7 +620,7 @@ pub async fn activate(
         count_failures(db, &id_key, ip_key.as_deref(), now).await?;
         return Err(AppError::field("code", "err_code_invalid"));
     };
-    let hash = hash_password(password.to_string()).await?;
+    let hash = hash_password(draft.password.clone()).await?;
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     if !repo::use_activation_code(&mut tx, code_id, now).await? {
@@ -655,10 +649,9 @@ pub async fn activate(
             target_id: Some(account_id),
             detail: (passkeys > 0).then(|| format!("passkeys_removed={passkeys}")),
             ip,
-            ..AuditEntry::new(if purpose == "reset" {
-                AuditAction::PasswordReset
-            } else {
-                AuditAction::AccountActivated
+            ..AuditEntry::new(match purpose {
+                ActivationPurpose::Reset => AuditAction::PasswordReset,
+                ActivationPurpose::Activate => AuditAction::AccountActivated,
             })
         },
     )
@@ -743,6 +736,37 @@ pub async fn set_account_disabled(
             } else {
                 AuditAction::AccountEnabled
             })
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The member proposes a new phone and/or address; the secretary confirms it. A newer proposal
+/// replaces one still waiting.
+pub async fn request_contact_change(
+    db: &Db,
+    user: &CurrentUser,
+    change: &ContactChangeDraft,
+) -> Result<(), AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let mut tx = conn.begin().await?;
+    let id = repo::insert_contact_change(
+        &mut tx,
+        user.actor.member_id,
+        change.phone.as_ref().map(|p| p.as_str()),
+        change.address.as_deref(),
+        now_unix(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_account_id: Some(user.actor.account_id),
+            target_type: Some(crate::domain::audit::AuditTarget::ContactChange),
+            target_id: Some(id),
+            ..AuditEntry::new(AuditAction::ContactChangeRequested)
         },
     )
     .await?;

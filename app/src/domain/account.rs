@@ -1,8 +1,10 @@
 //! Rules of accounts: how members identify themselves, passwords, activation codes,
 //! display preferences, and how repeated failed sign-ins are slowed and then locked.
 
+use super::cccd::Cccd;
 use super::code::coded_enum;
 use super::phone::Phone;
+use super::register::{Date, FieldError};
 use serde::{Deserialize, Serialize};
 
 coded_enum!(
@@ -17,6 +19,33 @@ coded_enum!(
         /// Not yet activated, or disabled.
         Disabled = "disabled",
         Blocked = "blocked",
+    }
+);
+
+coded_enum!(
+    /// What a one-time code does: set the first password of an account, or replace the password
+    /// of one in use (the member is told at once, and the audit log says which).
+    ActivationPurpose {
+        Activate = "activate",
+        Reset = "reset",
+    }
+);
+
+coded_enum!(
+    /// A self-registration request: waiting for the cell's leadership, or decided.
+    JoinRequestStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
+
+coded_enum!(
+    /// A member's proposed new phone or address: waiting for the secretary, or decided.
+    ContactChangeStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 );
 
@@ -97,10 +126,131 @@ pub fn parse_activation_code(input: &str) -> Result<String, &'static str> {
     Ok(digits)
 }
 
+/// The activation (or reset) form: who, the code they were given, and the password they choose.
+/// Checked in the order the form reports them: the password, then the identifier, then the code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivationDraft {
+    pub identifier: Identifier,
+    /// The code's digits only.
+    pub code: String,
+    pub password: String,
+}
+
+impl ActivationDraft {
+    pub fn parse(
+        identifier: &str,
+        code: &str,
+        password: &str,
+        password2: &str,
+    ) -> Result<ActivationDraft, FieldError> {
+        check_new_password(password, password2).map_err(|(f, k)| FieldError::new(f, k))?;
+        let identifier =
+            Identifier::parse(identifier).map_err(|k| FieldError::new("identifier", k))?;
+        let code = parse_activation_code(code).map_err(|k| FieldError::new("code", k))?;
+        Ok(ActivationDraft {
+            identifier,
+            code,
+            password: password.to_string(),
+        })
+    }
+}
+
 pub fn format_activation_code(digits: &str) -> String {
     match (digits.get(..4), digits.get(4..)) {
         (Some(head), Some(tail)) if !tail.is_empty() => format!("{head} {tail}"),
         _ => digits.to_string(),
+    }
+}
+
+/// How the join form names the member: their member code, or their CCCD with their birth date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinMatch {
+    /// Upper-cased, as stored.
+    MemberCode(String),
+    /// The CCCD's 12 digits and the ISO birth date.
+    CccdAndBirth(String, String),
+}
+
+/// The self-registration form: the phone to sign in with, who the member is, and the password
+/// they choose. Every field's error at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinDraft {
+    pub phone: Phone,
+    pub member: JoinMatch,
+    pub password: String,
+}
+
+impl JoinDraft {
+    pub fn parse(
+        phone: &str,
+        member_code: &str,
+        cccd: &str,
+        birth_date: &str,
+        password: &str,
+        password2: &str,
+    ) -> Result<JoinDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let phone = Phone::parse(phone)
+            .map_err(|e| errors.push(FieldError::new("phone", e.key())))
+            .ok();
+        let code = member_code.trim().to_ascii_uppercase();
+        // The CCCD and birth date are read only when no member code was given.
+        let member = if code.is_empty() {
+            let c = Cccd::parse(cccd)
+                .map_err(|e| errors.push(FieldError::new("cccd", e.key())))
+                .ok();
+            let b = Date::parse(birth_date)
+                .map_err(|_| errors.push(FieldError::new("birth_date", "err_date_format")))
+                .ok();
+            c.zip(b)
+                .map(|(c, b)| JoinMatch::CccdAndBirth(c.as_str().to_string(), b.iso()))
+        } else {
+            Some(JoinMatch::MemberCode(code))
+        };
+        if let Err((field, key)) = check_new_password(password, password2) {
+            errors.push(FieldError::new(field, key));
+        }
+        match (phone, member) {
+            (Some(phone), Some(member)) if errors.is_empty() => Ok(JoinDraft {
+                phone,
+                member,
+                password: password.to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Longest address a member may propose, in characters.
+pub const ADDRESS_MAX_CHARS: usize = 300;
+
+/// A member's proposed new phone and/or address (empty: unchanged). The first error only.
+/// Server-only: NFC composition (`text`) is not shipped to the browser.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactChangeDraft {
+    pub phone: Option<Phone>,
+    /// Trimmed, in NFC.
+    pub address: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl ContactChangeDraft {
+    pub fn parse(phone: &str, address: &str) -> Result<ContactChangeDraft, FieldError> {
+        let phone = if phone.trim().is_empty() {
+            None
+        } else {
+            Some(Phone::parse(phone).map_err(|e| FieldError::new("phone", e.key()))?)
+        };
+        let address = address.trim();
+        if address.chars().count() > ADDRESS_MAX_CHARS {
+            return Err(FieldError::new("address", "err_too_long"));
+        }
+        let address = (!address.is_empty()).then(|| super::text::nfc(address));
+        if phone.is_none() && address.is_none() {
+            return Err(FieldError::new("phone", "err_contact_change_empty"));
+        }
+        Ok(ContactChangeDraft { phone, address })
     }
 }
 
@@ -322,6 +472,153 @@ mod tests {
         // Never a slice through a character or past the end (issue #17).
         assert_eq!(format_activation_code("123"), "123");
         assert_eq!(format_activation_code("123\u{e9}5678"), "123\u{e9}5678");
+    }
+
+    #[test]
+    fn activation_drafts() {
+        let d =
+            ActivationDraft::parse("0900 000 001", "1234 5678", "sotay2026", "sotay2026").unwrap();
+        assert_eq!(
+            d,
+            ActivationDraft {
+                identifier: Identifier::Phone(Phone::parse("0900000001").unwrap()),
+                code: "12345678".into(),
+                password: "sotay2026".into(),
+            }
+        );
+        let err = |i, c, p, p2| ActivationDraft::parse(i, c, p, p2).unwrap_err();
+        assert_eq!(
+            err("0900000001", "12345678", "short", "short"),
+            FieldError::new("password", "err_password_short")
+        );
+        assert_eq!(
+            err("0900000001", "12345678", "sotay2026", "sotay2027"),
+            FieldError::new("password2", "err_password_mismatch")
+        );
+        // The password is reported first, then the identifier, then the code.
+        assert_eq!(
+            err("", "1", "short", "short"),
+            FieldError::new("password", "err_password_short")
+        );
+        assert_eq!(
+            err(" ", "1", "sotay2026", "sotay2026"),
+            FieldError::new("identifier", "err_identifier_empty")
+        );
+        assert_eq!(
+            err("a b", "12345678", "sotay2026", "sotay2026"),
+            FieldError::new("identifier", "err_identifier_invalid")
+        );
+        assert_eq!(
+            err("0900000001", "1234 567", "sotay2026", "sotay2026"),
+            FieldError::new("code", "err_code_shape")
+        );
+    }
+
+    #[test]
+    fn join_drafts() {
+        let ok = |phone, code, cccd, birth| {
+            JoinDraft::parse(phone, code, cccd, birth, "sotay2026", "sotay2026")
+        };
+        assert_eq!(
+            ok("0900000001", " dv-12 ", "", "").unwrap(),
+            JoinDraft {
+                phone: Phone::parse("0900000001").unwrap(),
+                member: JoinMatch::MemberCode("DV-12".into()),
+                password: "sotay2026".into(),
+            }
+        );
+        // With a member code the CCCD and birth date are not read at all.
+        assert!(ok("0900000001", "DV-12", "nonsense", "nonsense").is_ok());
+        assert_eq!(
+            ok("0900000001", "", "068 1 85 001234", "05/03/1985")
+                .unwrap()
+                .member,
+            JoinMatch::CccdAndBirth("068185001234".into(), "1985-03-05".into())
+        );
+        let keys = |r: Result<JoinDraft, Vec<FieldError>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.key))
+                .collect::<Vec<_>>()
+        };
+        let pair = |f: &str, k: &str| (f.to_string(), k.to_string());
+        assert_eq!(
+            keys(ok("", "DV-12", "", "")),
+            vec![pair("phone", "err_phone_empty")]
+        );
+        assert_eq!(
+            keys(ok("0900000001", "", "", "05/03/1985")),
+            vec![pair("cccd", "err_cccd_empty")]
+        );
+        assert_eq!(
+            keys(ok("0900000001", "", "068185001234", "31/02/1985")),
+            vec![pair("birth_date", "err_date_format")]
+        );
+        assert_eq!(
+            keys(JoinDraft::parse(
+                "0900000001",
+                "DV-12",
+                "",
+                "",
+                "short",
+                "short"
+            )),
+            vec![pair("password", "err_password_short")]
+        );
+        assert_eq!(
+            keys(JoinDraft::parse(
+                "0900000001",
+                "DV-12",
+                "",
+                "",
+                "sotay2026",
+                "sotay2027"
+            )),
+            vec![pair("password2", "err_password_mismatch")]
+        );
+        // Every field's error at once, in the form's order.
+        assert_eq!(
+            keys(JoinDraft::parse("12", "", "1", "x", "a", "a")),
+            vec![
+                pair("phone", "err_phone_length"),
+                pair("cccd", "err_cccd_shape"),
+                pair("birth_date", "err_date_format"),
+                pair("password", "err_password_short"),
+            ]
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn contact_change_drafts() {
+        assert_eq!(
+            ContactChangeDraft::parse(" +84 900 000 001 ", "  ").unwrap(),
+            ContactChangeDraft {
+                phone: Some(Phone::parse("0900000001").unwrap()),
+                address: None,
+            }
+        );
+        // The address is trimmed and composed (NFC): "ê" typed as e + combining circumflex.
+        assert_eq!(
+            ContactChangeDraft::parse("", " Nghe\u{302} An ").unwrap(),
+            ContactChangeDraft {
+                phone: None,
+                address: Some("Ngh\u{ea} An".into()),
+            }
+        );
+        assert_eq!(
+            ContactChangeDraft::parse("12", "Hà Nội").unwrap_err(),
+            FieldError::new("phone", "err_phone_length")
+        );
+        assert!(ContactChangeDraft::parse("", &"a".repeat(ADDRESS_MAX_CHARS)).is_ok());
+        assert_eq!(
+            ContactChangeDraft::parse("", &"a".repeat(ADDRESS_MAX_CHARS + 1)).unwrap_err(),
+            FieldError::new("address", "err_too_long")
+        );
+        assert_eq!(
+            ContactChangeDraft::parse(" ", " ").unwrap_err(),
+            FieldError::new("phone", "err_contact_change_empty")
+        );
     }
 
     #[test]

@@ -333,6 +333,9 @@ sql_codes!(
     crate::domain::audit::AuditTarget,
     crate::domain::sms::SmsKind,
     crate::domain::sms::SmsStatus,
+    crate::domain::account::ActivationPurpose,
+    crate::domain::account::JoinRequestStatus,
+    crate::domain::account::ContactChangeStatus,
 );
 
 /// Reading stored text that parses into a domain type (an organisation path), so row structs

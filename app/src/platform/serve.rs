@@ -1,8 +1,8 @@
 //! The one harness of server functions: a body runs with the signed-in user and the database
-//! ([`signed_in`]) or without a user ([`serve`], for sign-in, joining and other public calls),
-//! and every error it returns gets its HTTP status (and i18n key) in one place. A server
-//! function then reads as: parse the input into domain types, authorise with
-//! `domain::permission`, call the feature's service, return typed data.
+//! ([`signed_in`]) or without a user ([`serve`], or [`with_db`] with the database, for sign-in,
+//! joining and other public calls), and every error it returns gets its HTTP status (and i18n
+//! key) in one place. A server function then reads as: parse the input into domain types,
+//! authorise with `domain::permission`, call the feature's service, return typed data.
 
 use crate::platform::db::{self, Db};
 use crate::platform::error::{with_status, AppError};
@@ -25,6 +25,20 @@ where
         let user = require_user()?;
         let db = db::from_context()?;
         body(user, db).await
+    })
+    .await
+}
+
+/// Runs a server function's body with the database, whether or not anyone is signed in (signing
+/// in, joining, activating, and calls a visitor may make signed out).
+pub async fn with_db<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    serve(async move {
+        let db = db::from_context()?;
+        body(db).await
     })
     .await
 }
