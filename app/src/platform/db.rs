@@ -337,6 +337,9 @@ sql_codes!(
     crate::domain::audit::AuditTarget,
     crate::domain::sms::SmsKind,
     crate::domain::sms::SmsStatus,
+    crate::domain::import::ImportKind,
+    crate::domain::import::ImportStage,
+    crate::domain::import::BlockedReason,
 );
 
 /// Reading stored text that parses into a domain type (an organisation path), so row structs
