@@ -148,7 +148,6 @@ pub async fn run_with(env: &CheckEnv) -> Report {
 }
 
 async fn check_database(env: &CheckEnv, r: &mut Report) {
-    use sqlx::Row;
     // `Db::connect` would create a missing SQLite file: an empty database is not the one meant.
     if let Some(file) = sqlite_file(&env.database_url) {
         if !file.is_file() {
@@ -226,10 +225,9 @@ async fn check_database(env: &CheckEnv, r: &mut Report) {
         let count = |sql: &'static str| {
             let db = db.clone();
             async move {
-                sqlx::query(sql)
+                sqlx::query_scalar::<sqlx::Any, i64>(sql)
                     .fetch_one(db.pool())
                     .await
-                    .and_then(|row| row.try_get::<i64, _>(0))
                     .unwrap_or(0)
             }
         };

@@ -10,15 +10,17 @@ mod repo;
 
 #[cfg(feature = "ssr")]
 use crate::domain::audit::AuditAction;
+use crate::domain::org::OrgKind;
 use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgNode {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub code: String,
     /// Members in the whole subtree.
     pub members: i64,
@@ -35,7 +37,7 @@ pub struct TreeView {
     /// The organisation itself may be renamed, moved, merged or dissolved (strictly inside scope).
     pub may_change: bool,
     /// Kinds that may be created under it.
-    pub child_kinds: Vec<String>,
+    pub child_kinds: Vec<OrgKind>,
 }
 
 #[cfg(feature = "ssr")]
@@ -102,12 +104,13 @@ mod guard {
     }
 
     async fn is_dissolved(db: &crate::platform::db::Db, id: i64) -> Result<bool, AppError> {
-        use sqlx::Row;
-        let r = sqlx::query("SELECT dissolved_at FROM organizations WHERE id = $1")
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-        Ok(r.try_get::<Option<i64>, _>(0)?.is_some())
+        let dissolved_at = sqlx::query_scalar::<sqlx::Any, Option<i64>>(
+            "SELECT dissolved_at FROM organizations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+        Ok(dissolved_at.is_some())
     }
 }
 
@@ -135,17 +138,11 @@ async fn audit(
     .await
 }
 
-#[cfg(feature = "ssr")]
-fn parse_name(name: &str) -> Result<String, AppError> {
-    crate::domain::org::parse_org_name(name).map_err(|key| AppError::field("name", key))
-}
-
 /// One organisation of the viewer's tree and the live ones directly under it. `org` 0 = the
 /// top of the viewer's scope.
 #[server(prefix = "/api", endpoint = "org_tree")]
 pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::org::OrgKind;
         use crate::domain::permission::{may_change_org, scopes, Action};
         let scopes = scopes(&user.actor, Action::ManageTree);
         let Some(first) = scopes.first() else {
@@ -178,7 +175,7 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
             org: OrgNode {
                 id: o.id,
                 name: o.name.clone(),
-                kind: o.kind.code().to_string(),
+                kind: o.kind,
                 code: o.code.clone(),
                 members: own_members + children.iter().map(|c| c.members).sum::<i64>(),
                 children: children.len() as i64,
@@ -189,7 +186,7 @@ pub async fn org_tree(#[server(default)] org: i64) -> Result<TreeView, AppError>
             child_kinds: kinds
                 .iter()
                 .filter(|k| o.kind.may_contain(**k))
-                .map(|k| k.code().to_string())
+                .copied()
                 .collect(),
         })
     })
@@ -205,36 +202,11 @@ pub async fn create_org(
     code: String,
 ) -> Result<i64, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::org::OrgKind;
+        use crate::domain::org::OrgDraft;
         use crate::register::{NewOrg, Source};
         let parent = guard::visible(&db, &user, parent_id).await?;
-        let mut errors = Vec::new();
-        let kind = OrgKind::from_code(&kind).filter(|k| parent.kind.may_contain(*k));
-        if kind.is_none() {
-            errors.push(crate::domain::register::FieldError::new(
-                "kind",
-                "err_org_kind",
-            ));
-        }
-        let name = parse_name(&name)
-            .map_err(|e| {
-                if let AppError::Invalid(f) = e {
-                    errors.extend(f)
-                }
-            })
-            .ok();
-        let code = crate::domain::org::parse_org_code(&code)
-            .map_err(|_| {
-                errors.push(crate::domain::register::FieldError::new(
-                    "code",
-                    "err_org_code",
-                ))
-            })
-            .ok();
-        let (Some(kind), Some(name), Some(code), true) = (kind, name, code, errors.is_empty())
-        else {
-            return Err(AppError::Invalid(errors));
-        };
+        let OrgDraft { kind, name, code } =
+            OrgDraft::parse(parent.kind, &kind, &name, &code).map_err(AppError::Invalid)?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let org = crate::register::service::insert_org(
@@ -266,7 +238,7 @@ pub async fn create_org(
 pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
-        let name = parse_name(&name)?;
+        let name = crate::domain::org::OrgDraft::parse_name(&name).map_err(AppError::Invalid)?;
         let mut tx = db.pool().begin().await?;
         repo::rename(&mut tx, id, &name, crate::platform::clock::now_unix()).await?;
         audit(
@@ -289,13 +261,9 @@ pub async fn move_org(id: i64, new_parent_code: String) -> Result<(), AppError> 
     crate::platform::serve::signed_in(move |user, db| async move {
         let org = guard::changeable(&db, &user, id).await?;
         let parent = guard::target_by_code(&db, &user, &new_parent_code, "new_parent_code").await?;
-        if !parent.kind.may_contain(org.kind) {
-            return Err(AppError::field("new_parent_code", "err_org_kind"));
-        }
-        let new_path = org
-            .path
-            .moved_under(&parent.path)
-            .map_err(|e| AppError::field("new_parent_code", &e.to_string()))?;
+        let new_path =
+            crate::domain::org::moved_path(org.kind, &org.path, parent.kind, &parent.path)
+                .map_err(|key| AppError::field("new_parent_code", key))?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let moved = crate::register::service::move_subtree_in(
@@ -399,7 +367,9 @@ pub async fn dissolve_org(id: i64) -> Result<(), AppError> {
 
 /// Someone holding quản trị, trợ lý or ban biên tập over an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RoleHolder {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "id"))]
     pub member_id: i64,
     pub full_name: String,
     pub org_name: String,
@@ -410,20 +380,15 @@ pub struct RoleHolder {
 #[server(prefix = "/api", endpoint = "org_roles")]
 pub async fn org_roles(org: i64) -> Result<Vec<RoleHolder>, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use sqlx::Row;
         let o = guard::visible(&db, &user, org).await?;
-        sqlx::query(
+        Ok(sqlx::query_as::<sqlx::Any, RoleHolder>(
             "SELECT m.id, m.full_name, mo.name AS org_name, g.role FROM role_grants g
              JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id JOIN organizations mo ON mo.id = m.org_id
              WHERE g.org_id = $1 ORDER BY g.role, m.full_name",
         )
         .bind(o.id)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(RoleHolder { member_id: r.try_get("id")?, full_name: r.try_get("full_name")?, org_name: r.try_get("org_name")?, role: r.try_get("role")? }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
     })
     .await
 }

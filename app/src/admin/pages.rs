@@ -11,15 +11,14 @@ use leptos::form::ActionForm;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-pub fn kind_name(l: Locale, kind: &str) -> &'static str {
+pub fn kind_name(l: Locale, kind: OrgKind) -> &'static str {
     match kind {
-        "trung_uong" => td_string!(l, adm_kind_trung_uong),
-        "tinh" => td_string!(l, adm_kind_tinh),
-        "dang_uy" => td_string!(l, adm_kind_dang_uy),
-        "dang_bo_co_so" => td_string!(l, adm_kind_dang_bo_co_so),
-        "chi_bo_co_so" => td_string!(l, adm_kind_chi_bo_co_so),
-        "chi_bo" => td_string!(l, adm_kind_chi_bo),
-        _ => "",
+        OrgKind::Central => td_string!(l, adm_kind_trung_uong),
+        OrgKind::Province => td_string!(l, adm_kind_tinh),
+        OrgKind::Committee => td_string!(l, adm_kind_dang_uy),
+        OrgKind::GrassrootsCommittee => td_string!(l, adm_kind_dang_bo_co_so),
+        OrgKind::GrassrootsCell => td_string!(l, adm_kind_chi_bo_co_so),
+        OrgKind::Cell => td_string!(l, adm_kind_chi_bo),
     }
 }
 
@@ -84,7 +83,7 @@ fn TreeBody(v: TreeView, version: RwSignal<u32>, hydrated: RwSignal<bool>) -> im
         })}
         <section class="card" aria-labelledby="adm-org">
             <h2 id="adm-org" data-testid="org-name">{o.name.clone()}</h2>
-            <p class="meta">{kind_name(l, &o.kind)}" · "{t!(i18n, adm_code)}" "{o.code.clone()}" · "{o.members}" "{t!(i18n, adm_members_short)}</p>
+            <p class="meta">{kind_name(l, o.kind)}" · "{t!(i18n, adm_code)}" "{o.code.clone()}" · "{o.members}" "{t!(i18n, adm_members_short)}</p>
             {if v.children.is_empty() {
                 view! { <p class="note">{t!(i18n, adm_no_children)}</p> }.into_any()
             } else {
@@ -93,7 +92,7 @@ fn TreeBody(v: TreeView, version: RwSignal<u32>, hydrated: RwSignal<bool>) -> im
                         {v.children.iter().map(|c| view! {
                             <li class="item" data-testid="org-child">
                                 <a class="item-title" href=format!("/quan-tri?don_vi={}", c.id)>{c.name.clone()}</a>
-                                <p class="note">{kind_name(l, &c.kind)}" · "{c.code.clone()}" · "{c.members}" "{t!(i18n, adm_members_short)}
+                                <p class="note">{kind_name(l, c.kind)}" · "{c.code.clone()}" · "{c.members}" "{t!(i18n, adm_members_short)}
                                     {(c.children > 0).then(|| view! { " · "{c.children}" "{t!(i18n, adm_children_short)} })}</p>
                             </li>
                         }).collect_view()}
@@ -112,7 +111,7 @@ fn TreeBody(v: TreeView, version: RwSignal<u32>, hydrated: RwSignal<bool>) -> im
 }
 
 #[component]
-fn CreateForm(parent_id: i64, kinds: Vec<String>, version: RwSignal<u32>) -> impl IntoView {
+fn CreateForm(parent_id: i64, kinds: Vec<OrgKind>, version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let action = ServerAction::<CreateOrg>::new();
@@ -131,7 +130,7 @@ fn CreateForm(parent_id: i64, kinds: Vec<String>, version: RwSignal<u32>) -> imp
                 <div class="field">
                     <label for="f-kind">{t!(i18n, adm_kind)}</label>
                     <select id="f-kind" name="kind">
-                        {kinds.iter().map(|k| view! { <option value=k.clone()>{kind_name(l, k)}</option> }).collect_view()}
+                        {kinds.iter().map(|k| view! { <option value=k.code()>{kind_name(l, *k)}</option> }).collect_view()}
                     </select>
                 </div>
                 <Field name="name" label=label!(i18n, adm_name) error />

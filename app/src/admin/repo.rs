@@ -2,14 +2,14 @@
 //! `insert_org` and `move_subtree`). Everything here runs in the caller's transaction.
 
 use crate::platform::error::AppError;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
 
 /// A live organisation's children with their subtree's member count, by name.
 pub async fn children(
     conn: &mut AnyConnection,
     parent_id: i64,
 ) -> Result<Vec<super::OrgNode>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as::<Any, super::OrgNode>(
         "SELECT c.id, c.name, c.kind, c.code, c.path,
                 (SELECT COUNT(*) FROM members m JOIN organizations o ON o.id = m.org_id
                   WHERE o.path >= c.path AND o.path < substr(c.path, 1, length(c.path) - 1) || '0') AS members,
@@ -18,20 +18,7 @@ pub async fn children(
     )
     .bind(parent_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(super::OrgNode {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                kind: r.try_get("kind")?,
-                code: r.try_get("code")?,
-                members: r.try_get("members")?,
-                children: r.try_get("children")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    .await?)
 }
 
 pub async fn rename(
@@ -51,14 +38,13 @@ pub async fn rename(
 
 /// Members directly in the organisation, and live organisations directly under it.
 pub async fn contents(conn: &mut AnyConnection, id: i64) -> Result<(i64, i64), AppError> {
-    let r = sqlx::query(
+    Ok(sqlx::query_as::<Any, (i64, i64)>(
         "SELECT (SELECT COUNT(*) FROM members WHERE org_id = $1) AS members,
                 (SELECT COUNT(*) FROM organizations WHERE parent_id = $1 AND dissolved_at IS NULL) AS children",
     )
     .bind(id)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok((r.try_get("members")?, r.try_get("children")?))
+    .await?)
 }
 
 pub async fn dissolve(
@@ -101,12 +87,10 @@ pub async fn move_members(
 
 /// Live children of an organisation, as (id, path), for moving them one by one.
 pub async fn child_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, AppError> {
-    sqlx::query("SELECT id FROM organizations WHERE parent_id = $1 AND dissolved_at IS NULL")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM organizations WHERE parent_id = $1 AND dissolved_at IS NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?)
 }

@@ -4,6 +4,8 @@
 //! next byte). Moving a subtree rewrites the prefix of every path in that range in one UPDATE.
 
 use super::code::coded_enum;
+#[cfg(feature = "ssr")]
+use super::register::FieldError;
 use serde::{Deserialize, Serialize};
 
 coded_enum!(
@@ -75,6 +77,67 @@ pub fn parse_org_name(raw: &str) -> Result<String, &'static str> {
         return Err("err_too_long");
     }
     Ok(name)
+}
+
+/// A new organisation as typed in the tree page, under a parent of a known kind.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgDraft {
+    pub kind: OrgKind,
+    pub name: String,
+    pub code: String,
+}
+
+#[cfg(feature = "ssr")]
+impl OrgDraft {
+    /// Every field's error at once: a kind the parent may not hold, a bad name, a bad code
+    /// (any fault of the code, a missing one included, is `err_org_code`).
+    pub fn parse(
+        parent: OrgKind,
+        kind: &str,
+        name: &str,
+        code: &str,
+    ) -> Result<OrgDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let kind = OrgKind::from_code(kind).filter(|k| parent.may_contain(*k));
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", "err_org_kind"));
+        }
+        let name = OrgDraft::parse_name(name)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let code = parse_org_code(code)
+            .map_err(|_| errors.push(FieldError::new("code", "err_org_code")))
+            .ok();
+        match (kind, name, code) {
+            (Some(kind), Some(name), Some(code)) if errors.is_empty() => {
+                Ok(OrgDraft { kind, name, code })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// A new name for an organisation (creating or renaming one).
+    pub fn parse_name(raw: &str) -> Result<String, Vec<FieldError>> {
+        parse_org_name(raw).map_err(|key| vec![FieldError::new("name", key)])
+    }
+}
+
+/// Moving an organisation (of `kind`, at `path`) under a new parent: its path there, or the
+/// error key when the parent may not hold that kind or lies inside the organisation itself.
+pub fn moved_path(
+    kind: OrgKind,
+    path: &OrgPath,
+    parent_kind: OrgKind,
+    parent_path: &OrgPath,
+) -> Result<OrgPath, &'static str> {
+    if !parent_kind.may_contain(kind) {
+        return Err("err_org_kind");
+    }
+    path.moved_under(parent_path).map_err(|e| match e {
+        OrgPathError::Malformed => "err_org_path",
+        OrgPathError::IntoOwnSubtree => "err_org_move_into_self",
+    })
 }
 
 /// The path of an organisation in the tree.
@@ -162,6 +225,75 @@ impl OrgPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_organisation_is_parsed_with_every_error_at_once() {
+        let d = OrgDraft::parse(OrgKind::Committee, "chi_bo", "  Chi bộ 1 ", " CB-01 ").unwrap();
+        assert_eq!(
+            d,
+            OrgDraft {
+                kind: OrgKind::Cell,
+                name: "Chi bộ 1".to_string(),
+                code: "CB-01".to_string(),
+            }
+        );
+        let keys = |r: Result<OrgDraft, Vec<FieldError>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.key))
+                .collect::<Vec<_>>()
+        };
+        // A kind the parent may not hold, or no kind at all.
+        assert_eq!(
+            keys(OrgDraft::parse(OrgKind::Cell, "chi_bo", "A", "A1")),
+            [("kind".to_string(), "err_org_kind".to_string())]
+        );
+        assert_eq!(
+            keys(OrgDraft::parse(OrgKind::Committee, "", " ", "")),
+            [
+                ("kind".to_string(), "err_org_kind".to_string()),
+                ("name".to_string(), "err_required".to_string()),
+                ("code".to_string(), "err_org_code".to_string()),
+            ]
+        );
+        assert_eq!(
+            keys(OrgDraft::parse(
+                OrgKind::Committee,
+                "chi_bo",
+                &"x".repeat(MAX_ORG_NAME_CHARS + 1),
+                "a b"
+            )),
+            [
+                ("name".to_string(), "err_too_long".to_string()),
+                ("code".to_string(), "err_org_code".to_string()),
+            ]
+        );
+        assert_eq!(OrgDraft::parse_name(" Đảng ủy ").unwrap(), "Đảng ủy");
+    }
+
+    #[test]
+    fn moving_checks_the_parent_kind_and_the_own_subtree() {
+        let ward = OrgPath::root(1).child(7);
+        let cell = ward.child(42);
+        let other = OrgPath::root(1).child(8);
+        assert_eq!(
+            moved_path(OrgKind::Cell, &cell, OrgKind::Committee, &other).unwrap(),
+            other.child(42)
+        );
+        assert_eq!(
+            moved_path(OrgKind::Cell, &cell, OrgKind::Cell, &other),
+            Err("err_org_kind")
+        );
+        assert_eq!(
+            moved_path(
+                OrgKind::GrassrootsCommittee,
+                &ward,
+                OrgKind::Committee,
+                &ward.child(9)
+            ),
+            Err("err_org_move_into_self")
+        );
+    }
 
     #[test]
     fn paths_and_ranges() {

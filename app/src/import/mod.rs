@@ -20,28 +20,7 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-crate::domain::code::coded_enum!(
-    /// What an import file holds: the member register or the organisation tree.
-    ImportKind {
-        Members = "members",
-        Orgs = "orgs",
-    }
-);
-
-/// The stages of one import, in order (`failed` and `discarded` end it early).
-pub const STAGE_READING: &str = "reading";
-pub const STAGE_MAPPING: &str = "mapping";
-pub const STAGE_CHECKING: &str = "checking";
-pub const STAGE_CHECKED: &str = "checked";
-pub const STAGE_APPLYING: &str = "applying";
-pub const STAGE_APPLIED: &str = "applied";
-pub const STAGE_FAILED: &str = "failed";
-pub const STAGE_DISCARDED: &str = "discarded";
-
-/// Whether a background task is working on the job (the page polls while it is).
-pub fn is_running(stage: &str) -> bool {
-    matches!(stage, STAGE_READING | STAGE_CHECKING | STAGE_APPLYING)
-}
+pub use crate::domain::import::{BlockedReason, ImportKind, ImportStage};
 
 /// How many of each list the dry run keeps to show (the counts are always complete).
 pub const LIST_LIMIT: usize = 300;
@@ -138,7 +117,7 @@ pub struct JobView {
     pub org_name: String,
     pub file_name: String,
     pub file_size: i64,
-    pub stage: String,
+    pub stage: ImportStage,
     pub encoding: Option<String>,
     pub error_key: Option<String>,
     pub error_line: Option<i64>,
@@ -157,7 +136,7 @@ pub struct JobListItem {
     pub kind: ImportKind,
     pub file_name: String,
     pub org_name: String,
-    pub stage: String,
+    pub stage: ImportStage,
     pub created: String,
 }
 
@@ -168,24 +147,18 @@ pub struct Overview {
     pub jobs: Vec<JobListItem>,
 }
 
-/// The reasons a member cannot sign in, in the order the report lists them.
-pub const REASONS: [&str; 6] = [
-    "no_phone",
-    "no_account",
-    "pending",
-    "no_password",
-    "locked",
-    "rejected",
-];
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct BlockedMember {
     pub id: i64,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "full_name"))]
     pub name: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "member_code"))]
     pub code: String,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "org_name"))]
     pub org: String,
     pub phone: Option<String>,
-    pub reason: String,
+    pub reason: BlockedReason,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,7 +178,7 @@ pub struct ReconcileReport {
     pub org_name: String,
     pub members: i64,
     /// (reason, count) for every reason with at least one member.
-    pub counts: Vec<(String, i64)>,
+    pub counts: Vec<(BlockedReason, i64)>,
     pub blocked: Vec<BlockedMember>,
     /// How many blocked members there are in all (the list stops at `LIST_LIMIT`).
     pub blocked_total: i64,

@@ -70,16 +70,16 @@ const FIELD_CODES: [&str; 18] = [
     "no_smartphone",
 ];
 
-fn stage_name(l: Locale, stage: &str) -> &'static str {
+fn stage_name(l: Locale, stage: ImportStage) -> &'static str {
     match stage {
-        STAGE_READING => td_string!(l, imp_stage_reading),
-        STAGE_MAPPING => td_string!(l, imp_stage_mapping),
-        STAGE_CHECKING => td_string!(l, imp_stage_checking),
-        STAGE_CHECKED => td_string!(l, imp_stage_checked),
-        STAGE_APPLYING => td_string!(l, imp_stage_applying),
-        STAGE_APPLIED => td_string!(l, imp_stage_applied),
-        STAGE_DISCARDED => td_string!(l, imp_stage_discarded),
-        _ => td_string!(l, imp_stage_failed),
+        ImportStage::Reading => td_string!(l, imp_stage_reading),
+        ImportStage::Mapping => td_string!(l, imp_stage_mapping),
+        ImportStage::Checking => td_string!(l, imp_stage_checking),
+        ImportStage::Checked => td_string!(l, imp_stage_checked),
+        ImportStage::Applying => td_string!(l, imp_stage_applying),
+        ImportStage::Applied => td_string!(l, imp_stage_applied),
+        ImportStage::Discarded => td_string!(l, imp_stage_discarded),
+        ImportStage::Failed => td_string!(l, imp_stage_failed),
     }
 }
 
@@ -93,25 +93,25 @@ fn encoding_name(l: Locale, code: &str) -> &'static str {
     }
 }
 
-fn reason_short(l: Locale, reason: &str) -> &'static str {
+fn reason_short(l: Locale, reason: BlockedReason) -> &'static str {
     match reason {
-        "no_phone" => td_string!(l, rec_short_no_phone),
-        "no_account" => td_string!(l, rec_short_no_account),
-        "pending" => td_string!(l, rec_short_pending),
-        "no_password" => td_string!(l, rec_short_no_password),
-        "locked" => td_string!(l, rec_short_locked),
-        _ => td_string!(l, rec_short_rejected),
+        BlockedReason::NoPhone => td_string!(l, rec_short_no_phone),
+        BlockedReason::NoAccount => td_string!(l, rec_short_no_account),
+        BlockedReason::Pending => td_string!(l, rec_short_pending),
+        BlockedReason::NoPassword => td_string!(l, rec_short_no_password),
+        BlockedReason::Locked => td_string!(l, rec_short_locked),
+        BlockedReason::Rejected => td_string!(l, rec_short_rejected),
     }
 }
 
-fn reason_long(l: Locale, reason: &str) -> &'static str {
+fn reason_long(l: Locale, reason: BlockedReason) -> &'static str {
     match reason {
-        "no_phone" => td_string!(l, rec_reason_no_phone),
-        "no_account" => td_string!(l, rec_reason_no_account),
-        "pending" => td_string!(l, rec_reason_pending),
-        "no_password" => td_string!(l, rec_reason_no_password),
-        "locked" => td_string!(l, rec_reason_locked),
-        _ => td_string!(l, rec_reason_rejected),
+        BlockedReason::NoPhone => td_string!(l, rec_reason_no_phone),
+        BlockedReason::NoAccount => td_string!(l, rec_reason_no_account),
+        BlockedReason::Pending => td_string!(l, rec_reason_pending),
+        BlockedReason::NoPassword => td_string!(l, rec_reason_no_password),
+        BlockedReason::Locked => td_string!(l, rec_reason_locked),
+        BlockedReason::Rejected => td_string!(l, rec_reason_rejected),
     }
 }
 
@@ -123,7 +123,10 @@ fn show_value(l: Locale, field: &str, v: &str) -> String {
         return td_string!(l, imp_yes).to_string();
     }
     if field == "org_kind" {
-        return crate::admin::pages::kind_name(l, v).to_string();
+        return crate::domain::org::OrgKind::from_code(v)
+            .map(|k| crate::admin::pages::kind_name(l, k))
+            .unwrap_or("")
+            .to_string();
     }
     // ISO dates read as Vietnamese dates.
     if field.ends_with("_date") || field == "exempt_since" {
@@ -202,7 +205,7 @@ fn UploadPanel() -> impl IntoView {
                                         {o.jobs.iter().map(|j| view! {
                                             <li class="item">
                                                 <a class="item-title" href=format!("/quan-tri/nhap-du-lieu?lan={}", j.id)>{j.file_name.clone()}</a>
-                                                <p class="note">{kind_label(l, j.kind)}" · "{j.org_name.clone()}" · "{j.created.clone()}" · "{stage_name(l, &j.stage)}</p>
+                                                <p class="note">{kind_label(l, j.kind)}" · "{j.org_name.clone()}" · "{j.created.clone()}" · "{stage_name(l, j.stage)}</p>
                                             </li>
                                         }).collect_view()}
                                     </ul>
@@ -224,7 +227,7 @@ fn JobPanel(id: i64) -> impl IntoView {
     // While a step runs, ask again every second (the answer carries the progress).
     Effect::new(move |_| {
         if let Some(Ok(j)) = data.get() {
-            if is_running(&j.stage) {
+            if j.stage.is_running() {
                 set_timeout(
                     move || tick.update(|n| *n += 1),
                     std::time::Duration::from_millis(1000),
@@ -248,7 +251,7 @@ fn JobPanel(id: i64) -> impl IntoView {
 fn JobBody(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    let stage = j.stage.clone();
+    let stage = j.stage;
     let header = view! {
         <section class="card" aria-labelledby="imp-job">
             <h2 id="imp-job" data-testid="import-file">{j.file_name.clone()}</h2>
@@ -256,15 +259,15 @@ fn JobBody(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
                 <span data-testid="import-kind">{kind_label(l, j.kind)}</span>" · "{j.org_name.clone()}" · "{j.created.clone()}
                 {j.encoding.clone().map(|e| view! { " · "{t!(i18n, imp_read_as)}" "<span data-testid="import-encoding">{encoding_name(l, &e)}</span> })}
             </p>
-            <p data-testid="import-stage" class="status-line">{stage_name(l, &stage)}</p>
+            <p data-testid="import-stage" class="status-line">{stage_name(l, stage)}</p>
         </section>
     };
-    let body = match stage.as_str() {
-        STAGE_READING | STAGE_CHECKING | STAGE_APPLYING => {
+    let body = match stage {
+        ImportStage::Reading | ImportStage::Checking | ImportStage::Applying => {
             let (done, total) = j.progress.unwrap_or((0, 0));
             view! {
                 <section class="card" aria-live="polite">
-                    <label for="imp-progress">{stage_name(l, &stage)}</label>
+                    <label for="imp-progress">{stage_name(l, stage)}</label>
                     {if total > 0 {
                         view! { <progress id="imp-progress" data-testid="import-progress" max=total.to_string() value=done.to_string()></progress> }.into_any()
                     } else {
@@ -276,9 +279,9 @@ fn JobBody(j: JobView, tick: RwSignal<u32>) -> impl IntoView {
             }
             .into_any()
         }
-        STAGE_MAPPING => view! { <MappingForm j=j.clone() tick /> }.into_any(),
-        STAGE_CHECKED => view! { <Checked j=j.clone() tick /> }.into_any(),
-        STAGE_APPLIED => {
+        ImportStage::Mapping => view! { <MappingForm j=j.clone() tick /> }.into_any(),
+        ImportStage::Checked => view! { <Checked j=j.clone() tick /> }.into_any(),
+        ImportStage::Applied => {
             let r = j.result.clone().unwrap_or_default();
             let orgs = j.kind == ImportKind::Orgs;
             view! {
@@ -628,14 +631,14 @@ fn ReconcileBody(r: ReconcileReport) -> impl IntoView {
                     <p class="hint">{t!(i18n, rec_blocked_hint)}</p>
                     <ul class="plain-list" data-testid="rec-counts">
                         {r.counts.iter().map(|(reason, n)| view! {
-                            <li class="item" data-reason=reason.clone()><p class="item-title">{reason_short(l, reason)}": "{*n}</p><p class="note">{reason_long(l, reason)}</p></li>
+                            <li class="item" data-reason=reason.code()><p class="item-title">{reason_short(l, *reason)}": "{*n}</p><p class="note">{reason_long(l, *reason)}</p></li>
                         }).collect_view()}
                     </ul>
                     <ul class="plain-list" data-testid="rec-blocked-list">
                         {r.blocked.iter().map(|b| view! {
                             <li class="item" data-testid="rec-blocked-member">
                                 <p class="item-title">{b.name.clone()}" ("{b.code.clone()}")"</p>
-                                <p class="note">{b.org.clone()}" · "{t!(i18n, rec_reason)}": "{reason_short(l, &b.reason)}
+                                <p class="note">{b.org.clone()}" · "{t!(i18n, rec_reason)}": "{reason_short(l, b.reason)}
                                     {b.phone.clone().map(|p| view! { " · "<a href=format!("tel:{p}")>{p.clone()}</a> })}</p>
                             </li>
                         }).collect_view()}

@@ -1,14 +1,15 @@
 //! SQL of the register import and the reconciliation report.
 
-use crate::domain::import::Held;
-use crate::domain::org::OrgPath;
+use crate::domain::import::{BlockedReason, Held, ImportKind, ImportStage};
+use crate::domain::org::{OrgKind, OrgPath};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
 
 /// Values per `IN (…)` list: far below both databases' parameter limits.
 const IN_CHUNK: usize = 500;
 
+#[derive(sqlx::FromRow)]
 pub struct JobRow {
     pub id: i64,
     pub account_id: i64,
@@ -16,7 +17,7 @@ pub struct JobRow {
     pub org_name: String,
     pub file_name: String,
     pub file_size: i64,
-    pub stage: String,
+    pub stage: ImportStage,
     pub encoding: Option<String>,
     pub error_key: Option<String>,
     pub error_line: Option<i64>,
@@ -27,8 +28,7 @@ pub struct JobRow {
     pub summary: Option<String>,
     pub plan_hash: Option<String>,
     pub result: Option<String>,
-    /// `ImportKind` code.
-    pub kind: String,
+    pub kind: ImportKind,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -36,7 +36,7 @@ pub struct JobRow {
 /// The job and its file, in the caller's transaction.
 pub async fn insert_job(
     conn: &mut AnyConnection,
-    kind: super::ImportKind,
+    kind: ImportKind,
     account_id: i64,
     root_org_id: i64,
     file_name: &str,
@@ -64,7 +64,7 @@ pub async fn insert_job(
 }
 
 pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
-    let r = sqlx::query(
+    let r = sqlx::query_as::<Any, JobRow>(
         "SELECT j.id, j.account_id, j.root_org_id, o.name AS org_name, j.file_name, j.file_size, j.stage, j.encoding,
                 j.error_key, j.error_line, j.headers, j.preview, j.row_count, j.mapping, j.summary, j.plan_hash,
                 j.result, j.kind, j.created_at, j.updated_at
@@ -73,32 +73,21 @@ pub async fn job(db: &Db, id: i64) -> Result<JobRow, AppError> {
     .bind(id)
     .fetch_one(db.pool())
     .await?;
-    Ok(JobRow {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        root_org_id: r.try_get("root_org_id")?,
-        org_name: r.try_get("org_name")?,
-        file_name: r.try_get("file_name")?,
-        file_size: r.try_get("file_size")?,
-        stage: r.try_get("stage")?,
-        encoding: r.try_get("encoding")?,
-        error_key: r.try_get("error_key")?,
-        error_line: r.try_get("error_line")?,
-        headers: r.try_get("headers")?,
-        preview: r.try_get("preview")?,
-        row_count: r.try_get("row_count")?,
-        mapping: r.try_get("mapping")?,
-        summary: r.try_get("summary")?,
-        plan_hash: r.try_get("plan_hash")?,
-        result: r.try_get("result")?,
-        kind: r.try_get("kind")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
+    Ok(r)
+}
+
+#[derive(sqlx::FromRow)]
+struct JobListRow {
+    id: i64,
+    file_name: String,
+    org_name: String,
+    stage: ImportStage,
+    kind: ImportKind,
+    created_at: i64,
 }
 
 pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListItem>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, JobListRow>(
         "SELECT j.id, j.file_name, o.name AS org_name, j.stage, j.kind, j.created_at
          FROM import_jobs j JOIN organizations o ON o.id = j.root_org_id
          WHERE j.account_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT 20",
@@ -106,20 +95,17 @@ pub async fn recent_jobs(db: &Db, account_id: i64) -> Result<Vec<super::JobListI
     .bind(account_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(super::JobListItem {
-                id: r.try_get("id")?,
-                file_name: r.try_get("file_name")?,
-                org_name: r.try_get("org_name")?,
-                stage: r.try_get("stage")?,
-                kind: super::ImportKind::from_code(&r.try_get::<String, _>("kind")?)
-                    .unwrap_or(super::ImportKind::Members),
-                created: crate::platform::clock::local_time_text(r.try_get("created_at")?),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| super::JobListItem {
+            id: r.id,
+            file_name: r.file_name,
+            org_name: r.org_name,
+            stage: r.stage,
+            kind: r.kind,
+            created: crate::platform::clock::local_time_text(r.created_at),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
 pub async fn file(db: &Db, id: i64) -> Result<Vec<u8>, AppError> {
@@ -136,17 +122,17 @@ pub async fn file(db: &Db, id: i64) -> Result<Vec<u8>, AppError> {
 pub async fn advance(
     conn: &mut AnyConnection,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[ImportStage],
+    to: ImportStage,
     now: i64,
 ) -> Result<bool, AppError> {
     let list = from
         .iter()
-        .map(|s| format!("'{s}'"))
+        .map(|s| format!("'{}'", s.code()))
         .collect::<Vec<_>>()
         .join(", ");
     let done = sqlx::query(&format!("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3 AND stage IN ({list})"))
-        .bind(to.to_string())
+        .bind(to)
         .bind(now)
         .bind(id)
         .execute(conn)
@@ -259,7 +245,7 @@ pub async fn finish(
 /// Ends the job unapplied and drops its file, in the caller's transaction.
 pub async fn discard(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE import_jobs SET stage = $1, error_key = NULL, error_line = NULL, updated_at = $2 WHERE id = $3")
-        .bind(super::STAGE_DISCARDED)
+        .bind(ImportStage::Discarded)
         .bind(now)
         .bind(id)
         .execute(&mut *conn)
@@ -275,30 +261,37 @@ pub struct OrgInfo {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub live: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgInfoRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: OrgKind,
+    dissolved_at: Option<i64>,
 }
 
 /// Every organisation in the subtree, dissolved ones included (a row naming one is refused
 /// with its own reason).
 pub async fn subtree_orgs(db: &Db, root: &OrgPath) -> Result<Vec<OrgInfo>, AppError> {
-    let rows = sqlx::query("SELECT id, code, name, kind, dissolved_at FROM organizations WHERE path >= $1 AND path < $2")
+    let rows = sqlx::query_as::<Any, OrgInfoRow>("SELECT id, code, name, kind, dissolved_at FROM organizations WHERE path >= $1 AND path < $2")
         .bind(root.as_str())
         .bind(root.subtree_upper())
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(OrgInfo {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                kind: r.try_get("kind")?,
-                live: r.try_get::<Option<i64>, _>("dissolved_at")?.is_none(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| OrgInfo {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            kind: r.kind,
+            live: r.dissolved_at.is_none(),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
 pub struct HeldMember {
@@ -308,9 +301,32 @@ pub struct HeldMember {
     pub held: Held,
 }
 
+#[derive(sqlx::FromRow)]
+struct HeldMemberRow {
+    id: i64,
+    org_id: i64,
+    member_code: String,
+    org_code: String,
+    full_name: String,
+    birth_date: String,
+    gender: String,
+    ethnicity: String,
+    hometown: Option<String>,
+    cccd: Option<String>,
+    phone: Option<String>,
+    card_number: Option<String>,
+    joined_date: String,
+    official_date: Option<String>,
+    exempt_since: Option<String>,
+    exempt_reason: Option<String>,
+    position: Option<String>,
+    address: Option<String>,
+    no_smartphone: i64,
+}
+
 /// Every member in the subtree, in the shape a row is compared with.
 pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, HeldMemberRow>(
         "SELECT m.id, m.org_id, m.member_code, o.code AS org_code, m.full_name, m.birth_date, m.gender, m.ethnicity,
                 m.hometown, m.cccd, m.phone, m.card_number, m.joined_date, m.official_date, m.exempt_since,
                 m.exempt_reason, m.position, m.address, m.no_smartphone
@@ -321,34 +337,32 @@ pub async fn held_members(db: &Db, root: &OrgPath) -> Result<Vec<HeldMember>, Ap
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(HeldMember {
-                id: r.try_get("id")?,
-                org_id: r.try_get("org_id")?,
-                code: r.try_get("member_code")?,
-                held: Held {
-                    org_code: r.try_get("org_code")?,
-                    full_name: r.try_get("full_name")?,
-                    birth_date: r.try_get("birth_date")?,
-                    gender: r.try_get("gender")?,
-                    ethnicity: r.try_get("ethnicity")?,
-                    hometown: r.try_get("hometown")?,
-                    cccd: r.try_get("cccd")?,
-                    phone: r.try_get("phone")?,
-                    card_number: r.try_get("card_number")?,
-                    joined_date: r.try_get("joined_date")?,
-                    official_date: r.try_get("official_date")?,
-                    exempt_since: r.try_get("exempt_since")?,
-                    exempt_reason: r.try_get("exempt_reason")?,
-                    position: r.try_get("position")?,
-                    address: r.try_get("address")?,
-                    no_smartphone: r.try_get::<i64, _>("no_smartphone")? == 1,
-                },
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| HeldMember {
+            id: r.id,
+            org_id: r.org_id,
+            code: r.member_code,
+            held: Held {
+                org_code: r.org_code,
+                full_name: r.full_name,
+                birth_date: r.birth_date,
+                gender: r.gender,
+                ethnicity: r.ethnicity,
+                hometown: r.hometown,
+                cccd: r.cccd,
+                phone: r.phone,
+                card_number: r.card_number,
+                joined_date: r.joined_date,
+                official_date: r.official_date,
+                exempt_since: r.exempt_since,
+                exempt_reason: r.exempt_reason,
+                position: r.position,
+                address: r.address,
+                no_smartphone: r.no_smartphone == 1,
+            },
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
 fn placeholders(n: usize) -> String {
@@ -387,13 +401,11 @@ pub async fn holders(
             "SELECT {column} AS v, member_code FROM members WHERE {column} IN ({})",
             placeholders(chunk.len())
         );
-        let mut q = sqlx::query::<Any>(&sql);
+        let mut q = sqlx::query_as::<Any, (String, String)>(&sql);
         for v in chunk {
             q = q.bind(v.clone());
         }
-        for r in q.fetch_all(&mut *tx).await? {
-            out.push((r.try_get("v")?, r.try_get("member_code")?));
-        }
+        out.extend(q.fetch_all(&mut *tx).await?);
     }
     tx.commit().await?;
     Ok(out)
@@ -524,18 +536,17 @@ const BLOCKED_SELECT: &str = "SELECT * FROM (
     WHERE o.path >= $1 AND o.path < $2
 ) x WHERE reason IS NOT NULL";
 
-pub async fn blocked_counts(db: &Db, root: &OrgPath) -> Result<Vec<(String, i64)>, AppError> {
-    let rows = sqlx::query(&format!(
+pub async fn blocked_counts(
+    db: &Db,
+    root: &OrgPath,
+) -> Result<Vec<(BlockedReason, i64)>, AppError> {
+    Ok(sqlx::query_as::<Any, (BlockedReason, i64)>(&format!(
         "SELECT reason, COUNT(*) AS n FROM ({BLOCKED_SELECT}) b GROUP BY reason"
     ))
     .bind(root.as_str())
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("reason")?, r.try_get("n")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    .await?)
 }
 
 pub async fn blocked(
@@ -543,46 +554,32 @@ pub async fn blocked(
     root: &OrgPath,
     limit: i64,
 ) -> Result<Vec<super::BlockedMember>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as::<Any, super::BlockedMember>(&format!(
         "{BLOCKED_SELECT} ORDER BY org_name, full_name, id LIMIT $3"
     ))
     .bind(root.as_str())
     .bind(root.subtree_upper())
     .bind(limit)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(super::BlockedMember {
-                id: r.try_get("id")?,
-                name: r.try_get("full_name")?,
-                code: r.try_get("member_code")?,
-                org: r.try_get("org_name")?,
-                phone: r.try_get("phone")?,
-                reason: r.try_get("reason")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    .await?)
 }
 
 /// Members and exempt members in the app, in the subtree.
 pub async fn app_counts(db: &Db, root: &OrgPath) -> Result<(i64, i64), AppError> {
-    let r = sqlx::query(
+    Ok(sqlx::query_as::<Any, (i64, i64)>(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN m.exempt_since IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS exempt
          FROM members m JOIN organizations o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2",
     )
     .bind(root.as_str())
     .bind(root.subtree_upper())
     .fetch_one(db.pool())
-    .await?;
-    Ok((r.try_get("n")?, r.try_get("exempt")?))
+    .await?)
 }
 
 /// The register file's counts for the subtree, from the last applied import whose scope covers
 /// it, with when that was.
 pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i64)>, AppError> {
-    let job = sqlx::query(
+    let job = sqlx::query_as::<Any, (i64, i64)>(
         "SELECT j.id, j.applied_at FROM import_jobs j JOIN organizations r ON r.id = j.root_org_id
          WHERE j.stage = 'applied' AND $1 >= r.path AND $1 < substr(r.path, 1, length(r.path) - 1) || '0'
          ORDER BY j.applied_at DESC, j.id DESC LIMIT 1",
@@ -590,11 +587,10 @@ pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i6
     .bind(root.as_str())
     .fetch_optional(db.pool())
     .await?;
-    let Some(job) = job else {
+    let Some((id, at)) = job else {
         return Ok(None);
     };
-    let (id, at): (i64, i64) = (job.try_get("id")?, job.try_get("applied_at")?);
-    let r = sqlx::query(
+    let (n, exempt) = sqlx::query_as::<Any, (i64, i64)>(
         "SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) AS n, CAST(COALESCE(SUM(c.exempt), 0) AS BIGINT) AS exempt
          FROM import_org_counts c JOIN organizations o ON o.id = c.org_id
          WHERE c.job_id = $1 AND o.path >= $2 AND o.path < $3",
@@ -604,7 +600,18 @@ pub async fn file_counts(db: &Db, root: &OrgPath) -> Result<Option<(i64, i64, i6
     .bind(root.subtree_upper())
     .fetch_one(db.pool())
     .await?;
-    Ok(Some((r.try_get("n")?, r.try_get("exempt")?, at)))
+    Ok(Some((n, exempt, at)))
+}
+
+#[derive(sqlx::FromRow)]
+struct HeldOrgRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: OrgKind,
+    parent_id: Option<i64>,
+    dissolved_at: Option<i64>,
+    members: i64,
 }
 
 /// The subtree as the tree import compares it: every organisation (dissolved ones too, so a row
@@ -613,8 +620,7 @@ pub async fn held_orgs(
     db: &Db,
     root: &OrgPath,
 ) -> Result<Vec<crate::domain::org_import::HeldOrg>, AppError> {
-    use crate::domain::org::OrgKind;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<Any, HeldOrgRow>(
         "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.dissolved_at,
                 (SELECT COUNT(*) FROM members m WHERE m.org_id = o.id) AS members
          FROM organizations o WHERE o.path >= $1 AND o.path < $2",
@@ -623,23 +629,18 @@ pub async fn held_orgs(
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            let kind: String = r.try_get("kind")?;
-            Ok(crate::domain::org_import::HeldOrg {
-                id,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                kind: OrgKind::from_code(&kind).ok_or_else(|| {
-                    AppError::internal(&format!("organization {id} has bad kind"))
-                })?,
-                parent_id: r.try_get("parent_id")?,
-                live: r.try_get::<Option<i64>, _>("dissolved_at")?.is_none(),
-                members: r.try_get("members")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::domain::org_import::HeldOrg {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            kind: r.kind,
+            parent_id: r.parent_id,
+            live: r.dissolved_at.is_none(),
+            members: r.members,
         })
-        .collect()
+        .collect())
 }
 
 /// An organisation as the tree import writes it, read inside the import's transaction (where
@@ -648,24 +649,12 @@ pub async fn org_in_tx(
     conn: &mut AnyConnection,
     code: &str,
 ) -> Result<crate::register::Org, AppError> {
-    use crate::domain::org::{OrgKind, OrgPath};
-    let r = sqlx::query(
+    Ok(sqlx::query_as::<Any, crate::register::Org>(
         "SELECT id, parent_id, kind, name, code, path, depth FROM organizations WHERE code = $1",
     )
     .bind(code.to_string())
     .fetch_one(&mut *conn)
-    .await?;
-    let id: i64 = r.try_get("id")?;
-    let bad = |what: &str| AppError::internal(&format!("organization {id} has bad {what}"));
-    Ok(crate::register::Org {
-        id,
-        parent_id: r.try_get("parent_id")?,
-        kind: OrgKind::from_code(&r.try_get::<String, _>("kind")?).ok_or_else(|| bad("kind"))?,
-        name: r.try_get("name")?,
-        code: r.try_get("code")?,
-        path: OrgPath::parse(&r.try_get::<String, _>("path")?).map_err(|_| bad("path"))?,
-        depth: r.try_get("depth")?,
-    })
+    .await?)
 }
 
 pub async fn rename_org(

@@ -4,8 +4,8 @@
 
 use super::repo::{self, HeldMember, OrgInfo};
 use super::{
-    ApplyResult, ChangedItem, CheckSummary, Column, ExemptionItem, ImportKind, InvalidItem,
-    JobView, Overview, ReconcileReport, RowItem, LIST_LIMIT,
+    ApplyResult, BlockedReason, ChangedItem, CheckSummary, Column, ExemptionItem, ImportKind,
+    ImportStage, InvalidItem, JobView, Overview, ReconcileReport, RowItem, LIST_LIMIT,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::import::{
@@ -92,7 +92,7 @@ fn action_of(kind: ImportKind) -> Action {
 }
 
 fn kind_of(job: &repo::JobRow) -> ImportKind {
-    ImportKind::from_code(&job.kind).unwrap_or(ImportKind::Members)
+    job.kind
 }
 
 /// The job, if it is the viewer's and they may still import into its organisation.
@@ -280,7 +280,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &Option<String>) -> Option<T> {
 
 pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, AppError> {
     let (mut job, _) = own_job(db, user, id).await?;
-    let running = super::is_running(&job.stage);
+    let running = job.stage.is_running();
     let progress = progress(id);
     // A step with no task behind it died with a previous process (or ran too long): say so.
     if running
@@ -314,7 +314,7 @@ pub async fn job_view(db: &Db, user: &CurrentUser, id: i64) -> Result<JobView, A
         org_name: job.org_name,
         file_name: job.file_name,
         file_size: job.file_size,
-        progress: if super::is_running(&job.stage) {
+        progress: if job.stage.is_running() {
             progress
         } else {
             None
@@ -420,10 +420,7 @@ pub async fn start_check(
 ) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
     let headers: Vec<String> = parse_json(&job.headers).unwrap_or_default();
-    if !matches!(
-        job.stage.as_str(),
-        super::STAGE_MAPPING | super::STAGE_CHECKED
-    ) {
+    if !matches!(job.stage, ImportStage::Mapping | ImportStage::Checked) {
         return Err(AppError::field("stage", "err_import_stage"));
     }
     let mapping = AnyMapping::parse(kind_of(&job), raw_mapping, headers.len())?;
@@ -434,8 +431,8 @@ pub async fn start_check(
     if !repo::advance(
         &mut tx,
         id,
-        &[super::STAGE_MAPPING, super::STAGE_CHECKED],
-        super::STAGE_CHECKING,
+        &[ImportStage::Mapping, ImportStage::Checked],
+        ImportStage::Checking,
         now_unix(),
     )
     .await?
@@ -588,12 +585,10 @@ async fn build_plan(db: &Db, job_id: i64, root: &Org, mapping: &Mapping) -> Resu
                 vec![FieldError::new("org_code", "err_import_org_dissolved")],
                 None,
             )),
-            Some(o) if !OrgKind::from_code(&o.kind).is_some_and(|k| k.is_cell()) => {
-                invalid.push(bad(
-                    vec![FieldError::new("org_code", "err_import_org_not_cell")],
-                    None,
-                ))
-            }
+            Some(o) if !o.kind.is_cell() => invalid.push(bad(
+                vec![FieldError::new("org_code", "err_import_org_not_cell")],
+                None,
+            )),
             Some(o) => candidates.push((*line, row, o.id)),
             None => {
                 unknown_orgs.insert(row.org_code.clone());
@@ -902,8 +897,8 @@ pub async fn start_apply(
     if !repo::advance(
         &mut *db.pool().acquire().await?,
         id,
-        &[super::STAGE_CHECKED],
-        super::STAGE_APPLYING,
+        &[ImportStage::Checked],
+        ImportStage::Applying,
         now_unix(),
     )
     .await?
@@ -1351,7 +1346,7 @@ async fn apply_tree_step(
 
 pub async fn discard(db: &Db, user: &CurrentUser, id: i64) -> Result<(), AppError> {
     let (job, org) = own_job(db, user, id).await?;
-    if super::is_running(&job.stage) || job.stage == super::STAGE_APPLIED {
+    if job.stage.is_running() || job.stage == ImportStage::Applied {
         return Err(AppError::field("stage", "err_import_stage"));
     }
     let mut tx = db.pool().begin().await?;
@@ -1389,7 +1384,7 @@ pub async fn reconciliation(
     let (members, _) = repo::app_counts(db, &o.path).await?;
     let mut counts = repo::blocked_counts(db, &o.path).await?;
     counts.sort_by_key(|(r, _)| {
-        super::REASONS
+        BlockedReason::ALL
             .iter()
             .position(|x| x == r)
             .unwrap_or(usize::MAX)

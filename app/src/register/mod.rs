@@ -29,7 +29,7 @@ impl Source {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Org {
     pub id: i64,
     pub parent_id: Option<i64>,

@@ -2,41 +2,14 @@
 //! index (see `domain::org`).
 
 use super::{Member, NewMember, NewOrg, Org};
-use crate::domain::org::{OrgKind, OrgPath};
+use crate::domain::org::OrgPath;
 use crate::domain::phone::Phone;
 use crate::domain::register::{Date, Gender, MemberStatus, Position};
 use crate::domain::text;
 use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, FromRow, Row};
-
-#[derive(FromRow)]
-struct OrgRow {
-    id: i64,
-    parent_id: Option<i64>,
-    kind: String,
-    name: String,
-    code: String,
-    path: String,
-    depth: i64,
-}
-
-impl TryFrom<OrgRow> for Org {
-    type Error = AppError;
-    fn try_from(r: OrgRow) -> Result<Org, AppError> {
-        let bad = |what: &str| AppError::internal(&format!("organization {} has bad {what}", r.id));
-        Ok(Org {
-            id: r.id,
-            parent_id: r.parent_id,
-            kind: OrgKind::from_code(&r.kind).ok_or_else(|| bad("kind"))?,
-            path: OrgPath::parse(&r.path).map_err(|_| bad("path"))?,
-            name: r.name,
-            code: r.code,
-            depth: r.depth,
-        })
-    }
-}
+use sqlx::{Any, AnyConnection, FromRow};
 
 const ORG_COLUMNS: &str = "id, parent_id, kind, name, code, path, depth";
 
@@ -56,7 +29,7 @@ pub async fn insert_org(
     let now = now_unix();
     let name = text::nfc(&new.name);
     let code = new.code.trim().to_string();
-    let row = sqlx::query(
+    let id = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO organizations (parent_id, kind, name, code, path, depth, source, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
          RETURNING id",
@@ -71,7 +44,6 @@ pub async fn insert_org(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = row.try_get("id")?;
     let path = match parent {
         Some(p) => p.path.child(id),
         None => OrgPath::root(id),
@@ -93,40 +65,37 @@ pub async fn insert_org(
 }
 
 pub async fn org_by_id(db: &Db, id: i64) -> Result<Org, AppError> {
-    let row: OrgRow = sqlx::query_as(&format!(
+    Ok(sqlx::query_as::<Any, Org>(&format!(
         "SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"
     ))
     .bind(id)
     .fetch_one(db.pool())
-    .await?;
-    row.try_into()
+    .await?)
 }
 
 pub async fn org_by_code(db: &Db, code: &str) -> Result<Org, AppError> {
-    let row: OrgRow = sqlx::query_as(&format!(
+    Ok(sqlx::query_as::<Any, Org>(&format!(
         "SELECT {ORG_COLUMNS} FROM organizations WHERE code = $1"
     ))
     .bind(code)
     .fetch_one(db.pool())
-    .await?;
-    row.try_into()
+    .await?)
 }
 
 /// The organisation at `root` and everything below it, in tree order.
 pub async fn subtree(db: &Db, root: &OrgPath) -> Result<Vec<Org>, AppError> {
-    let rows: Vec<OrgRow> = sqlx::query_as(&format!(
+    Ok(sqlx::query_as::<Any, Org>(&format!(
         "SELECT {ORG_COLUMNS} FROM organizations WHERE path >= $1 AND path < $2 ORDER BY path"
     ))
     .bind(root.as_str())
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
-    .await?;
-    rows.into_iter().map(Org::try_from).collect()
+    .await?)
 }
 
 /// Whether organisation `inner` lies in the subtree of `outer` (or is it): one query.
 pub async fn is_within(db: &Db, inner: i64, outer: i64) -> Result<bool, AppError> {
-    let row = sqlx::query(
+    let n = sqlx::query_scalar::<Any, i64>(
         "SELECT COUNT(*) AS n FROM organizations i, organizations o
          WHERE i.id = $1 AND o.id = $2 AND substr(i.path, 1, length(o.path)) = o.path",
     )
@@ -134,7 +103,7 @@ pub async fn is_within(db: &Db, inner: i64, outer: i64) -> Result<bool, AppError
     .bind(outer)
     .fetch_one(db.pool())
     .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+    Ok(n > 0)
 }
 
 /// Moves the subtree rooted at `org` under `new_parent`: one UPDATE rewrites every path in the
@@ -204,7 +173,7 @@ pub async fn move_subtree_in(
 
 /// Members registered anywhere in the subtree: (all, exempt).
 pub async fn count_members_in_subtree(db: &Db, root: &OrgPath) -> Result<(i64, i64), AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as::<Any, (i64, i64)>(
         "SELECT COUNT(*) AS total,
                 COALESCE(SUM(CASE WHEN m.exempt_since IS NULL THEN 0 ELSE 1 END), 0) AS exempt
          FROM members m JOIN organizations o ON o.id = m.org_id
@@ -213,8 +182,7 @@ pub async fn count_members_in_subtree(db: &Db, root: &OrgPath) -> Result<(i64, i
     .bind(root.as_str())
     .bind(root.subtree_upper())
     .fetch_one(db.pool())
-    .await?;
-    Ok((row.try_get("total")?, row.try_get("exempt")?))
+    .await?)
 }
 
 const MEMBER_INSERT_COLUMNS: &str = "org_id, member_code, full_name, name_folded, birth_date, gender, ethnicity, \
@@ -367,26 +335,23 @@ pub async fn member_by_phone(db: &Db, phone: &Phone) -> Result<Option<Member>, A
 }
 
 /// Counts for the seed's safety check: organisations, members, and rows that are not demo data.
+#[derive(FromRow)]
 pub struct Contents {
+    #[sqlx(rename = "orgs")]
     pub organizations: i64,
     pub members: i64,
     pub real_rows: i64,
 }
 
 pub async fn contents(db: &Db) -> Result<Contents, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as::<Any, Contents>(
         "SELECT (SELECT COUNT(*) FROM organizations) AS orgs,
                 (SELECT COUNT(*) FROM members) AS members,
                 (SELECT COUNT(*) FROM organizations WHERE source <> 'demo')
                   + (SELECT COUNT(*) FROM members WHERE source <> 'demo') AS real_rows",
     )
     .fetch_one(db.pool())
-    .await?;
-    Ok(Contents {
-        organizations: row.try_get("orgs")?,
-        members: row.try_get("members")?,
-        real_rows: row.try_get("real_rows")?,
-    })
+    .await?)
 }
 
 /// Deletes the whole register, for `seed --replace`. Both databases check the self-reference
@@ -447,12 +412,8 @@ pub async fn delete_register(conn: &mut AnyConnection) -> Result<(), AppError> {
 
 /// Where the member was before (merges), newest first: (organisation name, until).
 pub async fn member_history(db: &Db, member_id: i64) -> Result<Vec<(String, i64)>, AppError> {
-    sqlx::query("SELECT o.name, h.until FROM member_org_history h JOIN organizations o ON o.id = h.org_id WHERE h.member_id = $1 ORDER BY h.until DESC")
+    Ok(sqlx::query_as::<Any, (String, i64)>("SELECT o.name, h.until FROM member_org_history h JOIN organizations o ON o.id = h.org_id WHERE h.member_id = $1 ORDER BY h.until DESC")
         .bind(member_id)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }

@@ -497,11 +497,11 @@ pub async fn seed(db: &Db, members: usize) -> Result<SeedReport, AppError> {
         .iter()
         .filter(|d| d.account.unwrap_or(true))
     {
-        let member = sqlx::query("SELECT id FROM members WHERE phone = $1")
-            .bind(&d.phone)
-            .fetch_one(&mut *tx)
-            .await?;
-        let member_id: i64 = sqlx::Row::try_get(&member, "id")?;
+        let member_id =
+            sqlx::query_scalar::<sqlx::Any, i64>("SELECT id FROM members WHERE phone = $1")
+                .bind(&d.phone)
+                .fetch_one(&mut *tx)
+                .await?;
         let account_id = crate::accounts::service::insert_account(
             &mut tx,
             member_id,

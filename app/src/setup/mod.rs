@@ -13,7 +13,7 @@ use crate::platform::clock::{now_unix, today_vn};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use crate::register::{NewMember, NewOrg, Source};
-use sqlx::{Connection, Row};
+use sqlx::{Any, Connection};
 
 /// `sotay init`'s options as typed. Errors name the option (`org-name`), so the console
 /// message says which one to fix.
@@ -220,10 +220,9 @@ fn option_of(register_field: &str) -> &'static str {
 
 /// Whether the database holds no organisation yet (then `init` may run).
 pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM organizations")
+    let n = sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM organizations")
         .fetch_one(db.pool())
-        .await?
-        .try_get(0)?;
+        .await?;
     Ok(n == 0)
 }
 
@@ -239,10 +238,9 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
             .execute(&mut *tx)
             .await?;
     }
-    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM organizations")
+    let existing = sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM organizations")
         .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        .await?;
     if existing > 0 {
         return Err(AppError::field("database", "err_init_not_empty"));
     }
@@ -252,11 +250,10 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
         ..plan.admin
     };
     crate::register::service::insert_members(&mut tx, std::slice::from_ref(&admin)).await?;
-    let member_id: i64 = sqlx::query("SELECT id FROM members WHERE member_code = $1")
+    let member_id = sqlx::query_scalar::<Any, i64>("SELECT id FROM members WHERE member_code = $1")
         .bind(&admin.member_code)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        .await?;
     let (account_id, code, expires) =
         crate::accounts::service::bootstrap_admin(&mut tx, member_id, org.id, now).await?;
     audit::record(
@@ -301,24 +298,18 @@ pub async fn init(db: &Db, plan: InitPlan, operator: &str) -> Result<Initialized
 /// one. The account's sessions end when the code is used (as with any reset).
 pub async fn new_code(db: &Db, phone: &str, operator: &str) -> Result<Initialized, AppError> {
     let phone = Phone::parse(phone).map_err(|e| AppError::field("admin-phone", e.key()))?;
-    let row = sqlx::query(
-        "SELECT m.id, m.full_name, a.id, o.id, o.name FROM members m
+    let (member_id, name, account_id, org_id, org_name) =
+        sqlx::query_as::<Any, (i64, String, i64, i64, String)>(
+            "SELECT m.id, m.full_name, a.id, o.id, o.name FROM members m
          JOIN accounts a ON a.member_id = m.id
          JOIN role_grants g ON g.account_id = a.id AND g.role = 'admin'
          JOIN organizations o ON o.id = g.org_id AND o.parent_id IS NULL
          WHERE m.phone = $1",
-    )
-    .bind(phone.as_str())
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or_else(|| AppError::field("admin-phone", "err_init_no_root_admin"))?;
-    let (member_id, name, account_id, org_id, org_name): (i64, String, i64, i64, String) = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-        row.try_get(4)?,
-    );
+        )
+        .bind(phone.as_str())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| AppError::field("admin-phone", "err_init_no_root_admin"))?;
     let now = now_unix();
     let code =
         crate::accounts::service::console_code(db, account_id, member_id, org_id, operator, now)
