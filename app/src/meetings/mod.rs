@@ -543,7 +543,8 @@ pub async fn update_meeting(
 #[server(prefix = "/api", endpoint = "add_agenda_item")]
 pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let title = text(&agenda_title, "agenda_title", 300, true)?.unwrap_or_default();
         let note = text(&note, "agenda_note", 2000, false)?;
         let entry = audit_entry(&ctx, AuditAction::AgendaAdd, None, Some(title.clone()));
@@ -562,7 +563,8 @@ pub async fn add_agenda_item(id: i64, agenda_title: String, note: String) -> Res
 #[server(prefix = "/api", endpoint = "remove_agenda_item")]
 pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
             AuditAction::AgendaRemove,
@@ -582,7 +584,8 @@ pub async fn remove_agenda_item(id: i64, item_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "attachable_documents")]
 pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoice>, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let found = crate::documents::readable_in(&ctx.db, &ctx.m.org_path, &query, 20).await?;
         Ok(found
             .into_iter()
@@ -599,7 +602,8 @@ pub async fn attachable_documents(id: i64, query: String) -> Result<Vec<DocChoic
 #[server(prefix = "/api", endpoint = "attach_document")]
 pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         // Only what every member of the cell may read (the documents feature decides).
         if !crate::documents::is_readable_in(&ctx.db, document_id, &ctx.m.org_path).await? {
             return Err(AppError::field("document_id", "err_document_not_for_cell"));
@@ -625,7 +629,8 @@ pub async fn attach_document(id: i64, document_id: i64) -> Result<(), AppError> 
 #[server(prefix = "/api", endpoint = "detach_document")]
 pub async fn detach_document(id: i64, document_id: i64) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::Prepare).await?;
         let entry = audit_entry(
             &ctx,
             AuditAction::MaterialDetach,
@@ -1025,7 +1030,8 @@ pub async fn vote(
 #[server(prefix = "/api", endpoint = "save_minutes")]
 pub async fn save_minutes(id: i64, minutes: String, resolution: String) -> Result<(), AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         let minutes =
             text(&minutes, "minutes", 50_000, false)?.map(|t| crate::domain::text::nfc(&t));
         let resolution =
@@ -1053,7 +1059,8 @@ pub async fn assign_task(
     due_date: String,
 ) -> Result<i64, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        let ctx = guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
+        let ctx =
+            guard::running(user, db, id, crate::domain::meeting::MeetingStep::FollowUp).await?;
         use crate::domain::task::TaskDraft;
         let in_cell = repo::is_member_of(&ctx.db, assignee_id, ctx.m.org_id).await?;
         let draft = TaskDraft::parse(&task_title, &due_date, &ctx.m.date);

@@ -2,11 +2,11 @@
 //! meeting's rows are fetched by its id (indexed), never loaded and then filtered.
 
 use super::*;
+use crate::domain::account::AccountStatus;
 use crate::domain::meeting::{
     Attendance, MeetingFormat, MeetingKind, MeetingRating, MeetingStatus, Month, MotionStatus,
     Recurrence, Rsvp, Tally, Venue, VoteChoice,
 };
-use crate::domain::account::AccountStatus;
 use crate::domain::org::OrgPath;
 use crate::domain::permission::Actor;
 use crate::domain::register::Date;
@@ -83,23 +83,24 @@ fn summary_row(r: &sqlx::any::AnyRow) -> Result<MeetingSummary, sqlx::Error> {
 }
 
 pub async fn is_member_of(db: &Db, member_id: i64, org_id: i64) -> Result<bool, AppError> {
-    let n: i64 =
-        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM members WHERE id = $1 AND org_id = $2")
-            .bind(member_id)
-            .bind(org_id)
-            .fetch_one(db.pool())
-            .await?;
+    let n: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM members WHERE id = $1 AND org_id = $2",
+    )
+    .bind(member_id)
+    .bind(org_id)
+    .fetch_one(db.pool())
+    .await?;
     Ok(n > 0)
 }
 
 /// Members holding a position (bí thư, phó bí thư, chi ủy viên) in the cell.
 pub async fn cell_leaders(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<i64>, AppError> {
-    Ok(
-        sqlx::query_scalar::<Any, i64>("SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL")
-            .bind(org_id)
-            .fetch_all(conn)
-            .await?,
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM members WHERE org_id = $1 AND position IS NOT NULL",
     )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Cells inside `scopes` (at most 200, by name), with their recurrence rule.

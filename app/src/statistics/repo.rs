@@ -92,7 +92,10 @@ pub async fn own_counts(
     .bind(now - ACTIVE_WINDOW_SECS)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|r| (r.org_id, r.counts.into())).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.org_id, r.counts.into()))
+        .collect())
 }
 
 /// Each cell's secretary (or deputy, where there is no secretary) with a phone.
@@ -124,8 +127,10 @@ pub async fn history(db: &Db, org_id: i64, months: i64) -> Result<Vec<(String, C
         .bind(months)
         .fetch_all(db.pool())
         .await?;
-    let mut out: Vec<(String, Counts)> =
-        rows.into_iter().map(|r| (r.month, r.counts.into())).collect();
+    let mut out: Vec<(String, Counts)> = rows
+        .into_iter()
+        .map(|r| (r.month, r.counts.into()))
+        .collect();
     out.reverse();
     Ok(out)
 }
@@ -246,6 +251,9 @@ pub async fn snapshot_totals(
     .bind(root.subtree_upper())
     .fetch_all(db.pool())
     .await?;
-    let out = rows.into_iter().map(|r| (r.org_id, r.counts.into())).collect();
+    let out = rows
+        .into_iter()
+        .map(|r| (r.org_id, r.counts.into()))
+        .collect();
     Ok(Some((out, taken)))
 }
