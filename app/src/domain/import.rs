@@ -4,7 +4,6 @@
 //! limits that keep a hostile file from exhausting the server. No I/O here.
 
 use super::cccd::Cccd;
-use super::code::coded_enum;
 use super::phone::Phone;
 use super::register::{
     check_exemption, check_status, Change, Date, FieldError, Gender, MemberStatus, PartyDates,
@@ -13,50 +12,7 @@ use super::register::{
 use super::text::{fold, nfc};
 use serde::{Deserialize, Serialize};
 
-coded_enum!(
-    /// What an import file holds: the member register or the organisation tree.
-    ImportKind {
-        Members = "members",
-        Orgs = "orgs",
-    }
-);
-
-coded_enum!(
-    /// The stages of one import, in order (`Failed` and `Discarded` end it early).
-    ImportStage {
-        Reading = "reading",
-        Mapping = "mapping",
-        Checking = "checking",
-        Checked = "checked",
-        Applying = "applying",
-        Applied = "applied",
-        Failed = "failed",
-        Discarded = "discarded",
-    }
-);
-
-impl ImportStage {
-    /// Whether a background task is working on the job (the page polls while it is).
-    pub fn is_running(self) -> bool {
-        matches!(
-            self,
-            ImportStage::Reading | ImportStage::Checking | ImportStage::Applying
-        )
-    }
-}
-
-coded_enum!(
-    /// Why a member cannot sign in (the reconciliation report), in the order the report lists
-    /// them.
-    BlockedReason {
-        NoPhone = "no_phone",
-        NoAccount = "no_account",
-        Pending = "pending",
-        NoPassword = "no_password",
-        Locked = "locked",
-        Rejected = "rejected",
-    }
-);
+pub use super::import_codes::{BlockedReason, ImportKind, ImportStage};
 
 /// The largest file accepted (a 126,000-row CSV of every column is about 30 MB).
 pub const MAX_FILE_BYTES: usize = 40 * 1024 * 1024;

@@ -9,6 +9,7 @@ pub mod document;
 pub mod evaluation;
 #[cfg(feature = "ssr")]
 pub mod import;
+pub mod import_codes;
 pub mod lunar;
 pub mod meeting;
 #[cfg(feature = "ssr")]

@@ -20,7 +20,7 @@ use crate::platform::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::import::{BlockedReason, ImportKind, ImportStage};
+pub use crate::domain::import_codes::{BlockedReason, ImportKind, ImportStage};
 
 /// How many of each list the dry run keeps to show (the counts are always complete).
 pub const LIST_LIMIT: usize = 300;

@@ -336,9 +336,9 @@ sql_codes!(
     crate::domain::account::ActivationPurpose,
     crate::domain::account::JoinRequestStatus,
     crate::domain::account::ContactChangeStatus,
-    crate::domain::import::ImportKind,
-    crate::domain::import::ImportStage,
-    crate::domain::import::BlockedReason,
+    crate::domain::import_codes::ImportKind,
+    crate::domain::import_codes::ImportStage,
+    crate::domain::import_codes::BlockedReason,
 );
 
 /// Reading stored text that parses into a domain type (an organisation path), so row structs
