@@ -496,6 +496,7 @@ pub async fn my_reading_reminders() -> Result<Vec<ReminderView>, AppError> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PublishTarget {
     pub id: i64,
     pub name: String,
