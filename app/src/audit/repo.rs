@@ -5,7 +5,7 @@ use crate::domain::audit::{AuditFilter, Person};
 use crate::domain::org::OrgPath;
 use crate::platform::db::{scope_clause, Db};
 use crate::platform::error::AppError;
-use sqlx::{Any, Row};
+use sqlx::{Any, FromRow};
 
 /// An entry with its unix time (the next page's cursor).
 pub struct Entry {
@@ -96,32 +96,41 @@ pub async fn entries(
          JOIN audit_log a ON a.id = s.id JOIN organizations o ON o.id = s.oid {PEOPLE}
          ORDER BY a.at DESC, a.id DESC LIMIT $1"
     );
-    let mut q = sqlx::query::<Any>(&sql);
+    let mut q = sqlx::query_as::<Any, EntryRow>(&sql);
     for b in binds {
         q = match b {
             Bind::Int(v) => q.bind(v),
             Bind::Text(v) => q.bind(v),
         };
     }
-    q.fetch_all(db.pool())
+    Ok(q.fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| {
-            let at: i64 = r.try_get("at")?;
-            Ok(Entry {
-                at,
-                row: AuditRow {
-                    id: r.try_get("id")?,
-                    at: crate::platform::clock::local_date_time_text(at),
-                    action: r.try_get("action")?,
-                    actor: r.try_get("actor")?,
-                    on_behalf: r.try_get("on_behalf")?,
-                    org: r.try_get("org_name")?,
-                    ip: r.try_get("ip")?,
-                    detail: r.try_get("detail")?,
-                },
-            })
+        .into_iter()
+        .map(|r| Entry {
+            at: r.at,
+            row: AuditRow {
+                id: r.id,
+                at: crate::platform::clock::local_date_time_text(r.at),
+                action: r.action,
+                actor: r.actor,
+                on_behalf: r.on_behalf,
+                org: r.org_name,
+                ip: r.ip,
+                detail: r.detail,
+            },
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
+}
+
+/// The action stays text: the page shows the label of its code.
+#[derive(FromRow)]
+struct EntryRow {
+    id: i64,
+    at: i64,
+    action: String,
+    detail: Option<String>,
+    ip: Option<String>,
+    org_name: String,
+    actor: Option<String>,
+    on_behalf: Option<String>,
 }

@@ -9,7 +9,6 @@ use crate::platform::clock::now_unix;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use crate::platform::session::{new_token, CurrentUser};
-use sqlx::Row;
 use std::path::PathBuf;
 
 pub fn upload_dir() -> PathBuf {
@@ -142,19 +141,10 @@ pub async fn latest(
     db: &Db,
     document_id: i64,
 ) -> Result<Option<(String, i64, String, String)>, AppError> {
-    let r = sqlx::query("SELECT original_name, size, content_type, storage_key FROM attachments WHERE document_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+    Ok(sqlx::query_as::<sqlx::Any, (String, i64, String, String)>("SELECT original_name, size, content_type, storage_key FROM attachments WHERE document_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
         .bind(document_id)
         .fetch_optional(db.pool())
-        .await?;
-    Ok(match r {
-        Some(r) => Some((
-            r.try_get("original_name")?,
-            r.try_get("size")?,
-            r.try_get("content_type")?,
-            r.try_get("storage_key")?,
-        )),
-        None => None,
-    })
+        .await?)
 }
 
 /// The file of a document for a reader inside its audience; anyone else gets "not found".

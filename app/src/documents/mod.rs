@@ -121,7 +121,7 @@ pub async fn library(
     saved: bool,
     offset: i64,
 ) -> Result<LibraryPage, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use crate::domain::document::DocType;
         use crate::domain::document::DocumentKind;
         let kind = match DocumentKind::from_code(kind.trim()) {
@@ -161,7 +161,6 @@ pub async fn library(
             saved_only: saved,
             offset: offset.max(0),
         };
-        let db = crate::platform::db::from_context()?;
         // One row more than a page tells whether there is a next page.
         let mut items = repo::library(
             &db,
@@ -181,8 +180,8 @@ pub async fn library(
 /// Opens a document: checks the audience, records the opening, returns the reading view.
 #[server(prefix = "/api", endpoint = "document")]
 pub async fn open_document(id: i64) -> Result<DocView, AppError> {
-    crate::platform::serve::serve(async move {
-        let (user, db, row) = readable(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let row = readable(&user, &db, id).await?;
         let (bookmarked, studied, reflection) = repo::open(
             &db,
             id,
@@ -240,56 +239,42 @@ pub async fn open_document(id: i64) -> Result<DocView, AppError> {
     .await
 }
 
-/// The caller, if they may publish (and so edit, withdraw, add questions to) the document.
+/// The document, if the caller may publish (and so edit, withdraw, add questions to) it.
 #[cfg(feature = "ssr")]
 async fn publishable(
+    user: &crate::platform::session::CurrentUser,
+    db: &crate::platform::db::Db,
     id: i64,
-) -> Result<
-    (
-        crate::platform::session::CurrentUser,
-        crate::platform::db::Db,
-        repo::DocumentRow,
-    ),
-    AppError,
-> {
+) -> Result<repo::DocumentRow, AppError> {
     use crate::domain::permission::{may, Action};
-    let user = crate::platform::session::require_user()?;
-    let db = crate::platform::db::from_context()?;
-    let row = repo::document(&db, id).await?;
+    let row = repo::document(db, id).await?;
     if !may(&user.actor, Action::Publish, &row.audience_path) {
         return Err(AppError::Forbidden);
     }
-    Ok((user, db, row))
+    Ok(row)
 }
 
-/// The caller and the document, if the caller may read it. Withdrawn and out-of-audience
-/// documents look the same as missing ones.
+/// The document, if the caller may read it. Withdrawn and out-of-audience documents look the
+/// same as missing ones.
 #[cfg(feature = "ssr")]
 async fn readable(
+    user: &crate::platform::session::CurrentUser,
+    db: &crate::platform::db::Db,
     id: i64,
-) -> Result<
-    (
-        crate::platform::session::CurrentUser,
-        crate::platform::db::Db,
-        repo::DocumentRow,
-    ),
-    AppError,
-> {
-    let user = crate::platform::session::require_user()?;
-    let db = crate::platform::db::from_context()?;
-    let row = repo::document(&db, id).await?;
+) -> Result<repo::DocumentRow, AppError> {
+    let row = repo::document(db, id).await?;
     if row.status != crate::domain::document::DocumentStatus::Published
         || !crate::domain::permission::may_read_document(&user.actor, &row.audience_path)
     {
         return Err(AppError::NotFound);
     }
-    Ok((user, db, row))
+    Ok(row)
 }
 
 #[server(prefix = "/api", endpoint = "bookmark")]
 pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
-    crate::platform::serve::serve(async move {
-        let (user, db, _) = readable(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        readable(&user, &db, id).await?;
         repo::set_bookmark(
             &db,
             id,
@@ -306,12 +291,12 @@ pub async fn set_bookmark(id: i64, on: bool) -> Result<bool, AppError> {
 /// "Đã học tập", with an optional short reflection (thu hoạch).
 #[server(prefix = "/api", endpoint = "studied")]
 pub async fn mark_studied(id: i64, reflection: String) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         let reflection = reflection.trim();
         if reflection.chars().count() > 2000 {
             return Err(AppError::field("reflection", "err_too_long"));
         }
-        let (user, db, _) = readable(id).await?;
+        readable(&user, &db, id).await?;
         let reflection = (!reflection.is_empty()).then(|| crate::domain::text::nfc(reflection));
         repo::mark_studied(
             &db,
@@ -352,23 +337,15 @@ pub struct ProgressView {
     pub cells: Vec<CellProgress>,
 }
 
-/// The document's audience, if the caller leads some part of it; with the caller's scopes.
+/// The document, if the caller leads some part of its audience; with the caller's scopes.
 #[cfg(feature = "ssr")]
 async fn followable(
+    user: &crate::platform::session::CurrentUser,
+    db: &crate::platform::db::Db,
     id: i64,
-) -> Result<
-    (
-        crate::platform::session::CurrentUser,
-        crate::platform::db::Db,
-        repo::DocumentRow,
-        Vec<crate::domain::org::OrgPath>,
-    ),
-    AppError,
-> {
+) -> Result<(repo::DocumentRow, Vec<crate::domain::org::OrgPath>), AppError> {
     use crate::domain::permission::{scopes, Action};
-    let user = crate::platform::session::require_user()?;
-    let db = crate::platform::db::from_context()?;
-    let row = repo::document(&db, id).await?;
+    let row = repo::document(db, id).await?;
     let audience = row.audience_path.clone();
     let scopes: Vec<_> = scopes(&user.actor, Action::FollowReading)
         .into_iter()
@@ -377,14 +354,14 @@ async fn followable(
     if scopes.is_empty() || row.status != crate::domain::document::DocumentStatus::Published {
         return Err(AppError::Forbidden);
     }
-    Ok((user, db, row, scopes))
+    Ok((row, scopes))
 }
 
 /// Who in the caller's part of the audience has opened and studied the document, per chi bộ.
 #[server(prefix = "/api", endpoint = "document_progress")]
 pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
-    crate::platform::serve::serve(async move {
-        let (_, db, row, scopes) = followable(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let (row, scopes) = followable(&user, &db, id).await?;
         let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
         let mut cells: Vec<CellProgress> = Vec::new();
         let mut last_org = None;
@@ -427,9 +404,9 @@ pub async fn document_progress(id: i64) -> Result<ProgressView, AppError> {
 /// document (exempt members excepted). Returns how many were reminded now.
 #[server(prefix = "/api", endpoint = "remind_readers")]
 pub async fn remind_readers(id: i64) -> Result<i64, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use sqlx::Connection;
-        let (user, db, row, scopes) = followable(id).await?;
+        let (row, scopes) = followable(&user, &db, id).await?;
         let rows = repo::progress(&db, id, &row.audience_path, &scopes).await?;
         let targets: Vec<i64> = rows
             .iter()
@@ -496,6 +473,7 @@ pub async fn my_reading_reminders() -> Result<Vec<ReminderView>, AppError> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PublishTarget {
     pub id: i64,
     pub name: String,
@@ -537,104 +515,50 @@ pub async fn publish_document(
     #[server(default)] not_classified: Option<String>,
 ) -> Result<i64, AppError> {
     crate::platform::serve::signed_in(move |user, db| async move {
-        use crate::domain::document::{DocNumber, DocType};
+        use crate::domain::document::{DocumentDraft, DocumentKind, PublishForm};
         use crate::domain::permission::{may, Action};
-        use crate::domain::register::{Date, FieldError};
         use sqlx::Connection;
+        let draft = DocumentDraft::parse(
+            &PublishForm {
+                kind: &kind,
+                doc_type: &doc_type,
+                number: &number,
+                issuing_body: &issuing_body,
+                issued_on: &issued_on,
+                title: &title,
+                summary: &summary,
+                body: &body,
+                tags: &tags,
+                not_classified: not_classified.as_deref(),
+            },
+            crate::platform::clock::today_vn(),
+        );
+        // Authorisation before the form's errors: one who may not publish there learns nothing.
         let org = crate::register::service::org_by_id(&db, audience)
             .await
             .map_err(|_| AppError::field("audience", "err_reference_missing"))?;
         if !may(&user.actor, Action::Publish, &org.path) {
             return Err(AppError::Forbidden);
         }
-        use crate::domain::document::DocumentKind;
-        // Anything but news is a document (the form's two choices).
-        let kind = match DocumentKind::from_code(kind.trim()) {
-            Some(DocumentKind::News) => DocumentKind::News,
-            _ => DocumentKind::Document,
-        };
-        let is_news = kind == DocumentKind::News;
-        let mut errors = Vec::new();
-        let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let title = title.trim().to_string();
-        if title.is_empty() {
-            errors.push(FieldError::new("title", "err_title_required"));
-        } else if title.chars().count() > 300 {
-            errors.push(FieldError::new("title", "err_too_long"));
-        }
-        let doc_type = if is_news {
-            None
-        } else {
-            DocType::from_code(doc_type.trim())
-                .map(|t| t.code().to_string())
-                .or_else(|| {
-                    errors.push(FieldError::new("doc_type", "err_required"));
-                    None
-                })
-        };
-        let number = if is_news {
-            None
-        } else {
-            match DocNumber::parse(&number) {
-                Ok(n) => Some(n.as_str().to_string()),
-                Err(key) => {
-                    errors.push(FieldError::new("number", key));
-                    None
-                }
-            }
-        };
-        let issued_on = match clean(&issued_on) {
-            None if is_news => Some(crate::platform::clock::today_vn().iso()),
-            None => {
-                errors.push(FieldError::new("issued_on", "err_required"));
-                None
-            }
-            Some(d) => match Date::parse(&d) {
-                Ok(d) if d > crate::platform::clock::today_vn() => {
-                    errors.push(FieldError::new("issued_on", "err_date_future"));
-                    None
-                }
-                Ok(d) => Some(d.iso()),
-                Err(_) => {
-                    errors.push(FieldError::new("issued_on", "err_date_format"));
-                    None
-                }
-            },
-        };
-        let (summary, body) = (clean(&summary), clean(&body));
-        if summary.is_none() && body.is_none() {
-            errors.push(FieldError::new("body", "err_text_required"));
-        }
-        if body
-            .as_deref()
-            .map(|b| b.chars().count() > 200_000)
-            .unwrap_or(false)
-        {
-            errors.push(FieldError::new("body", "err_too_long"));
-        }
-        if not_classified.as_deref() != Some("on") && not_classified.as_deref() != Some("true") {
-            errors.push(FieldError::new("not_classified", "err_classified_confirm"));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
+        let draft = draft.map_err(AppError::Invalid)?;
+        let is_news = draft.kind == DocumentKind::News;
         let now = crate::platform::clock::now_unix();
-        let title_for_notice = title.clone();
+        let title_for_notice = draft.title.clone();
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let id = repo::insert_document(
             &mut tx,
             &NewDocument {
                 org_id: org.id,
-                kind,
-                doc_type,
-                number,
-                issuing_body: clean(&issuing_body),
-                issued_on,
-                title,
-                summary,
-                body,
-                tags: clean(&tags),
+                kind: draft.kind,
+                doc_type: draft.doc_type.map(|t| t.code().to_string()),
+                number: draft.number.map(|n| n.as_str().to_string()),
+                issuing_body: draft.issuing_body,
+                issued_on: Some(draft.issued_on.iso()),
+                title: draft.title,
+                summary: draft.summary,
+                body: draft.body,
+                tags: draft.tags,
                 published_by: Some(user.actor.account_id),
             },
             now,
@@ -676,9 +600,9 @@ pub async fn publish_document(
 /// Withdraws a document: members no longer see it; read and study records stay.
 #[server(prefix = "/api", endpoint = "withdraw")]
 pub async fn withdraw_document(id: i64) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use sqlx::Connection;
-        let (user, db, row) = publishable(id).await?;
+        let row = publishable(&user, &db, id).await?;
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         repo::withdraw(&mut tx, id, crate::platform::clock::now_unix()).await?;
@@ -715,27 +639,20 @@ pub async fn edit_document(
     summary: String,
     body: String,
 ) -> Result<i64, AppError> {
-    crate::platform::serve::serve(async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         use sqlx::Connection;
-        let (user, db, row) = publishable(id).await?;
-        let title = title.trim();
-        if title.is_empty() {
-            return Err(AppError::field("title", "err_title_required"));
-        }
-        let clean = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let (summary, body) = (clean(&summary), clean(&body));
-        if summary.is_none() && body.is_none() {
-            return Err(AppError::field("body", "err_text_required"));
-        }
+        let draft = crate::domain::document::EditDraft::parse(&title, &summary, &body);
+        let row = publishable(&user, &db, id).await?;
+        let draft = draft.map_err(|e| AppError::Invalid(vec![e]))?;
         let now = crate::platform::clock::now_unix();
         let mut conn = db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let version = repo::edit(
             &mut tx,
             id,
-            title,
-            summary.as_deref(),
-            body.as_deref(),
+            &draft.title,
+            draft.summary.as_deref(),
+            draft.body.as_deref(),
             user.actor.account_id,
             now,
         )
@@ -762,8 +679,8 @@ pub async fn edit_document(
 /// The version history of a document, for those who may publish it.
 #[server(prefix = "/api", endpoint = "document_versions")]
 pub async fn document_versions(id: i64) -> Result<Vec<VersionView>, AppError> {
-    crate::platform::serve::serve(async move {
-        let (_user, db, _row) = publishable(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        publishable(&user, &db, id).await?;
         Ok(repo::versions(&db, id)
             .await?
             .into_iter()
@@ -790,36 +707,22 @@ pub async fn add_question(
     option_c: String,
     correct: String,
 ) -> Result<(), AppError> {
-    crate::platform::serve::serve(async move {
-        use crate::domain::register::FieldError;
-        let (user, db, row) = publishable(id).await?;
-        let mut errors = Vec::new();
-        for (field, value) in [
-            ("question", &question),
-            ("option_a", &option_a),
-            ("option_b", &option_b),
-            ("option_c", &option_c),
-        ] {
-            if value.trim().is_empty() {
-                errors.push(FieldError::new(field, "err_required"));
-            } else if value.chars().count() > 500 {
-                errors.push(FieldError::new(field, "err_too_long"));
-            }
-        }
-        if !matches!(correct.as_str(), "a" | "b" | "c") {
-            errors.push(FieldError::new("correct", "err_required"));
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
+    crate::platform::serve::signed_in(move |user, db| async move {
+        let draft = crate::domain::document::QuestionDraft::parse(
+            &question,
+            [&option_a, &option_b, &option_c],
+            &correct,
+        );
+        let row = publishable(&user, &db, id).await?;
+        let draft = draft.map_err(AppError::Invalid)?;
         let mut tx = db.pool().begin().await?;
-        let question = question.trim();
+        let [a, b, c] = &draft.options;
         repo::add_question(
             &mut tx,
             id,
-            question,
-            [option_a.trim(), option_b.trim(), option_c.trim()],
-            &correct,
+            &draft.question,
+            [a.as_str(), b.as_str(), c.as_str()],
+            &draft.correct,
             crate::platform::clock::now_unix(),
         )
         .await?;
@@ -830,7 +733,7 @@ pub async fn add_question(
                 target_type: Some(crate::domain::audit::AuditTarget::Document),
                 target_id: Some(id),
                 org_id: Some(row.audience_path.id()),
-                detail: Some(question.to_string()),
+                detail: Some(draft.question),
                 ip: crate::platform::session::client_addr(),
                 ..crate::platform::audit::AuditEntry::new(AuditAction::QuestionAdded)
             },
@@ -845,8 +748,8 @@ pub async fn add_question(
 /// Checks a member's answers: `answers` is "questionId:letter" pairs separated by commas.
 #[server(prefix = "/api", endpoint = "check_answers")]
 pub async fn check_answers(id: i64, answers: String) -> Result<Vec<AnswerCheck>, AppError> {
-    crate::platform::serve::serve(async move {
-        let (_, db, _) = readable(id).await?;
+    crate::platform::serve::signed_in(move |user, db| async move {
+        readable(&user, &db, id).await?;
         let chosen: std::collections::HashMap<i64, String> = answers
             .split(',')
             .filter_map(|p| p.split_once(':'))

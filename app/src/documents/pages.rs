@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::document::DocType;
+use crate::domain::document::{DocType, DocumentKind};
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
@@ -25,6 +25,14 @@ pub fn doc_type_name(locale: Locale, code: &str) -> &'static str {
     }
 }
 
+/// The page listing documents, or news.
+fn library_href(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Document => "/van-ban",
+        DocumentKind::News => "/tin-tuc",
+    }
+}
+
 #[component]
 pub fn LibraryPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -36,7 +44,7 @@ pub fn LibraryPage() -> impl IntoView {
                 <Show when=move || use_session().user().map(|u| u.can_publish).unwrap_or(false)>
                     <p><a class="btn btn-primary btn-wide" href="/dang-van-ban" data-testid="publish-link">{t!(i18n, publish_link)}</a></p>
                 </Show>
-                <Library kind="van_ban" />
+                <Library kind=DocumentKind::Document />
             </RequireUser>
         </Page>
     }
@@ -50,7 +58,7 @@ pub fn NewsPage() -> impl IntoView {
         <Page>
             <RequireUser>
                 <h1>{t!(i18n, news_title)}</h1>
-                <Library kind="tin_tuc" />
+                <Library kind=DocumentKind::News />
             </RequireUser>
         </Page>
     }
@@ -59,7 +67,7 @@ pub fn NewsPage() -> impl IntoView {
 /// Search and filters are a plain GET form: the address can be shared, and it works without
 /// JavaScript.
 #[component]
-fn Library(kind: &'static str) -> impl IntoView {
+fn Library(kind: DocumentKind) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
@@ -75,7 +83,9 @@ fn Library(kind: &'static str) -> impl IntoView {
                 offset(),
             )
         },
-        move |(q, t, y, level, saved, from)| library(kind.to_string(), q, t, y, level, saved, from),
+        move |(q, t, y, level, saved, from)| {
+            library(kind.code().to_string(), q, t, y, level, saved, from)
+        },
     );
     // The next page keeps every filter and moves the offset on.
     let next_href = move || {
@@ -90,21 +100,9 @@ fn Library(kind: &'static str) -> impl IntoView {
             }
         }
         parts.push(format!("tu={}", offset() + PAGE_SIZE));
-        format!(
-            "{}?{}",
-            if kind == "tin_tuc" {
-                "/tin-tuc"
-            } else {
-                "/van-ban"
-            },
-            parts.join("&")
-        )
+        format!("{}?{}", library_href(kind), parts.join("&"))
     };
-    let action = if kind == "tin_tuc" {
-        "/tin-tuc"
-    } else {
-        "/van-ban"
-    };
+    let action = library_href(kind);
     let years: Vec<i32> = (2020..=2026).rev().collect();
     // Before any search the page shows what it is for — the documents, saved ones first — and the
     // search waits behind one large button; the filters come with a search.
@@ -121,7 +119,7 @@ fn Library(kind: &'static str) -> impl IntoView {
             });
         }
         library(
-            kind.to_string(),
+            kind.code().to_string(),
             String::new(),
             String::new(),
             String::new(),
@@ -139,7 +137,7 @@ fn Library(kind: &'static str) -> impl IntoView {
                 <label for="q">{t!(i18n, library_search_label)}</label>
                 <input id="q" name="q" type="search" value=get("q") />
             </div>
-            <Show when=move || kind == "van_ban" && searched()>
+            <Show when=move || kind == DocumentKind::Document && searched()>
                 <div class="field">
                     <label for="loai">{t!(i18n, library_type_label)}</label>
                     <select id="loai" name="loai">
@@ -635,8 +633,8 @@ fn PublishForm() -> impl IntoView {
         <leptos::form::ActionForm action attr:class="form" attr:novalidate=true>
             <fieldset class="choice-group">
                 <legend>{t!(i18n, publish_kind_label)}</legend>
-                <label class="check"><input type="radio" name="kind" value="van_ban" checked=true />{t!(i18n, publish_kind_document)}</label>
-                <label class="check"><input type="radio" name="kind" value="tin_tuc" />{t!(i18n, publish_kind_news)}</label>
+                <label class="check"><input type="radio" name="kind" value=DocumentKind::Document.code() checked=true />{t!(i18n, publish_kind_document)}</label>
+                <label class="check"><input type="radio" name="kind" value=DocumentKind::News.code() />{t!(i18n, publish_kind_news)}</label>
             </fieldset>
             <div class="field">
                 <label for="f-audience">{t!(i18n, field_audience)}</label>

@@ -7,7 +7,7 @@ use crate::domain::document::DocumentStatus;
 use crate::domain::org::OrgPath;
 use crate::platform::db::{Db, Dialect};
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, FromRow};
 
 pub async fn insert_document(
     conn: &mut AnyConnection,
@@ -23,7 +23,7 @@ pub async fn insert_document(
         d.tags.as_deref().unwrap_or(""),
         d.issuing_body.as_deref().unwrap_or("")
     ));
-    let r = sqlx::query(
+    let id: i64 = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO documents (org_id, kind, doc_type, number, issuing_body, issued_on, title, summary, body, tags, search_text,
                                 status, version, published_by, published_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'published', 1, $12, $13, $13) RETURNING id",
@@ -43,7 +43,6 @@ pub async fn insert_document(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    let id: i64 = r.try_get("id")?;
     sqlx::query("INSERT INTO document_versions (document_id, version, title, summary, body, edited_by, edited_at) VALUES ($1, 1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(&d.title)
@@ -147,49 +146,64 @@ pub async fn library(
         limit,
         f.offset.max(0)
     ));
-    let mut q = sqlx::query::<Any>(&sql);
+    let mut q = sqlx::query_as::<Any, LibraryRow>(&sql);
     for b in binds {
         q = match b {
             Bind::Int(v) => q.bind(v),
             Bind::Text(v) => q.bind(v),
         };
     }
-    let rows = q.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DocSummary {
-                opened: r.try_get::<i64, _>("opened")? > 0,
-                ..doc_summary(
-                    r,
-                    r.try_get::<i64, _>("bookmarked")? > 0,
-                    r.try_get::<i64, _>("studied")? > 0,
-                )?
-            })
+    Ok(q.fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| DocSummary {
+            opened: r.opened > 0,
+            ..r.cols.summary(r.bookmarked > 0, r.studied > 0)
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
 }
 
-/// A library row from the columns both the list and the single-document query select.
-fn doc_summary(
-    r: &sqlx::any::AnyRow,
-    bookmarked: bool,
-    studied: bool,
-) -> Result<DocSummary, sqlx::Error> {
-    Ok(DocSummary {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        doc_type: r.try_get("doc_type")?,
-        number: r.try_get("number")?,
-        issuing_body: r.try_get("issuing_body")?,
-        issued_on: r.try_get("issued_on")?,
-        title: r.try_get("title")?,
-        summary: r.try_get("summary")?,
-        audience: r.try_get("audience")?,
-        bookmarked,
-        studied,
-        opened: false,
-    })
+/// The columns both the list and the single-document query select.
+#[derive(FromRow)]
+struct SummaryCols {
+    id: i64,
+    kind: String,
+    doc_type: Option<String>,
+    number: Option<String>,
+    issuing_body: Option<String>,
+    issued_on: Option<String>,
+    title: String,
+    summary: Option<String>,
+    audience: String,
+}
+
+impl SummaryCols {
+    fn summary(self, bookmarked: bool, studied: bool) -> DocSummary {
+        DocSummary {
+            id: self.id,
+            kind: self.kind,
+            doc_type: self.doc_type,
+            number: self.number,
+            issuing_body: self.issuing_body,
+            issued_on: self.issued_on,
+            title: self.title,
+            summary: self.summary,
+            audience: self.audience,
+            bookmarked,
+            studied,
+            opened: false,
+        }
+    }
+}
+
+/// A library row: the summary and the member's counts (COUNT is BIGINT on PostgreSQL).
+#[derive(FromRow)]
+struct LibraryRow {
+    #[sqlx(flatten)]
+    cols: SummaryCols,
+    bookmarked: i64,
+    studied: i64,
+    opened: i64,
 }
 
 pub struct DocumentRow {
@@ -200,8 +214,18 @@ pub struct DocumentRow {
     pub status: DocumentStatus,
 }
 
+#[derive(FromRow)]
+struct DocumentCols {
+    #[sqlx(flatten)]
+    cols: SummaryCols,
+    body: Option<String>,
+    tags: Option<String>,
+    status: DocumentStatus,
+    path: OrgPath,
+}
+
 pub async fn document(db: &Db, id: i64) -> Result<DocumentRow, AppError> {
-    let r = sqlx::query(
+    let r = sqlx::query_as::<Any, DocumentCols>(
         "SELECT d.id, d.kind, d.doc_type, d.number, d.issuing_body, d.issued_on, d.title, d.summary, d.body, d.tags, d.status,
                 o.name AS audience, o.path
          FROM documents d JOIN organizations o ON o.id = d.org_id WHERE d.id = $1",
@@ -210,12 +234,11 @@ pub async fn document(db: &Db, id: i64) -> Result<DocumentRow, AppError> {
     .fetch_one(db.pool())
     .await?;
     Ok(DocumentRow {
-        summary: doc_summary(&r, false, false)?,
-        body: r.try_get("body")?,
-        tags: r.try_get("tags")?,
-        status: r.try_get("status")?,
-        audience_path: OrgPath::parse(&r.try_get::<String, _>("path")?)
-            .map_err(|e| AppError::internal(&e))?,
+        summary: r.cols.summary(false, false),
+        body: r.body,
+        tags: r.tags,
+        status: r.status,
+        audience_path: r.path,
     })
 }
 
@@ -233,7 +256,10 @@ pub async fn open(
         .bind(now)
         .execute(db.pool())
         .await?;
-    let r = sqlx::query(
+    let (studied_at, reflection, bookmarked) = sqlx::query_as::<
+        Any,
+        (Option<i64>, Option<String>, i64),
+    >(
         "SELECT r.studied_at, r.reflection,
                 (SELECT COUNT(*) FROM bookmarks b WHERE b.document_id = $1 AND b.member_id = $2) AS bookmarked
          FROM document_reads r WHERE r.document_id = $1 AND r.member_id = $2",
@@ -242,11 +268,7 @@ pub async fn open(
     .bind(member_id)
     .fetch_one(db.pool())
     .await?;
-    Ok((
-        r.try_get::<i64, _>("bookmarked")? > 0,
-        r.try_get::<Option<i64>, _>("studied_at")?.is_some(),
-        r.try_get("reflection")?,
-    ))
+    Ok((bookmarked > 0, studied_at.is_some(), reflection))
 }
 
 pub async fn set_bookmark(
@@ -323,30 +345,39 @@ pub async fn progress(
          ORDER BY o.path, m.full_name
          LIMIT 5000"
     );
-    let mut q = sqlx::query::<Any>(&sql)
+    let mut q = sqlx::query_as::<Any, ProgressCols>(&sql)
         .bind(document_id)
         .bind(audience.as_str().to_string())
         .bind(audience.subtree_upper());
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
+    Ok(q.fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| {
-            Ok(ProgressRow {
-                member_id: r.try_get("id")?,
-                full_name: r.try_get("full_name")?,
-                exempt: r.try_get::<Option<String>, _>("exempt_since")?.is_some(),
-                org_id: r.try_get("org_id")?,
-                org_name: r.try_get("org_name")?,
-                opened: r.try_get::<Option<i64>, _>("opened_at")?.is_some(),
-                studied: r.try_get::<Option<i64>, _>("studied_at")?.is_some(),
-                reminded: r.try_get::<Option<i64>, _>("sent_at")?.is_some(),
-            })
+        .into_iter()
+        .map(|r| ProgressRow {
+            member_id: r.id,
+            full_name: r.full_name,
+            exempt: r.exempt_since.is_some(),
+            org_id: r.org_id,
+            org_name: r.org_name,
+            opened: r.opened_at.is_some(),
+            studied: r.studied_at.is_some(),
+            reminded: r.sent_at.is_some(),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
+}
+
+#[derive(FromRow)]
+struct ProgressCols {
+    id: i64,
+    full_name: String,
+    exempt_since: Option<String>,
+    org_id: i64,
+    org_name: String,
+    opened_at: Option<i64>,
+    studied_at: Option<i64>,
+    sent_at: Option<i64>,
 }
 
 pub async fn remind(
@@ -378,7 +409,7 @@ pub async fn my_reminders(
     db: &Db,
     member_id: i64,
 ) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_as::<Any, (i64, String, Option<String>)>(
         "SELECT d.id, d.title, d.number FROM document_reminders rm JOIN documents d ON d.id = rm.document_id
          LEFT JOIN document_reads r ON r.document_id = d.id AND r.member_id = rm.member_id
          WHERE rm.member_id = $1 AND d.status = 'published' AND r.studied_at IS NULL
@@ -386,11 +417,7 @@ pub async fn my_reminders(
     )
     .bind(member_id)
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?, r.try_get("number")?)))
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
+    .await?)
 }
 
 /// The organisation at `scope` and those directly below it, for the audience choice.
@@ -398,14 +425,10 @@ pub async fn publish_targets(
     db: &Db,
     scope: &OrgPath,
 ) -> Result<Vec<super::PublishTarget>, AppError> {
-    sqlx::query("SELECT id, name, depth FROM organizations WHERE (id = $1 OR parent_id = $1) AND dissolved_at IS NULL ORDER BY depth, name")
+    Ok(sqlx::query_as::<Any, super::PublishTarget>("SELECT id, name, depth FROM organizations WHERE (id = $1 OR parent_id = $1) AND dissolved_at IS NULL ORDER BY depth, name")
         .bind(scope.id())
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(super::PublishTarget { id: r.try_get("id")?, name: r.try_get("name")?, depth: r.try_get("depth")? }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }
 
 pub async fn withdraw(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
@@ -450,21 +473,22 @@ pub async fn edit(
     by: i64,
     now: i64,
 ) -> Result<i64, AppError> {
-    let r = sqlx::query("SELECT version, number, tags, issuing_body FROM documents WHERE id = $1")
+    let (version, number, tags, issuing_body) =
+        sqlx::query_as::<Any, (i64, Option<String>, Option<String>, Option<String>)>(
+            "SELECT version, number, tags, issuing_body FROM documents WHERE id = $1",
+        )
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    let version: i64 = r.try_get::<i64, _>("version")? + 1;
+    let version = version + 1;
     let search = crate::domain::text::search_words(&format!(
         "{} {} {} {} {} {}",
-        r.try_get::<Option<String>, _>("number")?
-            .unwrap_or_default(),
+        number.unwrap_or_default(),
         title,
         summary.unwrap_or(""),
         body.unwrap_or(""),
-        r.try_get::<Option<String>, _>("tags")?.unwrap_or_default(),
-        r.try_get::<Option<String>, _>("issuing_body")?
-            .unwrap_or_default()
+        tags.unwrap_or_default(),
+        issuing_body.unwrap_or_default()
     ));
     sqlx::query("UPDATE documents SET title = $1, summary = $2, body = $3, search_text = $4, version = $5, updated_at = $6 WHERE id = $7")
         .bind(crate::domain::text::nfc(title))
@@ -490,14 +514,10 @@ pub async fn edit(
 }
 
 pub async fn versions(db: &Db, id: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
-    sqlx::query("SELECT version, title, edited_at FROM document_versions WHERE document_id = $1 ORDER BY version DESC")
+    Ok(sqlx::query_as::<Any, (i64, String, i64)>("SELECT version, title, edited_at FROM document_versions WHERE document_id = $1 ORDER BY version DESC")
         .bind(id)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("version")?, r.try_get("title")?, r.try_get("edited_at")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }
 
 pub const MAX_QUESTIONS: i64 = 3;
@@ -506,21 +526,13 @@ pub async fn questions(
     db: &Db,
     document_id: i64,
 ) -> Result<Vec<(i64, String, [String; 3], String)>, AppError> {
-    sqlx::query("SELECT id, question, option_a, option_b, option_c, correct FROM document_questions WHERE document_id = $1 ORDER BY id")
+    Ok(sqlx::query_as::<Any, (i64, String, String, String, String, String)>("SELECT id, question, option_a, option_b, option_c, correct FROM document_questions WHERE document_id = $1 ORDER BY id")
         .bind(document_id)
         .fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("question")?,
-                [r.try_get("option_a")?, r.try_get("option_b")?, r.try_get("option_c")?],
-                r.try_get("correct")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .into_iter()
+        .map(|(id, question, a, b, c, correct)| (id, question, [a, b, c], correct))
+        .collect())
 }
 
 pub async fn add_question(
@@ -531,11 +543,12 @@ pub async fn add_question(
     correct: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1")
-        .bind(document_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("n")?;
+    let n: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) AS n FROM document_questions WHERE document_id = $1",
+    )
+    .bind(document_id)
+    .fetch_one(&mut *conn)
+    .await?;
     if n >= MAX_QUESTIONS {
         return Err(AppError::field("question", "err_questions_full"));
     }
@@ -554,15 +567,11 @@ pub async fn add_question(
 
 /// The member's bookmarked documents, the newest bookmark first.
 pub async fn bookmarked_ids(db: &Db, member_id: i64, limit: i64) -> Result<Vec<i64>, AppError> {
-    sqlx::query(
+    Ok(sqlx::query_scalar::<Any, i64>(
         "SELECT document_id FROM bookmarks WHERE member_id = $1 ORDER BY created_at DESC LIMIT $2",
     )
     .bind(member_id)
     .bind(limit)
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| r.try_get::<i64, _>(0))
-    .collect::<Result<_, sqlx::Error>>()
-    .map_err(AppError::from)
+    .await?)
 }

@@ -9,7 +9,7 @@ use crate::platform::error::AppError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
-use sqlx::{Connection, Row};
+use sqlx::{Any, Connection};
 
 const VOCABULARY: &str = include_str!("../../seed-data/documents.json");
 
@@ -62,26 +62,24 @@ pub struct Places {
 
 async fn places(db: &Db) -> Result<Places, AppError> {
     let org_of = |phone: &'static str| async move {
-        let r = sqlx::query("SELECT o.parent_id FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.phone = $1")
+        let parent: i64 = sqlx::query_scalar::<Any, i64>("SELECT o.parent_id FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.phone = $1")
             .bind(phone)
             .fetch_one(db.pool())
             .await?;
-        Ok::<i64, AppError>(r.try_get("parent_id")?)
+        Ok::<i64, AppError>(parent)
     };
     let ward1 = org_of("0900000001").await?;
     let ward2 = org_of("0900000005").await?;
-    let province: i64 = sqlx::query("SELECT parent_id FROM organizations WHERE id = $1")
-        .bind(ward1)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("parent_id")?;
-    let committees =
-        sqlx::query("SELECT id, name FROM organizations WHERE kind = 'dang_uy' ORDER BY id")
-            .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let province: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT parent_id FROM organizations WHERE id = $1")
+            .bind(ward1)
+            .fetch_one(db.pool())
+            .await?;
+    let committees = sqlx::query_as::<Any, (i64, String)>(
+        "SELECT id, name FROM organizations WHERE kind = 'dang_uy' ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
     // Central documents are addressed to the province here: the demo has no central level.
     Ok(Places {
         central: province,

@@ -13,7 +13,7 @@ use crate::platform::error::AppError;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use futures::StreamExt;
-use sqlx::{Any, Row};
+use sqlx::{Any, FromRow};
 use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
 use web_push_native::{p256, Auth, WebPushBuilder};
 
@@ -53,12 +53,12 @@ impl PushKeys {
 /// Loads the key pair, creating it on first start. Several servers starting together agree:
 /// the first INSERT wins and everyone reads it back.
 pub async fn keys(db: &Db) -> Result<PushKeys, AppError> {
-    if let Some(row) = sqlx::query("SELECT value FROM server_keys WHERE name = $1")
-        .bind(KEY_NAME)
-        .fetch_optional(db.pool())
-        .await?
+    if let Some(value) =
+        sqlx::query_scalar::<Any, String>("SELECT value FROM server_keys WHERE name = $1")
+            .bind(KEY_NAME)
+            .fetch_optional(db.pool())
+            .await?
     {
-        let value: String = row.try_get(0)?;
         let bytes = URL_SAFE_NO_PAD
             .decode(value.as_bytes())
             .map_err(|e| AppError::internal(&format!("vapid key: {e}")))?;
@@ -268,20 +268,19 @@ pub async fn unsubscribe(db: &Db, member_id: i64, endpoint: &str) -> Result<(), 
 
 /// How many devices of the member receive pushes.
 pub async fn device_count(db: &Db, member_id: i64) -> Result<i64, AppError> {
-    Ok(
-        sqlx::query("SELECT COUNT(*) FROM push_subscriptions WHERE member_id = $1")
-            .bind(member_id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get(0)?,
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM push_subscriptions WHERE member_id = $1",
     )
+    .bind(member_id)
+    .fetch_one(db.pool())
+    .await?)
 }
 
 /// Turns up to `limit` new notifications into deliveries. Each notification is claimed by
 /// setting `pushed_at` in the same transaction as its deliveries, so several workers never
 /// double it and a crash mid-way redoes it whole.
 pub async fn expand_pending(db: &Db, now: i64, limit: i64) -> Result<usize, AppError> {
-    let pending = sqlx::query(
+    let pending = sqlx::query_as::<Any, PendingRow>(
         "SELECT n.id, n.kind, n.org_id, n.member_id, n.created_at, o.path FROM notifications n
          LEFT JOIN organizations o ON o.id = n.org_id
          WHERE n.pushed_at IS NULL ORDER BY n.id LIMIT $1",
@@ -290,12 +289,14 @@ pub async fn expand_pending(db: &Db, now: i64, limit: i64) -> Result<usize, AppE
     .fetch_all(db.pool())
     .await?;
     let mut done = 0;
-    for row in pending {
-        let id: i64 = row.try_get("id")?;
-        let kind: String = row.try_get("kind")?;
-        let created_at: i64 = row.try_get("created_at")?;
-        let member_id: Option<i64> = row.try_get("member_id")?;
-        let path: Option<String> = row.try_get("path")?;
+    for PendingRow {
+        id,
+        kind,
+        created_at,
+        member_id,
+        path,
+    } in pending
+    {
         let mut conn = db.pool().acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let claimed = sqlx::query(
@@ -352,6 +353,16 @@ pub async fn expand_pending(db: &Db, now: i64, limit: i64) -> Result<usize, AppE
         done += 1;
     }
     Ok(done)
+}
+
+/// A notification not yet expanded. The kind stays text: it only goes into a LIKE pattern.
+#[derive(FromRow)]
+struct PendingRow {
+    id: i64,
+    kind: String,
+    created_at: i64,
+    member_id: Option<i64>,
+    path: Option<String>,
 }
 
 /// What one round of sending did.
@@ -427,6 +438,33 @@ enum Sent {
     Outcome(PushOutcome),
 }
 
+/// What a delivery needs before it is leased: its queue state and the member's quiet hours
+/// (NULL when the member never saved settings).
+#[derive(FromRow)]
+struct DeliveryHead {
+    id: i64,
+    due_at: i64,
+    attempts: i64,
+    quiet_enabled: Option<i64>,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+}
+
+/// The rest of a delivery, read once it is leased: a row whose codes do not decode then waits
+/// out its lease instead of failing every round of the queue.
+#[derive(FromRow)]
+struct DeliveryBody {
+    subscription_id: i64,
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+    notification_id: i64,
+    kind: NotificationKind,
+    ref_type: NotificationRef,
+    ref_id: i64,
+    subject: String,
+}
+
 async fn deliver_one(
     db: &Db,
     client: &reqwest::Client,
@@ -434,15 +472,15 @@ async fn deliver_one(
     row: sqlx::any::AnyRow,
     now: i64,
 ) -> Result<Sent, AppError> {
-    let id: i64 = row.try_get("id")?;
-    let due_at: i64 = row.try_get("due_at")?;
-    let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
-    let quiet = match row.try_get::<Option<i64>, _>("quiet_enabled")? {
+    let head = DeliveryHead::from_row(&row)?;
+    let (id, due_at, attempts) = (head.id, head.due_at, head.attempts + 1);
+    let quiet = match head.quiet_enabled {
         None => QuietHours::default(),
+        // The settings columns are NOT NULL: with a settings row all three are there.
         Some(enabled) => QuietHours {
             enabled: enabled == 1,
-            start: row.try_get::<i64, _>("quiet_start")? as u32,
-            end: row.try_get::<i64, _>("quiet_end")? as u32,
+            start: head.quiet_start.unwrap_or_default() as u32,
+            end: head.quiet_end.unwrap_or_default() as u32,
         },
     };
     if let Some(until) =
@@ -467,18 +505,18 @@ async fn deliver_one(
     if leased.rows_affected() == 0 {
         return Ok(Sent::Skipped);
     }
-    let subscription_id: i64 = row.try_get("subscription_id")?;
-    let endpoint: String = row.try_get("endpoint")?;
-    let kind: NotificationKind = row.try_get("kind")?;
-    let ref_type: NotificationRef = row.try_get("ref_type")?;
-    let ref_id: i64 = row.try_get("ref_id")?;
-    let subject: String = row.try_get("subject")?;
-    let body = payload(
+    let DeliveryBody {
+        subscription_id,
+        endpoint,
+        p256dh,
+        auth,
+        notification_id,
         kind,
-        &subject,
-        &ref_type.href(ref_id),
-        row.try_get("notification_id")?,
-    );
+        ref_type,
+        ref_id,
+        subject,
+    } = DeliveryBody::from_row(&row)?;
+    let body = payload(kind, &subject, &ref_type.href(ref_id), notification_id);
     // Subscriptions stored before the endpoint rule (or under the test switch) are checked
     // again: one the rule refuses is never posted to, and goes as if its service said "gone".
     let (status, retry_after, error) = if !endpoint_allowed(&endpoint, http_allowed()) {
@@ -488,13 +526,7 @@ async fn deliver_one(
             Some("endpoint not on a known push service".to_string()),
         )
     } else {
-        match build_request(
-            keys,
-            &endpoint,
-            &row.try_get::<String, _>("p256dh")?,
-            &row.try_get::<String, _>("auth")?,
-            body,
-        ) {
+        match build_request(keys, &endpoint, &p256dh, &auth, body) {
             Err(e) => (Some(400), None, Some(e)),
             Ok(req) => match client.execute(req).await {
                 Ok(res) => {

@@ -7,7 +7,7 @@ use crate::domain::notification::{NotificationKind, NotificationRef};
 use crate::domain::permission::Actor;
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, FromRow};
 
 /// New members see the last 30 days, not years of history.
 const HISTORY_SECS: i64 = 30 * 86_400;
@@ -84,13 +84,13 @@ pub async fn unread_count(db: &Db, actor: &Actor, now: i64) -> Result<i64, AppEr
          WHERE {clause} AND n.created_at > {FLOOR}
            AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.member_id = $1 AND r.notification_id = n.id)"
     );
-    let mut q = sqlx::query::<Any>(&sql)
+    let mut q = sqlx::query_scalar::<Any, i64>(&sql)
         .bind(actor.member_id)
         .bind(now - HISTORY_SECS);
     for id in ids {
         q = q.bind(id);
     }
-    Ok(q.fetch_one(db.pool()).await?.try_get(0)?)
+    Ok(q.fetch_one(db.pool()).await?)
 }
 
 pub async fn list(
@@ -110,7 +110,7 @@ pub async fn list(
          WHERE {clause} AND n.created_at > $2
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
     );
-    let mut q = sqlx::query::<Any>(&sql)
+    let mut q = sqlx::query_as::<Any, NotificationRow>(&sql)
         .bind(actor.member_id)
         .bind(now - HISTORY_SECS)
         .bind(limit)
@@ -118,43 +118,52 @@ pub async fn list(
     for id in ids {
         q = q.bind(id);
     }
-    q.fetch_all(db.pool())
+    Ok(q.fetch_all(db.pool())
         .await?
-        .iter()
+        .into_iter()
         .map(|r| {
-            let ref_type: NotificationRef = r.try_get("ref_type")?;
-            let ref_id: i64 = r.try_get("ref_id")?;
-            let created_at: i64 = r.try_get("created_at")?;
-            let local = created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
+            let local = r.created_at + crate::platform::clock::VIETNAM_UTC_OFFSET_SECONDS;
             let secs = local.rem_euclid(86_400);
-            Ok(NotificationView {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                subject: r.try_get("subject")?,
-                href: ref_type.href(ref_id),
-                created_at,
+            NotificationView {
+                id: r.id,
+                kind: r.kind,
+                subject: r.subject,
+                href: r.ref_type.href(r.ref_id),
+                created_at: r.created_at,
                 when: format!(
                     "{} {:02}:{:02}",
                     crate::platform::clock::date_from_unix(local),
                     secs / 3600,
                     (secs % 3600) / 60
                 ),
-                read: r.try_get::<i64, _>("is_read")? == 1,
-            })
+                read: r.is_read == 1,
+            }
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect())
+}
+
+#[derive(FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: NotificationKind,
+    ref_type: NotificationRef,
+    ref_id: i64,
+    subject: String,
+    created_at: i64,
+    is_read: i64,
 }
 
 /// Marks one notification read, if it is addressed to the actor (others look missing).
 pub async fn mark_read(db: &Db, actor: &Actor, id: i64, now: i64) -> Result<(), AppError> {
     let (clause, ids) = audience(actor, 3);
     let sql = format!("SELECT COUNT(*) FROM notifications n WHERE n.id = $2 AND {clause}");
-    let mut q = sqlx::query::<Any>(&sql).bind(actor.member_id).bind(id);
+    let mut q = sqlx::query_scalar::<Any, i64>(&sql)
+        .bind(actor.member_id)
+        .bind(id);
     for i in ids {
         q = q.bind(i);
     }
-    let n: i64 = q.fetch_one(db.pool()).await?.try_get(0)?;
+    let n: i64 = q.fetch_one(db.pool()).await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
@@ -184,18 +193,18 @@ pub async fn settings(
     db: &Db,
     member_id: i64,
 ) -> Result<(String, crate::domain::notification::QuietHours), AppError> {
-    let row = sqlx::query("SELECT push_off, quiet_enabled, quiet_start, quiet_end FROM notification_settings WHERE member_id = $1")
+    let row = sqlx::query_as::<Any, (String, i64, i64, i64)>("SELECT push_off, quiet_enabled, quiet_start, quiet_end FROM notification_settings WHERE member_id = $1")
         .bind(member_id)
         .fetch_optional(db.pool())
         .await?;
     Ok(match row {
         None => (String::new(), Default::default()),
-        Some(r) => (
-            r.try_get("push_off")?,
+        Some((push_off, enabled, start, end)) => (
+            push_off,
             crate::domain::notification::QuietHours {
-                enabled: r.try_get::<i64, _>("quiet_enabled")? == 1,
-                start: r.try_get::<i64, _>("quiet_start")? as u32,
-                end: r.try_get::<i64, _>("quiet_end")? as u32,
+                enabled: enabled == 1,
+                start: start as u32,
+                end: end as u32,
             },
         ),
     })

@@ -12,11 +12,10 @@ use leptos::prelude::*;
 /// meetings and those meetings' materials. Empty under data saver (nothing fetched ahead).
 #[server(prefix = "/api", endpoint = "offline_pages")]
 pub async fn offline_pages() -> Result<Vec<String>, AppError> {
-    crate::platform::serve::signed_in(move |user, _db| async move {
+    crate::platform::serve::signed_in(move |user, db| async move {
         if user.prefs.data_saver {
             return Ok(Vec::new());
         }
-        let db = crate::platform::db::from_context()?;
         let today = crate::platform::clock::today_vn().iso();
         let mut pages = Vec::new();
         for (meeting, documents) in

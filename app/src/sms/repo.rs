@@ -4,7 +4,7 @@ use crate::domain::org::OrgPath;
 use crate::domain::sms::{SmsKind, SmsStatus};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection, FromRow};
 
 /// Members among `candidates` (or all of `org_id`'s members when `None`) whom the register marks
 /// as having no smartphone and who have a phone number: (member id, phone).
@@ -14,21 +14,17 @@ pub async fn sms_recipients(
     candidates: Option<&[i64]>,
     committee_only: bool,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<Any, (i64, String)>(&format!(
         "SELECT id, phone FROM members WHERE org_id = $1 AND no_smartphone = 1 AND phone IS NOT NULL AND exempt_since IS NULL{}",
         if committee_only { " AND position IS NOT NULL" } else { "" }
     ))
     .bind(org_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get(0)?;
-        if candidates.is_none_or(|c| c.contains(&id)) {
-            out.push((id, r.try_get(1)?));
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .filter(|(id, _)| candidates.is_none_or(|c| c.contains(id)))
+        .collect())
 }
 
 /// Queues one message; nothing when that member already has this one (idempotent).
@@ -49,7 +45,7 @@ pub async fn enqueue(
     )
     .bind(member_id)
     .bind(org_id)
-    .bind(kind.code())
+    .bind(kind)
     .bind(ref_id)
     .bind(phone.to_string())
     .bind(body.to_string())
@@ -59,6 +55,7 @@ pub async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+#[derive(FromRow)]
 pub struct Queued {
     pub id: i64,
     pub org_id: i64,
@@ -68,14 +65,10 @@ pub struct Queued {
 }
 
 pub async fn queued(db: &Db, limit: i64) -> Result<Vec<Queued>, AppError> {
-    sqlx::query("SELECT id, org_id, phone, body, created_at FROM sms_messages WHERE status = 'queued' ORDER BY id LIMIT $1")
+    Ok(sqlx::query_as::<Any, Queued>("SELECT id, org_id, phone, body, created_at FROM sms_messages WHERE status = 'queued' ORDER BY id LIMIT $1")
         .bind(limit)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(Queued { id: r.try_get(0)?, org_id: r.try_get(1)?, phone: r.try_get(2)?, body: r.try_get(3)?, created_at: r.try_get(4)? }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .await?)
 }
 
 /// Moves a message from one status to another only if it is still in the first: a queued
@@ -184,14 +177,10 @@ pub async fn member_by_phone(
     phone: &str,
 ) -> Result<Option<(i64, i64)>, AppError> {
     Ok(
-        match sqlx::query("SELECT id, org_id FROM members WHERE phone = $1")
+        sqlx::query_as::<Any, (i64, i64)>("SELECT id, org_id FROM members WHERE phone = $1")
             .bind(phone.to_string())
             .fetch_optional(conn)
-            .await?
-        {
-            Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
-            None => None,
-        },
+            .await?,
     )
 }
 
@@ -200,23 +189,20 @@ pub async fn answerable_meeting(
     conn: &mut AnyConnection,
     member_id: i64,
 ) -> Result<Option<i64>, AppError> {
-    Ok(match sqlx::query(
+    Ok(sqlx::query_scalar::<Any, i64>(
         "SELECT s.ref_id FROM sms_messages s JOIN meetings m ON m.id = s.ref_id
          WHERE s.member_id = $1 AND s.kind IN ('hop_cong_bo', 'nhac_hop') AND s.status = 'sent' AND m.status = 'da_cong_bo'
          ORDER BY s.sent_at DESC, s.id DESC LIMIT 1",
     )
     .bind(member_id)
     .fetch_optional(conn)
-    .await?
-    {
-        Some(r) => Some(r.try_get(0)?),
-        None => None,
-    })
+    .await?)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, FromRow)]
 pub struct ReplyRow {
     pub id: i64,
+    #[sqlx(rename = "full_name")]
     pub member: Option<String>,
     pub phone: String,
     pub body: String,
@@ -232,35 +218,22 @@ pub async fn unmatched(db: &Db, scopes: &[OrgPath], limit: i64) -> Result<Vec<Re
          WHERE i.outcome = 'unmatched' AND i.handled_at IS NULL AND {clause}
          ORDER BY i.received_at DESC LIMIT $1"
     );
-    let mut q = sqlx::query(&sql).bind(limit);
+    let mut q = sqlx::query_as::<Any, ReplyRow>(&sql).bind(limit);
     for b in binds {
         q = q.bind(b);
     }
-    q.fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ReplyRow {
-                id: r.try_get(0)?,
-                member: r.try_get(1)?,
-                phone: r.try_get(2)?,
-                body: r.try_get(3)?,
-                received_at: r.try_get(4)?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    Ok(q.fetch_all(db.pool()).await?)
 }
 
 /// The organisation of an inbound reply (for the right to mark it handled).
 pub async fn inbound_org(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query("SELECT org_id FROM sms_inbound WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?
-        .flatten())
+    Ok(
+        sqlx::query_scalar::<Any, Option<i64>>("SELECT org_id FROM sms_inbound WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+            .flatten(),
+    )
 }
 
 pub async fn mark_handled(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
@@ -298,14 +271,19 @@ pub struct PhoneRow {
 
 /// The cell's members who take part in meetings, by name, with their mark.
 pub async fn cell_phones(db: &Db, org_id: i64) -> Result<Vec<PhoneRow>, AppError> {
-    sqlx::query("SELECT id, full_name, phone, address, no_smartphone FROM members WHERE org_id = $1 AND exempt_since IS NULL ORDER BY name_folded")
+    Ok(sqlx::query_as::<Any, (i64, String, Option<String>, Option<String>, i64)>("SELECT id, full_name, phone, address, no_smartphone FROM members WHERE org_id = $1 AND exempt_since IS NULL ORDER BY name_folded")
         .bind(org_id)
         .fetch_all(db.pool())
         .await?
-        .iter()
-        .map(|r| Ok(PhoneRow { id: r.try_get(0)?, name: r.try_get(1)?, phone: r.try_get(2)?, address: r.try_get(3)?, no_smartphone: r.try_get::<i64, _>(4)? == 1 }))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .into_iter()
+        .map(|(id, name, phone, address, no_smartphone)| PhoneRow {
+            id,
+            name,
+            phone,
+            address,
+            no_smartphone: no_smartphone == 1,
+        })
+        .collect())
 }
 
 /// The month's messages under `scope`: the totals (sent, refused over cap, organisations that
@@ -319,7 +297,8 @@ pub async fn usage(
 ) -> Result<((i64, i64, i64), Vec<(i64, String, i64, i64)>), AppError> {
     let from = "FROM sms_usage u JOIN organizations o ON o.id = u.org_id WHERE u.month = $1 AND o.path >= $2 AND o.path < $3";
     let (lo, hi) = (scope.as_str().to_string(), scope.subtree_upper());
-    let t = sqlx::query(&format!(
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: the casts keep both dialects' rows i64.
+    let totals = sqlx::query_as::<Any, (i64, i64, i64)>(&format!(
         "SELECT CAST(COALESCE(SUM(u.sent), 0) AS BIGINT) AS sent, CAST(COALESCE(SUM(u.refused), 0) AS BIGINT) AS refused,
                 CAST(COALESCE(SUM(CASE WHEN u.sent >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS at_cap {from}"
     ))
@@ -329,31 +308,22 @@ pub async fn usage(
     .bind(cap)
     .fetch_one(db.pool())
     .await?;
-    // SUM of a BIGINT is NUMERIC on PostgreSQL: the casts keep both dialects' rows i64.
-    let totals = (
-        t.try_get::<i64, _>("sent")?,
-        t.try_get::<i64, _>("refused")?,
-        t.try_get::<i64, _>("at_cap")?,
-    );
-    let rows = sqlx::query(&format!("SELECT o.id, o.name, u.sent, u.refused {from} ORDER BY u.sent DESC, u.refused DESC, o.name LIMIT $4"))
+    let rows = sqlx::query_as::<Any, (i64, String, i64, i64)>(&format!("SELECT o.id, o.name, u.sent, u.refused {from} ORDER BY u.sent DESC, u.refused DESC, o.name LIMIT $4"))
         .bind(month.to_string())
         .bind(lo)
         .bind(hi)
         .bind(limit)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+        .await?;
     Ok((totals, rows))
 }
 
 /// An organisation's path, if it exists.
 pub async fn org_path(db: &Db, org_id: i64) -> Result<Option<OrgPath>, AppError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT path FROM organizations WHERE id = $1")
-        .bind(org_id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|(p,)| OrgPath::parse(&p).map_err(|e| AppError::internal(&format!("{e:?}"))))
-        .transpose()
+    Ok(
+        sqlx::query_scalar::<Any, OrgPath>("SELECT path FROM organizations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }

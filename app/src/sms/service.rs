@@ -11,7 +11,7 @@ use crate::domain::sms::{self, SmsKind, SmsStatus, Words};
 use crate::i18n::{td_string, Locale};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection};
 
 /// Queued messages older than this are not sent any more (a notice after its meeting).
 const EXPIRE_AFTER_SECONDS: i64 = 2 * 86_400;
@@ -51,25 +51,24 @@ pub async fn enqueue_meeting(
     only: Option<&[i64]>,
     now: i64,
 ) -> Result<usize, AppError> {
-    let m = sqlx::query(
+    let m = sqlx::query_as::<Any, MeetingRow>(
         "SELECT org_id, kind, title, meeting_date, start_time, place FROM meetings WHERE id = $1",
     )
     .bind(meeting_id)
     .fetch_one(&mut *conn)
     .await?;
-    let org_id: i64 = m.try_get("org_id")?;
-    let committee =
-        m.try_get::<String, _>("kind")? == crate::domain::meeting::MeetingKind::Committee.code();
-    let Ok(date) = Date::parse(&m.try_get::<String, _>("meeting_date")?) else {
+    let org_id = m.org_id;
+    let committee = m.kind == crate::domain::meeting::MeetingKind::Committee;
+    let Ok(date) = Date::parse(&m.meeting_date) else {
         return Ok(0);
     };
     let text = sms::meeting_text(
         &words(Locale::vi),
         reminder,
-        &m.try_get::<String, _>("title")?,
+        &m.title,
         date,
-        &m.try_get::<String, _>("start_time")?,
-        &m.try_get::<Option<String>, _>("place")?.unwrap_or_default(),
+        &m.start_time,
+        &m.place.unwrap_or_default(),
         ascii(),
     );
     let kind = if reminder {
@@ -86,14 +85,24 @@ pub async fn enqueue_meeting(
     Ok(queued)
 }
 
+/// What a meeting's SMS says and whom it goes to.
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    org_id: i64,
+    kind: crate::domain::meeting::MeetingKind,
+    title: String,
+    meeting_date: String,
+    start_time: String,
+    place: Option<String>,
+}
+
 /// Queues the notice of a task assigned to a member without a smartphone.
 pub async fn enqueue_task(
     conn: &mut AnyConnection,
     task_id: i64,
     now: i64,
 ) -> Result<bool, AppError> {
-    let t = sqlx::query("SELECT t.assignee_id, t.title, t.due_date, m.org_id FROM tasks t JOIN members m ON m.id = t.assignee_id WHERE t.id = $1").bind(task_id).fetch_one(&mut *conn).await?;
-    let (assignee, org_id): (i64, i64) = (t.try_get(0)?, t.try_get(3)?);
+    let (assignee, title, due_date, org_id) = sqlx::query_as::<Any, (i64, String, String, i64)>("SELECT t.assignee_id, t.title, t.due_date, m.org_id FROM tasks t JOIN members m ON m.id = t.assignee_id WHERE t.id = $1").bind(task_id).fetch_one(&mut *conn).await?;
     let Some((_, phone)) = repo::sms_recipients(conn, org_id, Some(&[assignee]), false)
         .await?
         .into_iter()
@@ -101,13 +110,8 @@ pub async fn enqueue_task(
     else {
         return Ok(false);
     };
-    let due = Date::parse(&t.try_get::<String, _>(2)?).ok();
-    let text = sms::task_text(
-        &words(Locale::vi),
-        &t.try_get::<String, _>(1)?,
-        due,
-        ascii(),
-    );
+    let due = Date::parse(&due_date).ok();
+    let text = sms::task_text(&words(Locale::vi), &title, due, ascii());
     repo::enqueue(
         conn,
         assignee,
