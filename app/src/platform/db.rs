@@ -277,9 +277,9 @@ mod tests {
     }
 }
 
-/// Reading and binding stored codes as their enums (`domain::code`): `row.try_get::<MeetingStatus,
-/// _>("status")` fails with the column's unknown value (logged with a reference, never shown as
-/// another state), and `.bind(status)` stores `status.code()`.
+/// Reading and binding stored codes as their enums (`domain::code`): a `FromRow` field or a
+/// `query_scalar` of type `MeetingStatus` fails with the column's unknown value (logged with a
+/// reference, never shown as another state), and `.bind(status)` stores `status.code()`.
 macro_rules! sql_codes {
     ($($ty:path),+ $(,)?) => {$(
         impl sqlx::Type<sqlx::Any> for $ty {
