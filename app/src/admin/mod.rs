@@ -373,7 +373,7 @@ pub struct RoleHolder {
     pub member_id: i64,
     pub full_name: String,
     pub org_name: String,
-    pub role: String,
+    pub role: crate::domain::permission::Role,
 }
 
 /// The grants over one organisation of the viewer's tree.

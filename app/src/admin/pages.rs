@@ -2,6 +2,7 @@
 //! forms to create, rename, move, merge and dissolve.
 
 use super::*;
+use crate::domain::permission::Role;
 use crate::i18n::*;
 use crate::label;
 use crate::platform::messages::error_text;
@@ -218,12 +219,13 @@ fn ChangeForms(v: TreeView, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-pub fn role_name(l: Locale, code: &str) -> &'static str {
-    match code {
-        "admin" => td_string!(l, adm_role_admin),
-        "assistant" => td_string!(l, adm_role_assistant),
-        "editor" => td_string!(l, adm_role_editor),
-        _ => "",
+pub fn role_name(l: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Admin => td_string!(l, adm_role_admin),
+        Role::Assistant => td_string!(l, adm_role_assistant),
+        Role::Editor => td_string!(l, adm_role_editor),
+        // Cell positions are not granted here.
+        other => crate::home::pages::role_name(l, other),
     }
 }
 
@@ -252,9 +254,9 @@ fn Roles(org_id: i64) -> impl IntoView {
                             <ul class="plain-list">
                                 {list.into_iter().map(|h| view! {
                                     <li class="item item-row" data-testid="role-holder">
-                                        <p><strong>{h.full_name.clone()}</strong>" — "{role_name(l, &h.role)}<br /><span class="note">{h.org_name.clone()}</span></p>
+                                        <p><strong>{h.full_name.clone()}</strong>" — "{role_name(l, h.role)}<br /><span class="note">{h.org_name.clone()}</span></p>
                                         <button type="button" class="btn btn-secondary" data-testid="role-revoke"
-                                            on:click=move |_| { revoke.dispatch(crate::accounts::SetRole { member_id: h.member_id, org_id, role: h.role.clone(), grant: false }); }>
+                                            on:click=move |_| { revoke.dispatch(crate::accounts::SetRole { member_id: h.member_id, org_id, role: h.role.code().to_string(), grant: false }); }>
                                             {t!(i18n, adm_role_revoke)}
                                         </button>
                                     </li>
@@ -276,9 +278,9 @@ fn Roles(org_id: i64) -> impl IntoView {
                     <div class="field">
                         <label for="f-role">{t!(i18n, adm_role)}</label>
                         <select id="f-role" name="role">
-                            <option value="admin">{role_name(l, "admin")}</option>
-                            <option value="assistant">{role_name(l, "assistant")}</option>
-                            <option value="editor">{role_name(l, "editor")}</option>
+                            {[Role::Admin, Role::Assistant, Role::Editor].into_iter().map(|r| view! {
+                                <option value=r.code()>{role_name(l, r)}</option>
+                            }).collect_view()}
                         </select>
                     </div>
                     <button type="submit" class="btn btn-primary btn-wide" data-testid="role-grant">{t!(i18n, adm_role_grant_submit)}</button>

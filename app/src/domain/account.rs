@@ -262,6 +262,8 @@ pub enum TextSize {
     ExtraLarge,
 }
 
+crate::domain::code::coded_by_hand!(TextSize);
+
 impl TextSize {
     pub fn code(self) -> &'static str {
         match self {

@@ -48,6 +48,25 @@ macro_rules! coded_enum {
 }
 pub(crate) use coded_enum;
 
+/// [`Coded`] for an enum declared before [`coded_enum!`] whose `code`/`from_code` are written
+/// out by hand (positions, genders, member statuses, text sizes, document types): their
+/// serde form is the variant's name, which phones may have kept, so only the database reads and
+/// binds them through their codes.
+macro_rules! coded_by_hand {
+    ($($name:ident),+ $(,)?) => {$(
+        impl $crate::domain::code::Coded for $name {
+            const NAME: &'static str = stringify!($name);
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
+            }
+        }
+    )+};
+}
+pub(crate) use coded_by_hand;
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};

@@ -35,6 +35,8 @@ pub enum DocType {
     Report,
 }
 
+crate::domain::code::coded_by_hand!(DocType);
+
 impl DocType {
     pub const ALL: [DocType; 9] = [
         DocType::Resolution,

@@ -8,46 +8,25 @@
 use super::org::OrgPath;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    /// Quản trị: manages its subtree.
-    Admin,
-    /// Trợ lý: helps the admin with accounts and members, cannot grant roles.
-    Assistant,
-    /// Ban biên tập: publishes documents and news.
-    Editor,
-    /// Bí thư chi bộ.
-    Secretary,
-    /// Phó bí thư chi bộ.
-    DeputySecretary,
-    /// Chi ủy viên.
-    CellCommittee,
-}
+super::code::coded_enum!(
+    /// A role held over a subtree: granted ones, and the cell positions of the register.
+    Role {
+        /// Quản trị: manages its subtree.
+        Admin = "admin",
+        /// Trợ lý: helps the admin with accounts and members, cannot grant roles.
+        Assistant = "assistant",
+        /// Ban biên tập: publishes documents and news.
+        Editor = "editor",
+        /// Bí thư chi bộ.
+        Secretary = "bi_thu",
+        /// Phó bí thư chi bộ.
+        DeputySecretary = "pho_bi_thu",
+        /// Chi ủy viên.
+        CellCommittee = "chi_uy_vien",
+    }
+);
 
 impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Assistant => "assistant",
-            Role::Editor => "editor",
-            Role::Secretary => "bi_thu",
-            Role::DeputySecretary => "pho_bi_thu",
-            Role::CellCommittee => "chi_uy_vien",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Some(match code {
-            "admin" => Role::Admin,
-            "assistant" => Role::Assistant,
-            "editor" => Role::Editor,
-            "bi_thu" => Role::Secretary,
-            "pho_bi_thu" => Role::DeputySecretary,
-            "chi_uy_vien" => Role::CellCommittee,
-            _ => return None,
-        })
-    }
-
     /// Roles that live in `role_grants` (the others come from the register's positions).
     pub fn is_grantable(self) -> bool {
         matches!(self, Role::Admin | Role::Assistant | Role::Editor)

@@ -21,6 +21,8 @@ pub enum Gender {
     Female,
 }
 
+crate::domain::code::coded_by_hand!(Gender, MemberStatus, Position);
+
 impl Gender {
     pub fn code(self) -> &'static str {
         match self {

@@ -339,6 +339,12 @@ sql_codes!(
     crate::domain::import_codes::ImportKind,
     crate::domain::import_codes::ImportStage,
     crate::domain::import_codes::BlockedReason,
+    crate::domain::permission::Role,
+    crate::domain::register::Position,
+    crate::domain::register::Gender,
+    crate::domain::register::MemberStatus,
+    crate::domain::account::TextSize,
+    crate::domain::document::DocType,
 );
 
 /// Reading stored text that parses into a domain type (an organisation path), so row structs

@@ -50,9 +50,9 @@ on_both_databases!(
         seeded(&app).await;
         let cases = [
             ("0900000001", "Nguyễn Văn An", None),
-            ("0900000002", "Trần Thị Bình", Some("Secretary")),
-            ("0900000003", "Lê Văn Cường", Some("Admin")),
-            ("0900000004", "Phạm Thị Dung", Some("Editor")),
+            ("0900000002", "Trần Thị Bình", Some("bi_thu")),
+            ("0900000003", "Lê Văn Cường", Some("admin")),
+            ("0900000004", "Phạm Thị Dung", Some("editor")),
             ("0900000005", "Hoàng Minh Đức", None),
             ("0900000006", "Võ Văn Sáu", None),
         ];
@@ -696,7 +696,7 @@ on_both_databases!(
             assert_eq!(s, expected, "{role} on {org}: {b}");
         }
         let s = session(&app, &signed_in(&app, "0900000001").await).await;
-        assert_eq!(s["user"]["roles"][0]["role"], "Assistant");
+        assert_eq!(s["user"]["roles"][0]["role"], "assistant");
         assert_eq!(s["user"]["is_leader"], true);
         let (s, _) = call(
             &app,
